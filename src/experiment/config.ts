@@ -1,0 +1,116 @@
+/**
+ * The experiment: what the user configures and what a run is started with.
+ * A run always receives a frozen, validated copy, so editing the form while it
+ * trains cannot change it.
+ */
+import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
+import { checkNumber, defaultValues, type NumberParameter, type ParameterValues } from './parameters';
+
+export const TRAIN_SET_SIZE = 60_000;
+export const TEST_SET_SIZE = 10_000;
+
+export const TRAINING_PARAMETERS = [
+  {
+    kind: 'number',
+    key: 'epochs',
+    label: 'Epochs',
+    defaultValue: 5,
+    min: 1,
+    max: 100,
+    integer: true,
+    help: 'Passes over the training examples.',
+  },
+  {
+    kind: 'number',
+    key: 'batchSize',
+    label: 'Batch size',
+    defaultValue: 128,
+    min: 1,
+    max: 4096,
+    integer: true,
+    help: 'Examples per gradient step.',
+  },
+  {
+    kind: 'number',
+    key: 'trainExamples',
+    label: 'Training examples',
+    defaultValue: TRAIN_SET_SIZE,
+    min: 1000,
+    max: TRAIN_SET_SIZE,
+    integer: true,
+    help: 'How many of the 60,000 training images to use; fewer makes a quicker demo.',
+  },
+  {
+    kind: 'number',
+    key: 'seed',
+    label: 'Seed',
+    defaultValue: 42,
+    min: 0,
+    max: 2 ** 32 - 1,
+    integer: true,
+    help: 'Fixes the initial weights and the batch order.',
+  },
+] as const satisfies readonly NumberParameter[];
+
+export type TrainingKey = (typeof TRAINING_PARAMETERS)[number]['key'];
+export type TrainingSettings = Record<TrainingKey, number>;
+
+export interface ExperimentConfig extends TrainingSettings {
+  /** Selected optimizers, always in catalog order. */
+  optimizers: OptimizerId[];
+  /** Hyperparameters of every optimizer, selected or not, so toggling keeps edits. */
+  hyperparameters: Record<OptimizerId, ParameterValues>;
+}
+
+/** The article's setup: every optimizer at its Keras defaults. */
+export function defaultExperiment(): ExperimentConfig {
+  return {
+    ...(defaultValues(TRAINING_PARAMETERS) as TrainingSettings),
+    optimizers: [...OPTIMIZER_IDS],
+    hyperparameters: Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, optimizerDefaults(id)])) as Record<
+      OptimizerId,
+      ParameterValues
+    >,
+  };
+}
+
+export class InvalidExperimentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid experiment: ${problems.join(' ')}`);
+    this.name = 'InvalidExperimentError';
+  }
+}
+
+/**
+ * Checks a complete config against the parameter tables. The worker calls this
+ * before training, so nothing reaches the maths that the form would have refused.
+ */
+export function validateExperiment(config: ExperimentConfig): string[] {
+  const problems: string[] = [];
+  for (const spec of TRAINING_PARAMETERS) {
+    const result = checkNumber(spec, config[spec.key]);
+    if (!result.ok) problems.push(result.message);
+  }
+  if (config.optimizers.length === 0) problems.push('Choose at least one optimizer.');
+  for (const id of config.optimizers) {
+    const info = OPTIMIZERS[id];
+    if (!info) {
+      problems.push(`Unknown optimizer "${String(id)}".`);
+      continue;
+    }
+    for (const spec of info.parameters) {
+      const value = config.hyperparameters[id]?.[spec.key];
+      if (spec.kind === 'boolean') {
+        if (typeof value !== 'boolean') problems.push(`${info.label} ${spec.label} must be on or off.`);
+      } else {
+        const result = typeof value === 'number' ? checkNumber(spec, value) : { ok: false as const, message: `${spec.label} is missing.` };
+        if (!result.ok) problems.push(`${info.label}: ${result.message}`);
+      }
+    }
+  }
+  return problems;
+}
+
+export function batchesPerEpoch(config: Pick<ExperimentConfig, 'trainExamples' | 'batchSize'>): number {
+  return Math.ceil(config.trainExamples / config.batchSize);
+}
