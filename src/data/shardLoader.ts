@@ -162,7 +162,8 @@ async function readBody(response: Response, shard: ShardEntry, onBytes: (delta: 
       length += take;
       onBytes(take);
       if (length >= limit) {
-        await reader.cancel();
+        // Not awaited: cancelling a stream mid-flight may never settle.
+        void reader.cancel().catch(() => {});
         break;
       }
     }

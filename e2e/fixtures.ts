@@ -1,0 +1,30 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** Every page fails its test on a console error or an uncaught exception. */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+      await use(errors);
+      expect(errors, 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+export async function waitForData(page: Page) {
+  await expect(page.getByText(/MNIST ready: 60,000 training and 10,000 test images/)).toBeVisible({ timeout: 60_000 });
+}
+
+/** Ticks exactly the named optimizers. */
+export async function selectOnly(page: Page, names: string[]) {
+  for (const name of ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop']) {
+    await page.getByRole('checkbox', { name, exact: true }).setChecked(names.includes(name));
+  }
+}

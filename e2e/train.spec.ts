@@ -1,0 +1,39 @@
+import { expect, selectOnly, test, waitForData } from './fixtures';
+
+test('trains Adam and SGD side by side on real MNIST and reports both', async ({ page }) => {
+  await page.goto('/');
+  await waitForData(page);
+  await expect(page.getByRole('status', { name: 'Backend' })).toContainText(/Backend: (WebAssembly|WebGL|JavaScript)/);
+
+  await selectOnly(page, ['Adam', 'SGD']);
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Training examples').fill('2000');
+  await page.getByRole('button', { name: 'Train' }).click();
+
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 120_000 });
+
+  const table = page.getByRole('table');
+  await expect(table.getByRole('columnheader', { name: 'Optimizer', exact: true })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Test accuracy', exact: true })).toBeVisible();
+  const testAccuracyColumn = 5;
+  for (const name of ['Adam', 'SGD']) {
+    const row = table.getByRole('row', { name: new RegExp(`^${name}\\b`) });
+    await expect(row.getByRole('cell').first()).toHaveText('done');
+    const accuracy = parseFloat((await row.getByRole('cell').nth(testAccuracyColumn - 1).innerText()).replace('%', ''));
+    // 2 epochs of 2,000 examples: Adam learns digits well, SGD at lr 0.01 slowly (~30 %); chance is 10 %.
+    expect(accuracy, `${name} test accuracy`).toBeGreaterThan(name === 'Adam' ? 80 : 20);
+    expect(accuracy).toBeLessThanOrEqual(100);
+  }
+  await expect(table.getByRole('row')).toHaveCount(3);
+  await page.screenshot({ path: test.info().outputPath('trained.png'), fullPage: true });
+
+  for (const chart of ['Loss', 'Accuracy']) {
+    const figure = page.getByRole('figure', { name: chart });
+    const legend = figure.getByRole('list', { name: `${chart} legend` });
+    await expect(legend.getByRole('listitem')).toHaveText(['SGD', 'Adam']);
+    // A test line and a train line per optimizer, each with its two epochs drawn.
+    await expect(figure.locator('path.recharts-line-curve')).toHaveCount(4);
+    await expect(figure.locator('.recharts-line-dots circle')).toHaveCount(4);
+  }
+});

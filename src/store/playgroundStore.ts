@@ -1,0 +1,194 @@
+/**
+ * UI state: the form draft, the dataset and backend status, and the current run.
+ * The store is the only consumer of the training client's events.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ExperimentConfig } from '../experiment/config';
+import { defaultDraft, fieldKey, resolveDraft, type Draft } from '../experiment/draft';
+import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
+import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from '../experiment/optimizers';
+import type { LoadProgress } from '../data/shardLoader';
+import type { BackendInfo, WorkerEvent } from '../train/protocol';
+import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
+
+export interface OptimizerRunState {
+  status: RunStatus;
+  history: EpochMetrics[];
+  divergence?: DivergenceInfo;
+}
+
+export interface RunState {
+  id: number;
+  /** The frozen settings this run was started with; later form edits never touch it. */
+  config: ExperimentConfig;
+  phase: 'running' | 'stopping' | 'finished' | 'failed';
+  outcome?: TrainingOutcome;
+  failure?: string;
+  progress?: TrainingProgress;
+  optimizers: Partial<Record<OptimizerId, OptimizerRunState>>;
+  backend?: BackendInfo;
+}
+
+export type DataState =
+  | { status: 'loading'; progress?: LoadProgress }
+  | { status: 'ready'; trainCount: number; testCount: number; seconds: number }
+  | { status: 'error'; file: string; message: string };
+
+export interface PlaygroundState {
+  draft: Draft;
+  data: DataState;
+  backend?: BackendInfo;
+  run?: RunState;
+  /** A problem the user should see that is not tied to a field (worker crash, ...). */
+  notice?: string;
+
+  setText(optimizer: OptimizerId | null, key: string, text: string): void;
+  setFlag(optimizer: OptimizerId, key: string, value: boolean): void;
+  setSelected(optimizer: OptimizerId, selected: boolean): void;
+  resetOptimizer(optimizer: OptimizerId): void;
+  startLoading(): void;
+  train(): void;
+  stop(): void;
+  dismissNotice(): void;
+  handleEvent(event: WorkerEvent): void;
+  handleCrash(message: string): void;
+}
+
+export interface TrainingPort {
+  load(): void;
+  train(runId: number, config: ExperimentConfig): void;
+  stop(runId: number): void;
+}
+
+export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = defaultDraft()): StoreApi<PlaygroundState> {
+  let nextRunId = 1;
+
+  return createStore<PlaygroundState>()((set, get) => {
+    const updateRun = (runId: number, change: (run: RunState) => RunState) => {
+      const run = get().run;
+      if (run && run.id === runId) set({ run: change(run) });
+    };
+    const updateOptimizer = (runId: number, id: OptimizerId, change: (state: OptimizerRunState) => OptimizerRunState) =>
+      updateRun(runId, (run) => {
+        const current = run.optimizers[id];
+        return current ? { ...run, optimizers: { ...run.optimizers, [id]: change(current) } } : run;
+      });
+    /** Any optimizer still queued or training ends with `status` (stop, failure). */
+    const settleOptimizers = (run: RunState, status: RunStatus): RunState['optimizers'] =>
+      Object.fromEntries(
+        Object.entries(run.optimizers).map(([id, state]) => [
+          id,
+          state && (state.status === 'queued' || state.status === 'training') ? { ...state, status } : state,
+        ]),
+      );
+
+    return {
+      draft: initialDraft,
+      data: { status: 'loading' },
+
+      setText: (optimizer, key, text) => set(({ draft }) => ({ draft: { ...draft, text: { ...draft.text, [fieldKey(optimizer, key)]: text } } })),
+      setFlag: (optimizer, key, value) => set(({ draft }) => ({ draft: { ...draft, flags: { ...draft.flags, [fieldKey(optimizer, key)]: value } } })),
+      setSelected: (optimizer, selected) =>
+        set(({ draft }) => ({
+          draft: {
+            ...draft,
+            selected: OPTIMIZER_IDS.filter((id) => (id === optimizer ? selected : draft.selected.includes(id))),
+          },
+        })),
+      resetOptimizer: (optimizer) =>
+        set(({ draft }) => {
+          const text = { ...draft.text };
+          const flags = { ...draft.flags };
+          const defaults = optimizerDefaults(optimizer);
+          for (const spec of OPTIMIZERS[optimizer].parameters) {
+            const key = fieldKey(optimizer, spec.key);
+            if (spec.kind === 'boolean') flags[key] = defaults[spec.key] as boolean;
+            else text[key] = String(defaults[spec.key]);
+          }
+          return { draft: { ...draft, text, flags } };
+        }),
+
+      startLoading: () => {
+        set({ data: { status: 'loading' } });
+        port.load();
+      },
+
+      train: () => {
+        const { config } = resolveDraft(get().draft);
+        const { run, data } = get();
+        if (!config || data.status !== 'ready' || run?.phase === 'running' || run?.phase === 'stopping') return;
+        const id = nextRunId++;
+        // structuredClone: the run owns its settings outright.
+        const frozen = structuredClone(config);
+        set({
+          notice: undefined,
+          run: {
+            id,
+            config: frozen,
+            phase: 'running',
+            backend: get().backend,
+            optimizers: Object.fromEntries(frozen.optimizers.map((o) => [o, { status: 'queued', history: [] }])),
+          },
+        });
+        port.train(id, frozen);
+      },
+
+      stop: () => {
+        const run = get().run;
+        if (!run || run.phase !== 'running') return;
+        set({ run: { ...run, phase: 'stopping' } });
+        port.stop(run.id);
+      },
+
+      dismissNotice: () => set({ notice: undefined }),
+
+      handleEvent: (event) => {
+        switch (event.type) {
+          case 'backend':
+            set({ backend: event.backend });
+            break;
+          case 'dataProgress':
+            set({ data: { status: 'loading', progress: event.progress } });
+            break;
+          case 'dataReady':
+            set({ data: { status: 'ready', trainCount: event.trainCount, testCount: event.testCount, seconds: event.seconds } });
+            break;
+          case 'dataError':
+            set({ data: { status: 'error', file: event.file, message: event.message } });
+            break;
+          case 'runStatus':
+            updateOptimizer(event.runId, event.optimizer, (s) => ({ ...s, status: event.status, divergence: event.divergence ?? s.divergence }));
+            break;
+          case 'epoch':
+            updateOptimizer(event.runId, event.optimizer, (s) => ({ ...s, history: [...s.history, event.metrics] }));
+            break;
+          case 'progress':
+            updateRun(event.runId, (run) => ({ ...run, progress: event.progress }));
+            break;
+          case 'runFinished':
+            updateRun(event.runId, (run) => ({
+              ...run,
+              phase: 'finished',
+              outcome: event.outcome,
+              optimizers: settleOptimizers(run, event.outcome === 'done' ? 'done' : 'stopped'),
+            }));
+            break;
+          case 'runFailed':
+            updateRun(event.runId, (run) => ({ ...run, phase: 'failed', failure: event.message, optimizers: settleOptimizers(run, 'stopped') }));
+            set({ notice: `Training failed: ${event.message}` });
+            break;
+        }
+      },
+
+      handleCrash: (message) => {
+        const run = get().run;
+        const active = run && (run.phase === 'running' || run.phase === 'stopping');
+        if (active) set({ run: { ...run, phase: 'failed', failure: message, optimizers: settleOptimizers(run, 'stopped') } });
+        set({
+          notice: `${message} ${active ? 'The finished epochs are kept. ' : ''}The worker has been restarted; press Train to run again.`,
+          data: { status: 'loading' },
+        });
+      },
+    };
+  });
+}

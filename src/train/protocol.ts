@@ -1,0 +1,37 @@
+/**
+ * The closed set of messages between the UI thread and the training worker.
+ * Both sides import these types; nothing else crosses the boundary.
+ */
+import type { ExperimentConfig } from '../experiment/config';
+import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
+import type { OptimizerId } from '../experiment/optimizers';
+import type { LoadProgress } from '../data/shardLoader';
+import type { TrainingOutcome, TrainingProgress } from './trainer';
+
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Plain-language reason for the choice, shown in the UI. */
+  reason: string;
+  /** Float precision of the backend's arithmetic; float16 WebGL rounds differently. */
+  precision: 'float32' | 'float16';
+  /** GPU renderer string when WebGL was probed. */
+  renderer?: string;
+}
+
+export type WorkerCommand =
+  | { type: 'load'; dataUrl: string }
+  | { type: 'train'; runId: number; config: ExperimentConfig }
+  | { type: 'stop'; runId: number };
+
+export type WorkerEvent =
+  | { type: 'backend'; backend: BackendInfo }
+  | { type: 'dataProgress'; progress: LoadProgress }
+  | { type: 'dataReady'; trainCount: number; testCount: number; seconds: number }
+  | { type: 'dataError'; file: string; message: string }
+  | { type: 'runStatus'; runId: number; optimizer: OptimizerId; status: RunStatus; divergence?: DivergenceInfo }
+  | { type: 'epoch'; runId: number; optimizer: OptimizerId; metrics: EpochMetrics }
+  | { type: 'progress'; runId: number; progress: TrainingProgress }
+  | { type: 'runFinished'; runId: number; outcome: TrainingOutcome }
+  | { type: 'runFailed'; runId: number; message: string };

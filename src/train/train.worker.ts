@@ -1,0 +1,93 @@
+/// <reference lib="webworker" />
+/**
+ * The training worker: loads and verifies the data, picks the backend and runs the
+ * lockstep trainer. The UI thread never trains.
+ */
+import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
+import { chooseBackend } from './backend';
+import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
+import { trainExperiment } from './trainer';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (event: WorkerEvent) => scope.postMessage(event);
+
+let backendReady: Promise<BackendInfo> | undefined;
+let dataReady: Promise<MnistData> | undefined;
+let currentRun: { id: number; stop: boolean } | undefined;
+/** Settles when the previous run has released its tensors; a new run waits for it. */
+let previousRunSettled: Promise<void> = Promise.resolve();
+
+/** A macrotask boundary, so a queued Stop message is handled mid-training. */
+const channel = new MessageChannel();
+const pendingYields: (() => void)[] = [];
+channel.port1.onmessage = () => pendingYields.shift()?.();
+const yieldToEventLoop = () =>
+  new Promise<void>((resolve) => {
+    pendingYields.push(resolve);
+    channel.port2.postMessage(null);
+  });
+
+function load(dataUrl: string) {
+  backendReady ??= chooseBackend().then((backend) => {
+    post({ type: 'backend', backend });
+    return backend;
+  });
+  const started = performance.now();
+  dataReady = loadMnist(dataUrl, { onProgress: (progress) => post({ type: 'dataProgress', progress }) });
+  dataReady.then(
+    (data) => post({ type: 'dataReady', trainCount: data.train.count, testCount: data.test.count, seconds: (performance.now() - started) / 1000 }),
+    (error: unknown) => {
+      const file = error instanceof DataLoadError ? error.file : 'dataset';
+      post({ type: 'dataError', file, message: error instanceof Error ? error.message : String(error) });
+    },
+  );
+}
+
+function train(command: Extract<WorkerCommand, { type: 'train' }>) {
+  if (currentRun) currentRun.stop = true;
+  const run = { id: command.runId, stop: false };
+  currentRun = run;
+  previousRunSettled = previousRunSettled.then(() => runExperiment(run, command));
+}
+
+async function runExperiment(run: { id: number; stop: boolean }, command: Extract<WorkerCommand, { type: 'train' }>) {
+  try {
+    if (run.stop) {
+      post({ type: 'runFinished', runId: run.id, outcome: 'stopped' });
+      return;
+    }
+    if (!dataReady || !backendReady) throw new Error('The dataset has not been requested yet.');
+    await backendReady;
+    const data = await dataReady;
+    const outcome = await trainExperiment(
+      data,
+      command.config,
+      {
+        runStatus: (optimizer, status, divergence) => post({ type: 'runStatus', runId: run.id, optimizer, status, divergence }),
+        epochEnd: (optimizer, metrics) => post({ type: 'epoch', runId: run.id, optimizer, metrics }),
+        progress: (progress) => post({ type: 'progress', runId: run.id, progress }),
+      },
+      { stopRequested: () => run.stop, yieldToEventLoop },
+    );
+    post({ type: 'runFinished', runId: run.id, outcome });
+  } catch (error) {
+    post({ type: 'runFailed', runId: run.id, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    if (currentRun === run) currentRun = undefined;
+  }
+}
+
+scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
+  const command = message.data;
+  switch (command.type) {
+    case 'load':
+      load(command.dataUrl);
+      break;
+    case 'train':
+      train(command);
+      break;
+    case 'stop':
+      if (currentRun?.id === command.runId) currentRun.stop = true;
+      break;
+  }
+};

@@ -1,0 +1,82 @@
+import { useMemo } from 'react';
+import { resolveDraft } from '../experiment/draft';
+import { OPTIMIZER_IDS } from '../experiment/optimizers';
+import { MetricChart } from './charts/MetricChart';
+import { ACCURACY, LOSS } from './charts/chartData';
+import { formatLoss, formatPercent } from './format';
+import { ResultsTable } from './results/ResultsTable';
+import { OptimizerCard } from './settings/OptimizerCard';
+import { TrainingSettings } from './settings/TrainingSettings';
+import { BackendBadge, DataStatus, Notice, TrainingProgressBar } from './status/StatusPanel';
+import { usePlayground } from './StoreContext';
+
+function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blockedBecause?: string }) {
+  const train = usePlayground((s) => s.train);
+  const stop = usePlayground((s) => s.stop);
+  const running = usePlayground((s) => s.run?.phase === 'running');
+  return (
+    <div className="train-controls">
+      <button type="button" className="primary" onClick={train} disabled={!canTrain}>
+        Train
+      </button>
+      <button type="button" onClick={stop} disabled={!running}>
+        Stop
+      </button>
+      {blockedBecause && <span className="train-controls__why">{blockedBecause}</span>}
+    </div>
+  );
+}
+
+export function App() {
+  const draft = usePlayground((s) => s.draft);
+  const dataStatus = usePlayground((s) => s.data.status);
+  const phase = usePlayground((s) => s.run?.phase);
+  const resolution = useMemo(() => resolveDraft(draft), [draft]);
+  const busy = phase === 'running' || phase === 'stopping';
+  const blockedBecause = busy
+    ? 'Edits apply to the next run.'
+    : dataStatus !== 'ready'
+      ? dataStatus === 'error'
+        ? 'The dataset is not available.'
+        : 'Waiting for the dataset…'
+      : resolution.general[0] ?? (resolution.config ? undefined : 'Fix the highlighted fields to train.');
+  const canTrain = !busy && dataStatus === 'ready' && resolution.config !== null;
+
+  return (
+    <div className="app">
+      <header className="app__header">
+        <h1>Optimizer Playground</h1>
+        <p className="tagline">One network, real MNIST, several optimizers side by side — in your browser.</p>
+        <BackendBadge />
+      </header>
+      <main className="app__main">
+        <aside className="settings" aria-label="Experiment settings">
+          <TrainingSettings errors={resolution.errors} />
+          <fieldset className="panel optimizers">
+            <legend>Optimizers</legend>
+            {OPTIMIZER_IDS.map((id) => (
+              <OptimizerCard key={id} id={id} errors={resolution.errors} />
+            ))}
+          </fieldset>
+        </aside>
+        <section className="workspace" aria-label="Training">
+          <div className="panel run-panel">
+            <TrainControls canTrain={canTrain} blockedBecause={blockedBecause} />
+            <DataStatus />
+            <TrainingProgressBar />
+            <Notice />
+          </div>
+          <div className="charts">
+            <MetricChart title="Loss" metric={LOSS} format={formatLoss} formatTick={(v) => v.toFixed(2)} />
+            <MetricChart title="Accuracy" metric={ACCURACY} format={(v) => formatPercent(v)} formatTick={(v) => formatPercent(v, 0)} />
+          </div>
+          <ResultsTable />
+        </section>
+      </main>
+      <footer className="app__footer">
+        Network: Flatten 784 → Dense 128 ReLU → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights. Update
+        rules as Keras 3 defines them.
+      </footer>
+    </div>
+  );
+}

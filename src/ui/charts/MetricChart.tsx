@@ -1,0 +1,79 @@
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { OPTIMIZERS } from '../../experiment/optimizers';
+import { usePlayground } from '../StoreContext';
+import { chartRows, seriesKey, type MetricPair } from './chartData';
+
+interface Props {
+  title: 'Loss' | 'Accuracy';
+  metric: MetricPair;
+  /** Full precision, for tooltips. */
+  format(value: number): string;
+  /** Compact, for axis ticks. */
+  formatTick(value: number): string;
+}
+
+export function MetricChart({ title, metric, format, formatTick }: Props) {
+  const run = usePlayground((s) => s.run);
+  const ids = run?.config.optimizers ?? [];
+  const histories = Object.fromEntries(ids.map((id) => [id, run?.optimizers[id]?.history ?? []]));
+  const rows = chartRows(histories, metric);
+  const epochs = run?.config.epochs ?? 5;
+  return (
+    <figure className="panel chart" aria-label={title}>
+      <figcaption>
+        <h2>{title}</h2>
+        <span className="chart__key">
+          <span className="line-sample line-sample--solid" aria-hidden="true" /> test
+          <span className="line-sample line-sample--dashed" aria-hidden="true" /> train
+        </span>
+      </figcaption>
+      <div className="chart__plot">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid stroke="#d9d9d9" strokeDasharray="2 4" />
+            <XAxis
+              dataKey="epoch"
+              type="number"
+              domain={[1, Math.max(epochs, 2)]}
+              allowDecimals={false}
+              label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+            />
+            <YAxis tickFormatter={formatTick} width={72} domain={title === 'Accuracy' ? ['auto', 1] : [0, 'auto']} />
+            <Tooltip formatter={(value) => (typeof value === 'number' ? format(value) : String(value))} labelFormatter={(e) => `Epoch ${e}`} />
+            {ids.flatMap((id) => [
+              <Line
+                key={seriesKey(id, 'test')}
+                dataKey={seriesKey(id, 'test')}
+                name={`${OPTIMIZERS[id].label} test`}
+                stroke={OPTIMIZERS[id].color}
+                strokeWidth={3}
+                dot={{ r: 4 }}
+                isAnimationActive={false}
+                connectNulls
+              />,
+              <Line
+                key={seriesKey(id, 'train')}
+                dataKey={seriesKey(id, 'train')}
+                name={`${OPTIMIZERS[id].label} train`}
+                stroke={OPTIMIZERS[id].color}
+                strokeWidth={2}
+                strokeDasharray="6 4"
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+              />,
+            ])}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <ul className="legend" aria-label={`${title} legend`}>
+        {ids.map((id) => (
+          <li key={id} style={{ ['--series' as string]: OPTIMIZERS[id].color }}>
+            <span className="swatch" aria-hidden="true" />
+            {OPTIMIZERS[id].label}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}

@@ -1,0 +1,73 @@
+import { bestRun, summarize } from '../../experiment/metrics';
+import { OPTIMIZERS } from '../../experiment/optimizers';
+import { formatLoss, formatPercent, formatSeconds } from '../format';
+import { usePlayground } from '../StoreContext';
+
+const STATUS_TEXT = { queued: 'queued', training: 'training', done: 'done', stopped: 'stopped', diverged: 'diverged' } as const;
+
+export function ResultsTable() {
+  const run = usePlayground((s) => s.run);
+  if (!run) {
+    return (
+      <section className="panel results" aria-label="Results">
+        <h2>Results</h2>
+        <p>Choose optimizers and press Train. Every optimizer starts from the same weights and sees the same batches.</p>
+      </section>
+    );
+  }
+  const rows = run.config.optimizers.map((id) => ({ id, ...(run.optimizers[id] ?? { status: 'queued' as const, history: [] }) }));
+  const best = rows.some((r) => r.history.length) ? bestRun(rows) : undefined;
+  return (
+    <section className="panel results" aria-label="Results">
+      <h2>Results</h2>
+      <table>
+        <caption className="visually-hidden">Final metrics per optimizer; the best final test accuracy is highlighted.</caption>
+        <thead>
+          <tr>
+            <th scope="col">Optimizer</th>
+            <th scope="col">Status</th>
+            <th scope="col">Train loss</th>
+            <th scope="col">Train accuracy</th>
+            <th scope="col">Test loss</th>
+            <th scope="col">Test accuracy</th>
+            <th scope="col">Best test accuracy</th>
+            <th scope="col">Best epoch</th>
+            <th scope="col">Seconds per epoch</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const summary = summarize(row.history);
+            const isBest = best?.id === row.id;
+            return (
+              <tr key={row.id} className={isBest ? 'best' : undefined} aria-current={isBest ? 'true' : undefined}>
+                <th scope="row" style={{ ['--series' as string]: OPTIMIZERS[row.id].color }}>
+                  <span className="swatch" aria-hidden="true" />
+                  {OPTIMIZERS[row.id].label}
+                  {isBest && <span className="best-badge"> best</span>}
+                </th>
+                <td className={`status status--${row.status}`}>
+                  {STATUS_TEXT[row.status]}
+                  {row.status === 'diverged' && row.divergence && ` (epoch ${row.divergence.epoch}, batch ${row.divergence.batch})`}
+                </td>
+                <td>{formatLoss(summary.finalTrainLoss)}</td>
+                <td>{formatPercent(summary.finalTrainAccuracy)}</td>
+                <td>{formatLoss(summary.finalTestLoss)}</td>
+                <td>{formatPercent(summary.finalTestAccuracy)}</td>
+                <td>{formatPercent(summary.bestTestAccuracy)}</td>
+                <td>{summary.bestEpoch ?? '–'}</td>
+                <td>{formatSeconds(summary.meanSecondsPerEpoch)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {run.backend && (
+        <p className="results__note">
+          Trained on {run.backend.name} ({run.backend.precision}); {run.config.trainExamples.toLocaleString('en-US')} training examples, batch{' '}
+          {run.config.batchSize}, seed {run.config.seed}.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { useId } from 'react';
+import type { NumberParameter } from '../../experiment/parameters';
+import { describeRange } from '../../experiment/parameters';
+
+interface Props {
+  spec: NumberParameter;
+  value: string;
+  error?: string;
+  onChange(text: string): void;
+}
+
+/**
+ * A text box rather than <input type=number>: the browser would silently drop
+ * "1e-" or "abc", and the user deserves to be told what is wrong, at the field.
+ */
+export function NumberField({ spec, value, error, onChange }: Props) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <label htmlFor={id}>{spec.label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode={spec.integer ? 'numeric' : 'decimal'}
+        autoComplete="off"
+        spellCheck={false}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${errorId} ${hintId}` : hintId}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <span id={hintId} className="field__hint">
+        {spec.help} Allowed: {describeRange(spec)}.
+      </span>
+      {error && (
+        <span id={errorId} className="field__error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

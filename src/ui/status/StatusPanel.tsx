@@ -1,0 +1,95 @@
+import { formatCount, formatMegabytes } from '../format';
+import { usePlayground } from '../StoreContext';
+
+const BACKEND_NAMES = { webgl: 'WebGL (GPU)', wasm: 'WebAssembly (CPU)', cpu: 'JavaScript (CPU)' } as const;
+
+export function BackendBadge() {
+  const backend = usePlayground((s) => s.backend);
+  return (
+    <p className="backend" role="status" aria-label="Backend">
+      {backend ? (
+        <>
+          <strong>Backend: {BACKEND_NAMES[backend.name]}</strong>
+          {backend.precision === 'float16' ? ' (16-bit floats)' : ''} — <span>{backend.reason}</span>
+        </>
+      ) : (
+        'Choosing a backend…'
+      )}
+    </p>
+  );
+}
+
+export function DataStatus() {
+  const data = usePlayground((s) => s.data);
+  const retry = usePlayground((s) => s.startLoading);
+  if (data.status === 'ready') {
+    return (
+      <p className="data-status">
+        MNIST ready: {formatCount(data.trainCount)} training and {formatCount(data.testCount)} test images, verified.
+      </p>
+    );
+  }
+  if (data.status === 'error') {
+    return (
+      <div className="alert" role="alert">
+        <strong>The dataset could not be loaded.</strong> {data.message}{' '}
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  const progress = data.progress;
+  return (
+    <div className="data-status">
+      <label>
+        Loading MNIST{progress ? ` — ${formatMegabytes(progress.loadedBytes)} of ${formatMegabytes(progress.totalBytes)}` : '…'}
+        <progress aria-label="Loading MNIST" max={progress?.totalBytes || 1} value={progress?.loadedBytes ?? 0} />
+      </label>
+    </div>
+  );
+}
+
+export function TrainingProgressBar() {
+  const run = usePlayground((s) => s.run);
+  if (!run) return null;
+  const p = run.progress;
+  const active = run.phase === 'running' || run.phase === 'stopping';
+  return (
+    <div className="training-progress" aria-live="off">
+      <label>
+        {p ? (
+          <>
+            Epoch {p.epoch} of {p.epochs} · batch {formatCount(p.batch)} of {formatCount(p.batchesPerEpoch)}
+            {active ? ` · ${formatCount(p.samplesPerSecond)} samples/s` : ''}
+          </>
+        ) : active ? (
+          'Starting…'
+        ) : (
+          'No progress reported'
+        )}
+        <progress aria-label="Epoch progress" max={p?.batchesPerEpoch ?? 1} value={p?.batch ?? 0} />
+      </label>
+      <p role="status" className="run-phase">
+        {run.phase === 'running' && 'Training…'}
+        {run.phase === 'stopping' && 'Stopping after the current batch…'}
+        {run.phase === 'finished' && (run.outcome === 'done' ? 'Training finished.' : 'Training stopped.')}
+        {run.phase === 'failed' && 'Training failed.'}
+      </p>
+    </div>
+  );
+}
+
+export function Notice() {
+  const notice = usePlayground((s) => s.notice);
+  const dismiss = usePlayground((s) => s.dismissNotice);
+  if (!notice) return null;
+  return (
+    <div className="alert" role="alert">
+      {notice}{' '}
+      <button type="button" onClick={dismiss}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
