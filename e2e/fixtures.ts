@@ -1,12 +1,16 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
-/** Every page fails its test on a console error or an uncaught exception. */
-export const test = base.extend<{ consoleErrors: string[] }>({
+/**
+ * Every page fails its test on a console error or an uncaught exception, except
+ * the ones a test declares it provokes (e.g. the browser's own 404 line).
+ */
+export const test = base.extend<{ expectedConsoleErrors: RegExp[]; consoleErrors: string[] }>({
+  expectedConsoleErrors: [[], { option: true }],
   consoleErrors: [
-    async ({ page }, use) => {
+    async ({ page, expectedConsoleErrors }, use) => {
       const errors: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
+        if (message.type() === 'error' && !expectedConsoleErrors.some((re) => re.test(message.text()))) errors.push(message.text());
       });
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
       await use(errors);

@@ -56,11 +56,17 @@ export async function loadMnist(dataUrl: string, options: LoadOptions = {}): Pro
     train: allocateSplit(manifest, 'train'),
     test: allocateSplit(manifest, 'test'),
   };
+  // The first failure cancels the other downloads, so no progress follows the error.
+  const abort = new AbortController();
+  const report = () => {
+    if (!abort.signal.aborted) options.onProgress?.({ ...progress });
+  };
+  const fetchShard: typeof fetch = (input, init) => fetchImpl(input, { ...init, signal: abort.signal });
   await Promise.all(
     manifest.shards.map(async (shard) => {
-      const raw = await loadShard(base, shard, fetchImpl, (delta) => {
+      const raw = await loadShard(base, shard, fetchShard, (delta) => {
         progress.loadedBytes += delta;
-        options.onProgress?.({ ...progress });
+        report();
       });
       const split = data[shard.split];
       if (shard.kind === 'images') split.images.set(raw, shard.start * IMAGE_SIZE);
@@ -70,9 +76,12 @@ export async function loadMnist(dataUrl: string, options: LoadOptions = {}): Pro
         split.labels.set(raw, shard.start);
       }
       progress.filesDone += 1;
-      options.onProgress?.({ ...progress });
+      report();
     }),
-  );
+  ).catch((error: unknown) => {
+    abort.abort();
+    throw error;
+  });
   return data;
 }
 

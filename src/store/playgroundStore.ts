@@ -130,7 +130,7 @@ export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = 
             optimizers: Object.fromEntries(frozen.optimizers.map((o) => [o, { status: 'queued', history: [] }])),
           },
         });
-        port.train(id, frozen);
+        port.train(id, structuredClone(frozen));
       },
 
       stop: () => {
@@ -148,7 +148,8 @@ export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = 
             set({ backend: event.backend });
             break;
           case 'dataProgress':
-            set({ data: { status: 'loading', progress: event.progress } });
+            // Progress only moves a load in flight; it never overwrites an error or a ready dataset.
+            if (get().data.status === 'loading') set({ data: { status: 'loading', progress: event.progress } });
             break;
           case 'dataReady':
             set({ data: { status: 'ready', trainCount: event.trainCount, testCount: event.testCount, seconds: event.seconds } });

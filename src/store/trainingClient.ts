@@ -57,13 +57,16 @@ export class TrainingClient {
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      if (worker !== this.worker) return;
-      const detail = event.message || 'the worker stopped unexpectedly';
-      // A dead worker cannot be trusted again: start a fresh one so Train works without a reload.
-      this.load(this.dataUrl!);
-      this.handlers.onCrash(`The training worker crashed (${detail}).`);
+      this.recover(worker, `The training worker crashed (${event.message || 'it stopped unexpectedly'}).`);
     };
-    worker.onmessageerror = () => this.handlers.onCrash('A message from the training worker could not be read.');
+    worker.onmessageerror = () => this.recover(worker, 'A message from the training worker could not be read.');
     this.worker = worker;
+  }
+
+  /** A worker in an unknown state cannot be trusted: start a fresh one so Train works without a reload. */
+  private recover(worker: Worker, message: string) {
+    if (worker !== this.worker) return;
+    this.load(this.dataUrl!);
+    this.handlers.onCrash(message);
   }
 }

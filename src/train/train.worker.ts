@@ -27,16 +27,24 @@ const yieldToEventLoop = () =>
     channel.port2.postMessage(null);
   });
 
+let loadGeneration = 0;
+
 function load(dataUrl: string) {
   backendReady ??= chooseBackend().then((backend) => {
     post({ type: 'backend', backend });
     return backend;
   });
+  // A retry supersedes an earlier load: only the latest one may report.
+  const generation = ++loadGeneration;
+  const current = () => generation === loadGeneration;
   const started = performance.now();
-  dataReady = loadMnist(dataUrl, { onProgress: (progress) => post({ type: 'dataProgress', progress }) });
+  dataReady = loadMnist(dataUrl, { onProgress: (progress) => current() && post({ type: 'dataProgress', progress }) });
   dataReady.then(
-    (data) => post({ type: 'dataReady', trainCount: data.train.count, testCount: data.test.count, seconds: (performance.now() - started) / 1000 }),
+    (data) => {
+      if (current()) post({ type: 'dataReady', trainCount: data.train.count, testCount: data.test.count, seconds: (performance.now() - started) / 1000 });
+    },
     (error: unknown) => {
+      if (!current()) return;
       const file = error instanceof DataLoadError ? error.file : 'dataset';
       post({ type: 'dataError', file, message: error instanceof Error ? error.message : String(error) });
     },

@@ -15,7 +15,7 @@ export function chartRows(
 ): Record<string, number>[] {
   const rows = new Map<number, Record<string, number>>();
   for (const [id, history] of Object.entries(histories) as [OptimizerId, EpochMetrics[]][]) {
-    for (const m of history) {
+    for (const m of history ?? []) {
       const row = rows.get(m.epoch) ?? { epoch: m.epoch };
       row[seriesKey(id, 'test')] = m[metric.test];
       row[seriesKey(id, 'train')] = m[metric.train];

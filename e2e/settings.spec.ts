@@ -1,0 +1,95 @@
+import { expect, selectOnly, test, waitForData } from './fixtures';
+
+test('refuses an invalid hyperparameter at the field and blocks Train until it is fixed', async ({ page }) => {
+  await page.goto('/');
+  await waitForData(page);
+  const adam = page.getByRole('group', { name: /^Adam settings/ });
+  const learningRate = adam.getByLabel('Learning rate');
+
+  await learningRate.fill('abc');
+  await expect(learningRate).toHaveAttribute('aria-invalid', 'true');
+  await expect(adam.getByRole('alert')).toHaveText('Learning rate: "abc" is not a number.');
+  await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
+  await expect(page.getByText('Fix the highlighted fields to train.')).toBeVisible();
+
+  await learningRate.fill('0');
+  await expect(adam.getByRole('alert')).toHaveText('Learning rate must be greater than 0 and at most 1,000.');
+  await page.getByRole('group', { name: /^Adam settings/ }).getByLabel('Beta 1').fill('1');
+  await expect(adam.getByText('Beta 1 must be at least 0 and less than 1.')).toBeVisible();
+  await page.getByLabel('Batch size').fill('12.5');
+  await expect(page.getByText('Batch size must be a whole number.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Reset Adam to Keras defaults' }).click();
+  await expect(learningRate).toHaveValue('0.001');
+  await expect(adam.getByLabel('Beta 1')).toHaveValue('0.9');
+  await page.getByLabel('Batch size').fill('128');
+  await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
+
+  await selectOnly(page, []);
+  await expect(page.getByText('Choose at least one optimizer to train.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
+});
+
+test('shows the Keras defaults for every optimizer', async ({ page }) => {
+  await page.goto('/');
+  const expected: Record<string, Record<string, string>> = {
+    SGD: { 'Learning rate': '0.01', Momentum: '0' },
+    Adam: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' },
+    Adagrad: { 'Learning rate': '0.001', 'Initial accumulator': '0.1', Epsilon: '1e-7' },
+    Adadelta: { 'Learning rate': '0.001', Rho: '0.95', Epsilon: '1e-7' },
+    RMSprop: { 'Learning rate': '0.001', Rho: '0.9', Momentum: '0', Epsilon: '1e-7' },
+  };
+  for (const [optimizer, fields] of Object.entries(expected)) {
+    await expect(page.getByRole('checkbox', { name: optimizer, exact: true })).toBeChecked();
+    const group = page.getByRole('group', { name: new RegExp(`^${optimizer} settings`) });
+    for (const [label, value] of Object.entries(fields)) await expect(group.getByLabel(label, { exact: true })).toHaveValue(value);
+  }
+  await expect(page.getByLabel('Epochs')).toHaveValue('5');
+  await expect(page.getByLabel('Batch size')).toHaveValue('128');
+  await expect(page.getByLabel('Training examples')).toHaveValue('60000');
+  await expect(page.getByLabel('Seed')).toBeVisible();
+});
+
+test('edits made while training apply to the next run, never the running one', async ({ page }) => {
+  await page.goto('/');
+  await waitForData(page);
+  await selectOnly(page, ['Adam']);
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Training examples').fill('3000');
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+
+  // Mid-run edits: more epochs, an absurd learning rate, another optimizer.
+  await page.getByLabel('Epochs').fill('9');
+  await page.getByRole('group', { name: /^Adam settings/ }).getByLabel('Learning rate').fill('500');
+  await selectOnly(page, ['SGD']);
+  await expect(page.getByText('Edits apply to the next run.')).toBeVisible();
+
+  await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 120_000 });
+  const table = page.getByRole('table');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  const adam = table.getByRole('row', { name: /^Adam/ });
+  await expect(adam.getByRole('cell').nth(6)).toHaveText('2'); // best epoch, of 2
+  const accuracy = parseFloat((await adam.getByRole('cell').nth(4).innerText()).replace('%', ''));
+  expect(accuracy).toBeGreaterThan(80); // lr 500 would have wrecked it
+  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('.recharts-line-dots circle')).toHaveCount(2);
+  // The edits are still in the form for the next run.
+  await expect(page.getByLabel('Epochs')).toHaveValue('9');
+  await expect(page.getByRole('checkbox', { name: 'SGD', exact: true })).toBeChecked();
+});
+
+test('Stop ends a full-MNIST run of all five optimizers and Train works again', async ({ page }) => {
+  await page.goto('/');
+  await waitForData(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByText(/Epoch 1 of 5 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible();
+  const table = page.getByRole('table');
+  await expect(table.getByRole('row', { name: /^RMSprop/ }).getByRole('cell').first()).toHaveText('training');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByText('Training stopped.')).toBeVisible();
+  for (const name of ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop']) {
+    await expect(table.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').first()).toHaveText('stopped');
+  }
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
+});
