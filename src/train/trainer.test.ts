@@ -6,7 +6,7 @@ import { OPTIMIZER_IDS, type OptimizerId } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import { loadRealMnist } from '../testing/realMnist';
 import { UPDATE_RULES } from './optimizers';
-import { trainExperiment, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
+import { trainExperiment, type GradientMethod, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
 
 let data: MnistData;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ interface Recorded {
 
 const neverStop: TrainerControl = { stopRequested: () => false, yieldToEventLoop: async () => {} };
 
-async function run(cfg: ExperimentConfig, control = neverStop, observer?: TrainerObserver) {
+async function run(cfg: ExperimentConfig, control = neverStop, observer?: TrainerObserver, gradients?: GradientMethod) {
   const recorded: Recorded = { epochs: new Map(), statuses: new Map(), divergence: new Map(), progress: [] };
   const outcome = await trainExperiment(
     data,
@@ -42,7 +42,7 @@ async function run(cfg: ExperimentConfig, control = neverStop, observer?: Traine
       progress: (p) => recorded.progress.push(p),
     },
     control,
-    { readbackIntervalMs: 0, observer },
+    { readbackIntervalMs: 0, observer, gradients },
   );
   return { outcome, ...recorded };
 }
@@ -92,6 +92,20 @@ describe('trainExperiment on real MNIST (tfjs cpu)', () => {
     const together = await run(config({ optimizers: ['sgd', 'adam', 'adadelta'] }));
     const strip = (h: EpochMetrics[]) => h.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
     expect(strip(together.epochs.get('sgd')!)).toEqual(strip(alone.epochs.get('sgd')!));
+  });
+
+  it('trains to the same numbers with hand-written gradients as with autodiff', async () => {
+    const cfg = config({ epochs: 2, optimizers: ['sgd', 'adam'] });
+    const dense = await run(cfg, neverStop, undefined, 'dense');
+    const autodiff = await run(cfg, neverStop, undefined, 'autodiff');
+    for (const id of cfg.optimizers) {
+      dense.epochs.get(id)!.forEach((m, i) => {
+        const reference = autodiff.epochs.get(id)![i];
+        for (const key of ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'] as const) {
+          expect(Math.abs(m[key] - reference[key]) / Math.abs(reference[key])).toBeLessThan(1e-4);
+        }
+      });
+    }
   });
 
   it('different seeds give different starting points', async () => {

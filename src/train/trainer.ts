@@ -11,7 +11,8 @@ import type { OptimizerId } from '../experiment/optimizers';
 import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
 import type { MnistData, SplitData } from '../data/shardLoader';
 import { batchRanges, gatherBatch } from './batches';
-import { countCorrect, crossEntropy, crossEntropySum, initialWeights, PARAMETER_SHAPES, predict } from './network';
+import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
+import { countCorrect, crossEntropySum, initialWeights, PARAMETER_SHAPES, predict } from './network';
 import { applyRule, UPDATE_RULES, type UpdateRule } from './optimizers';
 import { createRandom, RandomStream, shuffledIndices } from './random';
 
@@ -44,7 +45,11 @@ export interface TrainerObserver {
   step?(id: OptimizerId, epoch: number, batch: number, indices: Uint32Array): void;
 }
 
+/** 'dense': the hand-written backward pass (fast); 'autodiff': tf.variableGrads (the reference). */
+export type GradientMethod = 'dense' | 'autodiff';
+
 export interface TrainerOptions {
+  gradients?: GradientMethod;
   /** Minimum time between read-backs of losses from the device (ms). */
   readbackIntervalMs?: number;
   observer?: TrainerObserver;
@@ -83,24 +88,19 @@ class OptimizerRun {
   }
 
   /** One training step on a batch; returns [mean loss, correct count] before the update. */
-  train(images: tf.Tensor2D, oneHot: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  train(images: tf.Tensor2D, oneHot: tf.Tensor2D, labels: tf.Tensor1D, method: GradientMethod): tf.Tensor1D {
     this.step += 1;
     return tf.tidy(() => {
-      let correct: tf.Scalar | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const probabilities = predict(this.weights, images);
-        // Kept past variableGrads' own scope: accuracy is measured on the same forward pass, as Keras does.
-        correct = tf.keep(countCorrect(probabilities, labels));
-        return crossEntropy(probabilities, oneHot);
-      }, this.weights);
+      const { loss, correct, gradients } =
+        method === 'autodiff'
+          ? autodiffLossAndGradients(this.weights, images, oneHot, labels, predict)
+          : denseLossAndGradients(this.weights, images, oneHot, labels);
       this.weights.forEach((weight, i) => {
-        const { weight: next, slots } = applyRule(this.rule, weight, grads[weight.name], this.slots[i], this.step, this.params);
+        const { weight: next, slots } = applyRule(this.rule, weight, gradients[i], this.slots[i], this.step, this.params);
         weight.assign(next);
         for (const [name, slot] of Object.entries(slots)) this.slots[i][name].assign(slot);
       });
-      const result = tf.stack([value, correct!]) as tf.Tensor1D;
-      correct!.dispose();
-      return result;
+      return tf.stack([loss, correct]) as tf.Tensor1D;
     });
   }
 
@@ -168,6 +168,7 @@ export async function trainExperiment(
   if (config.trainExamples > data.train.count) throw new InvalidExperimentError([`Only ${data.train.count} training examples are loaded.`]);
 
   const readbackIntervalMs = options.readbackIntervalMs ?? 200;
+  const gradientMethod = options.gradients ?? 'dense';
   const initial = initialWeights(config.seed);
   const runs = config.optimizers.map((id) => new OptimizerRun(id, config.hyperparameters[id], initial));
   for (const run of runs) options.observer?.initialWeights?.(run.id, initial.map((w) => w.slice()));
@@ -230,7 +231,7 @@ export async function trainExperiment(
         const labels = tf.tensor1d(host.labels, 'int32');
         for (const run of current) {
           const started = performance.now();
-          run.pending.push({ batch, size: host.size, values: run.train(images, oneHot, labels) });
+          run.pending.push({ batch, size: host.size, values: run.train(images, oneHot, labels, gradientMethod) });
           run.epochSeconds += (performance.now() - started) / 1000;
           options.observer?.step?.(run.id, epoch, batch, indices);
         }
