@@ -67,6 +67,8 @@ export function isUpToDate(outDir: string, sourceName: string): boolean {
 export function prepareMnist(options: PrepareOptions): Manifest {
   const sources = options.sources ?? MNIST_SOURCE_FILES;
   const shardExamples = options.shardExamples ?? SHARD_EXAMPLES;
+  // Zero or a negative size would never advance the shard loop below (and write empty shards forever).
+  if (!Number.isInteger(shardExamples) || shardExamples < 1) throw new Error(`shardExamples must be a positive integer, got ${shardExamples}.`);
   const splits = {
     train: { images: parseIdx(readVerified(options.sourceDir, sources.trainImages)), labels: parseIdx(readVerified(options.sourceDir, sources.trainLabels)) },
     test: { images: parseIdx(readVerified(options.sourceDir, sources.testImages)), labels: parseIdx(readVerified(options.sourceDir, sources.testLabels)) },

@@ -54,9 +54,10 @@ export function parseManifest(json: unknown): Manifest {
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('not a JSON object');
   const m = json as Record<string, unknown>;
-  if (m.format !== MANIFEST_FORMAT) fail(`unsupported format ${JSON.stringify(m.format)} (expected ${MANIFEST_FORMAT})`);
+  if (m.format !== MANIFEST_FORMAT) fail(`unsupported format ${String(m.format).slice(0, 20)} (expected ${MANIFEST_FORMAT})`);
   const shape = m.imageShape;
-  if (!Array.isArray(shape) || shape[0] !== IMAGE_SIDE || shape[1] !== IMAGE_SIDE) fail('imageShape must be [28, 28]');
+  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== IMAGE_SIDE || shape[1] !== IMAGE_SIDE) fail('imageShape must be [28, 28]');
+  if (typeof m.name !== 'string' || typeof m.source !== 'string') fail('name and source must be strings');
   if (m.numClasses !== NUM_CLASSES) fail('numClasses must be 10');
   const splits = m.splits as Record<string, { count?: unknown }> | undefined;
   if (!splits || !isCount(splits.train?.count) || !isCount(splits.test?.count)) fail('splits.train.count and splits.test.count must be counts');
