@@ -47,6 +47,20 @@ export interface Resolution {
   general: string[];
 }
 
+/** The draft as a config with every invalid field at its default: what a link can carry mid-edit. */
+export function bestEffortConfig(draft: Draft): ExperimentConfig {
+  const { config, errors } = resolveDraft(draft);
+  if (config) return config;
+  const fallback = defaultExperiment();
+  const patched: Draft = { ...draft, text: { ...draft.text } };
+  for (const key of Object.keys(errors)) {
+    const [first, second] = key.split('.');
+    patched.text[key] = String(second === undefined ? fallback[first as keyof TrainingSettings] : fallback.hyperparameters[first as OptimizerId][second]);
+  }
+  if (patched.selected.length === 0) patched.selected = fallback.optimizers;
+  return resolveDraft(patched).config ?? fallback;
+}
+
 export function resolveDraft(draft: Draft): Resolution {
   const errors: Record<string, string> = {};
   const general: string[] = [];

@@ -23,6 +23,7 @@ const learningRate = (defaultValue: number): NumberParameter => ({
   kind: 'number',
   key: 'learningRate',
   label: 'Learning rate',
+  urlKey: 'lr',
   defaultValue,
   min: 0,
   minExclusive: true,
@@ -35,6 +36,7 @@ const epsilon: NumberParameter = {
   kind: 'number',
   key: 'epsilon',
   label: 'Epsilon',
+  urlKey: 'eps',
   defaultValue: 1e-7,
   // Zero would divide 0 by 0 for weights whose gradient is always zero (blank pixels).
   min: 1e-12,
@@ -97,6 +99,7 @@ export const OPTIMIZERS: Record<OptimizerId, OptimizerInfo> = {
         kind: 'number',
         key: 'initialAccumulator',
         label: 'Initial accumulator',
+        urlKey: 'accumulator',
         defaultValue: 0.1,
         min: 0,
         max: 100,

@@ -187,3 +187,14 @@ describe('defaultValues', () => {
     expect(defaultValues(parameters)).toEqual({ rate: 0.5, flag: true });
   });
 });
+
+describe('decimal commas', () => {
+  const rate = { kind: 'number', key: 'learningRate', label: 'Learning rate', defaultValue: 0.001, min: 0, minExclusive: true, max: 1000, help: '' } as const;
+  it('refuses "0,01" instead of reading it as 1, and says how to write it', () => {
+    expect(parseNumberInput(rate, '0,01')).toEqual({ ok: false, message: 'Learning rate: use a point for decimals ("0.01"), not a comma.' });
+  });
+  it('still reads thousands separators', () => {
+    expect(parseNumberInput(rate, '1,000')).toEqual({ ok: true, value: 1000 });
+    expect(parseNumberInput(rate, '0.5')).toEqual({ ok: true, value: 0.5 });
+  });
+});

@@ -62,7 +62,7 @@ describe('playground store: initial state and editing', () => {
   it('uses an initial draft when given one', () => {
     const draft = defaultDraft();
     draft.text.epochs = '2';
-    const store = createPlaygroundStore(new FakePort(), draft);
+    const store = createPlaygroundStore(new FakePort(), { draft });
     expect(store.getState().draft.text.epochs).toBe('2');
   });
 

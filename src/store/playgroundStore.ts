@@ -4,11 +4,13 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExperimentConfig } from '../experiment/config';
-import { defaultDraft, fieldKey, resolveDraft, type Draft } from '../experiment/draft';
+import { defaultDraft, draftFromConfig, fieldKey, resolveDraft, type Draft } from '../experiment/draft';
+import { buildResults, type ExperimentResults } from '../experiment/resultsFile';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from '../experiment/optimizers';
 import type { LoadProgress } from '../data/shardLoader';
 import type { BackendInfo, WorkerEvent } from '../train/protocol';
+import { defaultView, type ViewKey, type ViewOptions } from '../experiment/view';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface OptimizerRunState {
@@ -19,6 +21,10 @@ export interface OptimizerRunState {
 
 export interface RunState {
   id: number;
+  /** Trained here now, opened from a file, or brought back from the last visit. */
+  source: 'live' | 'imported' | 'restored';
+  /** File name of an imported run. */
+  sourceName?: string;
   /** The frozen settings this run was started with; later form edits never touch it. */
   config: ExperimentConfig;
   phase: 'running' | 'stopping' | 'finished' | 'failed';
@@ -26,7 +32,7 @@ export interface RunState {
   failure?: string;
   progress?: TrainingProgress;
   optimizers: Partial<Record<OptimizerId, OptimizerRunState>>;
-  backend?: BackendInfo;
+  backend?: Pick<BackendInfo, 'name' | 'precision'>;
 }
 
 export type DataState =
@@ -36,6 +42,9 @@ export type DataState =
 
 export interface PlaygroundState {
   draft: Draft;
+  view: ViewOptions;
+  /** What a shared link contained that could not be used, and what was used instead. */
+  linkNotices: string[];
   data: DataState;
   backend?: BackendInfo;
   run?: RunState;
@@ -45,11 +54,17 @@ export interface PlaygroundState {
   setText(optimizer: OptimizerId | null, key: string, text: string): void;
   setFlag(optimizer: OptimizerId, key: string, value: boolean): void;
   setSelected(optimizer: OptimizerId, selected: boolean): void;
+  setView(key: ViewKey, value: boolean): void;
+  dismissLinkNotices(): void;
   resetOptimizer(optimizer: OptimizerId): void;
   startLoading(): void;
   train(): void;
   stop(): void;
   dismissNotice(): void;
+  /** Shows finished results without training (an imported file, or the last visit's run). */
+  showResults(results: ExperimentResults, source: 'imported' | 'restored', sourceName?: string): void;
+  /** Shows a problem the user should know about (a failed import or export); nothing else changes. */
+  showNotice(message: string): void;
   handleEvent(event: WorkerEvent): void;
   handleCrash(message: string): void;
 }
@@ -60,8 +75,40 @@ export interface TrainingPort {
   stop(runId: number): void;
 }
 
-export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = defaultDraft()): StoreApi<PlaygroundState> {
+/** Where the last finished run is kept across reloads (localStorage in the app). */
+export interface ResultsStore {
+  save(results: ExperimentResults): void;
+}
+
+/** The run as a results document, for export and for keeping across reloads. */
+export function runToResults(run: RunState): ExperimentResults {
+  return buildResults(
+    run.config,
+    run.backend ? { name: run.backend.name, precision: run.backend.precision } : null,
+    run.config.optimizers.map((optimizer) => {
+      const state = run.optimizers[optimizer] ?? { status: 'queued' as const, history: [] };
+      return { optimizer, status: state.status, history: state.history, ...(state.divergence ? { divergence: state.divergence } : {}) };
+    }),
+  );
+}
+
+export interface InitialState {
+  draft?: Draft;
+  view?: ViewOptions;
+  linkNotices?: string[];
+}
+
+export function createPlaygroundStore(port: TrainingPort, initial: InitialState = {}, resultsStore?: ResultsStore): StoreApi<PlaygroundState> {
   let nextRunId = 1;
+  /** Keeps a finished live run so a reload does not lose it; storage failures must not break training. */
+  const keep = (run: RunState | undefined) => {
+    if (!run || run.source !== 'live' || !Object.values(run.optimizers).some((o) => o?.history.length)) return;
+    try {
+      resultsStore?.save(runToResults(run));
+    } catch {
+      /* quota or privacy mode: the results stay on screen, only the reload copy is missing */
+    }
+  };
 
   return createStore<PlaygroundState>()((set, get) => {
     const updateRun = (runId: number, change: (run: RunState) => RunState) => {
@@ -83,8 +130,13 @@ export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = 
       );
 
     return {
-      draft: initialDraft,
+      draft: initial.draft ?? defaultDraft(),
+      view: initial.view ?? defaultView(),
+      linkNotices: initial.linkNotices ?? [],
       data: { status: 'loading' },
+
+      setView: (key, value) => set(({ view }) => ({ view: { ...view, [key]: value } })),
+      dismissLinkNotices: () => set({ linkNotices: [] }),
 
       setText: (optimizer, key, text) => set(({ draft }) => ({ draft: { ...draft, text: { ...draft.text, [fieldKey(optimizer, key)]: text } } })),
       setFlag: (optimizer, key, value) => set(({ draft }) => ({ draft: { ...draft, flags: { ...draft.flags, [fieldKey(optimizer, key)]: value } } })),
@@ -124,6 +176,7 @@ export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = 
           notice: undefined,
           run: {
             id,
+            source: 'live',
             config: frozen,
             phase: 'running',
             backend: get().backend,
@@ -141,6 +194,30 @@ export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = 
       },
 
       dismissNotice: () => set({ notice: undefined }),
+
+      showResults: (results, source, sourceName) => {
+        const run = get().run;
+        if (run && (run.phase === 'running' || run.phase === 'stopping')) {
+          set({ notice: 'Stop the current training before opening results.' });
+          return;
+        }
+        set({
+          notice: undefined,
+          draft: source === 'imported' ? draftFromConfig(results.experiment) : get().draft,
+          run: {
+            id: nextRunId++,
+            source,
+            sourceName,
+            config: results.experiment,
+            phase: 'finished',
+            outcome: results.runs.every((r) => r.status === 'done' || r.status === 'diverged') ? 'done' : 'stopped',
+            backend: results.backend ? { name: results.backend.name as BackendInfo['name'], precision: results.backend.precision } : undefined,
+            optimizers: Object.fromEntries(results.runs.map((r) => [r.optimizer, { status: r.status, history: r.history, divergence: r.divergence }])),
+          },
+        });
+      },
+
+      showNotice: (message) => set({ notice: message }),
 
       handleEvent: (event) => {
         switch (event.type) {
@@ -173,10 +250,12 @@ export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = 
               outcome: event.outcome,
               optimizers: settleOptimizers(run, event.outcome === 'done' ? 'done' : 'stopped'),
             }));
+            keep(get().run);
             break;
           case 'runFailed':
             updateRun(event.runId, (run) => ({ ...run, phase: 'failed', failure: event.message, optimizers: settleOptimizers(run, 'stopped') }));
             set({ notice: `Training failed: ${event.message}` });
+            keep(get().run);
             break;
         }
       },
@@ -184,7 +263,10 @@ export function createPlaygroundStore(port: TrainingPort, initialDraft: Draft = 
       handleCrash: (message) => {
         const run = get().run;
         const active = run && (run.phase === 'running' || run.phase === 'stopping');
-        if (active) set({ run: { ...run, phase: 'failed', failure: message, optimizers: settleOptimizers(run, 'stopped') } });
+        if (active) {
+          set({ run: { ...run, phase: 'failed', failure: message, optimizers: settleOptimizers(run, 'stopped') } });
+          keep(get().run);
+        }
         set({
           notice: `${message} ${active ? 'The finished epochs are kept. ' : ''}The worker has been restarted; press Train to run again.`,
           data: { status: 'loading' },

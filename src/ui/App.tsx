@@ -8,7 +8,24 @@ import { ResultsTable } from './results/ResultsTable';
 import { OptimizerCard } from './settings/OptimizerCard';
 import { TrainingSettings } from './settings/TrainingSettings';
 import { BackendBadge, DataStatus, Notice, TrainingProgressBar } from './status/StatusPanel';
+import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
+import { VIEW_PARAMETERS } from '../experiment/view';
 import { usePlayground } from './StoreContext';
+
+function ChartOptions() {
+  const view = usePlayground((s) => s.view);
+  const setView = usePlayground((s) => s.setView);
+  return (
+    <div className="chart-options" role="group" aria-label="Chart options">
+      {VIEW_PARAMETERS.map((spec) => (
+        <label key={spec.key} className="check-field" title={spec.help}>
+          <input type="checkbox" checked={view[spec.key]} onChange={(e) => setView(spec.key, e.target.checked)} />
+          {spec.label}
+        </label>
+      ))}
+    </div>
+  );
+}
 
 function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blockedBecause?: string }) {
   const train = usePlayground((s) => s.train);
@@ -23,6 +40,8 @@ function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blocke
         Stop
       </button>
       {blockedBecause && <span className="train-controls__why">{blockedBecause}</span>}
+      <CopyLinkButton />
+      <OpenResultsButton />
     </div>
   );
 }
@@ -49,6 +68,8 @@ export function App() {
         <p className="tagline">One network, real MNIST, several optimizers side by side — in your browser.</p>
         <BackendBadge />
       </header>
+      <ResultsDropZone />
+      <LinkNotices />
       <main className="app__main">
         <aside className="settings" aria-label="Experiment settings">
           <TrainingSettings errors={resolution.errors} />
@@ -66,6 +87,7 @@ export function App() {
             <TrainingProgressBar />
             <Notice />
           </div>
+          <ChartOptions />
           <div className="charts">
             <MetricChart title="Loss" metric={LOSS} format={formatLoss} formatTick={(v) => v.toFixed(2)} />
             <MetricChart title="Accuracy" metric={ACCURACY} format={(v) => formatPercent(v)} formatTick={(v) => formatPercent(v, 0)} />

@@ -1,7 +1,10 @@
+import { useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { OPTIMIZERS } from '../../experiment/optimizers';
 import { usePlayground } from '../StoreContext';
+import { downloadBlob, exportBaseName } from '../download';
 import { chartRows, seriesKey, type MetricPair } from './chartData';
+import { chartToPng } from './chartImage';
 
 interface Props {
   title: 'Loss' | 'Accuracy';
@@ -14,20 +17,42 @@ interface Props {
 
 export function MetricChart({ title, metric, format, formatTick }: Props) {
   const run = usePlayground((s) => s.run);
+  const showTrain = usePlayground((s) => s.view.showTrain);
+  const logScale = usePlayground((s) => title === 'Loss' && s.view.logLoss);
   const ids = run?.config.optimizers ?? [];
   const histories = Object.fromEntries(ids.map((id) => [id, run?.optimizers[id]?.history ?? []]));
   const rows = chartRows(histories, metric);
   const epochs = run?.config.epochs ?? 5;
+  const plotRef = useRef<HTMLDivElement>(null);
+  const showNotice = usePlayground((s) => s.showNotice);
+  const hasData = rows.length > 0;
+  const savePng = async () => {
+    const svg = plotRef.current?.querySelector('svg.recharts-surface');
+    if (!(svg instanceof SVGSVGElement)) return;
+    try {
+      const png = await chartToPng(svg, title, ids.map((id) => ({ label: OPTIMIZERS[id].label, color: OPTIMIZERS[id].color })));
+      downloadBlob(`${exportBaseName()}-${title.toLowerCase()}.png`, png);
+    } catch (error) {
+      showNotice(`The ${title} chart could not be saved as an image: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   return (
     <figure className="panel chart" aria-label={title}>
       <figcaption>
         <h2>{title}</h2>
         <span className="chart__key">
           <span className="line-sample line-sample--solid" aria-hidden="true" /> test
-          <span className="line-sample line-sample--dashed" aria-hidden="true" /> train
+          {showTrain && (
+            <>
+              <span className="line-sample line-sample--dashed" aria-hidden="true" /> train
+            </>
+          )}
+          <button type="button" className="small-button" onClick={savePng} disabled={!hasData} aria-label={`Download ${title} chart as PNG`}>
+            PNG
+          </button>
         </span>
       </figcaption>
-      <div className="chart__plot">
+      <div className="chart__plot" ref={plotRef}>
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#d9d9d9" strokeDasharray="2 4" />
@@ -38,9 +63,31 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
               allowDecimals={false}
               label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
             />
-            <YAxis tickFormatter={formatTick} width={72} domain={title === 'Accuracy' ? ['auto', 1] : [0, 'auto']} />
+            <YAxis
+              tickFormatter={formatTick}
+              width={72}
+              scale={logScale ? 'log' : 'auto'}
+              domain={title === 'Accuracy' ? ['auto', 1] : logScale ? ['auto', 'auto'] : [0, 'auto']}
+              allowDataOverflow={false}
+            />
             <Tooltip formatter={(value) => (typeof value === 'number' ? format(value) : String(value))} labelFormatter={(e) => `Epoch ${e}`} />
             {ids.flatMap((id) => [
+              // Train lines first, so the test lines are drawn on top.
+              ...(showTrain
+                ? [
+                    <Line
+                      key={seriesKey(id, 'train')}
+                      dataKey={seriesKey(id, 'train')}
+                      name={`${OPTIMIZERS[id].label} train`}
+                      stroke={OPTIMIZERS[id].color}
+                      strokeWidth={2}
+                      strokeDasharray="6 4"
+                      dot={false}
+                      isAnimationActive={false}
+                      connectNulls
+                    />,
+                  ]
+                : []),
               <Line
                 key={seriesKey(id, 'test')}
                 dataKey={seriesKey(id, 'test')}
@@ -48,17 +95,6 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
                 stroke={OPTIMIZERS[id].color}
                 strokeWidth={3}
                 dot={{ r: 4 }}
-                isAnimationActive={false}
-                connectNulls
-              />,
-              <Line
-                key={seriesKey(id, 'train')}
-                dataKey={seriesKey(id, 'train')}
-                name={`${OPTIMIZERS[id].label} train`}
-                stroke={OPTIMIZERS[id].color}
-                strokeWidth={2}
-                strokeDasharray="6 4"
-                dot={false}
                 isAnimationActive={false}
                 connectNulls
               />,

@@ -1,4 +1,7 @@
 import { bestRun, summarize } from '../../experiment/metrics';
+import { resultsToCsv, resultsToJson } from '../../experiment/resultsFile';
+import { runToResults, type RunState } from '../../store/playgroundStore';
+import { downloadText, exportBaseName } from '../download';
 import { OPTIMIZERS } from '../../experiment/optimizers';
 import { formatLoss, formatPercent, formatSeconds } from '../format';
 import { usePlayground } from '../StoreContext';
@@ -19,7 +22,14 @@ export function ResultsTable() {
   const best = rows.some((r) => r.history.length) ? bestRun(rows) : undefined;
   return (
     <section className="panel results" aria-label="Results">
-      <h2>Results</h2>
+      <div className="results__head">
+        <h2>Results</h2>
+        <ExportButtons run={run} />
+      </div>
+      {run.source === 'restored' && <p className="source-banner">Restored from your last visit. Press Train to start a new run.</p>}
+      {run.source === 'imported' && (
+        <p className="source-banner">Opened from {run.sourceName ?? 'a file'}: these results were not trained in this browser.</p>
+      )}
       <table>
         <caption className="visually-hidden">Final metrics per optimizer; the best final test accuracy is highlighted.</caption>
         <thead>
@@ -33,6 +43,7 @@ export function ResultsTable() {
             <th scope="col">Best test accuracy</th>
             <th scope="col">Best epoch</th>
             <th scope="col">Seconds per epoch</th>
+            <th scope="col">Backend</th>
           </tr>
         </thead>
         <tbody>
@@ -57,17 +68,35 @@ export function ResultsTable() {
                 <td>{formatPercent(summary.bestTestAccuracy)}</td>
                 <td>{summary.bestEpoch ?? '–'}</td>
                 <td>{formatSeconds(summary.meanSecondsPerEpoch)}</td>
+                <td className="backend-cell">{run.backend ? `${run.backend.name} · ${run.backend.precision}` : '–'}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      {run.backend && (
-        <p className="results__note">
-          Trained on {run.backend.name} ({run.backend.precision}); {run.config.trainExamples.toLocaleString('en-US')} training examples, batch{' '}
-          {run.config.batchSize}, seed {run.config.seed}.
-        </p>
-      )}
+      <p className="results__note">
+        {run.config.trainExamples.toLocaleString('en-US')} training examples, batch {run.config.batchSize}, seed {run.config.seed}, {run.config.epochs}{' '}
+        epoch{run.config.epochs === 1 ? '' : 's'}.
+      </p>
     </section>
+  );
+}
+
+function ExportButtons({ run }: { run: RunState }) {
+  const ready = run.phase !== 'running' && run.phase !== 'stopping' && Object.values(run.optimizers).some((o) => o?.history.length);
+  const save = (kind: 'csv' | 'json') => {
+    const results = runToResults(run);
+    if (kind === 'csv') downloadText(`${exportBaseName()}.csv`, resultsToCsv(results), 'text/csv');
+    else downloadText(`${exportBaseName()}.json`, resultsToJson(results), 'application/json');
+  };
+  return (
+    <span className="export-buttons">
+      <button type="button" onClick={() => save('csv')} disabled={!ready}>
+        Download CSV
+      </button>
+      <button type="button" onClick={() => save('json')} disabled={!ready}>
+        Download JSON
+      </button>
+    </span>
   );
 }

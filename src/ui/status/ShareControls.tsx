@@ -1,0 +1,136 @@
+import { useEffect, useRef, useState } from 'react';
+import { MAX_RESULTS_BYTES, parseResultsFile } from '../../experiment/resultsFile';
+import { usePlayground } from '../StoreContext';
+
+type CopyState = { kind: 'idle' } | { kind: 'copied' } | { kind: 'manual'; link: string };
+
+/** Copies the current link; where the Clipboard API is missing (plain http), shows it to copy by hand. */
+export function CopyLinkButton() {
+  const [state, setState] = useState<CopyState>({ kind: 'idle' });
+  const manualRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (state.kind === 'copied') {
+      const timer = setTimeout(() => setState({ kind: 'idle' }), 4000);
+      return () => clearTimeout(timer);
+    }
+    if (state.kind === 'manual') manualRef.current?.select();
+  }, [state]);
+  const copy = async () => {
+    const link = window.location.href;
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(link);
+      setState({ kind: 'copied' });
+    } catch {
+      setState({ kind: 'manual', link });
+    }
+  };
+  return (
+    <span className="copy-link">
+      <button type="button" onClick={copy}>
+        Copy link
+      </button>
+      <span role="status" className="copy-link__status">
+        {state.kind === 'copied' && 'Link copied — anyone who opens it gets this experiment.'}
+      </span>
+      {state.kind === 'manual' && (
+        <label className="copy-link__manual">
+          Copy this link:
+          <input ref={manualRef} readOnly value={state.link} onFocus={(e) => e.target.select()} />
+        </label>
+      )}
+    </span>
+  );
+}
+
+export function LinkNotices() {
+  const notices = usePlayground((s) => s.linkNotices);
+  const dismiss = usePlayground((s) => s.dismissLinkNotices);
+  if (!notices.length) return null;
+  return (
+    <div className="notice" role="status" aria-label="Link corrections">
+      <strong>Some settings in this link could not be used:</strong>
+      <ul>
+        {notices.map((notice, i) => (
+          <li key={i}>{notice}</li>
+        ))}
+      </ul>
+      <button type="button" onClick={dismiss}>
+        OK
+      </button>
+    </div>
+  );
+}
+
+/** Reads a results file chosen or dropped by the user; a bad file changes nothing. */
+export function useOpenResults() {
+  const showResults = usePlayground((s) => s.showResults);
+  const showNotice = usePlayground((s) => s.showNotice);
+  return async (file: File) => {
+    if (file.size > MAX_RESULTS_BYTES) {
+      showNotice(`${file.name} is too large to be a results file. Nothing was changed.`);
+      return;
+    }
+    const outcome = parseResultsFile(await file.text(), file.name);
+    if (outcome.ok) showResults(outcome.results, 'imported', file.name);
+    else showNotice(outcome.message);
+  };
+}
+
+export function OpenResultsButton() {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const open = useOpenResults();
+  return (
+    <>
+      <button type="button" onClick={() => inputRef.current?.click()}>
+        Open results…
+      </button>
+      <input
+        ref={inputRef}
+        type="file"
+        accept=".json,application/json"
+        aria-label="Results file to open"
+        className="visually-hidden"
+        tabIndex={-1}
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          event.target.value = '';
+          if (file) void open(file);
+        }}
+      />
+    </>
+  );
+}
+
+/** Lets an instructor drop an exported JSON anywhere on the page. */
+export function ResultsDropZone() {
+  const [dragging, setDragging] = useState(false);
+  const open = useOpenResults();
+  useEffect(() => {
+    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    const over = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      setDragging(true);
+    };
+    const leave = (event: DragEvent) => {
+      if (event.relatedTarget === null) setDragging(false);
+    };
+    const drop = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      setDragging(false);
+      const file = event.dataTransfer?.files[0];
+      if (file) void open(file);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [open]);
+  return dragging ? <div className="drop-hint">Drop a results file to open it</div> : null;
+}
