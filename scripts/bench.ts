@@ -6,8 +6,9 @@
  * Prints a table, then the same data as one JSON object on the last line.
  * Options: --no-build, --epochs N (default 1), --examples N (default 60000).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chromium, type Page } from '@playwright/test';
+import { cpus } from 'node:os';
+import type { Page } from '@playwright/test';
+import { buildApp, download, OPTIMIZER_LABELS, openApp, selectOptimizers, startHeadlessApp, trainToEnd } from './headlessApp';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -17,7 +18,6 @@ const option = (name: string, fallback: number) => {
 const EPOCHS = option('--epochs', 1);
 const EXAMPLES = option('--examples', 60_000);
 const PORT = 4199;
-const ALL = ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop'];
 
 interface ScenarioResult {
   name: string;
@@ -26,66 +26,34 @@ interface ScenarioResult {
   firstProgressSeconds: number;
   secondsPerEpoch: Record<string, number>;
   testAccuracy: Record<string, number>;
+  backend: string;
 }
 
-async function waitForServer(url: string, server: ChildProcess) {
-  for (let i = 0; i < 150; i++) {
-    if (server.exitCode !== null) throw new Error('vite preview exited early');
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server at ${url} did not start`);
-}
-
-async function scenario(page: Page, name: string, optimizers: string[]): Promise<ScenarioResult> {
-  await page.goto(`http://127.0.0.1:${PORT}/`);
-  await page.getByText(/MNIST ready/).waitFor({ timeout: 120_000 });
-  for (const label of ALL) await page.getByRole('checkbox', { name: label, exact: true }).setChecked(optimizers.includes(label));
-  await page.getByLabel('Epochs').fill(String(EPOCHS));
-  await page.getByLabel('Training examples').fill(String(EXAMPLES));
-  const started = Date.now();
-  await page.getByRole('button', { name: 'Train' }).click();
-  await page.getByText(/samples\/s/).waitFor({ timeout: 120_000 });
-  const firstProgressSeconds = (Date.now() - started) / 1000;
-  await page.getByText('Training finished.').waitFor({ timeout: 1_800_000 });
-  const wallSeconds = (Date.now() - started) / 1000;
+async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[]): Promise<ScenarioResult> {
+  await openApp(page, `${baseUrl}/?v=1&epochs=${EPOCHS}&examples=${EXAMPLES}`);
+  await selectOptimizers(page, optimizers);
+  const { firstProgressSeconds, wallSeconds } = await trainToEnd(page);
+  // The exported JSON has full precision, unlike the table.
+  const results = JSON.parse((await download(page, 'Download JSON')).toString('utf8'));
   const secondsPerEpoch: Record<string, number> = {};
   const testAccuracy: Record<string, number> = {};
-  for (const label of optimizers) {
-    const cells = page.getByRole('table').getByRole('row', { name: new RegExp(`^${label}\\b`) }).getByRole('cell');
-    testAccuracy[label] = parseFloat(await cells.nth(4).innerText()) / 100;
-    secondsPerEpoch[label] = parseFloat(await cells.nth(7).innerText());
+  for (const run of results.runs as { optimizer: string; history: { seconds: number; testAccuracy: number }[] }[]) {
+    const label = OPTIMIZER_LABELS.find((l) => l.toLowerCase() === run.optimizer)!;
+    secondsPerEpoch[label] = run.history.reduce((sum, m) => sum + m.seconds, 0) / run.history.length;
+    testAccuracy[label] = run.history.at(-1)!.testAccuracy;
   }
-  return { name, optimizers, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy };
+  return { name, optimizers, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy, backend: `${results.backend.name} (${results.backend.precision})` };
 }
 
 async function main() {
-  if (!args.includes('--no-build')) {
-    const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  if (!args.includes('--no-build')) buildApp();
+  const app = await startHeadlessApp(PORT);
   try {
-    await waitForServer(`http://127.0.0.1:${PORT}/`, server);
-    const page = await browser.newPage();
-    const backend = await (async () => {
-      await page.goto(`http://127.0.0.1:${PORT}/`);
-      const badge = page.getByRole('status', { name: 'Backend' });
-      await badge.getByText(/Backend:/).waitFor();
-      return (await badge.innerText()).replace(/\s+/g, ' ');
-    })();
-    const baseline = await scenario(page, 'baseline: Adam alone', ['Adam']);
-    const allFive = await scenario(page, 'all five optimizers', ALL);
+    const page = await app.browser.newPage();
+    const baseline = await scenario(page, app.baseUrl, 'baseline: Adam alone', ['Adam']);
+    const allFive = await scenario(page, app.baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
 
-    console.log(`\nMachine: ${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores; ${backend}`);
+    console.log(`\nMachine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); backend ${allFive.backend}`);
     console.log(`Workload: ${EPOCHS} epoch(s) of ${EXAMPLES.toLocaleString('en-US')} examples, batch 128, plus evaluation on 10,000 test images per epoch.\n`);
     console.log('scenario                 | wall s | first progress s | optimizer | s/epoch | samples/s | test acc');
     console.log('-------------------------|--------|------------------|-----------|---------|-----------|---------');
@@ -100,7 +68,7 @@ async function main() {
     console.log(`\nAll five vs Adam alone (same run): ${ratio.toFixed(2)}x the wall time for 5x the work.`);
     console.log(
       JSON.stringify({
-        backend,
+        backend: allFive.backend,
         epochs: EPOCHS,
         examples: EXAMPLES,
         all_five_one_epoch_s: allFive.wallSeconds / EPOCHS,
@@ -112,8 +80,7 @@ async function main() {
       }),
     );
   } finally {
-    await browser.close();
-    if (server.pid) process.kill(-server.pid);
+    await app.close();
   }
 }
 

@@ -121,12 +121,12 @@ export type ParseResultsOutcome = { ok: true; results: ExperimentResults } | { o
 
 export function parseResultsFile(text: string, fileName = 'The file'): ParseResultsOutcome {
   const name = fileName.length > 60 ? `${fileName.slice(0, 60)}…` : fileName;
-  if (text.length > MAX_RESULTS_BYTES) return { ok: false, message: `${name} is too large to be a results file.` };
+  if (text.length > MAX_RESULTS_BYTES) return { ok: false, message: `${name} is too large to be a results file. Nothing was changed.` };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, message: `${name} is not valid JSON. Open a .json file exported by Optimizer Playground.` };
+    return { ok: false, message: `${name} is not valid JSON. Open a .json file exported by Optimizer Playground. Nothing was changed.` };
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
@@ -135,9 +135,19 @@ export function parseResultsFile(text: string, fileName = 'The file'): ParseResu
     return { ok: false, message: `${name} cannot be opened: ${issue.message}${where}. Nothing was changed.` };
   }
   const { format: _format, version: _version, ...results } = parsed.data;
-  const problems = validateExperiment(results.experiment as ExperimentConfig);
-  if (problems.length) return { ok: false, message: `${name} holds invalid settings: ${problems[0]} Nothing was changed.` };
-  const runs = results.runs.filter((r) => results.experiment.optimizers.includes(r.optimizer));
-  if (new Set(runs.map((r) => r.optimizer)).size !== runs.length) return { ok: false, message: `${name} lists an optimizer twice. Nothing was changed.` };
-  return { ok: true, results: { ...results, runs } as ExperimentResults };
+  const refuse = (why: string): ParseResultsOutcome => ({ ok: false, message: `${name} ${why} Nothing was changed.` });
+  // The selection in catalog order, as everywhere else; every optimizer's settings are checked, selected or not.
+  const experiment = { ...results.experiment, optimizers: OPTIMIZER_IDS.filter((id) => results.experiment.optimizers.includes(id)) } as ExperimentConfig;
+  if (experiment.optimizers.length !== results.experiment.optimizers.length) return refuse('lists an optimizer twice.');
+  const problems = validateExperiment({ ...experiment, optimizers: [...OPTIMIZER_IDS] });
+  if (problems.length) return refuse(`holds invalid settings: ${problems[0]}`);
+  const runs = results.runs.filter((r) => experiment.optimizers.includes(r.optimizer));
+  if (runs.length === 0) return refuse('holds no results for the optimizers it selects.');
+  if (new Set(runs.map((r) => r.optimizer)).size !== runs.length) return refuse('lists an optimizer twice.');
+  for (const run of runs) {
+    const inOrder = run.history.every((m, i) => m.epoch === i + 1 && m.epoch <= experiment.epochs);
+    if (!inOrder) return refuse(`has epochs out of order for ${OPTIMIZERS[run.optimizer].label}.`);
+  }
+  runs.sort((a, b) => OPTIMIZER_IDS.indexOf(a.optimizer) - OPTIMIZER_IDS.indexOf(b.optimizer));
+  return { ok: true, results: { ...results, experiment, runs } as ExperimentResults };
 }

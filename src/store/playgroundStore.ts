@@ -120,6 +120,11 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
         const current = run.optimizers[id];
         return current ? { ...run, optimizers: { ...run.optimizers, [id]: change(current) } } : run;
       });
+    /** End events count once, and only for the run in progress. */
+    const isActive = (runId: number) => {
+      const run = get().run;
+      return run?.id === runId && (run.phase === 'running' || run.phase === 'stopping');
+    };
     /** Any optimizer still queued or training ends with `status` (stop, failure). */
     const settleOptimizers = (run: RunState, status: RunStatus): RunState['optimizers'] =>
       Object.fromEntries(
@@ -244,6 +249,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
             updateRun(event.runId, (run) => ({ ...run, progress: event.progress }));
             break;
           case 'runFinished':
+            if (!isActive(event.runId)) break;
             updateRun(event.runId, (run) => ({
               ...run,
               phase: 'finished',
@@ -253,6 +259,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
             keep(get().run);
             break;
           case 'runFailed':
+            if (!isActive(event.runId)) break;
             updateRun(event.runId, (run) => ({ ...run, phase: 'failed', failure: event.message, optimizers: settleOptimizers(run, 'stopped') }));
             set({ notice: `Training failed: ${event.message}` });
             keep(get().run);

@@ -1,0 +1,82 @@
+/**
+ * Drives the production build in headless Chromium the way a person would, for the
+ * scripts that measure or reproduce (bench, reproduce). Shared so both see the same app.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from '@playwright/test';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const OPTIMIZER_LABELS = ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop'];
+
+export interface HeadlessApp {
+  baseUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export function buildApp() {
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+}
+
+async function waitForServer(url: string, server: ChildProcess) {
+  for (let i = 0; i < 150; i++) {
+    if (server.exitCode !== null) throw new Error('vite preview exited early');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+/** Serves dist/ with vite preview and starts Chromium. */
+export async function startHeadlessApp(port: number): Promise<HeadlessApp> {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    await waitForServer(`${baseUrl}/`, server);
+  } catch (error) {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid);
+    throw error;
+  }
+  return {
+    baseUrl,
+    browser,
+    close: async () => {
+      await browser.close();
+      if (server.pid) process.kill(-server.pid);
+    },
+  };
+}
+
+/** Opens the app (optionally with a link's query) and waits until MNIST is loaded and verified. */
+export async function openApp(page: Page, url: string) {
+  await page.goto(url);
+  await page.getByText(/MNIST ready/).waitFor({ timeout: 120_000 });
+}
+
+export async function selectOptimizers(page: Page, labels: string[]) {
+  for (const label of OPTIMIZER_LABELS) await page.getByRole('checkbox', { name: label, exact: true }).setChecked(labels.includes(label));
+}
+
+/** Presses Train; resolves with seconds to the first progress line and to the end. */
+export async function trainToEnd(page: Page, timeoutMs = 3_600_000): Promise<{ firstProgressSeconds: number; wallSeconds: number }> {
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.getByText(/samples\/s/).waitFor({ timeout: 120_000 });
+  const firstProgressSeconds = (Date.now() - started) / 1000;
+  await page.getByText('Training finished.').waitFor({ timeout: timeoutMs });
+  return { firstProgressSeconds, wallSeconds: (Date.now() - started) / 1000 };
+}
+
+/** Clicks a download button and returns the file's bytes. */
+export async function download(page: Page, button: string): Promise<Buffer> {
+  const { readFile } = await import('node:fs/promises');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  return readFile(await file.path());
+}
