@@ -85,6 +85,10 @@ test('Stop ends a full-MNIST run of all five optimizers and Train works again', 
   await expect(page.getByText(/Epoch 1 of 5 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible();
   const table = page.getByRole('table');
   await expect(table.getByRole('row', { name: /^RMSprop/ }).getByRole('cell').first()).toHaveText('training');
+  // The training curves move during the first epoch, long before its test points exist.
+  const loss = page.getByRole('figure', { name: 'Loss' });
+  await expect(loss.locator('path.recharts-line-curve').first()).toBeVisible();
+  await expect(loss.locator('.recharts-line-dots circle')).toHaveCount(0);
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByText('Training stopped.')).toBeVisible();
   for (const name of ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop']) {

@@ -335,8 +335,10 @@ describe('playground store: run events', () => {
     send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'training' });
     send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
     send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(2) });
-    const progress = { epoch: 2, epochs: 5, batch: 10, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2 };
+    const progress = { epoch: 2, epochs: 5, batch: 10, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2, position: 1 + 10 / 469, live: { sgd: { trainLoss: 0.5, trainAccuracy: 0.8 } } };
     send({ type: 'progress', runId, progress });
+    // Live training points grow the trace of the optimizers they name, at the fractional epoch.
+    expect(state().run!.optimizers.sgd!.trace).toEqual([{ position: 1 + 10 / 469, trainLoss: 0.5, trainAccuracy: 0.8 }]);
 
     const run = state().run!;
     expect(run.optimizers.sgd!.status).toBe('training');
@@ -368,7 +370,7 @@ describe('playground store: run events', () => {
 
     send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'diverged', divergence: { epoch: 1, batch: 3 } });
     send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
-    send({ type: 'progress', runId, progress: { epoch: 1, epochs: 5, batch: 1, batchesPerEpoch: 2, samplesPerSecond: 1, activeRuns: 1 } });
+    send({ type: 'progress', runId, progress: { epoch: 1, epochs: 5, batch: 1, batchesPerEpoch: 2, samplesPerSecond: 1, activeRuns: 1, position: 0.5, live: {} } });
     send({ type: 'runFinished', runId, outcome: 'stopped' });
     send({ type: 'runFailed', runId, message: 'old failure' });
 

@@ -13,10 +13,27 @@ import type { BackendInfo, WorkerEvent } from '../train/protocol';
 import { defaultView, type ViewKey, type ViewOptions } from '../experiment/view';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
+export interface TracePoint {
+  /** Epochs done, as a fraction. */
+  position: number;
+  trainLoss: number;
+  trainAccuracy: number;
+}
+
 export interface OptimizerRunState {
   status: RunStatus;
   history: EpochMetrics[];
   divergence?: DivergenceInfo;
+  /** Training loss and accuracy as they arrive during the run (live runs only). */
+  trace?: TracePoint[];
+}
+
+/** Enough for a smooth curve at chart width; older points are thinned, never the newest. */
+export const MAX_TRACE_POINTS = 600;
+
+export function appendTrace(trace: readonly TracePoint[] | undefined, point: TracePoint): TracePoint[] {
+  const next = [...(trace ?? []), point];
+  return next.length > MAX_TRACE_POINTS ? next.filter((_, i) => i % 2 === 1 || i === next.length - 1) : next;
 }
 
 export interface RunState {
@@ -246,7 +263,14 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
             updateOptimizer(event.runId, event.optimizer, (s) => ({ ...s, history: [...s.history, event.metrics] }));
             break;
           case 'progress':
-            updateRun(event.runId, (run) => ({ ...run, progress: event.progress }));
+            updateRun(event.runId, (run) => {
+              const optimizers = { ...run.optimizers };
+              for (const [id, live] of Object.entries(event.progress.live) as [OptimizerId, { trainLoss: number; trainAccuracy: number }][]) {
+                const state = optimizers[id];
+                if (state) optimizers[id] = { ...state, trace: appendTrace(state.trace, { position: event.progress.position, ...live }) };
+              }
+              return { ...run, progress: event.progress, optimizers };
+            });
             break;
           case 'runFinished':
             if (!isActive(event.runId)) break;

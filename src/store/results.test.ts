@@ -5,7 +5,7 @@ import type { EpochMetrics } from '../experiment/metrics';
 import { OPTIMIZER_IDS, type OptimizerId } from '../experiment/optimizers';
 import { buildResults, type ExperimentResults } from '../experiment/resultsFile';
 import type { BackendInfo, WorkerEvent } from '../train/protocol';
-import { createPlaygroundStore, runToResults, type ResultsStore, type TrainingPort } from './playgroundStore';
+import { appendTrace, createPlaygroundStore, MAX_TRACE_POINTS, runToResults, type ResultsStore, type TrainingPort } from './playgroundStore';
 
 class FakePort implements TrainingPort {
   loads = 0;
@@ -328,5 +328,16 @@ describe('playground store: showResults and showNotice', () => {
     state().showNotice('bad file');
     state().showResults(fileResults(), 'imported', 'good.json');
     expect(state().notice).toBeUndefined();
+  });
+});
+
+describe('live training trace', () => {
+  it('thins old points beyond the cap and always keeps the newest', () => {
+    let trace: ReturnType<typeof appendTrace> = [];
+    for (let i = 1; i <= MAX_TRACE_POINTS + 1; i++) trace = appendTrace(trace, { position: i, trainLoss: 1 / i, trainAccuracy: 0.5 });
+    expect(trace.length).toBeLessThanOrEqual(MAX_TRACE_POINTS);
+    expect(trace.length).toBeGreaterThan(MAX_TRACE_POINTS / 3);
+    expect(trace.at(-1)!.position).toBe(MAX_TRACE_POINTS + 1);
+    expect(trace.every((p, i) => i === 0 || p.position > trace[i - 1].position)).toBe(true);
   });
 });

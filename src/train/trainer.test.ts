@@ -63,6 +63,14 @@ describe('trainExperiment on real MNIST (tfjs cpu)', () => {
         expect(m.seconds).toBeGreaterThan(0);
       }
     }
+    // Live points: every progress event carries each training optimizer's recent loss, at a growing position.
+    const positions = result.progress.map((p) => p.position);
+    expect(positions.every((x, i) => i === 0 || x > positions[i - 1])).toBe(true);
+    expect(positions.at(-1)).toBe(3);
+    for (const p of result.progress) {
+      expect(Object.keys(p.live).sort()).toEqual([...OPTIMIZER_IDS].sort());
+      for (const live of Object.values(p.live)) expect(live!.trainLoss).toBeGreaterThan(0);
+    }
     // The faster optimizers learn digits within 3 epochs of 1,000 examples.
     expect(result.epochs.get('adam')!.at(-1)!.testAccuracy).toBeGreaterThan(0.75);
     expect(result.epochs.get('rmsprop')!.at(-1)!.testAccuracy).toBeGreaterThan(0.75);

@@ -25,6 +25,10 @@ export interface TrainingProgress {
   /** Training examples per second summed over the optimizers still training. */
   samplesPerSecond: number;
   activeRuns: number;
+  /** Epochs done so far as a fraction (1.5 = half-way through epoch 2): the x of live points. */
+  position: number;
+  /** Mean training loss and accuracy over the batches since the previous progress event. */
+  live: Partial<Record<OptimizerId, { trainLoss: number; trainAccuracy: number }>>;
 }
 
 export interface TrainerEvents {
@@ -178,10 +182,14 @@ export async function trainExperiment(
   const active = () => runs.filter((r) => r.status === 'training');
   for (const run of runs) events.runStatus(run.id, 'training');
 
-  /** Pulls every pending per-batch loss from the device in one transfer; marks diverged runs. */
-  const readBack = async (epoch: number) => {
+  /**
+   * Pulls every pending per-batch loss from the device in one transfer; marks diverged
+   * runs. Returns each healthy run's mean loss and accuracy over the batches read.
+   */
+  const readBack = async (epoch: number): Promise<TrainingProgress['live']> => {
+    const live: TrainingProgress['live'] = {};
     const withPending = runs.filter((r) => r.pending.length);
-    if (!withPending.length) return;
+    if (!withPending.length) return live;
     const started = performance.now();
     const stacked = tf.concat(withPending.flatMap((r) => r.pending.map((p) => p.values)));
     const values = await stacked.data();
@@ -190,6 +198,9 @@ export async function trainExperiment(
     let offset = 0;
     for (const run of withPending) {
       run.epochSeconds += share;
+      let windowLoss = 0;
+      let windowCorrect = 0;
+      let windowSamples = 0;
       for (const p of run.pending) {
         const loss = values[offset];
         const correct = values[offset + 1];
@@ -203,11 +214,16 @@ export async function trainExperiment(
         run.epochLossSum += loss * p.size;
         run.epochCorrect += correct;
         run.epochSamples += p.size;
+        windowLoss += loss * p.size;
+        windowCorrect += correct;
+        windowSamples += p.size;
       }
       for (const p of run.pending) p.values.dispose();
       run.pending = [];
       if (run.status === 'diverged') run.dispose();
+      else if (windowSamples) live[run.id] = { trainLoss: windowLoss / windowSamples, trainAccuracy: windowCorrect / windowSamples };
     }
+    return live;
   };
 
   let outcome: TrainingOutcome = 'done';
@@ -240,7 +256,7 @@ export async function trainExperiment(
 
         const now = performance.now();
         if (now - lastReadback >= readbackIntervalMs || batch === totalBatches) {
-          await readBack(epoch);
+          const live = await readBack(epoch);
           const after = performance.now();
           events.progress({
             epoch,
@@ -249,6 +265,8 @@ export async function trainExperiment(
             batchesPerEpoch: totalBatches,
             samplesPerSecond: windowSamples / Math.max((after - windowStart) / 1000, 1e-6),
             activeRuns: active().length,
+            position: epoch - 1 + batch / totalBatches,
+            live,
           });
           windowStart = after;
           windowSamples = 0;

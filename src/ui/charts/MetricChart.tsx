@@ -3,7 +3,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { OPTIMIZERS } from '../../experiment/optimizers';
 import { usePlayground } from '../StoreContext';
 import { downloadBlob, exportBaseName } from '../download';
-import { chartRows, seriesKey, type MetricPair } from './chartData';
+import { chartRows, seriesKey, traceRows, type MetricPair } from './chartData';
 import { chartToPng } from './chartImage';
 
 interface Props {
@@ -22,10 +22,11 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
   const ids = run?.config.optimizers ?? [];
   const histories = Object.fromEntries(ids.map((id) => [id, run?.optimizers[id]?.history ?? []]));
   const rows = chartRows(histories, metric);
+  const hasTrace = ids.some((id) => run?.optimizers[id]?.trace?.length);
   const epochs = run?.config.epochs ?? 5;
   const plotRef = useRef<HTMLDivElement>(null);
   const showNotice = usePlayground((s) => s.showNotice);
-  const hasData = rows.length > 0;
+  const hasData = rows.length > 0 || hasTrace;
   const savePng = async () => {
     const svg = plotRef.current?.querySelector('svg.recharts-surface');
     if (!(svg instanceof SVGSVGElement)) return;
@@ -59,7 +60,7 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
             <XAxis
               dataKey="epoch"
               type="number"
-              domain={[1, Math.max(epochs, 2)]}
+              domain={[hasTrace ? 0 : 1, Math.max(epochs, 2)]}
               allowDecimals={false}
               label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
             />
@@ -70,13 +71,15 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
               domain={title === 'Accuracy' ? ['auto', 1] : logScale ? ['auto', 'auto'] : [0, 'auto']}
               allowDataOverflow={false}
             />
-            <Tooltip formatter={(value) => (typeof value === 'number' ? format(value) : String(value))} labelFormatter={(e) => `Epoch ${e}`} />
+            <Tooltip formatter={(value) => (typeof value === 'number' ? format(value) : String(value))} labelFormatter={(e) => `Epoch ${Number(e).toFixed(Number.isInteger(Number(e)) ? 0 : 2)}`} />
             {ids.flatMap((id) => [
               // Train lines first, so the test lines are drawn on top.
               ...(showTrain
                 ? [
                     <Line
                       key={seriesKey(id, 'train')}
+                      // Live runs draw training as it happens; opened results only have per-epoch points.
+                      {...(run?.optimizers[id]?.trace?.length ? { data: traceRows(id, run.optimizers[id]!.trace!, metric) } : {})}
                       dataKey={seriesKey(id, 'train')}
                       name={`${OPTIMIZERS[id].label} train`}
                       stroke={OPTIMIZERS[id].color}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../experiment/metrics';
-import { ACCURACY, LOSS, chartRows, seriesKey } from './chartData';
+import { ACCURACY, LOSS, chartRows, seriesKey, traceRows } from './chartData';
 
 function m(epoch: number, base: number): EpochMetrics {
   return {
@@ -72,5 +72,19 @@ describe('chartRows', () => {
     const copy = structuredClone(history);
     chartRows({ sgd: history }, LOSS);
     expect(history).toEqual(copy);
+  });
+});
+
+describe('traceRows', () => {
+  it('places live training points at their fractional epoch, for the metric asked', () => {
+    const trace = [
+      { position: 0.25, trainLoss: 1.5, trainAccuracy: 0.6 },
+      { position: 0.5, trainLoss: 0.9, trainAccuracy: 0.8 },
+    ];
+    expect(traceRows('adam', trace, LOSS)).toEqual([
+      { epoch: 0.25, 'adam:train': 1.5 },
+      { epoch: 0.5, 'adam:train': 0.9 },
+    ]);
+    expect(traceRows('adam', trace, ACCURACY).map((r) => r['adam:train'])).toEqual([0.6, 0.8]);
   });
 });

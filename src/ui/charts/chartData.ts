@@ -24,3 +24,13 @@ export function chartRows(
   }
   return [...rows.values()].sort((a, b) => a.epoch - b.epoch);
 }
+
+/** Live training points of one optimizer, x = epochs done as a fraction. */
+export function traceRows(
+  id: OptimizerId,
+  trace: readonly { position: number; trainLoss: number; trainAccuracy: number }[],
+  metric: MetricPair,
+): Record<string, number>[] {
+  const key = metric.train === 'trainLoss' ? 'trainLoss' : 'trainAccuracy';
+  return trace.map((point) => ({ epoch: point.position, [seriesKey(id, 'train')]: point[key] }));
+}
