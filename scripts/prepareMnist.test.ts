@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -7,23 +6,11 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeIdx } from '../src/data/idx';
 import { IMAGE_SIZE, parseManifest, type Manifest } from '../src/data/manifest';
+import { fixture, FIXTURE_TEST, FIXTURE_TRAIN, fixtureIdx, sha256, writeSources } from '../src/testing/mnistFixture';
 import { GENERATOR, isUpToDate, listOutput, MNIST_SOURCE_FILES, prepareMnist, SourceChecksumError, type SourceFiles } from './prepareMnist';
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-const TRAIN = 25;
-const TEST = 12;
-
-/** Deterministic pixels that differ per example and per position, so misplaced shards show. */
-function fixtureImages(count: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length: count * IMAGE_SIZE }, (_, i) => (i * 31 + seed * 17 + Math.floor(i / IMAGE_SIZE) * 7) % 256);
-}
-const fixtureLabels = (count: number, offset: number) => Uint8Array.from({ length: count }, (_, i) => (i + offset) % 10);
-
-const fixture = {
-  train: { images: fixtureImages(TRAIN, 1), labels: fixtureLabels(TRAIN, 0) },
-  test: { images: fixtureImages(TEST, 2), labels: fixtureLabels(TEST, 3) },
-};
+const TRAIN = FIXTURE_TRAIN;
+const TEST = FIXTURE_TEST;
 
 const root = mkdtempSync(join(tmpdir(), 'prepare-mnist-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,31 +19,6 @@ let sourceDir: string;
 let outDir: string;
 let sources: SourceFiles;
 let caseNumber = 0;
-
-/** Writes the four idx files into a fresh directory and returns a `sources` object pinning their checksums. */
-function writeSources(
-  dir: string,
-  data: { trainImages: Uint8Array; trainLabels: Uint8Array; testImages: Uint8Array; testLabels: Uint8Array },
-): SourceFiles {
-  mkdirSync(dir, { recursive: true });
-  const entry = (file: string, bytes: Uint8Array) => {
-    writeFileSync(join(dir, file), bytes);
-    return { file, sha256: sha256(bytes) };
-  };
-  return {
-    trainImages: entry('train-images-idx3-ubyte', data.trainImages),
-    trainLabels: entry('train-labels-idx1-ubyte', data.trainLabels),
-    testImages: entry('t10k-images-idx3-ubyte', data.testImages),
-    testLabels: entry('t10k-labels-idx1-ubyte', data.testLabels),
-  };
-}
-
-const fixtureIdx = () => ({
-  trainImages: encodeIdx([TRAIN, 28, 28], fixture.train.images),
-  trainLabels: encodeIdx([TRAIN], fixture.train.labels),
-  testImages: encodeIdx([TEST, 28, 28], fixture.test.images),
-  testLabels: encodeIdx([TEST], fixture.test.labels),
-});
 
 beforeEach(() => {
   caseNumber += 1;

@@ -1,32 +1,19 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prepareMnist, type SourceFiles } from '../../scripts/prepareMnist';
-import { encodeIdx } from './idx';
+import { fixture, FIXTURE_TEST, FIXTURE_TRAIN, fixtureIdx, sha256, writeSources } from '../testing/mnistFixture';
 import { IMAGE_SIZE, type Manifest, type ShardEntry } from './manifest';
 import { sha256Hex } from './sha256';
 import { DataLoadError, loadMnist, type LoadProgress } from './shardLoader';
 
-const TRAIN = 25;
-const TEST = 12;
+const TRAIN = FIXTURE_TRAIN;
+const TEST = FIXTURE_TEST;
 const DATA_URL = 'https://playground.test/data/mnist';
 const BASE = `${DATA_URL}/`;
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-function fixtureImages(count: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length: count * IMAGE_SIZE }, (_, i) => (i * 31 + seed * 17 + Math.floor(i / IMAGE_SIZE) * 7) % 256);
-}
-const fixtureLabels = (count: number, offset: number) => Uint8Array.from({ length: count }, (_, i) => (i + offset) % 10);
-
-const fixture = {
-  train: { images: fixtureImages(TRAIN, 1), labels: fixtureLabels(TRAIN, 0) },
-  test: { images: fixtureImages(TEST, 2), labels: fixtureLabels(TEST, 3) },
-};
 
 const root = mkdtempSync(join(tmpdir(), 'shard-loader-test-'));
 const dataDir = join(root, 'out');
@@ -35,16 +22,7 @@ let manifest: Manifest;
 beforeAll(() => {
   const sourceDir = join(root, 'source');
   mkdirSync(sourceDir, { recursive: true });
-  const entry = (file: string, bytes: Uint8Array) => {
-    writeFileSync(join(sourceDir, file), bytes);
-    return { file, sha256: sha256(bytes) };
-  };
-  const sources: SourceFiles = {
-    trainImages: entry('train-images-idx3-ubyte', encodeIdx([TRAIN, 28, 28], fixture.train.images)),
-    trainLabels: entry('train-labels-idx1-ubyte', encodeIdx([TRAIN], fixture.train.labels)),
-    testImages: entry('t10k-images-idx3-ubyte', encodeIdx([TEST, 28, 28], fixture.test.images)),
-    testLabels: entry('t10k-labels-idx1-ubyte', encodeIdx([TEST], fixture.test.labels)),
-  };
+  const sources: SourceFiles = writeSources(sourceDir, fixtureIdx());
   manifest = prepareMnist({ sourceDir, outDir: dataDir, sources, shardExamples: 10, sourceName: 'fixture' });
 });
 
