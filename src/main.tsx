@@ -12,10 +12,20 @@ import './ui/styles.css';
 const LAST_RESULTS_KEY = 'optimizer-playground/last-results';
 const dataUrl = new URL(`${import.meta.env.BASE_URL}data/mnist/`, document.baseURI).href;
 
-const client = new TrainingClient({
-  onEvent: (event) => store.getState().handleEvent(event),
-  onCrash: (message) => store.getState().handleCrash(message),
-});
+/** `#workers=N` overrides the pool size, for benchmarks and comparisons; not part of the experiment. */
+function workerOverride(): number | undefined {
+  const requested = Number(new URLSearchParams(window.location.hash.slice(1)).get('workers'));
+  return Number.isInteger(requested) && requested >= 1 && requested <= 8 ? requested : undefined;
+}
+
+const client = new TrainingClient(
+  {
+    onEvent: (event) => store.getState().handleEvent(event),
+    onCrash: (message) => store.getState().handleCrash(message),
+  },
+  undefined,
+  workerOverride(),
+);
 const shared = decodeExperimentUrl(window.location.search);
 const store = createPlaygroundStore(
   {

@@ -29,7 +29,7 @@ export interface OptimizerRunState {
 }
 
 /** Enough for a smooth curve at chart width; older points are thinned, never the newest. */
-export const MAX_TRACE_POINTS = 600;
+export const MAX_TRACE_POINTS = 300;
 
 export function appendTrace(trace: readonly TracePoint[] | undefined, point: TracePoint): TracePoint[] {
   const next = [...(trace ?? []), point];

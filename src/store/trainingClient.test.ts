@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultExperiment } from '../experiment/config';
 import type { WorkerCommand, WorkerEvent } from '../train/protocol';
-import { TrainingClient } from './trainingClient';
+import { assignOptimizers, TrainingClient } from './trainingClient';
 
 /** Stands in for a Web Worker: records what is posted and lets the test play the worker's side. */
 class FakeWorker {
@@ -68,6 +68,7 @@ describe('TrainingClient', () => {
   it('train and stop post the matching commands to the current worker', () => {
     const { client, latest } = setup();
     client.load(URL_A);
+    latest().emit(READY);
     const config = defaultExperiment();
     client.train(3, config);
     client.stop(3);
@@ -78,10 +79,13 @@ describe('TrainingClient', () => {
     ]);
   });
 
-  it('throws when asked to train or stop before a worker exists', () => {
-    const { client } = setup();
-    expect(() => client.train(1, defaultExperiment())).toThrow(/not running/);
-    expect(() => client.stop(1)).toThrow(/not running/);
+  it('refuses to train before a worker has its data, and ignores a stop for no run', () => {
+    const { client, latest } = setup();
+    expect(() => client.train(1, defaultExperiment())).toThrow(/not ready/);
+    client.load(URL_A);
+    expect(() => client.train(1, defaultExperiment())).toThrow(/not ready/);
+    expect(() => client.stop(1)).not.toThrow();
+    expect(latest().posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
   });
 
   it('passes messages from the worker to onEvent', () => {
@@ -185,11 +189,136 @@ describe('TrainingClient', () => {
     expect(events).toEqual([]);
     expect(crashes).toEqual([]);
     expect(workers).toHaveLength(1);
-    expect(() => client.stop(1)).toThrow(/not running/);
+    expect(() => client.stop(1)).not.toThrow();
   });
 
   it('dispose without a worker is harmless', () => {
     const { client } = setup();
     expect(() => client.dispose()).not.toThrow();
+  });
+});
+
+describe('TrainingClient worker pool', () => {
+  function pool(size: number) {
+    const workers: FakeWorker[] = [];
+    const events: WorkerEvent[] = [];
+    const crashes: string[] = [];
+    const client = new TrainingClient(
+      { onEvent: (event) => events.push(event), onCrash: (message) => crashes.push(message) },
+      () => {
+        const worker = new FakeWorker();
+        workers.push(worker);
+        return worker as unknown as Worker;
+      },
+      size,
+    );
+    return { client, workers, events, crashes };
+  }
+  const backend = (name: 'wasm' | 'webgl'): WorkerEvent => ({ type: 'backend', backend: { name, reason: 'test', precision: 'float32' } });
+  const progress = (runId: number, position: number, samplesPerSecond: number, live: Record<string, { trainLoss: number; trainAccuracy: number }>): WorkerEvent => ({
+    type: 'progress',
+    runId,
+    progress: { epoch: Math.floor(position) + 1, epochs: 5, batch: Math.round((position % 1) * 100), batchesPerEpoch: 100, samplesPerSecond, activeRuns: Object.keys(live).length, position, live },
+  });
+
+  it('adds helper workers only on a CPU backend, each loading the same data', () => {
+    const cpu = pool(3);
+    cpu.client.load(URL_A);
+    expect(cpu.workers).toHaveLength(1);
+    cpu.workers[0].emit(backend('wasm'));
+    expect(cpu.workers).toHaveLength(3);
+    for (const w of cpu.workers) expect(w.posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
+    // Only the primary speaks for the pool about backend and data.
+    cpu.workers[1].emit(backend('wasm'));
+    cpu.workers[1].emit(READY);
+    expect(cpu.events).toEqual([backend('wasm')]);
+
+    const gpu = pool(3);
+    gpu.client.load(URL_A);
+    gpu.workers[0].emit(backend('webgl'));
+    expect(gpu.workers).toHaveLength(1);
+  });
+
+  it('deals the optimizers round-robin to the ready workers, each with the same seed and settings', () => {
+    const { client, workers } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    const config = defaultExperiment();
+    client.train(7, config);
+    const sent = workers.map((w) => w.posted.find((c) => c.type === 'train') as Extract<WorkerCommand, { type: 'train' }>);
+    expect(sent.map((c) => c.config.optimizers)).toEqual([
+      ['sgd', 'adagrad', 'rmsprop'],
+      ['adam', 'adadelta'],
+    ]);
+    for (const c of sent) expect({ ...c.config, optimizers: config.optimizers }).toEqual(config);
+    expect(assignOptimizers(['adam'], 4)).toEqual([['adam']]);
+  });
+
+  it('trains on the workers that are ready and leaves a still-loading helper out', () => {
+    const { client, workers } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers[0].emit(READY);
+    client.train(1, defaultExperiment());
+    expect(workers[0].posted.some((c) => c.type === 'train')).toBe(true);
+    expect(workers[1].posted.some((c) => c.type === 'train')).toBe(false);
+  });
+
+  it('reports one finish when every worker has finished, stopped if any stopped', () => {
+    const { client, workers, events } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    client.train(2, defaultExperiment());
+    workers[0].emit({ type: 'epoch', runId: 2, optimizer: 'sgd', metrics: { epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, seconds: 1, samplesPerSecond: 1 } });
+    workers[0].emit({ type: 'runFinished', runId: 2, outcome: 'done' });
+    expect(events.filter((e) => e.type === 'runFinished')).toEqual([]);
+    workers[1].emit({ type: 'runFinished', runId: 2, outcome: 'stopped' });
+    expect(events.filter((e) => e.type === 'runFinished')).toEqual([{ type: 'runFinished', runId: 2, outcome: 'stopped' }]);
+    expect(events.some((e) => e.type === 'epoch')).toBe(true);
+  });
+
+  it('merges progress: summed throughput, the slowest position, live points from their own worker', () => {
+    const { client, workers, events } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    client.train(3, defaultExperiment());
+    workers[0].emit(progress(3, 0.5, 1000, { sgd: { trainLoss: 1, trainAccuracy: 0.5 } }));
+    workers[1].emit(progress(3, 0.25, 800, { adam: { trainLoss: 2, trainAccuracy: 0.4 } }));
+    const last = events.at(-1) as Extract<WorkerEvent, { type: 'progress' }>;
+    expect(last.progress.samplesPerSecond).toBe(1800);
+    expect(last.progress.batch).toBe(25);
+    expect(last.progress.live).toEqual({ adam: { trainLoss: 2, trainAccuracy: 0.4 } });
+    expect(last.progress.position).toBe(0.25);
+  });
+
+  it('on one worker\'s failure stops the others and reports it once', () => {
+    const { client, workers, events } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    client.train(4, defaultExperiment());
+    workers[1].emit({ type: 'runFailed', runId: 4, message: 'out of memory' });
+    workers[0].emit({ type: 'runFailed', runId: 4, message: 'second' });
+    expect(events.filter((e) => e.type === 'runFailed')).toEqual([{ type: 'runFailed', runId: 4, message: 'out of memory' }]);
+    for (const w of workers) expect(w.posted).toContainEqual({ type: 'stop', runId: 4 });
+  });
+
+  it('drops a helper that cannot load its data, and restarts the whole pool when any worker crashes', () => {
+    const { client, workers, events, crashes } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers[1].emit({ type: 'dataError', file: 'x.bin', message: 'broken' });
+    expect(workers[1].terminated).toBe(true);
+    expect(events.some((e) => e.type === 'dataError')).toBe(false);
+    workers[0].emit(READY);
+    expect(client.readyWorkers).toBe(1);
+
+    workers[0].fail('boom');
+    expect(crashes).toHaveLength(1);
+    expect(workers[0].terminated).toBe(true);
+    expect(workers.at(-1)!.posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
   });
 });

@@ -1,13 +1,23 @@
 /**
- * Owns the training worker: creates it, speaks the protocol, and replaces it when
- * it dies. Nothing else in the UI touches postMessage.
+ * Owns the training workers: creates them, speaks the protocol, spreads a run's
+ * optimizers over them, merges their events into one stream, and replaces them all
+ * when one dies. Nothing else in the UI touches postMessage.
+ *
+ * The first worker ("primary") chooses the backend and loads the data while the page
+ * shows its progress. On a CPU backend, helper workers are then started so that every
+ * core trains (tfjs's wasm backend uses one thread per worker); on a real GPU one
+ * worker serves best. A run's optimizers are dealt round-robin to the workers whose
+ * data is ready. Fairness needs no coordination: each worker derives the initial
+ * weights and the batch order from the run's seed, identically.
  */
 import type { ExperimentConfig } from '../experiment/config';
-import type { WorkerCommand, WorkerEvent } from '../train/protocol';
+import type { OptimizerId } from '../experiment/optimizers';
+import type { BackendInfo, WorkerCommand, WorkerEvent } from '../train/protocol';
+import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface TrainingClientHandlers {
   onEvent(event: WorkerEvent): void;
-  /** The worker died (uncaught error or failed to start); a fresh one is already loading. */
+  /** A worker died (uncaught error or unreadable message); fresh ones are already loading. */
   onCrash(message: string): void;
 }
 
@@ -15,57 +25,183 @@ export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('../train/train.worker.ts', import.meta.url), { type: 'module' });
 
+/** One worker per core, up to the five optimizers; 1 where the core count is unknown. */
+export function defaultPoolSize(): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
+  return Math.max(1, Math.min(cores ?? 1, 5));
+}
+
+interface PooledWorker {
+  worker: Worker;
+  dataReady: boolean;
+}
+
+interface ActiveRun {
+  id: number;
+  members: PooledWorker[];
+  finished: Map<PooledWorker, TrainingOutcome>;
+  progress: Map<PooledWorker, TrainingProgress>;
+  failed: boolean;
+}
+
+/** Deals the selected optimizers to `count` workers, round-robin in catalog order. */
+export function assignOptimizers(optimizers: readonly OptimizerId[], count: number): OptimizerId[][] {
+  const groups: OptimizerId[][] = Array.from({ length: Math.min(count, optimizers.length) }, () => []);
+  optimizers.forEach((id, i) => groups[i % groups.length].push(id));
+  return groups;
+}
+
 export class TrainingClient {
-  private worker: Worker | undefined;
+  private pool: PooledWorker[] = [];
   private dataUrl: string | undefined;
+  private run: ActiveRun | undefined;
 
   constructor(
     private readonly handlers: TrainingClientHandlers,
     private readonly createWorker: WorkerFactory = defaultFactory,
+    private readonly poolSize: number = defaultPoolSize(),
   ) {}
 
-  /** Starts (or restarts) the worker and has it load and verify the dataset. */
+  /** Workers currently able to train (for the status line). */
+  get readyWorkers(): number {
+    return this.pool.filter((p) => p.dataReady).length;
+  }
+
+  /** Starts (or restarts) the primary worker and has it load and verify the dataset. */
   load(dataUrl: string) {
     this.dataUrl = dataUrl;
-    this.replaceWorker();
-    this.send({ type: 'load', dataUrl });
+    this.dispose();
+    this.spawn();
   }
 
   train(runId: number, config: ExperimentConfig) {
-    this.send({ type: 'train', runId, config });
+    const ready = this.pool.filter((p) => p.dataReady);
+    if (!ready.length) throw new Error('The training workers are not ready.');
+    const groups = assignOptimizers(config.optimizers, ready.length);
+    const members = ready.slice(0, groups.length);
+    this.run = { id: runId, members, finished: new Map(), progress: new Map(), failed: false };
+    members.forEach((member, i) => member.worker.postMessage({ type: 'train', runId, config: { ...config, optimizers: groups[i] } } satisfies WorkerCommand));
   }
 
   stop(runId: number) {
-    this.send({ type: 'stop', runId });
+    if (this.run?.id !== runId) return;
+    for (const member of this.run.members) member.worker.postMessage({ type: 'stop', runId } satisfies WorkerCommand);
   }
 
   dispose() {
-    this.worker?.terminate();
-    this.worker = undefined;
+    for (const p of this.pool) p.worker.terminate();
+    this.pool = [];
+    this.run = undefined;
   }
 
-  private send(command: WorkerCommand) {
-    if (!this.worker) throw new Error('The training worker is not running.');
-    this.worker.postMessage(command);
-  }
-
-  private replaceWorker() {
-    this.worker?.terminate();
-    const worker = this.createWorker();
+  private spawn(): PooledWorker {
+    const pooled: PooledWorker = { worker: this.createWorker(), dataReady: false };
+    const { worker } = pooled;
     worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
-      if (worker === this.worker) this.handlers.onEvent(message.data);
+      if (this.pool.includes(pooled)) this.receive(pooled, message.data);
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      this.recover(worker, `The training worker crashed (${event.message || 'it stopped unexpectedly'}).`);
+      this.recover(pooled, `The training worker crashed (${event.message || 'it stopped unexpectedly'}).`);
     };
-    worker.onmessageerror = () => this.recover(worker, 'A message from the training worker could not be read.');
-    this.worker = worker;
+    worker.onmessageerror = () => this.recover(pooled, 'A message from the training worker could not be read.');
+    this.pool.push(pooled);
+    worker.postMessage({ type: 'load', dataUrl: this.dataUrl! } satisfies WorkerCommand);
+    return pooled;
   }
 
-  /** A worker in an unknown state cannot be trusted: start a fresh one so Train works without a reload. */
-  private recover(worker: Worker, message: string) {
-    if (worker !== this.worker) return;
+  private isPrimary(pooled: PooledWorker) {
+    return this.pool[0] === pooled;
+  }
+
+  /** More workers help only on the CPU: one GPU context serves the whole page best. */
+  private growPool(backend: BackendInfo) {
+    if (backend.name === 'webgl') return;
+    while (this.pool.length < this.poolSize) this.spawn();
+  }
+
+  private receive(pooled: PooledWorker, event: WorkerEvent) {
+    const primary = this.isPrimary(pooled);
+    switch (event.type) {
+      case 'backend':
+        if (!primary) return;
+        this.handlers.onEvent(event);
+        this.growPool(event.backend);
+        return;
+      case 'dataProgress':
+        if (primary) this.handlers.onEvent(event);
+        return;
+      case 'dataReady':
+        pooled.dataReady = true;
+        if (primary) this.handlers.onEvent(event);
+        return;
+      case 'dataError':
+        // A helper that cannot load simply does not train; the primary's error is the user's.
+        if (primary) this.handlers.onEvent(event);
+        else this.retire(pooled);
+        return;
+      case 'runStatus':
+      case 'epoch':
+        if (this.run?.id === event.runId) this.handlers.onEvent(event);
+        return;
+      case 'progress':
+        this.mergeProgress(pooled, event);
+        return;
+      case 'runFinished':
+        this.memberFinished(pooled, event.runId, event.outcome);
+        return;
+      case 'runFailed': {
+        const run = this.run;
+        if (run?.id !== event.runId || run.failed) return;
+        run.failed = true;
+        this.stop(run.id);
+        this.handlers.onEvent(event);
+        return;
+      }
+    }
+  }
+
+  /**
+   * One progress line for the page: the slowest worker's position in the epoch, the
+   * summed throughput; live points stay with the worker (and position) they came from.
+   */
+  private mergeProgress(pooled: PooledWorker, event: Extract<WorkerEvent, { type: 'progress' }>) {
+    const run = this.run;
+    if (run?.id !== event.runId) return;
+    run.progress.set(pooled, event.progress);
+    const all = [...run.progress.values()];
+    const slowest = all.reduce((a, b) => (b.position < a.position ? b : a));
+    this.handlers.onEvent({
+      ...event,
+      progress: {
+        ...event.progress,
+        epoch: slowest.epoch,
+        batch: slowest.batch,
+        batchesPerEpoch: slowest.batchesPerEpoch,
+        samplesPerSecond: all.reduce((sum, p) => sum + p.samplesPerSecond, 0),
+        activeRuns: all.reduce((sum, p) => sum + p.activeRuns, 0),
+      },
+    });
+  }
+
+  private memberFinished(pooled: PooledWorker, runId: number, outcome: TrainingOutcome) {
+    const run = this.run;
+    if (run?.id !== runId || run.failed || !run.members.includes(pooled)) return;
+    run.finished.set(pooled, outcome);
+    if (run.finished.size < run.members.length) return;
+    const stopped = [...run.finished.values()].includes('stopped');
+    this.run = undefined;
+    this.handlers.onEvent({ type: 'runFinished', runId, outcome: stopped ? 'stopped' : 'done' });
+  }
+
+  private retire(pooled: PooledWorker) {
+    pooled.worker.terminate();
+    this.pool = this.pool.filter((p) => p !== pooled);
+  }
+
+  /** A worker in an unknown state cannot be trusted: start afresh so Train works without a reload. */
+  private recover(pooled: PooledWorker, message: string) {
+    if (!this.pool.includes(pooled)) return;
     this.load(this.dataUrl!);
     this.handlers.onCrash(message);
   }

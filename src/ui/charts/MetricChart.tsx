@@ -1,6 +1,7 @@
-import { useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { OPTIMIZERS } from '../../experiment/optimizers';
+import type { RunState } from '../../store/playgroundStore';
 import { usePlayground } from '../StoreContext';
 import { downloadBlob, exportBaseName } from '../download';
 import { chartRows, seriesKey, traceRows, type MetricPair } from './chartData';
@@ -15,18 +16,19 @@ interface Props {
   formatTick(value: number): string;
 }
 
+/** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
+const CHART_REFRESH_MS = 500;
+
 export function MetricChart({ title, metric, format, formatTick }: Props) {
-  const run = usePlayground((s) => s.run);
+  const liveRun = usePlayground((s) => s.run);
+  const training = liveRun?.phase === 'running' || liveRun?.phase === 'stopping';
+  const run = useThrottled(liveRun, training ? CHART_REFRESH_MS : 0);
   const showTrain = usePlayground((s) => s.view.showTrain);
   const logScale = usePlayground((s) => title === 'Loss' && s.view.logLoss);
   const ids = run?.config.optimizers ?? [];
-  const histories = Object.fromEntries(ids.map((id) => [id, run?.optimizers[id]?.history ?? []]));
-  const rows = chartRows(histories, metric);
-  const hasTrace = ids.some((id) => run?.optimizers[id]?.trace?.length);
-  const epochs = run?.config.epochs ?? 5;
   const plotRef = useRef<HTMLDivElement>(null);
   const showNotice = usePlayground((s) => s.showNotice);
-  const hasData = rows.length > 0 || hasTrace;
+  const hasData = ids.some((id) => run?.optimizers[id]?.history.length || run?.optimizers[id]?.trace?.length);
   const savePng = async () => {
     const svg = plotRef.current?.querySelector('svg.recharts-surface');
     if (!(svg instanceof SVGSVGElement)) return;
@@ -54,7 +56,35 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
         </span>
       </figcaption>
       <div className="chart__plot" ref={plotRef}>
-        <ResponsiveContainer width="100%" height="100%">
+        <Plot run={run} title={title} metric={metric} format={format} formatTick={formatTick} showTrain={showTrain} logScale={logScale} />
+      </div>
+      <ul className="legend" aria-label={`${title} legend`}>
+        {ids.map((id) => (
+          <li key={id} style={{ ['--series' as string]: OPTIMIZERS[id].color }}>
+            <span className="swatch" aria-hidden="true" />
+            {OPTIMIZERS[id].label}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
+
+interface PlotProps extends Props {
+  run: RunState | undefined;
+  showTrain: boolean;
+  logScale: boolean;
+}
+
+/** The drawing itself; memoised so that it redraws only when its (throttled) inputs change. */
+const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTrain, logScale }: PlotProps) {
+  const ids = run?.config.optimizers ?? [];
+  const histories = Object.fromEntries(ids.map((id) => [id, run?.optimizers[id]?.history ?? []]));
+  const rows = chartRows(histories, metric);
+  const hasTrace = ids.some((id) => run?.optimizers[id]?.trace?.length);
+  const epochs = run?.config.epochs ?? 5;
+  return (
+    <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#d9d9d9" strokeDasharray="2 4" />
             <XAxis
@@ -103,16 +133,26 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
               />,
             ])}
           </LineChart>
-        </ResponsiveContainer>
-      </div>
-      <ul className="legend" aria-label={`${title} legend`}>
-        {ids.map((id) => (
-          <li key={id} style={{ ['--series' as string]: OPTIMIZERS[id].color }}>
-            <span className="swatch" aria-hidden="true" />
-            {OPTIMIZERS[id].label}
-          </li>
-        ))}
-      </ul>
-    </figure>
+    </ResponsiveContainer>
   );
+});
+
+/** The latest value, but at most one change per `intervalMs`; the last change always arrives. */
+function useThrottled<T>(value: T, intervalMs: number): T {
+  const [shown, setShown] = useState(value);
+  const lastShown = useRef(0);
+  useEffect(() => {
+    const wait = lastShown.current + intervalMs - performance.now();
+    const show = () => {
+      lastShown.current = performance.now();
+      setShown(value);
+    };
+    if (wait <= 0) {
+      show();
+      return;
+    }
+    const timer = setTimeout(show, wait);
+    return () => clearTimeout(timer);
+  }, [value, intervalMs]);
+  return intervalMs === 0 ? value : shown;
 }
