@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 
 test.describe('damaged data', () => {
-  test.use({ expectedConsoleErrors: [/Failed to load resource: the server responded with a status of 404/] });
+  test.use({ expectedConsoleErrors: /Failed to load resource: the server responded with a status of 404/ });
 
   test('a missing shard is named and Train stays off', async ({ page }) => {
     await page.route('**/data/mnist/train-images-3.bin', (route) => route.fulfill({ status: 404, body: 'not found' }));

@@ -4,13 +4,14 @@ import { test as base, expect, type Page } from '@playwright/test';
  * Every page fails its test on a console error or an uncaught exception, except
  * the ones a test declares it provokes (e.g. the browser's own 404 line).
  */
-export const test = base.extend<{ expectedConsoleErrors: RegExp[]; consoleErrors: string[] }>({
-  expectedConsoleErrors: [[], { option: true }],
+export const test = base.extend<{ expectedConsoleErrors: RegExp | null; consoleErrors: string[] }>({
+  // One pattern (use alternation for several): Playwright reads an array option as [value, options].
+  expectedConsoleErrors: [null, { option: true }],
   consoleErrors: [
     async ({ page, expectedConsoleErrors }, use) => {
       const errors: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error' && !expectedConsoleErrors.some((re) => re.test(message.text()))) errors.push(message.text());
+        if (message.type() === 'error' && !expectedConsoleErrors?.test(message.text())) errors.push(message.text());
       });
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
       await use(errors);

@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 
 test.describe('a training worker that dies', () => {
-  test.use({ expectedConsoleErrors: [/injected crash/] });
+  test.use({ expectedConsoleErrors: /injected crash/ });
 
   test('is replaced: the finished epochs stay, the user is told, and Train works again', async ({ page }) => {
     await page.goto('/?v=1&opt=adam&epochs=3');
