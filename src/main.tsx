@@ -32,6 +32,7 @@ const store = createPlaygroundStore(
     load: () => client.load(dataUrl),
     train: (runId, config) => client.train(runId, config),
     stop: (runId) => client.stop(runId),
+    measureMemory: () => client.measureMemory(),
   },
   { draft: draftFromConfig(shared.config), view: shared.view, linkNotices: shared.notices },
   { save: (results) => localStorage.setItem(LAST_RESULTS_KEY, resultsToJson(results)) },

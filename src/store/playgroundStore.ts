@@ -67,6 +67,8 @@ export interface PlaygroundState {
   run?: RunState;
   /** A problem the user should see that is not tied to a field (worker crash, ...). */
   notice?: string;
+  /** The last memory measurement of the workers. */
+  memory?: Omit<Extract<WorkerEvent, { type: 'memory' }>, 'type'>;
 
   setText(optimizer: OptimizerId | null, key: string, text: string): void;
   setFlag(optimizer: OptimizerId, key: string, value: boolean): void;
@@ -75,6 +77,7 @@ export interface PlaygroundState {
   dismissLinkNotices(): void;
   resetOptimizer(optimizer: OptimizerId): void;
   startLoading(): void;
+  measureMemory(): void;
   train(): void;
   stop(): void;
   dismissNotice(): void;
@@ -88,6 +91,7 @@ export interface PlaygroundState {
 
 export interface TrainingPort {
   load(): void;
+  measureMemory?(): void;
   train(runId: number, config: ExperimentConfig): void;
   stop(runId: number): void;
 }
@@ -182,6 +186,8 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
           return { draft: { ...draft, text, flags } };
         }),
 
+      measureMemory: () => port.measureMemory?.(),
+
       startLoading: () => {
         set({ data: { status: 'loading' } });
         port.load();
@@ -253,6 +259,11 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
           case 'dataReady':
             set({ data: { status: 'ready', trainCount: event.trainCount, testCount: event.testCount, seconds: event.seconds } });
             break;
+          case 'memory': {
+            const { type: _type, ...memory } = event;
+            set({ memory });
+            break;
+          }
           case 'dataError':
             set({ data: { status: 'error', file: event.file, message: event.message } });
             break;

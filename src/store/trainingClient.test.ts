@@ -321,4 +321,16 @@ describe('TrainingClient worker pool', () => {
     expect(workers[0].terminated).toBe(true);
     expect(workers.at(-1)!.posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
   });
+
+  it('sums the workers\' memory into one report once all have answered', () => {
+    const { client, workers, events } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    client.measureMemory();
+    for (const w of workers) expect(w.posted).toContainEqual({ type: 'memory' });
+    workers[0].emit({ type: 'memory', numTensors: 3, numBytes: 100, busy: false, workers: 1 });
+    expect(events.filter((e) => e.type === 'memory')).toEqual([]);
+    workers[1].emit({ type: 'memory', numTensors: 4, numBytes: 50, busy: true, workers: 1 });
+    expect(events.filter((e) => e.type === 'memory')).toEqual([{ type: 'memory', numTensors: 7, numBytes: 150, busy: true, workers: 2 }]);
+  });
 });

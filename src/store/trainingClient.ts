@@ -55,6 +55,7 @@ export class TrainingClient {
   private pool: PooledWorker[] = [];
   private dataUrl: string | undefined;
   private run: ActiveRun | undefined;
+  private memoryReplies: Map<PooledWorker, Extract<WorkerEvent, { type: 'memory' }>> | undefined;
 
   constructor(
     private readonly handlers: TrainingClientHandlers,
@@ -86,6 +87,13 @@ export class TrainingClient {
   stop(runId: number) {
     if (this.run?.id !== runId) return;
     for (const member of this.run.members) member.worker.postMessage({ type: 'stop', runId } satisfies WorkerCommand);
+  }
+
+  /** Asks every worker for its live tensors; one summed 'memory' event follows. */
+  measureMemory() {
+    if (!this.pool.length) return;
+    this.memoryReplies = new Map();
+    for (const p of this.pool) p.worker.postMessage({ type: 'memory' } satisfies WorkerCommand);
   }
 
   dispose() {
@@ -150,6 +158,22 @@ export class TrainingClient {
       case 'runFinished':
         this.memberFinished(pooled, event.runId, event.outcome);
         return;
+      case 'memory': {
+        const replies = this.memoryReplies;
+        if (!replies) return;
+        replies.set(pooled, event);
+        if (replies.size < this.pool.length) return;
+        this.memoryReplies = undefined;
+        const all = [...replies.values()];
+        this.handlers.onEvent({
+          type: 'memory',
+          numTensors: all.reduce((sum, m) => sum + m.numTensors, 0),
+          numBytes: all.reduce((sum, m) => sum + m.numBytes, 0),
+          busy: all.some((m) => m.busy),
+          workers: all.length,
+        });
+        return;
+      }
       case 'runFailed': {
         const run = this.run;
         if (run?.id !== event.runId || run.failed) return;

@@ -23,7 +23,8 @@ export interface BackendInfo {
 export type WorkerCommand =
   | { type: 'load'; dataUrl: string }
   | { type: 'train'; runId: number; config: ExperimentConfig }
-  | { type: 'stop'; runId: number };
+  | { type: 'stop'; runId: number }
+  | { type: 'memory' };
 
 export type WorkerEvent =
   | { type: 'backend'; backend: BackendInfo }
@@ -34,4 +35,6 @@ export type WorkerEvent =
   | { type: 'epoch'; runId: number; optimizer: OptimizerId; metrics: EpochMetrics }
   | { type: 'progress'; runId: number; progress: TrainingProgress }
   | { type: 'runFinished'; runId: number; outcome: TrainingOutcome }
-  | { type: 'runFailed'; runId: number; message: string };
+  | { type: 'runFailed'; runId: number; message: string }
+  /** tfjs's live tensors and whether a run is in progress: per worker, summed by the client. */
+  | { type: 'memory'; numTensors: number; numBytes: number; busy: boolean; workers: number };

@@ -3,6 +3,7 @@
  * The training worker: loads and verifies the data, picks the backend and runs the
  * lockstep trainer. The UI thread never trains.
  */
+import * as tf from '@tensorflow/tfjs';
 import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
 import { chooseBackend } from './backend';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
@@ -97,5 +98,10 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
     case 'stop':
       if (currentRun?.id === command.runId) currentRun.stop = true;
       break;
+    case 'memory': {
+      const { numTensors, numBytes } = tf.memory();
+      post({ type: 'memory', numTensors, numBytes, busy: currentRun !== undefined, workers: 1 });
+      break;
+    }
   }
 };

@@ -7,7 +7,7 @@ import { formatLoss, formatPercent } from './format';
 import { ResultsTable } from './results/ResultsTable';
 import { OptimizerCard } from './settings/OptimizerCard';
 import { TrainingSettings } from './settings/TrainingSettings';
-import { BackendBadge, DataStatus, Notice, TrainingProgressBar } from './status/StatusPanel';
+import { BackendBadge, DataStatus, Diagnostics, Notice, TrainingProgressBar } from './status/StatusPanel';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
 import { VIEW_PARAMETERS } from '../experiment/view';
 import { usePlayground } from './StoreContext';
@@ -98,6 +98,7 @@ export function App() {
       <footer className="app__footer">
         Network: Flatten 784 → Dense 128 ReLU → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights. Update
         rules as Keras 3 defines them.
+        <Diagnostics />
       </footer>
     </div>
   );

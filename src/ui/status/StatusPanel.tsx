@@ -93,3 +93,22 @@ export function Notice() {
     </div>
   );
 }
+
+/** For the curious and for tests: what the workers hold right now. */
+export function Diagnostics() {
+  const memory = usePlayground((s) => s.memory);
+  const measure = usePlayground((s) => s.measureMemory);
+  return (
+    <details className="diagnostics">
+      <summary>Diagnostics</summary>
+      <button type="button" onClick={measure}>
+        Measure memory
+      </button>{' '}
+      <span role="status" aria-label="Worker memory">
+        {memory
+          ? `${formatCount(memory.numTensors)} tensors (${formatMegabytes(memory.numBytes)}) in ${memory.workers} worker${memory.workers === 1 ? '' : 's'}; ${memory.busy ? 'training' : 'idle'}.`
+          : 'Not measured yet.'}
+      </span>
+    </details>
+  );
+}
