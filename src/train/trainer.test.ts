@@ -6,7 +6,7 @@ import { OPTIMIZER_IDS, type OptimizerId } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import { loadRealMnist } from '../testing/realMnist';
 import { UPDATE_RULES } from './optimizers';
-import { trainExperiment, type GradientMethod, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
+import { COLLAPSE_WINDOW, hasCollapsed, trainExperiment, type GradientMethod, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
 
 let data: MnistData;
 beforeAll(async () => {
@@ -155,6 +155,22 @@ describe('trainExperiment on real MNIST (tfjs cpu)', () => {
     } finally {
       UPDATE_RULES.sgd = original;
     }
+  });
+
+  it('marks SGD at learning rate 1000 as diverged (collapsed at the clip ceiling) while Adam finishes', async () => {
+    const cfg = config({ optimizers: ['sgd', 'adam'] });
+    cfg.hyperparameters = { ...cfg.hyperparameters, sgd: { ...cfg.hyperparameters.sgd, learningRate: 1000 } };
+    const result = await run(cfg);
+    expect(result.statuses.get('sgd')).toEqual(['training', 'diverged']);
+    expect(result.divergence.get('sgd')).toEqual({ epoch: 1, batch: COLLAPSE_WINDOW });
+    expect(result.statuses.get('adam')).toEqual(['training', 'done']);
+    expect(result.epochs.get('adam')!.at(-1)!.testAccuracy).toBeGreaterThan(0.6);
+  });
+
+  it('never calls a learning run collapsed', () => {
+    expect(hasCollapsed([2.3, 2.2, 2.1, 2.0, 1.9, 1.8, 1.7, 1.6])).toBe(false);
+    expect(hasCollapsed([16, 16, 16])).toBe(false); // too few batches to judge
+    expect(hasCollapsed(Array(COLLAPSE_WINDOW).fill(14.7))).toBe(true);
   });
 
   it('stops on request, keeping the finished epochs', async () => {

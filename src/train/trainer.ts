@@ -12,7 +12,7 @@ import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
 import type { MnistData, SplitData } from '../data/shardLoader';
 import { batchRanges, gatherBatch } from './batches';
 import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
-import { countCorrect, crossEntropySum, initialWeights, PARAMETER_SHAPES, predict } from './network';
+import { countCorrect, crossEntropySum, initialWeights, KERAS_EPSILON, PARAMETER_SHAPES, predict } from './network';
 import { applyRule, UPDATE_RULES, type UpdateRule } from './optimizers';
 import { createRandom, RandomStream, shuffledIndices } from './random';
 
@@ -61,6 +61,22 @@ export interface TrainerOptions {
 
 const EVAL_CHUNK = 1000;
 
+/**
+ * Divergence. A non-finite loss is one sign. The other is particular to Keras's
+ * clipped cross-entropy, which keeps the loss finite however large the steps: a run
+ * that overshoots (SGD at learning rate 1000, say) ends up confidently wrong, its
+ * clipped gradients vanish and it stays there, the loss pinned near -ln(1e-7) = 16.1.
+ * A mean loss above half of that over several consecutive batches (the true class
+ * getting under 0.03 % on average) does not happen in a run that is learning, even
+ * with a large but sane learning rate (an untrained network sits at ln(10) = 2.3).
+ */
+export const COLLAPSE_LOSS = -Math.log(KERAS_EPSILON) / 2;
+export const COLLAPSE_WINDOW = 8;
+
+export function hasCollapsed(recentLosses: readonly number[]): boolean {
+  return recentLosses.length >= COLLAPSE_WINDOW && recentLosses.reduce((a, b) => a + b, 0) / recentLosses.length > COLLAPSE_LOSS;
+}
+
 class OptimizerRun {
   readonly weights: tf.Variable[];
   readonly slots: Record<string, tf.Variable>[];
@@ -73,6 +89,8 @@ class OptimizerRun {
   epochCorrect = 0;
   epochSamples = 0;
   epochSeconds = 0;
+  /** The latest per-batch losses, oldest first, for the collapse test. */
+  recentLosses: number[] = [];
 
   constructor(
     readonly id: OptimizerId,
@@ -206,7 +224,9 @@ export async function trainExperiment(
         const correct = values[offset + 1];
         offset += 2;
         if (run.status !== 'training') continue;
-        if (!Number.isFinite(loss)) {
+        run.recentLosses.push(loss);
+        if (run.recentLosses.length > COLLAPSE_WINDOW) run.recentLosses.shift();
+        if (!Number.isFinite(loss) || hasCollapsed(run.recentLosses)) {
           run.status = 'diverged';
           events.runStatus(run.id, 'diverged', { epoch, batch: p.batch });
           continue;

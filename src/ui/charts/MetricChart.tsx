@@ -63,6 +63,14 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
           <li key={id} style={{ ['--series' as string]: OPTIMIZERS[id].color }}>
             <span className="swatch" aria-hidden="true" />
             {OPTIMIZERS[id].label}
+            {liveRun?.optimizers[id]?.status === 'diverged' && (
+              <span className="legend__diverged">
+                {' '}
+                diverged
+                {liveRun.optimizers[id]?.divergence &&
+                  ` (epoch ${liveRun.optimizers[id]!.divergence!.epoch}, batch ${liveRun.optimizers[id]!.divergence!.batch})`}
+              </span>
+            )}
           </li>
         ))}
       </ul>
