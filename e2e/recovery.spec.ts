@@ -31,3 +31,33 @@ test.describe('a training worker that dies', () => {
     await expect(adam.getByRole('cell').first()).toHaveText('done');
   });
 });
+
+test.describe('a lost WebGL context', () => {
+  test.use({ expectedConsoleErrors: /context lost|CONTEXT_LOST|lost context/i });
+
+  test('moves training to the CPU with a message and keeps the finished epochs', async ({ page }) => {
+    await page.goto('/?v=1&opt=adam&epochs=4&examples=3000');
+    // The automatic choice avoids software WebGL here; the user can still ask for it.
+    await page.getByRole('combobox', { name: 'Backend' }).selectOption('webgl');
+    await expect(page.getByRole('status', { name: 'Backend' })).toContainText('Backend: WebGL');
+    await expect(page.getByText(/MNIST ready/)).toBeVisible({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Train' }).click();
+    const adam = page.getByRole('table').getByRole('row', { name: /^Adam/ });
+    await expect(adam.getByRole('cell').nth(6)).toHaveText('1', { timeout: 60_000 });
+    await expect(adam.getByRole('cell').last()).toHaveText('webgl · float32');
+
+    await page.getByText('Diagnostics').click();
+    await page.getByRole('button', { name: 'Simulate a GPU reset' }).click();
+
+    await expect(page.getByRole('alert')).toContainText('The GPU context was lost');
+    await expect(page.getByRole('alert')).toContainText('the finished epochs are kept');
+    await expect(adam.getByRole('cell').first()).toHaveText('stopped');
+    await expect(adam.getByRole('cell').nth(6)).not.toHaveText('–');
+    await expect(page.getByRole('status', { name: 'Backend' })).toContainText('Backend: WebAssembly');
+    await expect(page.getByRole('status', { name: 'Backend' })).toContainText('The GPU context was lost');
+
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 60_000 });
+    await expect(adam.getByRole('cell').last()).toHaveText('wasm · float32');
+  });
+});

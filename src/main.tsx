@@ -29,10 +29,11 @@ const client = new TrainingClient(
 const shared = decodeExperimentUrl(window.location.search);
 const store = createPlaygroundStore(
   {
-    load: () => client.load(dataUrl),
+    load: (backend) => client.load(dataUrl, backend),
     train: (runId, config) => client.train(runId, config),
     stop: (runId) => client.stop(runId),
     measureMemory: () => client.measureMemory(),
+    loseWebglContext: () => client.loseWebglContext(),
   },
   { draft: draftFromConfig(shared.config), view: shared.view, linkNotices: shared.notices },
   { save: (results) => localStorage.setItem(LAST_RESULTS_KEY, resultsToJson(results)) },

@@ -303,3 +303,10 @@ describe('parseManifest', () => {
     });
   });
 });
+
+describe('parseManifest with a hostile format value', () => {
+  it('reports an object whose toString is not callable as a ManifestError, not a TypeError', () => {
+    expect(() => parseManifest({ format: { toString: 0 } })).toThrow(ManifestError);
+    expect(() => parseManifest({ format: Object.create(null) })).toThrow(ManifestError);
+  });
+});

@@ -54,7 +54,11 @@ export function parseManifest(json: unknown): Manifest {
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('not a JSON object');
   const m = json as Record<string, unknown>;
-  if (m.format !== MANIFEST_FORMAT) fail(`unsupported format ${String(m.format).slice(0, 20)} (expected ${MANIFEST_FORMAT})`);
+  if (m.format !== MANIFEST_FORMAT) {
+    // Only primitives are echoed: String() of a hostile object can throw.
+    const shown = typeof m.format === 'number' || typeof m.format === 'string' ? String(m.format).slice(0, 20) : typeof m.format;
+    fail(`unsupported format ${shown} (expected ${MANIFEST_FORMAT})`);
+  }
   const shape = m.imageShape;
   if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== IMAGE_SIDE || shape[1] !== IMAGE_SIDE) fail('imageShape must be [28, 28]');
   if (typeof m.name !== 'string' || typeof m.source !== 'string') fail('name and source must be strings');

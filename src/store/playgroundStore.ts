@@ -9,7 +9,7 @@ import { buildResults, type ExperimentResults } from '../experiment/resultsFile'
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from '../experiment/optimizers';
 import type { LoadProgress } from '../data/shardLoader';
-import type { BackendInfo, WorkerEvent } from '../train/protocol';
+import type { BackendInfo, BackendPreference, WorkerEvent } from '../train/protocol';
 import { defaultView, type ViewKey, type ViewOptions } from '../experiment/view';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
@@ -78,6 +78,11 @@ export interface PlaygroundState {
   resetOptimizer(optimizer: OptimizerId): void;
   startLoading(): void;
   measureMemory(): void;
+  /** Diagnostics: a GPU reset on demand, to see the fallback work. */
+  simulateGpuReset(): void;
+  /** Which backend the user asked for; 'auto' lets the app choose. */
+  backendPreference: BackendPreference;
+  setBackendPreference(preference: BackendPreference): void;
   train(): void;
   stop(): void;
   dismissNotice(): void;
@@ -90,8 +95,9 @@ export interface PlaygroundState {
 }
 
 export interface TrainingPort {
-  load(): void;
+  load(backend: BackendPreference): void;
   measureMemory?(): void;
+  loseWebglContext?(): void;
   train(runId: number, config: ExperimentConfig): void;
   stop(runId: number): void;
 }
@@ -187,10 +193,18 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
         }),
 
       measureMemory: () => port.measureMemory?.(),
+      simulateGpuReset: () => port.loseWebglContext?.(),
+      backendPreference: 'auto',
+      setBackendPreference: (preference) => {
+        const run = get().run;
+        if (run && (run.phase === 'running' || run.phase === 'stopping')) return;
+        set({ backendPreference: preference, backend: undefined, data: { status: 'loading' } });
+        port.load(preference);
+      },
 
       startLoading: () => {
         set({ data: { status: 'loading' } });
-        port.load();
+        port.load(get().backendPreference);
       },
 
       train: () => {

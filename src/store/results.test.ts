@@ -341,3 +341,27 @@ describe('live training trace', () => {
     expect(trace.every((p, i) => i === 0 || p.position > trace[i - 1].position)).toBe(true);
   });
 });
+
+describe('backend preference', () => {
+  it('reloads the workers with the chosen backend, and refuses while a run is in progress', () => {
+    const requested: string[] = [];
+    const port: TrainingPort = { load: (backend) => requested.push(backend), train: () => {}, stop: () => {} };
+    const store = createPlaygroundStore(port);
+    store.getState().startLoading();
+    expect(requested).toEqual(['auto']);
+    store.getState().handleEvent(READY);
+    store.getState().setBackendPreference('wasm');
+    expect(requested).toEqual(['auto', 'wasm']);
+    expect(store.getState().data.status).toBe('loading');
+    expect(store.getState().backendPreference).toBe('wasm');
+
+    store.getState().handleEvent(READY);
+    store.getState().train();
+    store.getState().setBackendPreference('cpu');
+    expect(requested).toEqual(['auto', 'wasm']);
+    expect(store.getState().backendPreference).toBe('wasm');
+    // A retry keeps the user's choice.
+    store.getState().startLoading();
+    expect(requested.at(-1)).toBe('wasm');
+  });
+});

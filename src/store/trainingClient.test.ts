@@ -61,7 +61,7 @@ describe('TrainingClient', () => {
     const { client, workers } = setup();
     client.load(URL_A);
     expect(workers).toHaveLength(1);
-    expect(workers[0].posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
+    expect(workers[0].posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
     expect(workers[0].terminated).toBe(false);
   });
 
@@ -73,7 +73,7 @@ describe('TrainingClient', () => {
     client.train(3, config);
     client.stop(3);
     expect(latest().posted).toEqual([
-      { type: 'load', dataUrl: URL_A },
+      { type: 'load', dataUrl: URL_A, backend: 'auto' },
       { type: 'train', runId: 3, config },
       { type: 'stop', runId: 3 },
     ]);
@@ -85,7 +85,7 @@ describe('TrainingClient', () => {
     client.load(URL_A);
     expect(() => client.train(1, defaultExperiment())).toThrow(/not ready/);
     expect(() => client.stop(1)).not.toThrow();
-    expect(latest().posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
+    expect(latest().posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
   });
 
   it('passes messages from the worker to onEvent', () => {
@@ -104,7 +104,7 @@ describe('TrainingClient', () => {
     client.load('http://localhost/other/');
     expect(workers).toHaveLength(2);
     expect(workers[0].terminated).toBe(true);
-    expect(workers[1].posted).toEqual([{ type: 'load', dataUrl: 'http://localhost/other/' }]);
+    expect(workers[1].posted).toEqual([{ type: 'load', dataUrl: 'http://localhost/other/', backend: 'auto' }]);
     workers[0].emit(READY);
     expect(events).toEqual([]);
   });
@@ -119,7 +119,7 @@ describe('TrainingClient', () => {
       expect(workers).toHaveLength(2);
       expect(workers[0].terminated).toBe(true);
       expect(workers[1].terminated).toBe(false);
-      expect(workers[1].posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
+      expect(workers[1].posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
       expect(crashes).toHaveLength(1);
       expect(crashes[0]).toContain('Out of memory');
       expect(crashes[0]).toMatch(/crashed/);
@@ -165,7 +165,7 @@ describe('TrainingClient', () => {
       workers[1].fail('second');
       expect(workers).toHaveLength(3);
       expect(workers[1].terminated).toBe(true);
-      expect(workers[2].posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
+      expect(workers[2].posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
       expect(crashes.map((m) => m.includes('first') || m.includes('second'))).toEqual([true, true]);
     });
   });
@@ -227,7 +227,7 @@ describe('TrainingClient worker pool', () => {
     expect(cpu.workers).toHaveLength(1);
     cpu.workers[0].emit(backend('wasm'));
     expect(cpu.workers).toHaveLength(3);
-    for (const w of cpu.workers) expect(w.posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
+    for (const w of cpu.workers) expect(w.posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
     // Only the primary speaks for the pool about backend and data.
     cpu.workers[1].emit(backend('wasm'));
     cpu.workers[1].emit(READY);
@@ -319,7 +319,7 @@ describe('TrainingClient worker pool', () => {
     workers[0].fail('boom');
     expect(crashes).toHaveLength(1);
     expect(workers[0].terminated).toBe(true);
-    expect(workers.at(-1)!.posted).toEqual([{ type: 'load', dataUrl: URL_A }]);
+    expect(workers.at(-1)!.posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
   });
 
   it('sums the workers\' memory into one report once all have answered', () => {
@@ -332,5 +332,28 @@ describe('TrainingClient worker pool', () => {
     expect(events.filter((e) => e.type === 'memory')).toEqual([]);
     workers[1].emit({ type: 'memory', numTensors: 4, numBytes: 50, busy: true, workers: 1 });
     expect(events.filter((e) => e.type === 'memory')).toEqual([{ type: 'memory', numTensors: 7, numBytes: 150, busy: true, workers: 2 }]);
+  });
+
+  it('passes the backend the user chose to every worker, and keeps it on recovery', () => {
+    const { client, workers } = pool(2);
+    client.load(URL_A, 'webgl');
+    workers[0].emit(backend('wasm')); // webgl could not start: the pool grows on the CPU
+    expect(workers.map((w) => w.posted[0])).toEqual([
+      { type: 'load', dataUrl: URL_A, backend: 'webgl' },
+      { type: 'load', dataUrl: URL_A, backend: 'webgl' },
+    ]);
+    workers[1].fail('boom');
+    expect(workers.at(-1)!.posted[0]).toEqual({ type: 'load', dataUrl: URL_A, backend: 'webgl' });
+    client.loseWebglContext();
+    expect(workers.at(-1)!.posted).toContainEqual({ type: 'loseWebglContext' });
+  });
+
+  it('sizes the pool once: a later backend change (a lost GPU) does not grow it', () => {
+    const { client, workers } = pool(3);
+    client.load(URL_A);
+    workers[0].emit(backend('webgl'));
+    workers[0].emit(READY);
+    workers[0].emit(backend('wasm'));
+    expect(workers).toHaveLength(1);
   });
 });

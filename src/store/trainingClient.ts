@@ -12,7 +12,7 @@
  */
 import type { ExperimentConfig } from '../experiment/config';
 import type { OptimizerId } from '../experiment/optimizers';
-import type { BackendInfo, WorkerCommand, WorkerEvent } from '../train/protocol';
+import type { BackendInfo, BackendPreference, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface TrainingClientHandlers {
@@ -54,6 +54,8 @@ export function assignOptimizers(optimizers: readonly OptimizerId[], count: numb
 export class TrainingClient {
   private pool: PooledWorker[] = [];
   private dataUrl: string | undefined;
+  private backendPreference: BackendPreference = 'auto';
+  private poolSized = false;
   private run: ActiveRun | undefined;
   private memoryReplies: Map<PooledWorker, Extract<WorkerEvent, { type: 'memory' }>> | undefined;
 
@@ -69,8 +71,9 @@ export class TrainingClient {
   }
 
   /** Starts (or restarts) the primary worker and has it load and verify the dataset. */
-  load(dataUrl: string) {
+  load(dataUrl: string, backend: BackendPreference = this.backendPreference) {
     this.dataUrl = dataUrl;
+    this.backendPreference = backend;
     this.dispose();
     this.spawn();
   }
@@ -96,9 +99,15 @@ export class TrainingClient {
     for (const p of this.pool) p.worker.postMessage({ type: 'memory' } satisfies WorkerCommand);
   }
 
+  /** Diagnostics: makes every worker lose its WebGL context, as a GPU reset would. */
+  loseWebglContext() {
+    for (const p of this.pool) p.worker.postMessage({ type: 'loseWebglContext' } satisfies WorkerCommand);
+  }
+
   dispose() {
     for (const p of this.pool) p.worker.terminate();
     this.pool = [];
+    this.poolSized = false;
     this.run = undefined;
   }
 
@@ -114,7 +123,7 @@ export class TrainingClient {
     };
     worker.onmessageerror = () => this.recover(pooled, 'A message from the training worker could not be read.');
     this.pool.push(pooled);
-    worker.postMessage({ type: 'load', dataUrl: this.dataUrl! } satisfies WorkerCommand);
+    worker.postMessage({ type: 'load', dataUrl: this.dataUrl!, backend: this.backendPreference } satisfies WorkerCommand);
     return pooled;
   }
 
@@ -134,6 +143,9 @@ export class TrainingClient {
       case 'backend':
         if (!primary) return;
         this.handlers.onEvent(event);
+        // Only the first choice sizes the pool; a fallback later (lost GPU) keeps it.
+        if (this.poolSized) return;
+        this.poolSized = true;
         this.growPool(event.backend);
         return;
       case 'dataProgress':

@@ -9,6 +9,8 @@ import type { LoadProgress } from '../data/shardLoader';
 import type { TrainingOutcome, TrainingProgress } from './trainer';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
+/** What the user asked for; 'auto' lets the app choose by the hardware. */
+export type BackendPreference = 'auto' | BackendName;
 
 export interface BackendInfo {
   name: BackendName;
@@ -21,10 +23,12 @@ export interface BackendInfo {
 }
 
 export type WorkerCommand =
-  | { type: 'load'; dataUrl: string }
+  | { type: 'load'; dataUrl: string; backend?: BackendPreference }
   | { type: 'train'; runId: number; config: ExperimentConfig }
   | { type: 'stop'; runId: number }
-  | { type: 'memory' };
+  | { type: 'memory' }
+  /** Diagnostics: lose the WebGL context on purpose (WEBGL_lose_context), as a GPU reset would. */
+  | { type: 'loseWebglContext' };
 
 export type WorkerEvent =
   | { type: 'backend'; backend: BackendInfo }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
-import { chooseBackend } from './backend';
+import { chooseBackend, fallBackFromWebgl, webglContext, type BackendPreference } from './backend';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
 import { trainExperiment } from './trainer';
 
@@ -30,8 +30,35 @@ const yieldToEventLoop = () =>
 
 let loadGeneration = 0;
 
-function load(dataUrl: string) {
-  backendReady ??= chooseBackend().then((backend) => {
+/** Set when the GPU context is lost: the run in progress stops and the worker moves to the CPU. */
+let contextLost = false;
+let signalDeviceLost: (reason: Error) => void = () => {};
+/** Rejects on context loss; the trainer races its read-backs against it. */
+let deviceLost: Promise<never> | undefined;
+
+function watchWebglContext() {
+  const canvas = webglContext()?.canvas;
+  deviceLost = new Promise<never>((_, reject) => (signalDeviceLost = reject));
+  deviceLost.catch(() => {}); // observed by the trainer; never an unhandled rejection
+  canvas?.addEventListener('webglcontextlost', () => {
+    contextLost = true;
+    signalDeviceLost(new Error('The WebGL context was lost.'));
+    if (currentRun) currentRun.stop = true;
+    // Where no run is in progress, move now; otherwise the run's end does it.
+    if (!currentRun) void moveOffWebgl();
+  });
+}
+
+async function moveOffWebgl() {
+  deviceLost = undefined;
+  const backend = await fallBackFromWebgl();
+  backendReady = Promise.resolve(backend);
+  post({ type: 'backend', backend });
+}
+
+function load(dataUrl: string, preference: BackendPreference = 'auto') {
+  backendReady ??= chooseBackend(preference).then((backend) => {
+    if (backend.name === 'webgl') watchWebglContext();
     post({ type: 'backend', backend });
     return backend;
   });
@@ -76,13 +103,23 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
         epochEnd: (optimizer, metrics) => post({ type: 'epoch', runId: run.id, optimizer, metrics }),
         progress: (progress) => post({ type: 'progress', runId: run.id, progress }),
       },
-      { stopRequested: () => run.stop, yieldToEventLoop },
+      { stopRequested: () => run.stop, yieldToEventLoop, deviceLost },
     );
-    post({ type: 'runFinished', runId: run.id, outcome });
+    if (!contextLost) post({ type: 'runFinished', runId: run.id, outcome });
   } catch (error) {
-    post({ type: 'runFailed', runId: run.id, message: error instanceof Error ? error.message : String(error) });
+    if (!contextLost) post({ type: 'runFailed', runId: run.id, message: error instanceof Error ? error.message : String(error) });
   } finally {
     if (currentRun === run) currentRun = undefined;
+    if (contextLost) {
+      // What the GPU held is gone; what the page holds (finished epochs) is not.
+      contextLost = false;
+      post({
+        type: 'runFailed',
+        runId: run.id,
+        message: 'The GPU context was lost (a driver reset or GPU crash). Training moved to the CPU; the finished epochs are kept. Press Train to run again.',
+      });
+      await moveOffWebgl();
+    }
   }
 }
 
@@ -90,13 +127,16 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
   const command = message.data;
   switch (command.type) {
     case 'load':
-      load(command.dataUrl);
+      load(command.dataUrl, command.backend);
       break;
     case 'train':
       train(command);
       break;
     case 'stop':
       if (currentRun?.id === command.runId) currentRun.stop = true;
+      break;
+    case 'loseWebglContext':
+      webglContext()?.getExtension('WEBGL_lose_context')?.loseContext();
       break;
     case 'memory': {
       const { numTensors, numBytes } = tf.memory();

@@ -39,6 +39,11 @@ export interface TrainerEvents {
 
 export interface TrainerControl {
   stopRequested(): boolean;
+  /**
+   * Rejects when the device is gone (a lost WebGL context): a read-back from a lost
+   * context may never settle, so every read-back races against it.
+   */
+  deviceLost?: Promise<never>;
   /** Lets pending messages (Stop) in; the trainer calls it at every read-back. */
   yieldToEventLoop(): Promise<void>;
 }
@@ -190,6 +195,7 @@ export async function trainExperiment(
   if (config.trainExamples > data.train.count) throw new InvalidExperimentError([`Only ${data.train.count} training examples are loaded.`]);
 
   const readbackIntervalMs = options.readbackIntervalMs ?? 200;
+  const read = (tensor: tf.Tensor) => (control.deviceLost ? Promise.race([tensor.data(), control.deviceLost]) : tensor.data());
   const gradientMethod = options.gradients ?? 'dense';
   const initial = initialWeights(config.seed);
   const runs = config.optimizers.map((id) => new OptimizerRun(id, config.hyperparameters[id], initial));
@@ -210,7 +216,7 @@ export async function trainExperiment(
     if (!withPending.length) return live;
     const started = performance.now();
     const stacked = tf.concat(withPending.flatMap((r) => r.pending.map((p) => p.values)));
-    const values = await stacked.data();
+    const values = await read(stacked);
     stacked.dispose();
     const share = (performance.now() - started) / 1000 / withPending.length;
     let offset = 0;
@@ -311,7 +317,7 @@ export async function trainExperiment(
       });
       const readStarted = performance.now();
       const stacked = tf.stack(evaluations);
-      const values = await stacked.data();
+      const values = await read(stacked);
       tf.dispose([stacked, ...evaluations]);
       const readShare = (performance.now() - readStarted) / 1000 / finishing.length;
       finishing.forEach((run, i) => {

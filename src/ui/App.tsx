@@ -7,7 +7,7 @@ import { formatLoss, formatPercent } from './format';
 import { ResultsTable } from './results/ResultsTable';
 import { OptimizerCard } from './settings/OptimizerCard';
 import { TrainingSettings } from './settings/TrainingSettings';
-import { BackendBadge, DataStatus, Diagnostics, Notice, TrainingProgressBar } from './status/StatusPanel';
+import { BackendBadge, BackendChooser, DataStatus, Diagnostics, Notice, TrainingProgressBar } from './status/StatusPanel';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
 import { VIEW_PARAMETERS } from '../experiment/view';
 import { usePlayground } from './StoreContext';
@@ -66,6 +66,7 @@ export function App() {
       <header className="app__header">
         <h1>Optimizer Playground</h1>
         <p className="tagline">One network, real MNIST, several optimizers side by side — in your browser.</p>
+        <BackendChooser />
         <BackendBadge />
       </header>
       <ResultsDropZone />

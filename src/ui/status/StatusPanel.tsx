@@ -3,6 +3,32 @@ import { usePlayground } from '../StoreContext';
 
 const BACKEND_NAMES = { webgl: 'WebGL (GPU)', wasm: 'WebAssembly (CPU)', cpu: 'JavaScript (CPU)' } as const;
 
+const PREFERENCES = [
+  ['auto', 'Automatic (fastest here)'],
+  ['webgl', 'WebGL (GPU)'],
+  ['wasm', 'WebAssembly (CPU)'],
+  ['cpu', 'JavaScript (CPU)'],
+] as const;
+
+/** Lets the user overrule the automatic choice, e.g. to compare backends' rounding. */
+export function BackendChooser() {
+  const preference = usePlayground((s) => s.backendPreference);
+  const choose = usePlayground((s) => s.setBackendPreference);
+  const busy = usePlayground((s) => s.run?.phase === 'running' || s.run?.phase === 'stopping');
+  return (
+    <label className="backend-chooser">
+      Backend{' '}
+      <select value={preference} disabled={busy} onChange={(e) => choose(e.target.value as (typeof PREFERENCES)[number][0])}>
+        {PREFERENCES.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function BackendBadge() {
   const backend = usePlayground((s) => s.backend);
   return (
@@ -98,6 +124,8 @@ export function Notice() {
 export function Diagnostics() {
   const memory = usePlayground((s) => s.memory);
   const measure = usePlayground((s) => s.measureMemory);
+  const onGpu = usePlayground((s) => s.backend?.name === 'webgl');
+  const simulateGpuReset = usePlayground((s) => s.simulateGpuReset);
   return (
     <details className="diagnostics">
       <summary>Diagnostics</summary>
@@ -109,6 +137,11 @@ export function Diagnostics() {
           ? `${formatCount(memory.numTensors)} tensors (${formatMegabytes(memory.numBytes)}) in ${memory.workers} worker${memory.workers === 1 ? '' : 's'}; ${memory.busy ? 'training' : 'idle'}.`
           : 'Not measured yet.'}
       </span>
+      {onGpu && (
+        <button type="button" onClick={simulateGpuReset}>
+          Simulate a GPU reset
+        </button>
+      )}
     </details>
   );
 }
