@@ -42,3 +42,15 @@ test('shows loading progress and the verified dataset', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByText(/MNIST ready: 60,000 training and 10,000 test images, verified\./)).toBeVisible();
 });
+
+test('a malformed manifest is named, nothing trains, and the rest of the page still works', async ({ page }) => {
+  await page.route('**/data/mnist/manifest.json', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ format: 1, imageShape: [28, 28], numClasses: 10, shards: 'lots' }) }),
+  );
+  await page.goto('/?v=1&epochs=3');
+  await expect(page.getByRole('alert')).toContainText('manifest.json is malformed');
+  await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
+  // The settings are untouched and still editable; the link still follows them.
+  await page.getByLabel('Epochs').fill('4');
+  await expect(page).toHaveURL(/epochs=4/);
+});
