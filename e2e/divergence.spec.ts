@@ -1,8 +1,8 @@
-import { expect, selectOnly, test } from './fixtures';
+import { expect, selectOnly, test, waitForData } from './fixtures';
 
 test('SGD at learning rate 1000 is marked diverged, with where, while Adam beside it finishes normally', async ({ page }) => {
   await page.goto('/?v=1&epochs=2&examples=6000');
-  await expect(page.getByText(/MNIST ready/)).toBeVisible({ timeout: 60_000 });
+  await waitForData(page);
   await selectOnly(page, ['SGD', 'Adam']);
   await page.getByRole('group', { name: /^SGD settings/ }).getByLabel('Learning rate').fill('1000');
   await page.getByRole('button', { name: 'Train' }).click();

@@ -27,9 +27,5 @@ export async function waitForData(page: Page) {
   await expect(page.getByText(/MNIST ready: 60,000 training and 10,000 test images/)).toBeVisible({ timeout: 60_000 });
 }
 
-/** Ticks exactly the named optimizers. */
-export async function selectOnly(page: Page, names: string[]) {
-  for (const name of ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop']) {
-    await page.getByRole('checkbox', { name, exact: true }).setChecked(names.includes(name));
-  }
-}
+/** Ticks exactly the named optimizers (shared with the bench and reproduce scripts). */
+export { selectOptimizers as selectOnly, download } from '../scripts/headlessApp';

@@ -1,11 +1,11 @@
-import { expect, test } from './fixtures';
+import { expect, test, waitForData } from './fixtures';
 
 test.describe('a training worker that dies', () => {
   test.use({ expectedConsoleErrors: /injected crash/ });
 
   test('is replaced: the finished epochs stay, the user is told, and Train works again', async ({ page }) => {
     await page.goto('/?v=1&opt=adam&epochs=3');
-    await expect(page.getByText(/MNIST ready/)).toBeVisible({ timeout: 60_000 });
+    await waitForData(page);
     await page.getByRole('button', { name: 'Train' }).click();
     const adam = page.getByRole('table').getByRole('row', { name: /^Adam/ });
     // Wait for the first finished epoch, then crash every worker mid-run.
@@ -40,7 +40,7 @@ test.describe('a lost WebGL context', () => {
     // The automatic choice avoids software WebGL here; the user can still ask for it.
     await page.getByRole('combobox', { name: 'Backend' }).selectOption('webgl');
     await expect(page.getByRole('status', { name: 'Backend' })).toContainText('Backend: WebGL');
-    await expect(page.getByText(/MNIST ready/)).toBeVisible({ timeout: 60_000 });
+    await waitForData(page);
     await page.getByRole('button', { name: 'Train' }).click();
     const adam = page.getByRole('table').getByRole('row', { name: /^Adam/ });
     await expect(adam.getByRole('cell').nth(6)).toHaveText('1', { timeout: 60_000 });

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import type { Download, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { download, expect, test, waitForData } from './fixtures';
 
 const LINK = '/?v=1&opt=sgd,adam&epochs=2&examples=2000';
 
-async function saved(page: Page, button: string | RegExp): Promise<{ download: Download; text: string; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
-  const bytes = readFileSync(await download.path());
-  return { download, text: bytes.toString('utf8'), bytes };
+async function saved(page: Page, button: string) {
+  const file = await download(page, button);
+  return { ...file, text: file.bytes.toString('utf8') };
 }
 
 async function trainToEnd(page: Page) {
@@ -24,13 +22,13 @@ const learningCurves = (json: string) =>
 
 test('the same link trains to the same numbers, and results export, survive a reload and re-open', async ({ page, browser }) => {
   await page.goto(LINK);
-  await expect(page.getByText(/MNIST ready/)).toBeVisible({ timeout: 60_000 });
+  await waitForData(page);
   await trainToEnd(page);
   const table = page.getByRole('table');
   await expect(table.getByRole('row', { name: /^Adam/ }).getByRole('cell').last()).toHaveText(/^(wasm|webgl|cpu) · float(32|16)$/);
 
   const first = await saved(page, 'Download JSON');
-  expect(first.download.suggestedFilename()).toMatch(/^optimizer-playground-.*\.json$/);
+  expect(first.fileName).toMatch(/^optimizer-playground-.*\.json$/);
   const firstResults = JSON.parse(first.text);
   expect(firstResults).toMatchObject({ format: 'optimizer-playground-results', version: 1, experiment: { epochs: 2, trainExamples: 2000, optimizers: ['sgd', 'adam'] } });
   expect(firstResults.backend.precision).toMatch(/^float(32|16)$/);

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, test, waitForData } from './fixtures';
 
 test.describe('Content-Security-Policy', () => {
   test.use({ expectedConsoleErrors: /inline script violates the following Content Security Policy directive/ });
@@ -11,7 +11,7 @@ test.describe('Content-Security-Policy', () => {
     expect(policy).not.toContain("'unsafe-inline'");
 
     // The app works under it (the other end-to-end tests exercise the rest, failing on any violation).
-    await expect(page.getByText(/MNIST ready/)).toBeVisible({ timeout: 60_000 });
+    await waitForData(page);
     await expect(page.getByRole('status', { name: 'Backend' })).toContainText('Backend:');
 
     // Playwright's own evaluate bypasses the policy, but a script element the page inserts does not.

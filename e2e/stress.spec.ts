@@ -1,9 +1,9 @@
-import { expect, selectOnly, test } from './fixtures';
+import { expect, selectOnly, test, waitForData } from './fixtures';
 
 test('50 rapid Train/Stop cycles with settings changed between them leave nothing running and no tensors behind', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/');
-  await expect(page.getByText(/MNIST ready/)).toBeVisible({ timeout: 60_000 });
+  await waitForData(page);
   const train = page.getByRole('button', { name: 'Train' });
   const stop = page.getByRole('button', { name: 'Stop' });
   const choices = [['SGD', 'Adam'], ['Adagrad'], ['Adadelta', 'RMSprop', 'Adam'], ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop']];

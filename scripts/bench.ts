@@ -35,7 +35,7 @@ async function scenario(page: Page, baseUrl: string, name: string, optimizers: s
   await selectOptimizers(page, optimizers);
   const { firstProgressSeconds, wallSeconds } = await trainToEnd(page);
   // The exported JSON has full precision, unlike the table.
-  const results = JSON.parse((await download(page, 'Download JSON')).toString('utf8'));
+  const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
   const secondsPerEpoch: Record<string, number> = {};
   const testAccuracy: Record<string, number> = {};
   for (const run of results.runs as { optimizer: string; history: { seconds: number; testAccuracy: number }[] }[]) {

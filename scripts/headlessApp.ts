@@ -3,6 +3,7 @@
  * scripts that measure or reproduce (bench, reproduce). Shared so both see the same app.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from '@playwright/test';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -74,9 +75,8 @@ export async function trainToEnd(page: Page, timeoutMs = 3_600_000): Promise<{ f
   return { firstProgressSeconds, wallSeconds: (Date.now() - started) / 1000 };
 }
 
-/** Clicks a download button and returns the file's bytes. */
-export async function download(page: Page, button: string): Promise<Buffer> {
-  const { readFile } = await import('node:fs/promises');
+/** Clicks a download button and returns the file's name and bytes. */
+export async function download(page: Page, button: string): Promise<{ fileName: string; bytes: Buffer }> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
-  return readFile(await file.path());
+  return { fileName: file.suggestedFilename(), bytes: await readFile(await file.path()) };
 }

@@ -6,8 +6,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeIdx } from '../src/data/idx';
 import { IMAGE_SIZE, parseManifest, type Manifest } from '../src/data/manifest';
-import { fixture, FIXTURE_TEST, FIXTURE_TRAIN, fixtureIdx, sha256, writeSources } from '../src/testing/mnistFixture';
-import { GENERATOR, isUpToDate, listOutput, MNIST_SOURCE_FILES, prepareMnist, SourceChecksumError, type SourceFiles } from './prepareMnist';
+import { fixture, FIXTURE_TEST, FIXTURE_TRAIN, fixtureIdx, listOutput, sha256, writeSources } from '../src/testing/mnistFixture';
+import { GENERATOR, isUpToDate, MNIST_SOURCE_FILES, prepareMnist, SourceChecksumError, type SourceFiles } from './prepareMnist';
 
 const TRAIN = FIXTURE_TRAIN;
 const TEST = FIXTURE_TEST;

@@ -3,7 +3,7 @@
  * Pure of process concerns so tests can run it on small fixture files.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseIdx } from '../src/data/idx';
@@ -113,8 +113,4 @@ export function prepareMnist(options: PrepareOptions): Manifest {
   };
   writeFileSync(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return parseManifest(manifest);
-}
-
-export function listOutput(outDir: string): string[] {
-  return existsSync(outDir) ? readdirSync(outDir).sort() : [];
 }

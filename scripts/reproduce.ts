@@ -131,17 +131,17 @@ async function main() {
     await openApp(page, `${app.baseUrl}/?v=1&epochs=${EPOCHS}`);
     console.log(`reproduce: training all five optimizers for ${EPOCHS} epochs on full MNIST…`);
     const { wallSeconds } = await trainToEnd(page);
-    const json = (await download(page, 'Download JSON')).toString('utf8');
+    const json = (await download(page, 'Download JSON')).bytes.toString('utf8');
     const parsed = parseResultsFile(json, 'the exported results');
     if (!parsed.ok) throw new Error(parsed.message);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'article.json'), json);
-    writeFileSync(join(outDir, 'loss.png'), await download(page, 'Download Loss chart as PNG'));
-    writeFileSync(join(outDir, 'accuracy.png'), await download(page, 'Download Accuracy chart as PNG'));
+    writeFileSync(join(outDir, 'loss.png'), (await download(page, 'Download Loss chart as PNG')).bytes);
+    writeFileSync(join(outDir, 'accuracy.png'), (await download(page, 'Download Accuracy chart as PNG')).bytes);
     const runLink = async (search: string) => {
       await openApp(page, `${app.baseUrl}/${search}`);
       await trainToEnd(page);
-      const outcome = parseResultsFile((await download(page, 'Download JSON')).toString('utf8'), search);
+      const outcome = parseResultsFile((await download(page, 'Download JSON')).bytes.toString('utf8'), search);
       if (!outcome.ok) throw new Error(outcome.message);
       return outcome.results;
     };

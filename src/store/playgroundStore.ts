@@ -119,6 +119,11 @@ export function runToResults(run: RunState): ExperimentResults {
   );
 }
 
+/** Running or stopping: the workers are busy and the run's settings are fixed. */
+export function isTraining(run: Pick<RunState, 'phase'> | undefined): boolean {
+  return run?.phase === 'running' || run?.phase === 'stopping';
+}
+
 export interface InitialState {
   draft?: Draft;
   view?: ViewOptions;
@@ -150,7 +155,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     /** End events count once, and only for the run in progress. */
     const isActive = (runId: number) => {
       const run = get().run;
-      return run?.id === runId && (run.phase === 'running' || run.phase === 'stopping');
+      return run?.id === runId && isTraining(run);
     };
     /** Any optimizer still queued or training ends with `status` (stop, failure). */
     const settleOptimizers = (run: RunState, status: RunStatus): RunState['optimizers'] =>
@@ -196,8 +201,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
       simulateGpuReset: () => port.loseWebglContext?.(),
       backendPreference: 'auto',
       setBackendPreference: (preference) => {
-        const run = get().run;
-        if (run && (run.phase === 'running' || run.phase === 'stopping')) return;
+        if (isTraining(get().run)) return;
         set({ backendPreference: preference, backend: undefined, data: { status: 'loading' } });
         port.load(preference);
       },
@@ -210,10 +214,10 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
       train: () => {
         const { config } = resolveDraft(get().draft);
         const { run, data } = get();
-        if (!config || data.status !== 'ready' || run?.phase === 'running' || run?.phase === 'stopping') return;
+        if (!config || data.status !== 'ready' || isTraining(run)) return;
         const id = nextRunId++;
-        // structuredClone: the run owns its settings outright.
-        const frozen = structuredClone(config);
+        // resolveDraft built `config` afresh, so the run owns it; the worker gets its own copy.
+        const frozen = config;
         set({
           notice: undefined,
           run: {
@@ -238,8 +242,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
       dismissNotice: () => set({ notice: undefined }),
 
       showResults: (results, source, sourceName) => {
-        const run = get().run;
-        if (run && (run.phase === 'running' || run.phase === 'stopping')) {
+        if (isTraining(get().run)) {
           set({ notice: 'Stop the current training before opening results.' });
           return;
         }
@@ -318,7 +321,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
 
       handleCrash: (message) => {
         const run = get().run;
-        const active = run && (run.phase === 'running' || run.phase === 'stopping');
+        const active = run && isTraining(run);
         if (active) {
           set({ run: { ...run, phase: 'failed', failure: message, optimizers: settleOptimizers(run, 'stopped') } });
           keep(get().run);

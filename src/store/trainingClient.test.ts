@@ -36,7 +36,8 @@ class FakeWorker {
 const URL_A = 'http://localhost/data/mnist/';
 const READY: WorkerEvent = { type: 'dataReady', trainCount: 60_000, testCount: 10_000, seconds: 1 };
 
-function setup() {
+/** A client over fake workers; `size` caps the pool (1: the single-worker behaviour). */
+function pool(size: number) {
   const workers: FakeWorker[] = [];
   const events: WorkerEvent[] = [];
   const crashes: string[] = [];
@@ -47,9 +48,12 @@ function setup() {
       workers.push(worker);
       return worker as unknown as Worker;
     },
+    size,
   );
   return { client, workers, events, crashes, latest: () => workers.at(-1)! };
 }
+
+const setup = () => pool(1);
 
 describe('TrainingClient', () => {
   it('creates no worker until load()', () => {
@@ -199,21 +203,6 @@ describe('TrainingClient', () => {
 });
 
 describe('TrainingClient worker pool', () => {
-  function pool(size: number) {
-    const workers: FakeWorker[] = [];
-    const events: WorkerEvent[] = [];
-    const crashes: string[] = [];
-    const client = new TrainingClient(
-      { onEvent: (event) => events.push(event), onCrash: (message) => crashes.push(message) },
-      () => {
-        const worker = new FakeWorker();
-        workers.push(worker);
-        return worker as unknown as Worker;
-      },
-      size,
-    );
-    return { client, workers, events, crashes };
-  }
   const backend = (name: 'wasm' | 'webgl'): WorkerEvent => ({ type: 'backend', backend: { name, reason: 'test', precision: 'float32' } });
   const progress = (runId: number, position: number, samplesPerSecond: number, live: Record<string, { trainLoss: number; trainAccuracy: number }>): WorkerEvent => ({
     type: 'progress',

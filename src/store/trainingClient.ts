@@ -65,7 +65,7 @@ export class TrainingClient {
     private readonly poolSize: number = defaultPoolSize(),
   ) {}
 
-  /** Workers currently able to train (for the status line). */
+  /** Workers whose data is loaded and verified, i.e. able to take a share of a run. */
   get readyWorkers(): number {
     return this.pool.filter((p) => p.dataReady).length;
   }

@@ -1,6 +1,6 @@
 /** Test helper: small synthetic MNIST idx files, written as the pinned source files would be. */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceFiles } from '../../scripts/prepareMnist';
 import { encodeIdx } from '../data/idx';
@@ -35,6 +35,11 @@ export const fixtureIdx = (): IdxFiles => ({
   testImages: encodeIdx([FIXTURE_TEST, 28, 28], fixture.test.images),
   testLabels: encodeIdx([FIXTURE_TEST], fixture.test.labels),
 });
+
+/** The files in a prepared data folder, sorted; empty when it does not exist. */
+export function listOutput(outDir: string): string[] {
+  return existsSync(outDir) ? readdirSync(outDir).sort() : [];
+}
 
 /** Writes the four idx files into `dir` and returns a `sources` object pinning their checksums. */
 export function writeSources(dir: string, data: IdxFiles = fixtureIdx()): SourceFiles {

@@ -2,6 +2,7 @@
  * Batch tensors are built from typed-array views of the decoded uint8 data, never
  * by slicing a dataset-sized tensor (on wasm, tf.slice copies the whole source).
  */
+import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
 import type { SplitData } from '../data/shardLoader';
 
@@ -31,6 +32,21 @@ export function gatherBatch(split: SplitData, indices: ArrayLike<number>): HostB
     oneHot[row * NUM_CLASSES + label] = 1;
   }
   return { size, images, oneHot, labels };
+}
+
+export interface BatchTensors {
+  images: tf.Tensor2D;
+  oneHot: tf.Tensor2D;
+  labels: tf.Tensor1D;
+}
+
+/** The device copies of a host batch; the caller disposes them. */
+export function toTensors(batch: HostBatch): BatchTensors {
+  return {
+    images: tf.tensor2d(batch.images, [batch.size, IMAGE_SIZE]),
+    oneHot: tf.tensor2d(batch.oneHot, [batch.size, NUM_CLASSES]),
+    labels: tf.tensor1d(batch.labels, 'int32'),
+  };
 }
 
 /** Contiguous ranges of an ordering, `size` at a time; the last one may be shorter (as in Keras). */

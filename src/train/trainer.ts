@@ -8,9 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, validateExperiment, InvalidExperimentError, type ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { OptimizerId } from '../experiment/optimizers';
-import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
 import type { MnistData, SplitData } from '../data/shardLoader';
-import { batchRanges, gatherBatch } from './batches';
+import { batchRanges, gatherBatch, toTensors, type BatchTensors } from './batches';
 import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
 import { countCorrect, crossEntropySum, initialWeights, KERAS_EPSILON, PARAMETER_SHAPES, predict } from './network';
 import { applyRule, UPDATE_RULES, type UpdateRule } from './optimizers';
@@ -146,29 +145,18 @@ class OptimizerRun {
   }
 }
 
-interface TestChunk {
-  images: tf.Tensor2D;
-  oneHot: tf.Tensor2D;
-  labels: tf.Tensor1D;
-}
-
-function prepareTestChunks(test: SplitData): TestChunk[] {
-  const chunks: TestChunk[] = [];
+/** The test set as device tensors, built once per experiment. */
+function prepareTestChunks(test: SplitData): BatchTensors[] {
+  const chunks: BatchTensors[] = [];
   for (let start = 0; start < test.count; start += EVAL_CHUNK) {
     const size = Math.min(EVAL_CHUNK, test.count - start);
-    const indices = Array.from({ length: size }, (_, i) => start + i);
-    const batch = gatherBatch(test, indices);
-    chunks.push({
-      images: tf.tensor2d(batch.images, [size, IMAGE_SIZE]),
-      oneHot: tf.tensor2d(batch.oneHot, [size, NUM_CLASSES]),
-      labels: tf.tensor1d(batch.labels, 'int32'),
-    });
+    chunks.push(toTensors(gatherBatch(test, Array.from({ length: size }, (_, i) => start + i))));
   }
   return chunks;
 }
 
 /** [loss sum, correct count] over the whole test set, left on the device. */
-function evaluate(run: OptimizerRun, chunks: TestChunk[]): tf.Tensor1D {
+function evaluate(run: OptimizerRun, chunks: BatchTensors[]): tf.Tensor1D {
   return tf.tidy(() => {
     let lossSum: tf.Tensor = tf.scalar(0);
     let correct: tf.Tensor = tf.scalar(0);
@@ -268,9 +256,7 @@ export async function trainExperiment(
         if (!current.length) break epochs;
         batch += 1;
         const host = gatherBatch(data.train, indices);
-        const images = tf.tensor2d(host.images, [host.size, IMAGE_SIZE]);
-        const oneHot = tf.tensor2d(host.oneHot, [host.size, NUM_CLASSES]);
-        const labels = tf.tensor1d(host.labels, 'int32');
+        const { images, oneHot, labels } = toTensors(host);
         for (const run of current) {
           const started = performance.now();
           run.pending.push({ batch, size: host.size, values: run.train(images, oneHot, labels, gradientMethod) });
@@ -304,15 +290,15 @@ export async function trainExperiment(
           }
         }
       }
-      await readBack(epoch);
 
+      // The last batch of the epoch always triggers a read-back above.
       const finishing = active();
       if (!finishing.length) break;
-      const evalStarted = finishing.map(() => 0);
+      const evalSeconds = finishing.map(() => 0);
       const evaluations = finishing.map((run, i) => {
         const started = performance.now();
         const result = evaluate(run, testChunks);
-        evalStarted[i] = (performance.now() - started) / 1000;
+        evalSeconds[i] = (performance.now() - started) / 1000;
         return result;
       });
       const readStarted = performance.now();
@@ -321,7 +307,7 @@ export async function trainExperiment(
       tf.dispose([stacked, ...evaluations]);
       const readShare = (performance.now() - readStarted) / 1000 / finishing.length;
       finishing.forEach((run, i) => {
-        const seconds = run.epochSeconds + evalStarted[i] + readShare;
+        const seconds = run.epochSeconds + evalSeconds[i] + readShare;
         const testLoss = values[2 * i] / data.test.count;
         if (!Number.isFinite(testLoss)) {
           run.status = 'diverged';

@@ -10,6 +10,7 @@ import { TrainingSettings } from './settings/TrainingSettings';
 import { BackendBadge, BackendChooser, DataStatus, Diagnostics, Notice, TrainingProgressBar } from './status/StatusPanel';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
 import { VIEW_PARAMETERS } from '../experiment/view';
+import { isTraining } from '../store/playgroundStore';
 import { usePlayground } from './StoreContext';
 
 function ChartOptions() {
@@ -49,9 +50,8 @@ function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blocke
 export function App() {
   const draft = usePlayground((s) => s.draft);
   const dataStatus = usePlayground((s) => s.data.status);
-  const phase = usePlayground((s) => s.run?.phase);
+  const busy = usePlayground((s) => isTraining(s.run));
   const resolution = useMemo(() => resolveDraft(draft), [draft]);
-  const busy = phase === 'running' || phase === 'stopping';
   const blockedBecause = busy
     ? 'Edits apply to the next run.'
     : dataStatus !== 'ready'

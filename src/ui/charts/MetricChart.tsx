@@ -1,7 +1,7 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { OPTIMIZERS } from '../../experiment/optimizers';
-import type { RunState } from '../../store/playgroundStore';
+import { isTraining, type RunState } from '../../store/playgroundStore';
 import { usePlayground } from '../StoreContext';
 import { downloadBlob, exportBaseName } from '../download';
 import { chartRows, seriesKey, traceRows, type MetricPair } from './chartData';
@@ -21,8 +21,7 @@ const CHART_REFRESH_MS = 500;
 
 export function MetricChart({ title, metric, format, formatTick }: Props) {
   const liveRun = usePlayground((s) => s.run);
-  const training = liveRun?.phase === 'running' || liveRun?.phase === 'stopping';
-  const run = useThrottled(liveRun, training ? CHART_REFRESH_MS : 0);
+  const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
   const showTrain = usePlayground((s) => s.view.showTrain);
   const logScale = usePlayground((s) => title === 'Loss' && s.view.logLoss);
   const ids = run?.config.optimizers ?? [];

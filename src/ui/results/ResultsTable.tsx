@@ -1,6 +1,6 @@
 import { bestRun, summarize } from '../../experiment/metrics';
 import { resultsToCsv, resultsToJson } from '../../experiment/resultsFile';
-import { runToResults, type RunState } from '../../store/playgroundStore';
+import { isTraining, runToResults, type RunState } from '../../store/playgroundStore';
 import { downloadText, exportBaseName } from '../download';
 import { OPTIMIZERS } from '../../experiment/optimizers';
 import { formatLoss, formatPercent, formatSeconds } from '../format';
@@ -83,7 +83,7 @@ export function ResultsTable() {
 }
 
 function ExportButtons({ run }: { run: RunState }) {
-  const ready = run.phase !== 'running' && run.phase !== 'stopping' && Object.values(run.optimizers).some((o) => o?.history.length);
+  const ready = !isTraining(run) && Object.values(run.optimizers).some((o) => o?.history.length);
   const save = (kind: 'csv' | 'json') => {
     const results = runToResults(run);
     if (kind === 'csv') downloadText(`${exportBaseName()}.csv`, resultsToCsv(results), 'text/csv');

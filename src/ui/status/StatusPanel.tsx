@@ -1,4 +1,5 @@
 import { formatCount, formatMegabytes } from '../format';
+import { isTraining } from '../../store/playgroundStore';
 import { usePlayground } from '../StoreContext';
 
 const BACKEND_NAMES = { webgl: 'WebGL (GPU)', wasm: 'WebAssembly (CPU)', cpu: 'JavaScript (CPU)' } as const;
@@ -14,7 +15,7 @@ const PREFERENCES = [
 export function BackendChooser() {
   const preference = usePlayground((s) => s.backendPreference);
   const choose = usePlayground((s) => s.setBackendPreference);
-  const busy = usePlayground((s) => s.run?.phase === 'running' || s.run?.phase === 'stopping');
+  const busy = usePlayground((s) => isTraining(s.run));
   return (
     <label className="backend-chooser">
       Backend{' '}
@@ -80,7 +81,7 @@ export function TrainingProgressBar() {
   const run = usePlayground((s) => s.run);
   if (!run) return null;
   const p = run.progress;
-  const active = run.phase === 'running' || run.phase === 'stopping';
+  const active = isTraining(run);
   return (
     <div className="training-progress" aria-live="off">
       <label>
