@@ -27,11 +27,15 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** `npm run bench` builds one extra page: its baseline, a bare tfjs loop (bench/bare.html). */
+const BENCH_PAGES = process.env.BENCH_PAGES === '1';
+
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
+    ...(BENCH_PAGES ? { rolldownOptions: { input: { main: 'index.html', bare: 'bench/bare.html' } } } : {}),
     // tfjs is large by nature; splitting it further gains nothing for a single-page tool.
     chunkSizeWarningLimit: 4000,
   },

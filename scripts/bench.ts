@@ -2,14 +2,28 @@
  * `npm run bench`: builds the app, serves the production build, and trains in
  * headless Chromium the way a user would (through the page), measuring:
  *   - all five optimizers, one epoch of full MNIST (the figure that matters);
- *   - baselines, in the same run: the same with one worker (`#workers=1`), and
- *     Adam alone.
+ *   - baselines, in the same run: a bare TensorFlow.js autodiff loop in one worker
+ *     (bench/bare.html, built only here), the app with one worker (`#workers=1`),
+ *     and Adam alone;
+ *   - time to the first chart point and the main thread's long tasks (> 50 ms).
  * Prints a table, then the same data as one JSON object on the last line.
  * Options: --no-build, --epochs N (default 1), --examples N (default 60000).
  */
 import { cpus } from 'node:os';
 import type { Page } from '@playwright/test';
-import { buildApp, download, OPTIMIZER_LABELS, openApp, selectOptimizers, startHeadlessApp, trainToEnd } from './headlessApp';
+import {
+  buildApp,
+  download,
+  longTasksSince,
+  observeLongTasks,
+  OPTIMIZER_LABELS,
+  openApp,
+  pageClock,
+  selectOptimizers,
+  startHeadlessApp,
+  trainToEnd,
+  type LongTasks,
+} from './headlessApp';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -28,12 +42,31 @@ interface ScenarioResult {
   secondsPerEpoch: Record<string, number>;
   testAccuracy: Record<string, number>;
   backend: string;
+  longTasks: LongTasks;
+}
+
+interface BareResult {
+  backend: string;
+  seconds: Record<string, number>;
+  testAccuracy: Record<string, number>;
+  totalSeconds: number;
+}
+
+async function bareLoop(page: Page, baseUrl: string): Promise<BareResult> {
+  await page.goto(`${baseUrl}/bench/bare.html?examples=${EXAMPLES}&epochs=${EPOCHS}`);
+  const result = page.locator('#result');
+  await result.filter({ hasText: /^\{/ }).waitFor({ timeout: 3_600_000 });
+  const parsed = JSON.parse((await result.textContent()) ?? '{}');
+  if (parsed.error) throw new Error(`bare loop: ${parsed.error}`);
+  return parsed as BareResult;
 }
 
 async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], hash = ''): Promise<ScenarioResult> {
   await openApp(page, `${baseUrl}/?v=1&epochs=${EPOCHS}&examples=${EXAMPLES}${hash}`);
   await selectOptimizers(page, optimizers);
+  const trainPressedAt = await pageClock(page);
   const { firstProgressSeconds, wallSeconds } = await trainToEnd(page);
+  const longTasks = await longTasksSince(page, trainPressedAt);
   // The exported JSON has full precision, unlike the table.
   const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
   const secondsPerEpoch: Record<string, number> = {};
@@ -43,33 +76,48 @@ async function scenario(page: Page, baseUrl: string, name: string, optimizers: s
     secondsPerEpoch[label] = run.history.reduce((sum, m) => sum + m.seconds, 0) / run.history.length;
     testAccuracy[label] = run.history.at(-1)!.testAccuracy;
   }
-  return { name, optimizers, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy, backend: `${results.backend.name} (${results.backend.precision})` };
+  return { name, optimizers, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy, backend: `${results.backend.name} (${results.backend.precision})`, longTasks };
 }
 
 async function main() {
-  if (!args.includes('--no-build')) buildApp();
+  if (!args.includes('--no-build')) buildApp({ BENCH_PAGES: '1' });
   const app = await startHeadlessApp(PORT);
   try {
     const page = await app.browser.newPage();
+    await observeLongTasks(page);
+    const bare = await bareLoop(page, app.baseUrl);
     const baseline = await scenario(page, app.baseUrl, 'baseline: Adam alone', ['Adam']);
     const oneWorker = await scenario(page, app.baseUrl, 'all five, one worker', OPTIMIZER_LABELS, '#workers=1');
     const allFive = await scenario(page, app.baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
 
     console.log(`\nMachine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); backend ${allFive.backend}`);
     console.log(`Workload: ${EPOCHS} epoch(s) of ${EXAMPLES.toLocaleString('en-US')} examples, batch 128, plus evaluation on 10,000 test images per epoch.\n`);
-    console.log('scenario                 | wall s | first progress s | optimizer | s/epoch | samples/s | test acc');
-    console.log('-------------------------|--------|------------------|-----------|---------|-----------|---------');
+    console.log('scenario                 | wall s | first point s | longest task ms | optimizer | s/epoch | samples/s | test acc');
+    console.log('-------------------------|--------|---------------|-----------------|-----------|---------|-----------|---------');
+    const row = (head: string, label: string, seconds: number, accuracy: number) =>
+      console.log(`${head} | ${label.padEnd(9)} | ${(seconds / EPOCHS).toFixed(2).padStart(7)} | ${Math.round((EXAMPLES * EPOCHS) / seconds).toLocaleString('en-US').padStart(9)} | ${(accuracy * 100).toFixed(2)} %`);
+    const blank = `${''.padEnd(24)} | ${''.padStart(6)} | ${''.padStart(13)} | ${''.padStart(15)}`;
+    OPTIMIZER_LABELS.forEach((label, i) => {
+      const head = i === 0 ? `${'baseline: bare tfjs loop'.padEnd(24)} | ${bare.totalSeconds.toFixed(1).padStart(6)} | ${'-'.padStart(13)} | ${'-'.padStart(15)}` : blank;
+      row(head, label, bare.seconds[label], bare.testAccuracy[label]);
+    });
     for (const r of [baseline, oneWorker, allFive]) {
       r.optimizers.forEach((label, i) => {
-        const head = i === 0 ? `${r.name.padEnd(24)} | ${r.wallSeconds.toFixed(1).padStart(6)} | ${r.firstProgressSeconds.toFixed(2).padStart(16)}` : `${''.padEnd(24)} | ${''.padStart(6)} | ${''.padStart(16)}`;
-        const s = r.secondsPerEpoch[label];
-        console.log(`${head} | ${label.padEnd(9)} | ${s.toFixed(2).padStart(7)} | ${Math.round(EXAMPLES / s).toLocaleString('en-US').padStart(9)} | ${(r.testAccuracy[label] * 100).toFixed(2)} %`);
+        const head =
+          i === 0
+            ? `${r.name.padEnd(24)} | ${r.wallSeconds.toFixed(1).padStart(6)} | ${r.firstProgressSeconds.toFixed(2).padStart(13)} | ${r.longTasks.longestMs.toFixed(0).padStart(15)}`
+            : blank;
+        row(head, label, r.secondsPerEpoch[label] * EPOCHS, r.testAccuracy[label]);
       });
     }
     const ratio = allFive.wallSeconds / baseline.wallSeconds;
     const poolSpeedup = oneWorker.wallSeconds / allFive.wallSeconds;
     console.log(`\nAll five vs Adam alone (same run): ${ratio.toFixed(2)}x the wall time for 5x the work.`);
     console.log(`Worker pool (${cpus().length} cores) vs one worker, all five (same run): ${poolSpeedup.toFixed(2)}x faster.`);
+    console.log(`App vs the bare tfjs autodiff loop in one worker, all five (same run): ${(bare.totalSeconds / allFive.wallSeconds).toFixed(2)}x faster.`);
+    console.log(
+      `Main thread while training all five: ${allFive.longTasks.count} long tasks (> 50 ms), longest ${allFive.longTasks.longestMs.toFixed(0)} ms, ${allFive.longTasks.totalMs.toFixed(0)} ms in all.`,
+    );
     console.log(
       JSON.stringify({
         backend: allFive.backend,
@@ -78,9 +126,13 @@ async function main() {
         all_five_one_epoch_s: allFive.wallSeconds / EPOCHS,
         baseline_adam_one_epoch_s: baseline.wallSeconds / EPOCHS,
         baseline_one_worker_all_five_one_epoch_s: oneWorker.wallSeconds / EPOCHS,
+        baseline_bare_autodiff_all_five_one_epoch_s: bare.totalSeconds / EPOCHS,
+        speedup_vs_bare: bare.totalSeconds / allFive.wallSeconds,
         pool_speedup: poolSpeedup,
         ratio_all_five_to_baseline: ratio,
         first_progress_s: allFive.firstProgressSeconds,
+        long_tasks_over_50ms: allFive.longTasks.count,
+        longest_task_ms: allFive.longTasks.longestMs,
         seconds_per_epoch: allFive.secondsPerEpoch,
         test_accuracy: allFive.testAccuracy,
       }),

@@ -15,8 +15,9 @@ export interface HeadlessApp {
   close(): Promise<void>;
 }
 
-export function buildApp() {
-  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+/** Builds the production app; `extraEnv` reaches vite.config.ts (the bench adds its baseline page). */
+export function buildApp(extraEnv: Record<string, string> = {}) {
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', env: { ...process.env, ...extraEnv } });
   if (build.status !== 0) throw new Error('npm run build failed');
 }
 
@@ -71,7 +72,8 @@ export async function trainToEnd(page: Page, timeoutMs = 3_600_000): Promise<{ f
   await page.getByRole('button', { name: 'Train' }).click();
   await page.getByText(/samples\/s/).waitFor({ timeout: 120_000 });
   const firstProgressSeconds = (Date.now() - started) / 1000;
-  await page.getByText('Training finished.').waitFor({ timeout: timeoutMs });
+  // Polled twice a second: Playwright's default per-frame polling would itself load the main thread being measured.
+  await page.waitForFunction(() => document.body.textContent?.includes('Training finished.'), undefined, { timeout: timeoutMs, polling: 500 });
   return { firstProgressSeconds, wallSeconds: (Date.now() - started) / 1000 };
 }
 
@@ -79,4 +81,35 @@ export async function trainToEnd(page: Page, timeoutMs = 3_600_000): Promise<{ f
 export async function download(page: Page, button: string): Promise<{ fileName: string; bytes: Buffer }> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
   return { fileName: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+export interface LongTasks {
+  count: number;
+  /** Longest main-thread task (ms), 0 when none exceeded 50 ms. */
+  longestMs: number;
+  totalMs: number;
+}
+
+/**
+ * Records the page's long tasks (> 50 ms, the Long Tasks API's threshold) from the
+ * first script on; call before navigating. Read them with `longTasksSince`.
+ */
+export async function observeLongTasks(page: Page) {
+  await page.addInitScript(() => {
+    const store: { start: number; duration: number }[] = [];
+    (window as unknown as { __longTasks: typeof store }).__longTasks = store;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) store.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+export const pageClock = (page: Page) => page.evaluate(() => performance.now());
+
+export async function longTasksSince(page: Page, since: number): Promise<LongTasks> {
+  const durations = await page.evaluate(
+    (t) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t).map((e) => e.duration),
+    since,
+  );
+  return { count: durations.length, longestMs: Math.max(0, ...durations), totalMs: durations.reduce((a, b) => a + b, 0) };
 }
