@@ -57,7 +57,7 @@ test('the same link trains to the same numbers, and results export, survive a re
   await page.reload();
   await expect(page.getByText('Restored from your last visit.')).toBeVisible();
   await expect(table.getByRole('row', { name: /^Adam/ }).getByRole('cell').nth(4)).toHaveText(adamAccuracy);
-  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('path.recharts-line-curve')).toHaveCount(4);
+  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('path.series-line')).toHaveCount(4);
 
   // A fresh browser opens the exported file: charts and table, no training.
   const fresh = await browser.newContext();
@@ -66,7 +66,7 @@ test('the same link trains to the same numbers, and results export, survive a re
   await other.getByLabel('Results file to open').setInputFiles({ name: 'lecture.json', mimeType: 'application/json', buffer: first.bytes });
   await expect(other.getByText('Opened from lecture.json: these results were not trained in this browser.')).toBeVisible();
   await expect(other.getByRole('table').getByRole('row', { name: /^Adam/ }).getByRole('cell').nth(4)).toHaveText(adamAccuracy);
-  await expect(other.getByRole('figure', { name: 'Loss' }).locator('.recharts-line-dots circle')).toHaveCount(4);
+  await expect(other.getByRole('figure', { name: 'Loss' }).locator('.series-dots circle')).toHaveCount(4);
   // The form takes the file's settings, so Train reproduces it.
   await expect(other.getByLabel('Epochs')).toHaveValue('2');
   await expect(other.getByRole('checkbox', { name: 'Adagrad', exact: true })).not.toBeChecked();

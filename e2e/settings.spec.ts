@@ -72,7 +72,7 @@ test('edits made while training apply to the next run, never the running one', a
   await expect(adam.getByRole('cell').nth(6)).toHaveText('2'); // best epoch, of 2
   const accuracy = parseFloat((await adam.getByRole('cell').nth(4).innerText()).replace('%', ''));
   expect(accuracy).toBeGreaterThan(80); // lr 500 would have wrecked it
-  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('.recharts-line-dots circle')).toHaveCount(2);
+  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('.series-dots circle')).toHaveCount(2);
   // The edits are still in the form for the next run.
   await expect(page.getByLabel('Epochs')).toHaveValue('9');
   await expect(page.getByRole('checkbox', { name: 'SGD', exact: true })).toBeChecked();
@@ -87,8 +87,8 @@ test('Stop ends a full-MNIST run of all five optimizers and Train works again', 
   await expect(table.getByRole('row', { name: /^RMSprop/ }).getByRole('cell').first()).toHaveText('training');
   // The training curves move during the first epoch, long before its test points exist.
   const loss = page.getByRole('figure', { name: 'Loss' });
-  await expect(loss.locator('path.recharts-line-curve').first()).toBeVisible();
-  await expect(loss.locator('.recharts-line-dots circle')).toHaveCount(0);
+  await expect(loss.locator('path.series-line').first()).toBeVisible();
+  await expect(loss.locator('.series-dots circle')).toHaveCount(0);
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByText('Training stopped.')).toBeVisible();
   for (const name of ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop']) {

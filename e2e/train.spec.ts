@@ -33,7 +33,7 @@ test('trains Adam and SGD side by side on real MNIST and reports both', async ({
     const legend = figure.getByRole('list', { name: `${chart} legend` });
     await expect(legend.getByRole('listitem')).toHaveText(['SGD', 'Adam']);
     // A test line and a train line per optimizer, each with its two epochs drawn.
-    await expect(figure.locator('path.recharts-line-curve')).toHaveCount(4);
-    await expect(figure.locator('.recharts-line-dots circle')).toHaveCount(4);
+    await expect(figure.locator('path.series-line')).toHaveCount(4);
+    await expect(figure.locator('.series-dots circle')).toHaveCount(4);
   }
 });

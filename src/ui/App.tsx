@@ -47,6 +47,10 @@ function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blocke
   );
 }
 
+// Module-level, so the memoised charts keep their props when the page re-renders.
+const formatLossTick = (value: number) => value.toFixed(2);
+const formatPercentTick = (value: number) => formatPercent(value, 0);
+
 export function App() {
   const draft = usePlayground((s) => s.draft);
   const dataStatus = usePlayground((s) => s.data.status);
@@ -90,8 +94,8 @@ export function App() {
           </div>
           <ChartOptions />
           <div className="charts">
-            <MetricChart title="Loss" metric={LOSS} format={formatLoss} formatTick={(v) => v.toFixed(2)} />
-            <MetricChart title="Accuracy" metric={ACCURACY} format={(v) => formatPercent(v)} formatTick={(v) => formatPercent(v, 0)} />
+            <MetricChart title="Loss" metric={LOSS} format={formatLoss} formatTick={formatLossTick} />
+            <MetricChart title="Accuracy" metric={ACCURACY} format={formatPercent} formatTick={formatPercentTick} />
           </div>
           <ResultsTable />
         </section>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../experiment/metrics';
-import { ACCURACY, LOSS, chartRows, seriesKey, traceRows } from './chartData';
+import { ACCURACY, LOSS, chartAxes, chartSeries } from './chartData';
 
 function m(epoch: number, base: number): EpochMetrics {
   return {
@@ -14,77 +14,68 @@ function m(epoch: number, base: number): EpochMetrics {
   };
 }
 
-describe('seriesKey', () => {
-  it('joins optimizer and split', () => {
-    expect(seriesKey('adam', 'test')).toBe('adam:test');
-    expect(seriesKey('sgd', 'train')).toBe('sgd:train');
-  });
-});
-
-describe('chartRows', () => {
-  it('is empty without histories', () => {
-    expect(chartRows({}, LOSS)).toEqual([]);
-    expect(chartRows({ sgd: [], adam: [] }, ACCURACY)).toEqual([]);
+describe('chartSeries', () => {
+  it('gives each optimizer a training line then a test line, in the order asked', () => {
+    const series = chartSeries({ sgd: { history: [m(1, 0)] }, adam: { history: [m(1, 1)] } }, ['sgd', 'adam'], LOSS, true);
+    expect(series.map((s) => s.key)).toEqual(['sgd:train', 'sgd:test', 'adam:train', 'adam:test']);
+    expect(series.map((s) => s.label)).toEqual(['SGD train', 'SGD test', 'Adam train', 'Adam test']);
   });
 
-  it('maps LOSS to the loss fields', () => {
-    expect(chartRows({ sgd: [m(1, 0)] }, LOSS)).toEqual([{ epoch: 1, 'sgd:test': 0.3, 'sgd:train': 0.1 }]);
+  it('maps LOSS and ACCURACY to their fields, one point per epoch', () => {
+    const curves = { sgd: { history: [m(1, 0), m(2, 1)] } };
+    const [train, test] = chartSeries(curves, ['sgd'], LOSS, true);
+    expect(train.points).toEqual([{ x: 1, y: 0.1 }, { x: 2, y: 1.1 }]);
+    expect(test.points).toEqual([{ x: 1, y: 0.3 }, { x: 2, y: 1.3 }]);
+    const [, accuracy] = chartSeries(curves, ['sgd'], ACCURACY, true);
+    expect(accuracy.points.map((p) => p.y)).toEqual([0.4, 1.4]);
   });
 
-  it('maps ACCURACY to the accuracy fields', () => {
-    expect(chartRows({ sgd: [m(1, 0)] }, ACCURACY)).toEqual([{ epoch: 1, 'sgd:test': 0.4, 'sgd:train': 0.2 }]);
-  });
-
-  it('merges optimizers with different history lengths into one row per epoch', () => {
-    const rows = chartRows({ sgd: [m(1, 1), m(2, 2), m(3, 3)], adam: [m(1, 10)] }, LOSS);
-    expect(rows.map((r) => r.epoch)).toEqual([1, 2, 3]);
-    expect(rows[0]).toEqual({ epoch: 1, 'sgd:test': 1.3, 'sgd:train': 1.1, 'adam:test': 10.3, 'adam:train': 10.1 });
-    expect(rows[1]).toEqual({ epoch: 2, 'sgd:test': 2.3, 'sgd:train': 2.1 });
-    expect(rows[2]).toEqual({ epoch: 3, 'sgd:test': 3.3, 'sgd:train': 3.1 });
-    expect(rows[2]).not.toHaveProperty('adam:test');
-  });
-
-  it('sorts rows by epoch whatever order histories and entries come in', () => {
-    const rows = chartRows({ adam: [m(3, 0), m(1, 0)], sgd: [m(2, 0), m(4, 0)] }, ACCURACY);
-    expect(rows.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
-    expect(Object.keys(rows[0]).sort()).toEqual(['adam:test', 'adam:train', 'epoch']);
-    expect(Object.keys(rows[1]).sort()).toEqual(['epoch', 'sgd:test', 'sgd:train']);
-  });
-
-  it('sorts numerically, not as strings', () => {
-    const history = [10, 2, 1, 11, 9].map((e) => m(e, 0));
-    expect(chartRows({ rmsprop: history }, LOSS).map((r) => r.epoch)).toEqual([1, 2, 9, 10, 11]);
-  });
-
-  it('keeps non-finite values (a diverged run) as they are', () => {
-    const diverged = { ...m(1, 0), trainLoss: NaN, testLoss: Infinity };
-    const [row] = chartRows({ sgd: [diverged] }, LOSS);
-    expect(row['sgd:train']).toBeNaN();
-    expect(row['sgd:test']).toBe(Infinity);
-  });
-
-  it('skips optimizers whose history is undefined', () => {
-    expect(chartRows({ sgd: undefined, adam: [m(1, 0)] }, LOSS)).toEqual([{ epoch: 1, 'adam:test': 0.3, 'adam:train': 0.1 }]);
-  });
-
-  it('does not mutate the histories', () => {
-    const history = [m(2, 0), m(1, 0)];
-    const copy = structuredClone(history);
-    chartRows({ sgd: history }, LOSS);
-    expect(history).toEqual(copy);
-  });
-});
-
-describe('traceRows', () => {
-  it('places live training points at their fractional epoch, for the metric asked', () => {
+  it('draws live training points at their fractional epoch when a trace exists', () => {
     const trace = [
       { position: 0.25, trainLoss: 1.5, trainAccuracy: 0.6 },
       { position: 0.5, trainLoss: 0.9, trainAccuracy: 0.8 },
     ];
-    expect(traceRows('adam', trace, LOSS)).toEqual([
-      { epoch: 0.25, 'adam:train': 1.5 },
-      { epoch: 0.5, 'adam:train': 0.9 },
-    ]);
-    expect(traceRows('adam', trace, ACCURACY).map((r) => r['adam:train'])).toEqual([0.6, 0.8]);
+    const [train] = chartSeries({ adam: { history: [], trace } }, ['adam'], LOSS, true);
+    expect(train.points).toEqual([{ x: 0.25, y: 1.5 }, { x: 0.5, y: 0.9 }]);
+    expect(chartSeries({ adam: { history: [], trace } }, ['adam'], ACCURACY, true)[0].points.map((p) => p.y)).toEqual([0.6, 0.8]);
+  });
+
+  it('leaves out training lines when they are hidden, and copes with optimizers not started', () => {
+    const series = chartSeries({ sgd: { history: [m(1, 0)] } }, ['sgd', 'adam'], LOSS, false);
+    expect(series.map((s) => s.key)).toEqual(['sgd:test', 'adam:test']);
+    expect(series[1].points).toEqual([]);
+  });
+});
+
+describe('chartAxes', () => {
+  const series = (ys: number[], xs = ys.map((_, i) => i + 1)) => [{ key: 'k', optimizer: 'sgd' as const, split: 'test' as const, label: 'l', color: '#000', points: ys.map((y, i) => ({ x: xs[i], y })) }];
+
+  it('starts loss at zero and covers the largest value', () => {
+    const { y } = chartAxes(series([2.31, 0.4]), 5, 'loss', false);
+    expect(y.domain[0]).toBe(0);
+    expect(y.domain[1]).toBeGreaterThanOrEqual(2.31);
+  });
+
+  it('ends accuracy at 100 % and starts at or below the lowest value', () => {
+    const { y } = chartAxes(series([0.11, 0.97]), 5, 'accuracy', false);
+    expect(y.domain[1]).toBe(1);
+    expect(y.domain[0]).toBeLessThanOrEqual(0.11);
+  });
+
+  it('uses powers of ten on a log scale and skips values it cannot draw there', () => {
+    const { y } = chartAxes(series([0.05, 2.3, 0, NaN]), 5, 'loss', true);
+    expect(y.domain).toEqual([0.01, 10]);
+  });
+
+  it('runs the epoch axis from 1 for per-epoch points and from 0 once live points exist', () => {
+    expect(chartAxes(series([1, 2]), 5, 'loss', false).x).toEqual({ domain: [1, 5], ticks: [1, 2, 3, 4, 5] });
+    expect(chartAxes(series([1], [0.3]), 3, 'loss', false).x.domain).toEqual([0, 3]);
+    // One epoch still gets an axis wide enough to read.
+    expect(chartAxes(series([1]), 1, 'loss', false).x.domain).toEqual([1, 2]);
+  });
+
+  it('has sane axes before any point exists', () => {
+    expect(chartAxes([], 5, 'accuracy', false).y.domain).toEqual([0, 1]);
+    expect(chartAxes([], 5, 'loss', true).y.domain[0]).toBeGreaterThan(0);
   });
 });

@@ -1,36 +1,66 @@
 import type { EpochMetrics } from '../../experiment/metrics';
-import type { OptimizerId } from '../../experiment/optimizers';
+import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
+import type { TracePoint } from '../../store/playgroundStore';
+import { epochTicks, logTicks, niceLinearTicks, type Domain, type Point } from './chartGeometry';
 
 export type MetricPair = { test: keyof EpochMetrics; train: keyof EpochMetrics };
 
 export const LOSS: MetricPair = { test: 'testLoss', train: 'trainLoss' };
 export const ACCURACY: MetricPair = { test: 'testAccuracy', train: 'trainAccuracy' };
 
-export const seriesKey = (id: OptimizerId, split: 'test' | 'train') => `${id}:${split}`;
-
-/** One row per epoch, one column per optimizer and split, as recharts wants it. */
-export function chartRows(
-  histories: Partial<Record<OptimizerId, readonly EpochMetrics[]>>,
-  metric: MetricPair,
-): Record<string, number>[] {
-  const rows = new Map<number, Record<string, number>>();
-  for (const [id, history] of Object.entries(histories) as [OptimizerId, EpochMetrics[]][]) {
-    for (const m of history ?? []) {
-      const row = rows.get(m.epoch) ?? { epoch: m.epoch };
-      row[seriesKey(id, 'test')] = m[metric.test];
-      row[seriesKey(id, 'train')] = m[metric.train];
-      rows.set(m.epoch, row);
-    }
-  }
-  return [...rows.values()].sort((a, b) => a.epoch - b.epoch);
+export interface Series {
+  key: string;
+  optimizer: OptimizerId;
+  split: 'test' | 'train';
+  label: string;
+  color: string;
+  points: Point[];
 }
 
-/** Live training points of one optimizer, x = epochs done as a fraction. */
-export function traceRows(
-  id: OptimizerId,
-  trace: readonly { position: number; trainLoss: number; trainAccuracy: number }[],
-  metric: MetricPair,
-): Record<string, number>[] {
-  const key = metric.train === 'trainLoss' ? 'trainLoss' : 'trainAccuracy';
-  return trace.map((point) => ({ epoch: point.position, [seriesKey(id, 'train')]: point[key] }));
+export interface OptimizerCurves {
+  history: readonly EpochMetrics[];
+  /** Live training points (x = epochs done as a fraction); absent for opened results. */
+  trace?: readonly TracePoint[];
+}
+
+/**
+ * The lines of one chart: per optimizer, training (live trace while it exists, else
+ * one point per epoch) then test (one point per epoch), so test lines draw on top.
+ */
+export function chartSeries(curves: Partial<Record<OptimizerId, OptimizerCurves>>, ids: readonly OptimizerId[], metric: MetricPair, showTrain: boolean): Series[] {
+  const traceKey = metric.train === 'trainLoss' ? 'trainLoss' : 'trainAccuracy';
+  const series: Series[] = [];
+  for (const id of ids) {
+    const { history = [], trace } = curves[id] ?? {};
+    const base = { optimizer: id, color: OPTIMIZERS[id].color };
+    if (showTrain) {
+      const points = trace?.length ? trace.map((t) => ({ x: t.position, y: t[traceKey] })) : history.map((m) => ({ x: m.epoch, y: m[metric.train] }));
+      series.push({ ...base, key: `${id}:train`, split: 'train', label: `${OPTIMIZERS[id].label} train`, points });
+    }
+    series.push({ ...base, key: `${id}:test`, split: 'test', label: `${OPTIMIZERS[id].label} test`, points: history.map((m) => ({ x: m.epoch, y: m[metric.test] })) });
+  }
+  return series;
+}
+
+export interface Axes {
+  x: { domain: Domain; ticks: number[] };
+  y: { domain: Domain; ticks: number[] };
+}
+
+/**
+ * Epochs on x (from 0 when live points exist, so the first second of training shows);
+ * y from 0 for loss, up to 100 % for accuracy, or powers of ten on a log scale.
+ */
+export function chartAxes(series: readonly Series[], epochs: number, kind: 'loss' | 'accuracy', logScale: boolean): Axes {
+  const hasTrace = series.some((s) => s.points.some((p) => !Number.isInteger(p.x)));
+  const lastEpoch = Math.max(epochs, 2);
+  const firstEpoch = hasTrace ? 0 : 1;
+  const x = { domain: [firstEpoch, lastEpoch] as Domain, ticks: epochTicks(firstEpoch, lastEpoch) };
+  const values = series.flatMap((s) => s.points.map((p) => p.y)).filter((v) => Number.isFinite(v) && (!logScale || v > 0));
+  if (!values.length) return { x, y: kind === 'accuracy' ? niceLinearTicks(0, 1) : logScale ? logTicks(0.1, 10) : niceLinearTicks(0, 2.5) };
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  if (logScale) return { x, y: logTicks(min, max) };
+  if (kind === 'accuracy') return { x, y: niceLinearTicks(Math.min(min, 0.999), 1) };
+  return { x, y: niceLinearTicks(0, max) };
 }

@@ -1,10 +1,11 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { fieldKey, type Resolution } from '../../experiment/draft';
 import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import { usePlayground } from '../StoreContext';
 import { NumberField } from './NumberField';
 
-export function OptimizerCard({ id, errors }: { id: OptimizerId; errors: Resolution['errors'] }) {
+/** Memoised: starting or stopping a run re-renders the page, not the form. */
+export const OptimizerCard = memo(function OptimizerCard({ id, errors }: { id: OptimizerId; errors: Resolution['errors'] }) {
   const info = OPTIMIZERS[id];
   const checkboxId = useId();
   const selected = usePlayground((s) => s.draft.selected.includes(id));
@@ -49,4 +50,4 @@ export function OptimizerCard({ id, errors }: { id: OptimizerId; errors: Resolut
       </fieldset>
     </section>
   );
-}
+});

@@ -1,9 +1,11 @@
+import { memo } from 'react';
 import { TRAINING_PARAMETERS } from '../../experiment/config';
 import type { Resolution } from '../../experiment/draft';
 import { usePlayground } from '../StoreContext';
 import { NumberField } from './NumberField';
 
-export function TrainingSettings({ errors }: { errors: Resolution['errors'] }) {
+/** Memoised: starting or stopping a run re-renders the page, not the form. */
+export const TrainingSettings = memo(function TrainingSettings({ errors }: { errors: Resolution['errors'] }) {
   const text = usePlayground((s) => s.draft.text);
   const setText = usePlayground((s) => s.setText);
   return (
@@ -16,4 +18,4 @@ export function TrainingSettings({ errors }: { errors: Resolution['errors'] }) {
       </div>
     </fieldset>
   );
-}
+});
