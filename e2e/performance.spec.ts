@@ -27,7 +27,7 @@ test('all five optimizers on full MNIST: live points before the first epoch ends
     undefined,
     { timeout: 60_000, polling: 100 },
   );
-  const { dots, at } = await dotsWhenLineMoved.jsonValue();
+  const { dots, at } = (await dotsWhenLineMoved.jsonValue())!;
   expect(dots, 'epoch points when the live line first moved').toBe(0);
   test.info().annotations.push({ type: 'first chart movement', description: `${((at - pressedAt) / 1000).toFixed(2)} s after Train` });
 

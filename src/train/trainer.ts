@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, validateExperiment, InvalidExperimentError, type ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { OptimizerId } from '../experiment/optimizers';
-import type { MnistData, SplitData } from '../data/shardLoader';
+import type { MnistData } from '../data/shardLoader';
 import { batchRanges, gatherBatch, toTensors, type BatchTensors } from './batches';
 import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
 import { countCorrect, crossEntropySum, initialWeights, KERAS_EPSILON, PARAMETER_SHAPES, predict } from './network';
@@ -57,7 +57,10 @@ export interface TrainerObserver {
 export type GradientMethod = 'dense' | 'autodiff';
 
 export interface TrainerOptions {
+  /** tfjs path only: hand-written (default) or automatic gradients. */
   gradients?: GradientMethod;
+  /** Builds the engine; default: tfjs on its current backend. */
+  engine?: (data: MnistData, config: ExperimentConfig, initial: readonly Float32Array[]) => Promise<TrainingEngine>;
   /** Minimum time between read-backs of losses from the device (ms). */
   readbackIntervalMs?: number;
   observer?: TrainerObserver;
@@ -81,25 +84,40 @@ export function hasCollapsed(recentLosses: readonly number[]): boolean {
   return recentLosses.length >= COLLAPSE_WINDOW && recentLosses.reduce((a, b) => a + b, 0) / recentLosses.length > COLLAPSE_LOSS;
 }
 
-class OptimizerRun {
+/**
+ * Loss and correct count (of a step or of an evaluation): still on the device (tfjs,
+ * read back later in one transfer) or already on the host (the wasm kernel).
+ */
+export type PendingValues = tf.Tensor1D | Float32Array;
+
+/**
+ * Where the arithmetic happens. The trainer owns the lockstep schedule, the read-back
+ * cadence, divergence and the events; an engine owns weights, slots and batches.
+ * Runs are numbered in the order of config.optimizers.
+ */
+export interface TrainingEngine {
+  /** Makes the examples at `indices` the current batch of every run. */
+  loadBatch(indices: Uint32Array): void;
+  /** One optimizer step of `run` on the current batch: [mean loss, correct count] before the update. */
+  step(run: number): PendingValues;
+  /** [loss sum, correct count] of `run` over the whole test set. */
+  evaluate(run: number): PendingValues;
+  /** Frees one run's memory early (it diverged). */
+  release(run: number): void;
+  dispose(): void;
+}
+
+/** One optimizer's weights and slots as tfjs variables. */
+class TfjsRun {
   readonly weights: tf.Variable[];
   readonly slots: Record<string, tf.Variable>[];
   private readonly rule: UpdateRule;
-  step = 0;
-  status: RunStatus = 'training';
-  /** One [loss, correct] tensor per batch since the last read-back. */
-  pending: { batch: number; size: number; values: tf.Tensor1D }[] = [];
-  epochLossSum = 0;
-  epochCorrect = 0;
-  epochSamples = 0;
-  epochSeconds = 0;
-  /** The latest per-batch losses, oldest first, for the collapse test. */
-  recentLosses: number[] = [];
+  private stepCount = 0;
 
   constructor(
-    readonly id: OptimizerId,
+    id: OptimizerId,
     private readonly params: ExperimentConfig['hyperparameters'][OptimizerId],
-    initial: Float32Array[],
+    initial: readonly Float32Array[],
   ) {
     this.rule = UPDATE_RULES[id];
     // From a copy of the shared initial values: no run can disturb another's start.
@@ -113,22 +131,112 @@ class OptimizerRun {
     );
   }
 
-  /** One training step on a batch; returns [mean loss, correct count] before the update. */
-  train(images: tf.Tensor2D, oneHot: tf.Tensor2D, labels: tf.Tensor1D, method: GradientMethod): tf.Tensor1D {
-    this.step += 1;
+  train(batch: BatchTensors, method: GradientMethod): tf.Tensor1D {
+    this.stepCount += 1;
     return tf.tidy(() => {
+      const { images, oneHot, labels } = batch;
       const { loss, correct, gradients } =
         method === 'autodiff'
           ? autodiffLossAndGradients(this.weights, images, oneHot, labels, predict)
           : denseLossAndGradients(this.weights, images, oneHot, labels);
       this.weights.forEach((weight, i) => {
-        const { weight: next, slots } = applyRule(this.rule, weight, gradients[i], this.slots[i], this.step, this.params);
+        const { weight: next, slots } = applyRule(this.rule, weight, gradients[i], this.slots[i], this.stepCount, this.params);
         weight.assign(next);
         for (const [name, slot] of Object.entries(slots)) this.slots[i][name].assign(slot);
       });
       return tf.stack([loss, correct]) as tf.Tensor1D;
     });
   }
+
+  dispose() {
+    tf.dispose(this.weights);
+    for (const slots of this.slots) tf.dispose(Object.values(slots));
+  }
+}
+
+/** tfjs on its current backend (WebGL, wasm or cpu), with hand-written or automatic gradients. */
+export function createTfjsEngine(data: MnistData, config: ExperimentConfig, initial: readonly Float32Array[], method: GradientMethod): TrainingEngine {
+  const runs: (TfjsRun | undefined)[] = config.optimizers.map((id) => new TfjsRun(id, config.hyperparameters[id], initial));
+  const testChunks: BatchTensors[] = [];
+  for (let start = 0; start < data.test.count; start += EVAL_CHUNK) {
+    const size = Math.min(EVAL_CHUNK, data.test.count - start);
+    testChunks.push(toTensors(gatherBatch(data.test, Array.from({ length: size }, (_, i) => start + i))));
+  }
+  let batch: BatchTensors | undefined;
+  const disposeBatch = (b: BatchTensors | undefined) => b && tf.dispose([b.images, b.oneHot, b.labels]);
+  return {
+    loadBatch(indices) {
+      disposeBatch(batch);
+      batch = toTensors(gatherBatch(data.train, indices));
+    },
+    step: (run) => runs[run]!.train(batch!, method),
+    evaluate(run) {
+      const { weights } = runs[run]!;
+      return tf.tidy(() => {
+        let lossSum: tf.Tensor = tf.scalar(0);
+        let correct: tf.Tensor = tf.scalar(0);
+        for (const chunk of testChunks) {
+          const probabilities = predict(weights, chunk.images);
+          lossSum = tf.add(lossSum, crossEntropySum(probabilities, chunk.oneHot));
+          correct = tf.add(correct, countCorrect(probabilities, chunk.labels));
+        }
+        return tf.stack([lossSum, correct]) as tf.Tensor1D;
+      });
+    },
+    release(run) {
+      runs[run]?.dispose();
+      runs[run] = undefined;
+    },
+    dispose() {
+      runs.forEach((_, i) => this.release(i));
+      disposeBatch(batch);
+      batch = undefined;
+      for (const chunk of testChunks) disposeBatch(chunk);
+    },
+  };
+}
+
+/** Pulls many pending values to the host in one transfer (at most one per read-back). */
+async function readValues(pending: readonly PendingValues[], read: (tensor: tf.Tensor) => Promise<ArrayLike<number>>): Promise<Float32Array> {
+  const onDevice = pending.filter((p): p is tf.Tensor1D => p instanceof tf.Tensor);
+  let deviceValues: ArrayLike<number> = [];
+  if (onDevice.length) {
+    const stacked = tf.concat(onDevice);
+    try {
+      deviceValues = await read(stacked);
+    } finally {
+      stacked.dispose();
+    }
+  }
+  const values = new Float32Array(pending.length * 2);
+  let fromDevice = 0;
+  pending.forEach((p, i) => {
+    if (p instanceof tf.Tensor) {
+      values[2 * i] = deviceValues[fromDevice++];
+      values[2 * i + 1] = deviceValues[fromDevice++];
+    } else values.set(p, 2 * i);
+  });
+  return values;
+}
+
+const disposePending = (pending: readonly PendingValues[]) => tf.dispose(pending.filter((p): p is tf.Tensor1D => p instanceof tf.Tensor));
+
+/** The trainer's bookkeeping for one optimizer, whichever engine computes it. */
+class OptimizerRun {
+  status: RunStatus = 'training';
+  /** One [loss, correct] per batch since the last read-back. */
+  pending: { batch: number; size: number; values: PendingValues }[] = [];
+  epochLossSum = 0;
+  epochCorrect = 0;
+  epochSamples = 0;
+  epochSeconds = 0;
+  /** The latest per-batch losses, oldest first, for the collapse test. */
+  recentLosses: number[] = [];
+
+  constructor(
+    readonly id: OptimizerId,
+    readonly index: number,
+  ) {}
 
   resetEpoch() {
     this.epochLossSum = 0;
@@ -137,36 +245,10 @@ class OptimizerRun {
     this.epochSeconds = 0;
   }
 
-  dispose() {
-    for (const p of this.pending) p.values.dispose();
+  dropPending() {
+    disposePending(this.pending.map((p) => p.values));
     this.pending = [];
-    tf.dispose(this.weights);
-    for (const slots of this.slots) tf.dispose(Object.values(slots));
   }
-}
-
-/** The test set as device tensors, built once per experiment. */
-function prepareTestChunks(test: SplitData): BatchTensors[] {
-  const chunks: BatchTensors[] = [];
-  for (let start = 0; start < test.count; start += EVAL_CHUNK) {
-    const size = Math.min(EVAL_CHUNK, test.count - start);
-    chunks.push(toTensors(gatherBatch(test, Array.from({ length: size }, (_, i) => start + i))));
-  }
-  return chunks;
-}
-
-/** [loss sum, correct count] over the whole test set, left on the device. */
-function evaluate(run: OptimizerRun, chunks: BatchTensors[]): tf.Tensor1D {
-  return tf.tidy(() => {
-    let lossSum: tf.Tensor = tf.scalar(0);
-    let correct: tf.Tensor = tf.scalar(0);
-    for (const chunk of chunks) {
-      const probabilities = predict(run.weights, chunk.images);
-      lossSum = tf.add(lossSum, crossEntropySum(probabilities, chunk.oneHot));
-      correct = tf.add(correct, countCorrect(probabilities, chunk.labels));
-    }
-    return tf.stack([lossSum, correct]) as tf.Tensor1D;
-  });
 }
 
 export type TrainingOutcome = 'done' | 'stopped';
@@ -184,11 +266,14 @@ export async function trainExperiment(
 
   const readbackIntervalMs = options.readbackIntervalMs ?? 200;
   const read = (tensor: tf.Tensor) => (control.deviceLost ? Promise.race([tensor.data(), control.deviceLost]) : tensor.data());
-  const gradientMethod = options.gradients ?? 'dense';
   const initial = initialWeights(config.seed);
-  const runs = config.optimizers.map((id) => new OptimizerRun(id, config.hyperparameters[id], initial));
+  const engine = options.engine ? await options.engine(data, config, initial) : createTfjsEngine(data, config, initial, options.gradients ?? 'dense');
+  const runs = config.optimizers.map((id, index) => new OptimizerRun(id, index));
   for (const run of runs) options.observer?.initialWeights?.(run.id, initial.map((w) => w.slice()));
-  const testChunks = prepareTestChunks(data.test);
+  const retire = (run: OptimizerRun) => {
+    run.dropPending();
+    engine.release(run.index);
+  };
   const shuffle = createRandom(config.seed, RandomStream.shuffle);
   const totalBatches = batchesPerEpoch(config);
   const active = () => runs.filter((r) => r.status === 'training');
@@ -203,9 +288,7 @@ export async function trainExperiment(
     const withPending = runs.filter((r) => r.pending.length);
     if (!withPending.length) return live;
     const started = performance.now();
-    const stacked = tf.concat(withPending.flatMap((r) => r.pending.map((p) => p.values)));
-    const values = await read(stacked);
-    stacked.dispose();
+    const values = await readValues(withPending.flatMap((r) => r.pending.map((p) => p.values)), read);
     const share = (performance.now() - started) / 1000 / withPending.length;
     let offset = 0;
     for (const run of withPending) {
@@ -232,10 +315,12 @@ export async function trainExperiment(
         windowCorrect += correct;
         windowSamples += p.size;
       }
-      for (const p of run.pending) p.values.dispose();
-      run.pending = [];
-      if (run.status === 'diverged') run.dispose();
-      else if (windowSamples) live[run.id] = { trainLoss: windowLoss / windowSamples, trainAccuracy: windowCorrect / windowSamples };
+      if (run.status === 'diverged') {
+        retire(run);
+        continue;
+      }
+      run.dropPending();
+      if (windowSamples) live[run.id] = { trainLoss: windowLoss / windowSamples, trainAccuracy: windowCorrect / windowSamples };
     }
     return live;
   };
@@ -255,16 +340,14 @@ export async function trainExperiment(
         const current = active();
         if (!current.length) break epochs;
         batch += 1;
-        const host = gatherBatch(data.train, indices);
-        const { images, oneHot, labels } = toTensors(host);
+        engine.loadBatch(indices);
         for (const run of current) {
           const started = performance.now();
-          run.pending.push({ batch, size: host.size, values: run.train(images, oneHot, labels, gradientMethod) });
+          run.pending.push({ batch, size: indices.length, values: engine.step(run.index) });
           run.epochSeconds += (performance.now() - started) / 1000;
           options.observer?.step?.(run.id, epoch, batch, indices);
         }
-        tf.dispose([images, oneHot, labels]);
-        windowSamples += host.size * current.length;
+        windowSamples += indices.length * current.length;
 
         const now = performance.now();
         if (now - lastReadback >= readbackIntervalMs || batch === totalBatches) {
@@ -297,14 +380,17 @@ export async function trainExperiment(
       const evalSeconds = finishing.map(() => 0);
       const evaluations = finishing.map((run, i) => {
         const started = performance.now();
-        const result = evaluate(run, testChunks);
+        const result = engine.evaluate(run.index);
         evalSeconds[i] = (performance.now() - started) / 1000;
         return result;
       });
       const readStarted = performance.now();
-      const stacked = tf.stack(evaluations);
-      const values = await read(stacked);
-      tf.dispose([stacked, ...evaluations]);
+      let values: Float32Array;
+      try {
+        values = await readValues(evaluations, read);
+      } finally {
+        disposePending(evaluations);
+      }
       const readShare = (performance.now() - readStarted) / 1000 / finishing.length;
       finishing.forEach((run, i) => {
         const seconds = run.epochSeconds + evalSeconds[i] + readShare;
@@ -312,7 +398,7 @@ export async function trainExperiment(
         if (!Number.isFinite(testLoss)) {
           run.status = 'diverged';
           events.runStatus(run.id, 'diverged', { epoch, batch: totalBatches });
-          run.dispose();
+          retire(run);
           return;
         }
         events.epochEnd(run.id, {
@@ -337,10 +423,10 @@ export async function trainExperiment(
       if (run.status === 'training') {
         run.status = completed && outcome === 'done' ? 'done' : 'stopped';
         events.runStatus(run.id, run.status);
-        run.dispose();
       }
+      run.dropPending();
     }
-    for (const chunk of testChunks) tf.dispose([chunk.images, chunk.oneHot, chunk.labels]);
+    engine.dispose();
   }
   return outcome;
 }
