@@ -1,7 +1,7 @@
 /**
- * Chooses where tfjs computes: WebGL on a real GPU, WebAssembly SIMD where WebGL is
- * missing or software-rendered (SwiftShader is ~2.5x slower than wasm on a CPU),
- * and the plain JavaScript cpu backend as a last resort.
+ * Chooses where training computes: WebGL on a GPU, the fused WebAssembly kernel or
+ * tfjs's WebAssembly backend on the CPU, by a short measured warm-up; the plain
+ * JavaScript cpu backend is the last resort.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -9,7 +9,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { BackendInfo, BackendPreference } from './protocol';
+import { BACKEND_LABELS, type BackendInfo, type BackendName, type BackendPreference } from './protocol';
+import { createTfjsEngine } from './trainer';
+import { fastest, measureEngine, type EngineFactory, type Measurement } from './warmup';
 
 export type { BackendPreference };
 
@@ -52,7 +54,8 @@ async function trySetBackend(name: string): Promise<boolean> {
 
 let wasmPathsSet = false;
 function useBundledWasm() {
-  if (wasmPathsSet) return;
+  // In Node (tests, scripts) tfjs finds its binaries beside its own files.
+  if (wasmPathsSet || (globalThis as { process?: { release?: { name?: string } } }).process?.release?.name === 'node') return;
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -61,55 +64,94 @@ function useBundledWasm() {
   wasmPathsSet = true;
 }
 
-async function startWebgl(webgl: WebglProbe, reason: string): Promise<BackendInfo | undefined> {
-  if (!webgl.available || !(await trySetBackend('webgl'))) return undefined;
-  const float32 = tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED');
-  return { name: 'webgl', reason, precision: float32 ? 'float32' : 'float16', renderer: webgl.renderer };
+/** The fused kernel as a candidate: the worker supplies it where the browser has SIMD. */
+export interface KernelCandidate {
+  /** e.g. "relaxed SIMD (FMA)" or "SIMD". */
+  build: string;
+  engine: EngineFactory;
 }
 
-async function startCpuBackends(webgl: WebglProbe, whyNotWebgl: string, preferCpu = false): Promise<BackendInfo> {
-  useBundledWasm();
-  if (!preferCpu && (await trySetBackend('wasm'))) {
-    return { name: 'wasm', reason: `${whyNotWebgl}; training on the CPU with WebAssembly.`, precision: 'float32', renderer: webgl.renderer };
-  }
-  await tf.setBackend('cpu');
+interface Candidate {
+  name: BackendName;
+  /** Makes tfjs use this backend (the kernel needs tfjs for nothing; it keeps the cheapest). */
+  start(): Promise<boolean>;
+  engine?: EngineFactory;
+}
+
+const tfjsEngine: EngineFactory = async (data, config, initial) => createTfjsEngine(data, config, initial, 'dense');
+
+function candidates(webgl: WebglProbe, kernel: KernelCandidate | undefined): Record<BackendName, Candidate | undefined> {
   return {
-    name: 'cpu',
-    reason: preferCpu ? `${whyNotWebgl}; using the plain JavaScript backend.` : `${whyNotWebgl}, and WebAssembly failed to start; using the slow JavaScript backend.`,
-    precision: 'float32',
-    renderer: webgl.renderer,
+    webgl: webgl.available ? { name: 'webgl', start: () => trySetBackend('webgl'), engine: tfjsEngine } : undefined,
+    kernel: kernel ? { name: 'kernel', start: async () => (await trySetBackend('wasm')) || trySetBackend('cpu'), engine: kernel.engine } : undefined,
+    wasm: { name: 'wasm', start: () => trySetBackend('wasm'), engine: tfjsEngine },
+    cpu: { name: 'cpu', start: () => trySetBackend('cpu'), engine: tfjsEngine },
   };
 }
 
-/**
- * Automatic: WebGL on a real GPU, else WebAssembly, else JavaScript. A preference set
- * by the user is honoured where the backend starts, and falls back the same way where not.
- */
-export async function chooseBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
-  const webgl = probeWebgl();
-  if (preference === 'webgl') {
-    const chosen = await startWebgl(webgl, `WebGL chosen by you (${webgl.renderer ?? 'unknown renderer'}).`);
-    if (chosen) return chosen;
-    return startCpuBackends(webgl, 'WebGL could not start here');
-  }
-  if (preference === 'wasm') return startCpuBackends(webgl, 'WebAssembly chosen by you');
-  if (preference === 'cpu') return startCpuBackends(webgl, 'JavaScript chosen by you', true);
-
-  if (!isSoftwareRenderer(webgl.renderer)) {
-    const chosen = await startWebgl(webgl, `WebGL runs on a real GPU (${webgl.renderer}).`);
-    if (chosen) return chosen;
-  }
-  const whyNotWebgl = !webgl.available
-    ? 'WebGL is not available in this browser'
-    : isSoftwareRenderer(webgl.renderer)
-      ? `WebGL is software-rendered here (${webgl.renderer ?? 'unknown renderer'}), which is slower than WebAssembly on the CPU`
-      : 'WebGL failed to start';
-  return startCpuBackends(webgl, whyNotWebgl);
+function precisionOf(name: BackendName): BackendInfo['precision'] {
+  return name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float16' : 'float32';
 }
 
-/** After the GPU context is lost, training continues on the CPU. */
-export async function fallBackFromWebgl(): Promise<BackendInfo> {
-  return startCpuBackends(probeWebgl(), 'The GPU context was lost (driver reset or GPU crash)');
+const perSecond = (m: Measurement<BackendName>) => `${BACKEND_LABELS[m.name]} ${Math.round(m.samplesPerSecond).toLocaleString('en-US')} samples/s`;
+
+/**
+ * Automatic: every capable candidate trains a few real steps and the fastest wins
+ * (WebGL only where the renderer is a real GPU: a software renderer is several times
+ * slower than the CPU paths and slow to warm up). A preference set by the user is
+ * honoured where it starts, and falls back to the automatic choice where not.
+ */
+export async function chooseBackend(preference: BackendPreference = 'auto', kernel?: KernelCandidate): Promise<BackendInfo> {
+  useBundledWasm();
+  const webgl = probeWebgl();
+  const all = candidates(webgl, kernel);
+  const renderer = webgl.renderer;
+
+  if (preference !== 'auto') {
+    const wanted = all[preference];
+    if (wanted && (await wanted.start())) {
+      const detail = preference === 'kernel' ? ` (${kernel!.build})` : preference === 'webgl' ? ` (${renderer ?? 'unknown renderer'})` : '';
+      return { name: preference, reason: `${BACKEND_LABELS[preference]}${detail}, chosen by you.`, precision: precisionOf(preference), renderer };
+    }
+    const automatic = await chooseBackend('auto', kernel);
+    return { ...automatic, reason: `${BACKEND_LABELS[preference]} cannot run in this browser. ${automatic.reason}` };
+  }
+
+  const notes: string[] = [];
+  if (!webgl.available) notes.push('WebGL is not available');
+  else if (isSoftwareRenderer(renderer)) notes.push(`WebGL is software-rendered here (${renderer ?? 'unknown renderer'}), slower than the CPU, so it was not tried`);
+  if (!kernel) notes.push('the WebAssembly kernel needs SIMD, which this browser lacks');
+  const contenders = [isSoftwareRenderer(renderer) ? undefined : all.webgl, all.kernel, all.wasm].filter((c): c is Candidate => c !== undefined);
+
+  const measurements: Measurement<BackendName>[] = [];
+  for (const candidate of contenders) {
+    try {
+      if (await candidate.start()) measurements.push({ name: candidate.name, samplesPerSecond: await measureEngine(candidate.engine!) });
+      else notes.push(`${BACKEND_LABELS[candidate.name]} failed to start`);
+    } catch (error) {
+      notes.push(`${BACKEND_LABELS[candidate.name]} failed in the warm-up (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  const best = fastest(measurements);
+  if (!best) {
+    await tf.setBackend('cpu');
+    return { name: 'cpu', reason: `Nothing faster could start (${notes.join('; ')}); using the slow JavaScript backend.`, precision: 'float32', renderer, measurements };
+  }
+  await all[best.name]!.start();
+  const others = measurements.filter((m) => m !== best);
+  const build = best.name === 'kernel' ? ` (${kernel!.build})` : '';
+  const reason =
+    `Fastest in a warm-up here: ${perSecond(best)}${build}` +
+    (others.length ? `, against ${others.map(perSecond).join(', ')}` : '') +
+    '.' +
+    (notes.length ? ` ${notes.map((n) => n[0].toUpperCase() + n.slice(1)).join('. ')}.` : '');
+  return { name: best.name, reason, precision: precisionOf(best.name), renderer, measurements };
+}
+
+/** After the GPU context is lost, training continues on the fastest CPU path. */
+export async function fallBackFromWebgl(kernel?: KernelCandidate): Promise<BackendInfo> {
+  const choice = await chooseBackend(kernel ? 'kernel' : 'wasm', kernel);
+  return { ...choice, reason: `The GPU context was lost (driver reset or GPU crash); training moved to ${BACKEND_LABELS[choice.name]}.` };
 }
 
 /** The WebGL context tfjs draws with, when WebGL is the backend. */

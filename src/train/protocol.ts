@@ -8,7 +8,16 @@ import type { OptimizerId } from '../experiment/optimizers';
 import type { LoadProgress } from '../data/shardLoader';
 import type { TrainingOutcome, TrainingProgress } from './trainer';
 
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+/** 'kernel': the fused WebAssembly training kernel; the others are tfjs backends. */
+export type BackendName = 'webgl' | 'kernel' | 'wasm' | 'cpu';
+/** How the page names each backend (the UI imports this; it holds no tfjs). */
+export const BACKEND_LABELS: Record<BackendName, string> = {
+  webgl: 'WebGL (GPU)',
+  kernel: 'WebAssembly kernel (CPU)',
+  wasm: 'WebAssembly (CPU)',
+  cpu: 'JavaScript (CPU)',
+};
+
 /** What the user asked for; 'auto' lets the app choose by the hardware. */
 export type BackendPreference = 'auto' | BackendName;
 
@@ -20,6 +29,8 @@ export interface BackendInfo {
   precision: 'float32' | 'float16';
   /** GPU renderer string when WebGL was probed. */
   renderer?: string;
+  /** The automatic choice's warm-up: each candidate's training speed. */
+  measurements?: { name: BackendName; samplesPerSecond: number }[];
 }
 
 export type WorkerCommand =

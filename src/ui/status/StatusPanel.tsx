@@ -1,15 +1,12 @@
+import { BACKEND_LABELS, type BackendPreference } from '../../train/protocol';
 import { formatCount, formatMegabytes } from '../format';
 import { isTraining } from '../../store/playgroundStore';
 import { usePlayground } from '../StoreContext';
 
-const BACKEND_NAMES = { webgl: 'WebGL (GPU)', wasm: 'WebAssembly (CPU)', cpu: 'JavaScript (CPU)' } as const;
-
-const PREFERENCES = [
+const PREFERENCES: [BackendPreference, string][] = [
   ['auto', 'Automatic (fastest here)'],
-  ['webgl', 'WebGL (GPU)'],
-  ['wasm', 'WebAssembly (CPU)'],
-  ['cpu', 'JavaScript (CPU)'],
-] as const;
+  ...(['webgl', 'kernel', 'wasm', 'cpu'] as const).map((name): [BackendPreference, string] => [name, BACKEND_LABELS[name]]),
+];
 
 /** Lets the user overrule the automatic choice, e.g. to compare backends' rounding. */
 export function BackendChooser() {
@@ -19,7 +16,7 @@ export function BackendChooser() {
   return (
     <label className="backend-chooser">
       Backend{' '}
-      <select value={preference} disabled={busy} onChange={(e) => choose(e.target.value as (typeof PREFERENCES)[number][0])}>
+      <select value={preference} disabled={busy} onChange={(e) => choose(e.target.value as BackendPreference)}>
         {PREFERENCES.map(([value, label]) => (
           <option key={value} value={value}>
             {label}
@@ -36,7 +33,7 @@ export function BackendBadge() {
     <p className="backend" role="status" aria-label="Backend">
       {backend ? (
         <>
-          <strong>Backend: {BACKEND_NAMES[backend.name]}</strong>
+          <strong>Backend: {BACKEND_LABELS[backend.name]}</strong>
           {backend.precision === 'float16' ? ' (16-bit floats)' : ''} — <span>{backend.reason}</span>
         </>
       ) : (

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend, type KernelCandidate } from './backend';
+import { createTfjsEngine, type TrainingEngine } from './trainer';
+import { fastest, measureEngine, syntheticSplit, type EngineFactory } from './warmup';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** An engine whose step takes `msPerStep` of busy CPU time. */
+function fakeEngine(msPerStep: number): EngineFactory {
+  return async (): Promise<TrainingEngine> => ({
+    loadBatch: () => {},
+    step: () => {
+      const until = performance.now() + msPerStep;
+      while (performance.now() < until);
+      return Float32Array.of(2.3, 13);
+    },
+    evaluate: () => Float32Array.of(0, 0),
+    release: () => {},
+    dispose: () => {},
+  });
+}
+
+describe('syntheticSplit', () => {
+  it('is MNIST-shaped and about as sparse', () => {
+    const split = syntheticSplit(100, 1);
+    expect(split.images).toHaveLength(78_400);
+    const nonzero = split.images.filter((p) => p > 0).length / split.images.length;
+    expect(nonzero).toBeGreaterThan(0.15);
+    expect(nonzero).toBeLessThan(0.23);
+    expect(Math.max(...split.labels)).toBeLessThanOrEqual(9);
+  });
+});
+
+describe('measureEngine', () => {
+  it('times real training steps and releases every tensor', async () => {
+    const before = tf.memory().numTensors;
+    const samplesPerSecond = await measureEngine(async (data, config, initial) => createTfjsEngine(data, config, initial, 'dense'), { warmupSteps: 1, timedSteps: 2 });
+    expect(samplesPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(samplesPerSecond)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('ranks a slower engine below a faster one', async () => {
+    const slow = await measureEngine(fakeEngine(8));
+    const quick = await measureEngine(fakeEngine(1));
+    expect(quick).toBeGreaterThan(slow * 3);
+  });
+});
+
+describe('fastest', () => {
+  it('picks the highest throughput, the earlier one on a tie, nothing from nothing', () => {
+    expect(fastest([{ name: 'a', samplesPerSecond: 1 }, { name: 'b', samplesPerSecond: 3 }])?.name).toBe('b');
+    expect(fastest([{ name: 'a', samplesPerSecond: 2 }, { name: 'b', samplesPerSecond: 2 }])?.name).toBe('a');
+    expect(fastest([])).toBeUndefined();
+  });
+});
+
+describe('chooseBackend', () => {
+  const kernel = (msPerStep: number): KernelCandidate => ({ build: 'SIMD', engine: fakeEngine(msPerStep) });
+
+  it('chooses by the warm-up and says what each candidate measured', async () => {
+    const backend = await chooseBackend('auto', kernel(0.5));
+    expect(backend.name).toBe('kernel');
+    expect(backend.reason).toMatch(/^Fastest in a warm-up here: WebAssembly kernel \(CPU\) [\d,]+ samples\/s \(SIMD\)/);
+    expect(backend.measurements?.map((m) => m.name)).toContain('kernel');
+    // No OffscreenCanvas in Node: WebGL is reported missing, not silently skipped.
+    expect(backend.reason).toMatch(/WebGL is not available/);
+  });
+
+  it('does not choose a candidate that measured slower (tfjs WebAssembly against a slow kernel)', async () => {
+    const backend = await chooseBackend('auto', kernel(400));
+    expect(backend.measurements?.map((m) => m.name).sort()).toEqual(['kernel', 'wasm']);
+    expect(backend.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(backend.reason).toMatch(/^Fastest in a warm-up here: WebAssembly \(CPU\) [\d,]+ samples\/s, against WebAssembly kernel \(CPU\) [\d,]+ samples\/s\./);
+  });
+
+  it('honours the user’s choice, and explains a fallback when the choice cannot run', async () => {
+    expect((await chooseBackend('cpu')).name).toBe('cpu');
+    const noKernel = await chooseBackend('kernel');
+    expect(noKernel.name).not.toBe('kernel');
+    expect(noKernel.reason).toMatch(/^WebAssembly kernel \(CPU\) cannot run in this browser\./);
+    expect(noKernel.reason).toMatch(/needs SIMD/);
+  });
+});
