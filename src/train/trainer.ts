@@ -88,7 +88,7 @@ export function hasCollapsed(recentLosses: readonly number[]): boolean {
  * Loss and correct count (of a step or of an evaluation): still on the device (tfjs,
  * read back later in one transfer) or already on the host (the wasm kernel).
  */
-export type PendingValues = tf.Tensor1D | Float32Array;
+export type PendingValues = tf.Tensor1D | Float64Array;
 
 /**
  * Where the arithmetic happens. The trainer owns the lockstep schedule, the read-back
@@ -197,7 +197,7 @@ export function createTfjsEngine(data: MnistData, config: ExperimentConfig, init
 }
 
 /** Pulls many pending values to the host in one transfer (at most one per read-back). */
-async function readValues(pending: readonly PendingValues[], read: (tensor: tf.Tensor) => Promise<ArrayLike<number>>): Promise<Float32Array> {
+async function readValues(pending: readonly PendingValues[], read: (tensor: tf.Tensor) => Promise<ArrayLike<number>>): Promise<Float64Array> {
   const onDevice = pending.filter((p): p is tf.Tensor1D => p instanceof tf.Tensor);
   let deviceValues: ArrayLike<number> = [];
   if (onDevice.length) {
@@ -208,7 +208,7 @@ async function readValues(pending: readonly PendingValues[], read: (tensor: tf.T
       stacked.dispose();
     }
   }
-  const values = new Float32Array(pending.length * 2);
+  const values = new Float64Array(pending.length * 2);
   let fromDevice = 0;
   pending.forEach((p, i) => {
     if (p instanceof tf.Tensor) {
@@ -385,7 +385,7 @@ export async function trainExperiment(
         return result;
       });
       const readStarted = performance.now();
-      let values: Float32Array;
+      let values: Float64Array;
       try {
         values = await readValues(evaluations, read);
       } finally {

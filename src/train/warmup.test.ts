@@ -15,9 +15,9 @@ function fakeEngine(msPerStep: number): EngineFactory {
     step: () => {
       const until = performance.now() + msPerStep;
       while (performance.now() < until);
-      return Float32Array.of(2.3, 13);
+      return Float64Array.of(2.3, 13);
     },
-    evaluate: () => Float32Array.of(0, 0),
+    evaluate: () => Float64Array.of(0, 0),
     release: () => {},
     dispose: () => {},
   });
