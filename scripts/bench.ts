@@ -3,8 +3,9 @@
  * headless Chromium the way a user would (through the page), measuring:
  *   - all five optimizers, one epoch of full MNIST (the figure that matters);
  *   - baselines, in the same run: a bare TensorFlow.js autodiff loop in one worker
- *     (bench/bare.html, built only here), the app with one worker (`#workers=1`),
- *     and Adam alone;
+ *     (bench/bare.html, built only here), the app on tfjs's WebAssembly backend
+ *     (chosen in the Backend menu), the app with one worker (`#workers=1`), and
+ *     Adam alone;
  *   - time to the first chart point and the main thread's long tasks (> 50 ms).
  * Prints a table, then the same data as one JSON object on the last line.
  * Options: --no-build, --epochs N (default 1), --examples N (default 60000).
@@ -61,8 +62,13 @@ async function bareLoop(page: Page, baseUrl: string): Promise<BareResult> {
   return parsed as BareResult;
 }
 
-async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], hash = ''): Promise<ScenarioResult> {
+/** One run through the page; `backend` picks an entry of the Backend menu (default: automatic). */
+async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], { hash = '', backend = '' } = {}): Promise<ScenarioResult> {
   await openApp(page, `${baseUrl}/?v=1&epochs=${EPOCHS}&examples=${EXAMPLES}${hash}`);
+  if (backend) {
+    await page.getByRole('combobox', { name: 'Backend' }).selectOption(backend);
+    await page.getByText(/MNIST ready/).waitFor({ timeout: 120_000 });
+  }
   await selectOptimizers(page, optimizers);
   const trainPressedAt = await pageClock(page);
   const { firstProgressSeconds, wallSeconds } = await trainToEnd(page);
@@ -86,8 +92,9 @@ async function main() {
     const page = await app.browser.newPage();
     await observeLongTasks(page);
     const bare = await bareLoop(page, app.baseUrl);
+    const tfjsWasm = await scenario(page, app.baseUrl, 'all five, tfjs wasm', OPTIMIZER_LABELS, { backend: 'wasm' });
     const baseline = await scenario(page, app.baseUrl, 'baseline: Adam alone', ['Adam']);
-    const oneWorker = await scenario(page, app.baseUrl, 'all five, one worker', OPTIMIZER_LABELS, '#workers=1');
+    const oneWorker = await scenario(page, app.baseUrl, 'all five, one worker', OPTIMIZER_LABELS, { hash: '#workers=1' });
     const allFive = await scenario(page, app.baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
 
     console.log(`\nMachine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); backend ${allFive.backend}`);
@@ -101,7 +108,7 @@ async function main() {
       const head = i === 0 ? `${'baseline: bare tfjs loop'.padEnd(24)} | ${bare.totalSeconds.toFixed(1).padStart(6)} | ${'-'.padStart(13)} | ${'-'.padStart(15)}` : blank;
       row(head, label, bare.seconds[label], bare.testAccuracy[label]);
     });
-    for (const r of [baseline, oneWorker, allFive]) {
+    for (const r of [tfjsWasm, baseline, oneWorker, allFive]) {
       r.optimizers.forEach((label, i) => {
         const head =
           i === 0
@@ -114,6 +121,7 @@ async function main() {
     const poolSpeedup = oneWorker.wallSeconds / allFive.wallSeconds;
     console.log(`\nAll five vs Adam alone (same run): ${ratio.toFixed(2)}x the wall time for 5x the work.`);
     console.log(`Worker pool (${cpus().length} cores) vs one worker, all five (same run): ${poolSpeedup.toFixed(2)}x faster.`);
+    console.log(`Automatic backend (${allFive.backend}) vs the tfjs WebAssembly backend, both with the pool (same run): ${(tfjsWasm.wallSeconds / allFive.wallSeconds).toFixed(2)}x faster.`);
     console.log(`App vs the bare tfjs autodiff loop in one worker, all five (same run): ${(bare.totalSeconds / allFive.wallSeconds).toFixed(2)}x faster.`);
     console.log(
       `Main thread while training all five: ${allFive.longTasks.count} long tasks (> 50 ms), longest ${allFive.longTasks.longestMs.toFixed(0)} ms, ${allFive.longTasks.totalMs.toFixed(0)} ms in all.`,
@@ -127,6 +135,8 @@ async function main() {
         baseline_adam_one_epoch_s: baseline.wallSeconds / EPOCHS,
         baseline_one_worker_all_five_one_epoch_s: oneWorker.wallSeconds / EPOCHS,
         baseline_bare_autodiff_all_five_one_epoch_s: bare.totalSeconds / EPOCHS,
+        baseline_tfjs_wasm_all_five_one_epoch_s: tfjsWasm.wallSeconds / EPOCHS,
+        speedup_vs_tfjs_wasm: tfjsWasm.wallSeconds / allFive.wallSeconds,
         speedup_vs_bare: bare.totalSeconds / allFive.wallSeconds,
         pool_speedup: poolSpeedup,
         ratio_all_five_to_baseline: ratio,
