@@ -19,6 +19,17 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
+/**
+ * Cross-origin isolation, so the training workers can share one decoded dataset through
+ * SharedArrayBuffer. Everything the page loads (scripts, workers, wasm, data) is
+ * same-origin, so `require-corp` blocks nothing. A static host must send the same two
+ * headers (README, "Hosting"); without them the app works and copies the data instead.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'content-security-policy',
@@ -39,5 +50,6 @@ export default defineConfig({
     // tfjs is large by nature; splitting it further gains nothing for a single-page tool.
     chunkSizeWarningLimit: 4000,
   },
-  preview: { port: 4173, strictPort: true },
+  server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { port: 4173, strictPort: true, headers: CROSS_ORIGIN_ISOLATION_HEADERS },
 });

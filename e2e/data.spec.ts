@@ -3,13 +3,20 @@ import { expect, test } from './fixtures';
 test.describe('damaged data', () => {
   test.use({ expectedConsoleErrors: /Failed to load resource: the server responded with a status of 404/ });
 
-  test('a missing shard is named and Train stays off', async ({ page }) => {
-    await page.route('**/data/mnist/train-images-3.bin', (route) => route.fulfill({ status: 404, body: 'not found' }));
-    await page.goto('/');
+  test('a missing shard is named once and Train stays off', async ({ page }) => {
+    let requests = 0;
+    await page.route('**/data/mnist/train-images-3.bin', (route) => {
+      requests += 1;
+      return route.fulfill({ status: 404, body: 'not found' });
+    });
+    // Two workers, but only the primary downloads: one request, one message.
+    await page.goto('/#workers=2');
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('The dataset could not be loaded.');
     await expect(alert).toContainText('Data shard train-images-3.bin is missing (HTTP 404)');
+    await expect(alert).toHaveCount(1);
     await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
+    expect(requests).toBe(1);
   });
 });
 

@@ -116,6 +116,21 @@ describe('loadMnist round trip', () => {
     expect(data.test.labels).toEqual(fixture.test.labels);
   });
 
+  it('assembles the splits in SharedArrayBuffers when asked, with the same contents', async () => {
+    const { fetchImpl } = fakeServer();
+    const data = await loadMnist(DATA_URL, { fetchImpl, sharedMemory: true });
+    for (const bytes of [data.train.images, data.train.labels, data.test.images, data.test.labels]) {
+      expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+      // Allocated at their final size: no larger shared block to copy out of.
+      expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
+    }
+    expect(data.train.images).toEqual(fixture.train.images);
+    expect(data.test.labels).toEqual(fixture.test.labels);
+
+    const ordinary = await loadMnist(DATA_URL, { fetchImpl });
+    expect(ordinary.train.images.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
   it('requests the manifest and every shard once, relative to the data URL with or without a trailing slash', async () => {
     for (const url of [DATA_URL, BASE]) {
       const { fetchImpl, calls } = fakeServer();

@@ -35,6 +35,11 @@ export class DataLoadError extends Error {
 export interface LoadOptions {
   fetchImpl?: typeof fetch;
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Assemble the splits in SharedArrayBuffers (needs cross-origin isolation), so other
+   * workers can read the same memory; allocated so from the start, never copied there.
+   */
+  sharedMemory?: boolean;
 }
 
 const REBUILD_HINT = 'Rebuild the app (npm run build) to regenerate the data, then reload.';
@@ -53,8 +58,8 @@ export async function loadMnist(dataUrl: string, options: LoadOptions = {}): Pro
   options.onProgress?.({ ...progress });
 
   const data: MnistData = {
-    train: allocateSplit(manifest, 'train'),
-    test: allocateSplit(manifest, 'test'),
+    train: allocateSplit(manifest, 'train', options.sharedMemory ?? false),
+    test: allocateSplit(manifest, 'test', options.sharedMemory ?? false),
   };
   // The first failure cancels the other downloads, so no progress follows the error.
   const abort = new AbortController();
@@ -107,9 +112,10 @@ async function loadManifest(base: string, fetchImpl: typeof fetch): Promise<Mani
   }
 }
 
-function allocateSplit(manifest: Manifest, split: Split): SplitData {
+function allocateSplit(manifest: Manifest, split: Split, sharedMemory: boolean): SplitData {
   const count = manifest.splits[split].count;
-  return { count, images: new Uint8Array(count * IMAGE_SIZE), labels: new Uint8Array(count) };
+  const bytes = (length: number) => new Uint8Array(sharedMemory ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
+  return { count, images: bytes(count * IMAGE_SIZE), labels: bytes(count) };
 }
 
 async function loadShard(

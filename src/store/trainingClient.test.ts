@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { defaultExperiment } from '../experiment/config';
+import type { MnistData } from '../data/shardLoader';
 import type { WorkerCommand, WorkerEvent } from '../train/protocol';
 import { assignOptimizers, TrainingClient } from './trainingClient';
 
 /** Stands in for a Web Worker: records what is posted and lets the test play the worker's side. */
 class FakeWorker {
   posted: WorkerCommand[] = [];
+  /** The transfer list of each posted command, in the same order. */
+  transfers: Transferable[][] = [];
   terminated = false;
   onmessage: ((event: MessageEvent<WorkerEvent>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
   onmessageerror: ((event: MessageEvent) => void) | null = null;
 
-  postMessage(command: WorkerCommand) {
+  postMessage(command: WorkerCommand, transfer: Transferable[] = []) {
     if (this.terminated) throw new Error('posted to a terminated worker');
     this.posted.push(command);
+    this.transfers.push(transfer);
   }
 
   terminate() {
@@ -210,13 +214,14 @@ describe('TrainingClient worker pool', () => {
     progress: { epoch: Math.floor(position) + 1, epochs: 5, batch: Math.round((position % 1) * 100), batchesPerEpoch: 100, samplesPerSecond, activeRuns: Object.keys(live).length, position, live },
   });
 
-  it('adds helper workers only on a CPU backend, each loading the same data', () => {
+  it('adds helper workers only on a CPU backend; only the primary downloads the data', () => {
     const cpu = pool(3);
     cpu.client.load(URL_A);
     expect(cpu.workers).toHaveLength(1);
     cpu.workers[0].emit(backend('wasm'));
     expect(cpu.workers).toHaveLength(3);
-    for (const w of cpu.workers) expect(w.posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
+    expect(cpu.workers[0].posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
+    for (const w of cpu.workers.slice(1)) expect(w.posted).toEqual([{ type: 'startHelper', backend: 'auto' }]);
     // Only the primary speaks for the pool about backend and data.
     cpu.workers[1].emit(backend('wasm'));
     cpu.workers[1].emit(READY);
@@ -295,20 +300,29 @@ describe('TrainingClient worker pool', () => {
     for (const w of workers) expect(w.posted).toContainEqual({ type: 'stop', runId: 4 });
   });
 
-  it('drops a helper that cannot load its data, and restarts the whole pool when any worker crashes', () => {
-    const { client, workers, events, crashes } = pool(2);
+  it('reports a data error once, from the primary; helpers are asked for nothing and stay out of runs', () => {
+    const { client, workers, events } = pool(3);
     client.load(URL_A);
     workers[0].emit(backend('wasm'));
-    workers[1].emit({ type: 'dataError', file: 'x.bin', message: 'broken' });
-    expect(workers[1].terminated).toBe(true);
-    expect(events.some((e) => e.type === 'dataError')).toBe(false);
-    workers[0].emit(READY);
-    expect(client.readyWorkers).toBe(1);
+    const failure: WorkerEvent = { type: 'dataError', file: 'train-images-3.bin', message: 'Data shard train-images-3.bin is missing (HTTP 404).' };
+    workers[0].emit(failure);
+    expect(events.filter((e) => e.type === 'dataError')).toEqual([failure]);
+    expect(workers[0].posted.some((c) => c.type === 'shareData')).toBe(false);
+    expect(client.readyWorkers).toBe(0);
+    expect(() => client.train(1, defaultExperiment())).toThrow(/not ready/);
+  });
 
-    workers[0].fail('boom');
+  it('restarts the whole pool when any worker crashes; the fresh primary downloads again', () => {
+    const { client, workers, crashes } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers[0].emit(READY);
+    workers[1].fail('boom');
     expect(crashes).toHaveLength(1);
     expect(workers[0].terminated).toBe(true);
+    expect(workers[1].terminated).toBe(true);
     expect(workers.at(-1)!.posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
+    expect(client.readyWorkers).toBe(0);
   });
 
   it('sums the workers\' memory into one report once all have answered', () => {
@@ -317,10 +331,12 @@ describe('TrainingClient worker pool', () => {
     workers[0].emit(backend('wasm'));
     client.measureMemory();
     for (const w of workers) expect(w.posted).toContainEqual({ type: 'memory' });
-    workers[0].emit({ type: 'memory', numTensors: 3, numBytes: 100, busy: false, workers: 1 });
+    workers[0].emit({ type: 'memory', numTensors: 3, numBytes: 100, busy: false, workers: 1, dataDelivery: ['downloaded'], crossOriginIsolated: true });
     expect(events.filter((e) => e.type === 'memory')).toEqual([]);
-    workers[1].emit({ type: 'memory', numTensors: 4, numBytes: 50, busy: true, workers: 1 });
-    expect(events.filter((e) => e.type === 'memory')).toEqual([{ type: 'memory', numTensors: 7, numBytes: 150, busy: true, workers: 2 }]);
+    workers[1].emit({ type: 'memory', numTensors: 4, numBytes: 50, busy: true, workers: 1, dataDelivery: ['shared'], crossOriginIsolated: true });
+    expect(events.filter((e) => e.type === 'memory')).toEqual([
+      { type: 'memory', numTensors: 7, numBytes: 150, busy: true, workers: 2, dataDelivery: ['downloaded', 'shared'], crossOriginIsolated: true },
+    ]);
   });
 
   it('passes the backend the user chose to every worker, and keeps it on recovery', () => {
@@ -329,7 +345,7 @@ describe('TrainingClient worker pool', () => {
     workers[0].emit(backend('wasm')); // webgl could not start: the pool grows on the CPU
     expect(workers.map((w) => w.posted[0])).toEqual([
       { type: 'load', dataUrl: URL_A, backend: 'webgl' },
-      { type: 'load', dataUrl: URL_A, backend: 'webgl' },
+      { type: 'startHelper', backend: 'webgl' },
     ]);
     workers[1].fail('boom');
     expect(workers.at(-1)!.posted[0]).toEqual({ type: 'load', dataUrl: URL_A, backend: 'webgl' });
@@ -344,5 +360,91 @@ describe('TrainingClient worker pool', () => {
     workers[0].emit(READY);
     workers[0].emit(backend('wasm'));
     expect(workers).toHaveLength(1);
+  });
+});
+
+describe('TrainingClient dataset sharing', () => {
+  const wasm: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
+  const tinyDataset = (shared: boolean): MnistData => {
+    const bytes = (length: number) => new Uint8Array(shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
+    return { train: { count: 1, images: bytes(784), labels: bytes(1) }, test: { count: 1, images: bytes(784), labels: bytes(1) } };
+  };
+  const shareRequests = (worker: FakeWorker) => worker.posted.filter((c): c is Extract<WorkerCommand, { type: 'shareData' }> => c.type === 'shareData');
+  const received = (worker: FakeWorker) => worker.posted.filter((c) => c.type === 'receiveData');
+
+  it('asks the primary for each helper\'s dataset once, only after its own is ready, and relays each to its helper', () => {
+    const { client, workers } = pool(3);
+    client.load(URL_A);
+    workers[0].emit(wasm);
+    const [primary, first, second] = workers;
+    expect(shareRequests(primary)).toEqual([]);
+
+    primary.emit(READY);
+    const requests = shareRequests(primary);
+    expect(requests).toHaveLength(2);
+    expect(new Set(requests.map((r) => r.helper)).size).toBe(2);
+
+    const copy = tinyDataset(false);
+    primary.emit({ type: 'dataForHelper', helper: requests[0].helper, data: copy, delivery: 'copied' });
+    expect(received(first)).toEqual([{ type: 'receiveData', data: copy, delivery: 'copied' }]);
+    // Relayed by transfer: the copy moves on to the helper, the page keeps nothing.
+    expect(first.transfers.at(-1)).toEqual([copy.train.images.buffer, copy.train.labels.buffer, copy.test.images.buffer, copy.test.labels.buffer]);
+    expect(received(second)).toEqual([]);
+
+    // A helper counts as ready when it says so, not when its dataset is sent.
+    expect(client.readyWorkers).toBe(1);
+    first.emit(READY);
+    expect(client.readyWorkers).toBe(2);
+    expect(shareRequests(primary)).toHaveLength(2);
+  });
+
+  it('relays a shared dataset without a transfer list (the helper reads the same memory)', () => {
+    const { client, workers } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(wasm);
+    workers[0].emit(READY);
+    const shared = tinyDataset(true);
+    workers[0].emit({ type: 'dataForHelper', helper: shareRequests(workers[0])[0].helper, data: shared, delivery: 'shared' });
+    expect(received(workers[1])).toEqual([{ type: 'receiveData', data: shared, delivery: 'shared' }]);
+    expect(workers[1].transfers.at(-1)).toEqual([]);
+  });
+
+  it('asks at once for helpers that start after the primary already has the data', () => {
+    const { client, workers } = pool(3);
+    client.load(URL_A);
+    workers[0].emit(READY); // the download finished before the backend was chosen
+    expect(workers).toHaveLength(1);
+    workers[0].emit(wasm);
+    expect(workers).toHaveLength(3);
+    expect(shareRequests(workers[0])).toHaveLength(2);
+  });
+
+  it('drops a dataset for a helper that is gone, and ignores one not sent by the primary', () => {
+    const { client, workers } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(wasm);
+    workers[0].emit(READY);
+    const stale = { type: 'dataForHelper', helper: 9999, data: tinyDataset(false), delivery: 'copied' } as const;
+    expect(() => workers[0].emit(stale)).not.toThrow();
+    workers[1].emit({ ...stale, helper: shareRequests(workers[0])[0].helper });
+    expect(received(workers[1])).toEqual([]);
+  });
+
+  it('after a crash, the new primary shares with the new helpers and the old pool gets nothing', () => {
+    const { client, workers } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(wasm);
+    workers[0].emit(READY);
+    const oldRequest = shareRequests(workers[0])[0];
+    workers[0].fail('boom');
+    const primary = workers[2];
+    primary.emit(wasm);
+    primary.emit(READY);
+    const [request] = shareRequests(primary);
+    expect(request.helper).not.toBe(oldRequest.helper);
+    primary.emit({ type: 'dataForHelper', helper: oldRequest.helper, data: tinyDataset(false), delivery: 'copied' });
+    expect(received(workers[1])).toEqual([]);
+    primary.emit({ type: 'dataForHelper', helper: request.helper, data: tinyDataset(false), delivery: 'copied' });
+    expect(received(workers[3])).toHaveLength(1);
   });
 });

@@ -6,10 +6,13 @@
  * The first worker ("primary") chooses the backend and loads the data while the page
  * shows its progress. On a CPU backend, helper workers are then started so that every
  * core trains (tfjs's wasm backend uses one thread per worker); on a real GPU one
- * worker serves best. A run's optimizers are dealt round-robin to the workers whose
+ * worker serves best. Helpers never download: once the primary has the data, the client
+ * asks it for each helper's dataset and relays it (shared memory, or a transferred copy;
+ * see datasetSharing.ts). A run's optimizers are dealt round-robin to the workers whose
  * data is ready. Fairness needs no coordination: each worker derives the initial
  * weights and the batch order from the run's seed, identically.
  */
+import { transferList } from '../data/datasetSharing';
 import type { ExperimentConfig } from '../experiment/config';
 import type { OptimizerId } from '../experiment/optimizers';
 import type { BackendInfo, BackendPreference, WorkerCommand, WorkerEvent } from '../train/protocol';
@@ -33,7 +36,11 @@ export function defaultPoolSize(): number {
 
 interface PooledWorker {
   worker: Worker;
+  /** Names a helper in the primary's 'dataForHelper' reply. */
+  id: number;
   dataReady: boolean;
+  /** A helper whose dataset has been asked of the primary (once per helper). */
+  dataRequested: boolean;
 }
 
 interface ActiveRun {
@@ -56,6 +63,7 @@ export class TrainingClient {
   private dataUrl: string | undefined;
   private backendPreference: BackendPreference = 'auto';
   private poolSized = false;
+  private nextWorkerId = 0;
   private run: ActiveRun | undefined;
   private memoryReplies: Map<PooledWorker, Extract<WorkerEvent, { type: 'memory' }>> | undefined;
 
@@ -75,7 +83,7 @@ export class TrainingClient {
     this.dataUrl = dataUrl;
     this.backendPreference = backend;
     this.dispose();
-    this.spawn();
+    this.spawn({ type: 'load', dataUrl, backend });
   }
 
   train(runId: number, config: ExperimentConfig) {
@@ -111,8 +119,8 @@ export class TrainingClient {
     this.run = undefined;
   }
 
-  private spawn(): PooledWorker {
-    const pooled: PooledWorker = { worker: this.createWorker(), dataReady: false };
+  private spawn(start: Extract<WorkerCommand, { type: 'load' | 'startHelper' }>) {
+    const pooled: PooledWorker = { worker: this.createWorker(), id: this.nextWorkerId++, dataReady: false, dataRequested: false };
     const { worker } = pooled;
     worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
       if (this.pool.includes(pooled)) this.receive(pooled, message.data);
@@ -123,8 +131,7 @@ export class TrainingClient {
     };
     worker.onmessageerror = () => this.recover(pooled, 'A message from the training worker could not be read.');
     this.pool.push(pooled);
-    worker.postMessage({ type: 'load', dataUrl: this.dataUrl!, backend: this.backendPreference } satisfies WorkerCommand);
-    return pooled;
+    worker.postMessage(start satisfies WorkerCommand);
   }
 
   private isPrimary(pooled: PooledWorker) {
@@ -134,7 +141,19 @@ export class TrainingClient {
   /** More workers help only on the CPU: one GPU context serves the whole page best. */
   private growPool(backend: BackendInfo) {
     if (backend.name === 'webgl') return;
-    while (this.pool.length < this.poolSize) this.spawn();
+    while (this.pool.length < this.poolSize) this.spawn({ type: 'startHelper', backend: this.backendPreference });
+    this.shareDataWithHelpers();
+  }
+
+  /** Once the primary holds the dataset, asks it for the dataset of every helper still without one. */
+  private shareDataWithHelpers() {
+    const [primary, ...helpers] = this.pool;
+    if (!primary?.dataReady) return;
+    for (const helper of helpers) {
+      if (helper.dataRequested) continue;
+      helper.dataRequested = true;
+      primary.worker.postMessage({ type: 'shareData', helper: helper.id } satisfies WorkerCommand);
+    }
   }
 
   private receive(pooled: PooledWorker, event: WorkerEvent) {
@@ -153,13 +172,21 @@ export class TrainingClient {
         return;
       case 'dataReady':
         pooled.dataReady = true;
-        if (primary) this.handlers.onEvent(event);
+        if (!primary) return;
+        this.handlers.onEvent(event);
+        this.shareDataWithHelpers();
         return;
       case 'dataError':
-        // A helper that cannot load simply does not train; the primary's error is the user's.
+        // Only the primary downloads, so a failure is reported once, naming the file.
         if (primary) this.handlers.onEvent(event);
-        else this.retire(pooled);
         return;
+      case 'dataForHelper': {
+        // A helper replaced meanwhile needs nothing; its unsent copy is simply collected.
+        const helper = this.pool.find((p) => p.id === event.helper);
+        if (!primary || !helper) return;
+        helper.worker.postMessage({ type: 'receiveData', data: event.data, delivery: event.delivery } satisfies WorkerCommand, transferList(event.data));
+        return;
+      }
       case 'runStatus':
       case 'epoch':
         if (this.run?.id === event.runId) this.handlers.onEvent(event);
@@ -183,6 +210,8 @@ export class TrainingClient {
           numBytes: all.reduce((sum, m) => sum + m.numBytes, 0),
           busy: all.some((m) => m.busy),
           workers: all.length,
+          dataDelivery: all.flatMap((m) => m.dataDelivery),
+          crossOriginIsolated: all.every((m) => m.crossOriginIsolated),
         });
         return;
       }
@@ -228,11 +257,6 @@ export class TrainingClient {
     const stopped = [...run.finished.values()].includes('stopped');
     this.run = undefined;
     this.handlers.onEvent({ type: 'runFinished', runId, outcome: stopped ? 'stopped' : 'done' });
-  }
-
-  private retire(pooled: PooledWorker) {
-    pooled.worker.terminate();
-    this.pool = this.pool.filter((p) => p !== pooled);
   }
 
   /** A worker in an unknown state cannot be trusted: start afresh so Train works without a reload. */

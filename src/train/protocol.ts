@@ -5,6 +5,7 @@
 import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { OptimizerId } from '../experiment/optimizers';
+import type { DataDelivery, HelperDataset } from '../data/datasetSharing';
 import type { LoadProgress } from '../data/shardLoader';
 import type { TrainingOutcome, TrainingProgress } from './trainer';
 
@@ -34,7 +35,14 @@ export interface BackendInfo {
 }
 
 export type WorkerCommand =
+  /** To the primary: choose the backend; download, verify and decode the dataset. */
   | { type: 'load'; dataUrl: string; backend?: BackendPreference }
+  /** To a helper: choose the backend; the dataset comes later from the primary ('receiveData'). */
+  | { type: 'startHelper'; backend: BackendPreference }
+  /** To the primary: post the dataset for helper `helper` ('dataForHelper'). */
+  | { type: 'shareData'; helper: number }
+  /** To a helper: the primary's dataset, relayed by the page. */
+  | ({ type: 'receiveData' } & HelperDataset)
   | { type: 'train'; runId: number; config: ExperimentConfig }
   | { type: 'stop'; runId: number }
   | { type: 'memory' }
@@ -46,10 +54,23 @@ export type WorkerEvent =
   | { type: 'dataProgress'; progress: LoadProgress }
   | { type: 'dataReady'; trainCount: number; testCount: number; seconds: number }
   | { type: 'dataError'; file: string; message: string }
+  /** From the primary: the dataset for one helper (shared memory, or a copy to transfer). */
+  | ({ type: 'dataForHelper'; helper: number } & HelperDataset)
   | { type: 'runStatus'; runId: number; optimizer: OptimizerId; status: RunStatus; divergence?: DivergenceInfo }
   | { type: 'epoch'; runId: number; optimizer: OptimizerId; metrics: EpochMetrics }
   | { type: 'progress'; runId: number; progress: TrainingProgress }
   | { type: 'runFinished'; runId: number; outcome: TrainingOutcome }
   | { type: 'runFailed'; runId: number; message: string }
-  /** tfjs's live tensors and whether a run is in progress: per worker, summed by the client. */
-  | { type: 'memory'; numTensors: number; numBytes: number; busy: boolean; workers: number };
+  /**
+   * tfjs's live tensors and whether a run is in progress: per worker, summed by the client;
+   * also how each worker holding the dataset got it, and whether the page is cross-origin isolated.
+   */
+  | {
+      type: 'memory';
+      numTensors: number;
+      numBytes: number;
+      busy: boolean;
+      workers: number;
+      dataDelivery: DataDelivery[];
+      crossOriginIsolated: boolean;
+    };

@@ -1,19 +1,31 @@
 /// <reference lib="webworker" />
 /**
- * The training worker: loads and verifies the data, picks the backend and runs the
- * lockstep trainer. The UI thread never trains.
+ * The training worker: picks the backend, holds the data and runs the lockstep trainer.
+ * The primary worker downloads and verifies the data and hands it to the helpers
+ * (shared or copied, see datasetSharing.ts); a helper only receives it. The UI thread
+ * never trains.
  */
 import * as tf from '@tensorflow/tfjs';
+import { datasetForHelper, transferList, type DataDelivery } from '../data/datasetSharing';
 import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
 import { chooseBackend, fallBackFromWebgl, webglContext, type BackendPreference } from './backend';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
 import { trainExperiment } from './trainer';
 
+// Under cross-origin isolation tfjs-wasm would pick its multi-threaded build, whose
+// pthread workers (blob: scripts) crash in this bundle. The worker pool is already how
+// the cores are used, so each worker stays single-threaded, isolated or not.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (event: WorkerEvent) => scope.postMessage(event);
+const post = (event: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
 
 let backendReady: Promise<BackendInfo> | undefined;
 let dataReady: Promise<MnistData> | undefined;
+/** How this worker got its dataset, once it has it (for Diagnostics). */
+let dataDelivery: DataDelivery | undefined;
+/** A helper's pending dataset: set by startHelper, settled by receiveData. */
+let awaitedDataset: { resolve: (data: MnistData) => void; requested: number } | undefined;
 let currentRun: { id: number; stop: boolean } | undefined;
 /** Settles when the previous run has released its tensors; a new run waits for it. */
 let previousRunSettled: Promise<void> = Promise.resolve();
@@ -56,20 +68,33 @@ async function moveOffWebgl() {
   post({ type: 'backend', backend });
 }
 
-function load(dataUrl: string, preference: BackendPreference = 'auto') {
+function startBackend(preference: BackendPreference) {
   backendReady ??= chooseBackend(preference).then((backend) => {
     if (backend.name === 'webgl') watchWebglContext();
     post({ type: 'backend', backend });
     return backend;
   });
+}
+
+function reportDataReady(data: MnistData, delivery: DataDelivery, started: number) {
+  dataDelivery = delivery;
+  post({ type: 'dataReady', trainCount: data.train.count, testCount: data.test.count, seconds: (performance.now() - started) / 1000 });
+}
+
+/** The primary: downloads the dataset, into shared memory where the page is cross-origin isolated. */
+function load(dataUrl: string, preference: BackendPreference = 'auto') {
+  startBackend(preference);
   // A retry supersedes an earlier load: only the latest one may report.
   const generation = ++loadGeneration;
   const current = () => generation === loadGeneration;
   const started = performance.now();
-  dataReady = loadMnist(dataUrl, { onProgress: (progress) => current() && post({ type: 'dataProgress', progress }) });
+  dataReady = loadMnist(dataUrl, {
+    sharedMemory: scope.crossOriginIsolated,
+    onProgress: (progress) => current() && post({ type: 'dataProgress', progress }),
+  });
   dataReady.then(
     (data) => {
-      if (current()) post({ type: 'dataReady', trainCount: data.train.count, testCount: data.test.count, seconds: (performance.now() - started) / 1000 });
+      if (current()) reportDataReady(data, 'downloaded', started);
     },
     (error: unknown) => {
       if (!current()) return;
@@ -77,6 +102,29 @@ function load(dataUrl: string, preference: BackendPreference = 'auto') {
       post({ type: 'dataError', file, message: error instanceof Error ? error.message : String(error) });
     },
   );
+}
+
+/** A helper: starts its backend now, while the primary downloads; a run waits for the dataset. */
+function startHelper(preference: BackendPreference) {
+  startBackend(preference);
+  const requested = performance.now();
+  dataReady = new Promise((resolve) => (awaitedDataset = { resolve, requested }));
+}
+
+function receiveData(command: Extract<WorkerCommand, { type: 'receiveData' }>) {
+  if (!awaitedDataset) return; // only a helper that is still waiting takes a dataset
+  awaitedDataset.resolve(command.data);
+  reportDataReady(command.data, command.delivery, awaitedDataset.requested);
+  awaitedDataset = undefined;
+}
+
+/** The primary hands its dataset to one helper, through the page. */
+async function shareData(helper: number) {
+  // A failed download was reported already; there is nothing to share.
+  const data = await dataReady?.catch(() => undefined);
+  if (!data) return;
+  const share = datasetForHelper(data);
+  post({ type: 'dataForHelper', helper, ...share }, transferList(share.data));
 }
 
 function train(command: Extract<WorkerCommand, { type: 'train' }>) {
@@ -129,6 +177,15 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
     case 'load':
       load(command.dataUrl, command.backend);
       break;
+    case 'startHelper':
+      startHelper(command.backend);
+      break;
+    case 'shareData':
+      void shareData(command.helper);
+      break;
+    case 'receiveData':
+      receiveData(command);
+      break;
     case 'train':
       train(command);
       break;
@@ -140,7 +197,15 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
       break;
     case 'memory': {
       const { numTensors, numBytes } = tf.memory();
-      post({ type: 'memory', numTensors, numBytes, busy: currentRun !== undefined, workers: 1 });
+      post({
+        type: 'memory',
+        numTensors,
+        numBytes,
+        busy: currentRun !== undefined,
+        workers: 1,
+        dataDelivery: dataDelivery ? [dataDelivery] : [],
+        crossOriginIsolated: scope.crossOriginIsolated,
+      });
       break;
     }
   }

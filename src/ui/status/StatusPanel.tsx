@@ -2,6 +2,7 @@ import { BACKEND_LABELS, type BackendPreference } from '../../train/protocol';
 import { formatCount, formatMegabytes } from '../format';
 import { isTraining } from '../../store/playgroundStore';
 import { usePlayground } from '../StoreContext';
+import { describeDataSharing } from './describeDataSharing';
 
 const PREFERENCES: [BackendPreference, string][] = [
   ['auto', 'Automatic (fastest here)'],
@@ -118,7 +119,7 @@ export function Notice() {
   );
 }
 
-/** For the curious and for tests: what the workers hold right now. */
+/** For the curious and for tests: what the workers hold right now, and how they got the dataset. */
 export function Diagnostics() {
   const memory = usePlayground((s) => s.memory);
   const measure = usePlayground((s) => s.measureMemory);
@@ -135,6 +136,11 @@ export function Diagnostics() {
           ? `${formatCount(memory.numTensors)} tensors (${formatMegabytes(memory.numBytes)}) in ${memory.workers} worker${memory.workers === 1 ? '' : 's'}; ${memory.busy ? 'training' : 'idle'}.`
           : 'Not measured yet.'}
       </span>
+      {memory && (
+        <p role="status" aria-label="Dataset sharing">
+          {describeDataSharing(memory.crossOriginIsolated, memory.dataDelivery)}
+        </p>
+      )}
       {onGpu && (
         <button type="button" onClick={simulateGpuReset}>
           Simulate a GPU reset
