@@ -221,7 +221,8 @@ describe('TrainingClient worker pool', () => {
     cpu.workers[0].emit(backend('wasm'));
     expect(cpu.workers).toHaveLength(3);
     expect(cpu.workers[0].posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
-    for (const w of cpu.workers.slice(1)) expect(w.posted).toEqual([{ type: 'startHelper', backend: 'auto' }]);
+    // Helpers take the primary's measured choice instead of measuring again.
+    for (const w of cpu.workers.slice(1)) expect(w.posted).toEqual([{ type: 'startHelper', backend: 'wasm' }]);
     // Only the primary speaks for the pool about backend and data.
     cpu.workers[1].emit(backend('wasm'));
     cpu.workers[1].emit(READY);
@@ -339,13 +340,13 @@ describe('TrainingClient worker pool', () => {
     ]);
   });
 
-  it('passes the backend the user chose to every worker, and keeps it on recovery', () => {
+  it('starts helpers on the backend the primary got, and keeps the user’s choice on recovery', () => {
     const { client, workers } = pool(2);
     client.load(URL_A, 'webgl');
     workers[0].emit(backend('wasm')); // webgl could not start: the pool grows on the CPU
     expect(workers.map((w) => w.posted[0])).toEqual([
       { type: 'load', dataUrl: URL_A, backend: 'webgl' },
-      { type: 'startHelper', backend: 'webgl' },
+      { type: 'startHelper', backend: 'wasm' },
     ]);
     workers[1].fail('boom');
     expect(workers.at(-1)!.posted[0]).toEqual({ type: 'load', dataUrl: URL_A, backend: 'webgl' });

@@ -138,10 +138,13 @@ export class TrainingClient {
     return this.pool[0] === pooled;
   }
 
-  /** More workers help only on the CPU: one GPU context serves the whole page best. */
+  /**
+   * More workers help only on the CPU: one GPU context serves the whole page best.
+   * Helpers take the primary's choice as it is, rather than each measuring again.
+   */
   private growPool(backend: BackendInfo) {
     if (backend.name === 'webgl') return;
-    while (this.pool.length < this.poolSize) this.spawn({ type: 'startHelper', backend: this.backendPreference });
+    while (this.pool.length < this.poolSize) this.spawn({ type: 'startHelper', backend: backend.name });
     this.shareDataWithHelpers();
   }
 
