@@ -1,0 +1,717 @@
+/**
+ * Fused training kernel for the playground's 784-H-10 network (AssemblyScript,
+ * compiled twice: plain SIMD and relaxed SIMD; see scripts/build-kernel.ts).
+ *
+ * One call trains one batch for one optimizer run: forward, Keras's clipped
+ * cross-entropy, backward and the update of all four parameter tensors, with the
+ * same float32 operations, in the same order, as the tfjs path (network.ts,
+ * denseGradients.ts, optimizers/*.ts). Sums are ordered differently, so results
+ * agree to float32 rounding, not bit for bit.
+ *
+ * Memory is laid out once by init() and addRun(); nothing is allocated per batch.
+ * Layout of one run's parameters (float32, hp = hidden rounded up to 4, so every
+ * row is whole SIMD vectors; the padding stays 0 because its gradient is 0):
+ *   W1  [784][hp]  row-major, so a pixel's weights are contiguous
+ *   b1  [hp]
+ *   W2T [10][hp]   dense2/kernel transposed, so both layer-2 products run along hp
+ *   b2  [12]       10 used
+ * Each optimizer slot (m, v, ...) is a block with the same layout.
+ */
+
+const INPUTS: i32 = 784;
+const CLASSES: i32 = 10;
+const CLASSES_PADDED: i32 = 12;
+const RUN_RECORD: usize = 64;
+const CLIP_LOW: f32 = 1e-7;
+const CLIP_HIGH: f32 = <f32>(1 - 1e-7);
+
+// Optimizer variants; the wrapper (kernel.ts) uses the same numbers.
+const SGD = 0;
+const SGD_MOMENTUM = 1;
+const SGD_NESTEROV = 2;
+const ADAM = 3;
+const ADAM_AMSGRAD = 4;
+const ADAGRAD = 5;
+const ADADELTA = 6;
+const RMSPROP = 7;
+const RMSPROP_MOMENTUM = 8;
+const RMSPROP_CENTERED = 9;
+const RMSPROP_CENTERED_MOMENTUM = 10;
+
+// First-layer modes for prepareBatch.
+const MODE_AUTO = 0;
+const MODE_DENSE = 2;
+
+let hp: i32 = 0; // hidden units padded to a multiple of 4
+let rowBytes: usize = 0; // bytes in one W1 row (hp floats)
+let maxBatch: i32 = 0;
+let runCount: i32 = 0;
+let nextFree: usize = 0;
+
+let tablePtr: usize = 0; // 256 f32: pixel byte -> scaled value, filled by the host
+let stagingPtr: usize = 0; // maxBatch * 784 u8, written by the host
+let labelsPtr: usize = 0; // maxBatch u8, written by the host
+let densePtr: usize = 0; // maxBatch * 784 f32 (dense mode only)
+let rowStartPtr: usize = 0; // maxBatch + 1 pointers into rowEntriesPtr
+let rowEntriesPtr: usize = 0; // (W1 row byte offset i32, value f32) per nonzero pixel, example by example
+let rowPixelsPtr: usize = 0; // u16 pixel index of each row entry
+let columnStartPtr: usize = 0; // 785 pointers into columnEntriesPtr
+let columnCursorPtr: usize = 0; // 784 i32, counts then write cursors
+let columnEntriesPtr: usize = 0; // (dpre row byte offset i32, value f32), pixel by pixel
+let dprePtr: usize = 0; // maxBatch * hp: gradient w.r.t. layer-1 pre-activations
+let hiddenPtr: usize = 0; // hp: one example's hidden activations
+let gradRowPtr: usize = 0; // hp: one W1 row's gradient
+let gradTailPtr: usize = 0; // gradients of b1, W2T, b2, laid out like the parameters
+let logitsPtr: usize = 0; // 16 f32 scratch
+let runsPtr: usize = 0; // RUN_RECORD bytes per run
+
+let batchSize: i32 = 0;
+let denseBatch: bool = false;
+let lastCorrectCount: i32 = 0;
+let stepAlpha: f32 = 0;
+
+// ---- layout -------------------------------------------------------------------------
+
+function reserve(bytes: usize): usize {
+  const at = (nextFree + 63) & ~(<usize>63);
+  nextFree = at + bytes;
+  return at;
+}
+
+function ensureMemory(): bool {
+  const needed = <i32>((nextFree + 0xffff) >>> 16);
+  const have = memory.size();
+  return needed <= have || memory.grow(needed - have) >= 0;
+}
+
+function paramFloats(): i32 {
+  return (INPUTS + 1 + CLASSES) * hp + CLASSES_PADDED;
+}
+
+/** Byte offset of b1 in a parameter block; b1, W2T and b2 follow contiguously. */
+function tailOffset(): usize {
+  return <usize>INPUTS * rowBytes;
+}
+
+function tailBytes(): usize {
+  return <usize>((1 + CLASSES) * hp + CLASSES_PADDED) << 2;
+}
+
+/** Lays out the shared buffers. Returns false when memory cannot grow. */
+export function init(hidden: i32, batchCapacity: i32, runs: i32): bool {
+  hp = (hidden + 3) & ~3;
+  rowBytes = <usize>hp << 2;
+  maxBatch = batchCapacity;
+  runCount = runs;
+  nextFree = __heap_base;
+  const examples = <usize>batchCapacity;
+  const pixels = examples * INPUTS;
+  tablePtr = reserve(256 << 2);
+  stagingPtr = reserve(pixels);
+  labelsPtr = reserve(examples);
+  densePtr = reserve(pixels << 2);
+  rowStartPtr = reserve((examples + 1) << 2);
+  rowEntriesPtr = reserve(pixels << 3);
+  rowPixelsPtr = reserve(pixels << 1);
+  columnStartPtr = reserve((INPUTS + 1) << 2);
+  columnCursorPtr = reserve(INPUTS << 2);
+  columnEntriesPtr = reserve(pixels << 3);
+  dprePtr = reserve(examples * rowBytes);
+  hiddenPtr = reserve(rowBytes);
+  gradRowPtr = reserve(rowBytes);
+  gradTailPtr = reserve(tailBytes());
+  logitsPtr = reserve(16 << 2);
+  runsPtr = reserve(<usize>runs * RUN_RECORD);
+  return ensureMemory();
+}
+
+function slotCount(kind: i32): i32 {
+  switch (kind) {
+    case SGD:
+      return 0;
+    case SGD_MOMENTUM:
+    case SGD_NESTEROV:
+    case ADAGRAD:
+    case RMSPROP:
+      return 1;
+    case ADAM:
+    case ADADELTA:
+    case RMSPROP_MOMENTUM:
+    case RMSPROP_CENTERED:
+      return 2;
+    default:
+      return 3; // ADAM_AMSGRAD, RMSPROP_CENTERED_MOMENTUM
+  }
+}
+
+/**
+ * Allocates one run's parameters and slots. c0..c4 are the run's float32
+ * constants (see update()); slotInit fills the first slot (Adagrad's initial
+ * accumulator). Returns false when memory cannot grow.
+ */
+export function addRun(run: i32, kind: i32, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, slotInit: f32): bool {
+  const record = runsPtr + <usize>run * RUN_RECORD;
+  const bytes = <usize>paramFloats() << 2;
+  const slots = slotCount(kind);
+  store<i32>(record, kind);
+  store<usize>(record, reserve(bytes), 4);
+  for (let s = 0; s < 3; s++) store<usize>(record + (<usize>s << 2), s < slots ? reserve(bytes) : 0, 8);
+  store<f32>(record, c0, 20);
+  store<f32>(record, c1, 24);
+  store<f32>(record, c2, 28);
+  store<f32>(record, c3, 32);
+  store<f32>(record, c4, 36);
+  if (!ensureMemory()) return false;
+  if (slots > 0 && slotInit != 0) {
+    const first = load<usize>(record, 8);
+    const fill = f32x4.splat(slotInit);
+    for (let p: usize = 0; p < bytes; p += 16) v128.store(first + p, fill);
+  }
+  return true;
+}
+
+export function tablePointer(): usize {
+  return tablePtr;
+}
+export function stagingPointer(): usize {
+  return stagingPtr;
+}
+export function labelsPointer(): usize {
+  return labelsPtr;
+}
+export function gradientRowPointer(): usize {
+  return gradRowPtr;
+}
+export function paramsPointer(run: i32): usize {
+  return load<usize>(runsPtr + <usize>run * RUN_RECORD, 4);
+}
+export function slotPointer(run: i32, slot: i32): usize {
+  return load<usize>(runsPtr + <usize>run * RUN_RECORD + (<usize>slot << 2), 8);
+}
+export function lastCorrect(): i32 {
+  return lastCorrectCount;
+}
+export function memoryEnd(): usize {
+  return nextFree;
+}
+
+// ---- batch preparation --------------------------------------------------------------
+
+/**
+ * Reads the host-written uint8 pixels of `count` examples, lists each example's
+ * nonzero pixels and, when `columns`, also each pixel's nonzero examples (for the
+ * weight gradient). Mode 0 picks dense when over half the pixels are nonzero;
+ * 1 forces sparse, 2 dense. Returns 1 when the batch is dense.
+ */
+export function prepareBatch(count: i32, mode: i32, columns: bool): i32 {
+  batchSize = count;
+  denseBatch = mode == MODE_DENSE;
+  if (!denseBatch) {
+    const counts = columnCursorPtr;
+    memory.fill(counts, 0, INPUTS << 2);
+    let entry = rowEntriesPtr;
+    let pixelOut = rowPixelsPtr;
+    const zero = i8x16.splat(0);
+    for (let b = 0; b < count; b++) {
+      store<usize>(rowStartPtr + (<usize>b << 2), entry);
+      const source = stagingPtr + <usize>b * INPUTS;
+      // 784 = 49 * 16: one SIMD compare finds the nonzero pixels of 16.
+      for (let i = 0; i < INPUTS; i += 16) {
+        let mask = i8x16.bitmask(i8x16.ne(v128.load(source + i), zero));
+        while (mask) {
+          const pixel = i + ctz(mask);
+          mask &= mask - 1;
+          store<u32>(entry, <u32>(<usize>pixel * rowBytes));
+          store<f32>(entry, load<f32>(tablePtr + (<usize>load<u8>(source + pixel) << 2)), 4);
+          entry += 8;
+          store<u16>(pixelOut, <u16>pixel);
+          pixelOut += 2;
+          const counter = counts + (<usize>pixel << 2);
+          store<i32>(counter, load<i32>(counter) + 1);
+        }
+      }
+    }
+    store<usize>(rowStartPtr + (<usize>count << 2), entry);
+    const nonzero = <i32>((entry - rowEntriesPtr) >>> 3);
+    denseBatch = mode == MODE_AUTO && nonzero * 2 > count * INPUTS;
+    if (!denseBatch && columns) buildColumns(count);
+  }
+  if (denseBatch) {
+    const pixels = <usize>count * INPUTS;
+    for (let i: usize = 0; i < pixels; i++) store<f32>(densePtr + (i << 2), load<f32>(tablePtr + (<usize>load<u8>(stagingPtr + i) << 2)));
+  }
+  return denseBatch ? 1 : 0;
+}
+
+/** Transposes the row lists into per-pixel lists (a counting sort; counts are in columnCursorPtr). */
+function buildColumns(count: i32): void {
+  let at = columnEntriesPtr;
+  for (let pixel = 0; pixel < INPUTS; pixel++) {
+    const counter = columnCursorPtr + (<usize>pixel << 2);
+    const n = load<i32>(counter);
+    store<usize>(columnStartPtr + (<usize>pixel << 2), at);
+    store<usize>(counter, at);
+    at += <usize>n << 3;
+  }
+  store<usize>(columnStartPtr + (<usize>INPUTS << 2), at);
+  let pixelIn = rowPixelsPtr;
+  for (let b = 0; b < count; b++) {
+    const end = load<usize>(rowStartPtr + (<usize>(b + 1) << 2));
+    const dpreOffset = <u32>(<usize>b * rowBytes);
+    for (let entry = load<usize>(rowStartPtr + (<usize>b << 2)); entry < end; entry += 8) {
+      const cursor = columnCursorPtr + (<usize>load<u16>(pixelIn) << 2);
+      pixelIn += 2;
+      const out = load<usize>(cursor);
+      store<u32>(out, dpreOffset);
+      store<f32>(out, load<f32>(entry, 4), 4);
+      store<usize>(cursor, out + 8);
+    }
+  }
+}
+
+// ---- arithmetic helpers -------------------------------------------------------------
+
+/** a * b + c: fused where the relaxed build allows it, else two roundings. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// @ts-ignore: decorator
+@inline function lanesSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// ---- forward ------------------------------------------------------------------------
+
+/** Stores a finished chunk: relu(acc + bias) for hidden units, else the sum itself. */
+// @ts-ignore: decorator
+@inline function finish(out: usize, bias: usize, hidden: bool, acc: v128): void {
+  if (hidden) v128.store(out, f32x4.max(f32x4.add(acc, v128.load(bias)), f32x4.splat(0)));
+  else v128.store(out, acc);
+}
+
+/**
+ * The first layer's one operation, in four forms: out = sum over k of x_k * row_k
+ * (hp floats), the rows taken either from a list of (byte offset from `base`, x)
+ * pairs between `list` and `listEnd` (sparse), or as rows base + k * rowStride
+ * with x_k at xs + k * xStride for k < count (dense). Forward: rows of W1, out the
+ * hidden units. Weight gradient: rows of dpre, out one row of dW1.
+ * 16 outputs at a time in 4 registers, two rows per iteration. With 8 registers
+ * (32 outputs) V8 spilled one accumulator to the stack and the loop ran at half speed.
+ */
+// @ts-ignore: decorator
+@inline function sumRows(
+  sparse: bool, list: usize, listEnd: usize, count: i32, base: usize, xs: usize, xStride: usize, rowStride: usize,
+  out: usize, bias: usize, hidden: bool,
+): void {
+  let at: usize = 0;
+  for (; at + 64 <= rowBytes; at += 64) {
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    if (sparse) {
+      const pairsEnd = list + ((listEnd - list) & ~(<usize>15));
+      let e = list;
+      for (; e < pairsEnd; e += 16) {
+        const r = base + <usize>load<u32>(e) + at;
+        const x = v128.load32_splat(e, 4);
+        const q = base + <usize>load<u32>(e, 8) + at;
+        const y = v128.load32_splat(e, 12);
+        a0 = madd(y, v128.load(q, 0), madd(x, v128.load(r, 0), a0));
+        a1 = madd(y, v128.load(q, 16), madd(x, v128.load(r, 16), a1));
+        a2 = madd(y, v128.load(q, 32), madd(x, v128.load(r, 32), a2));
+        a3 = madd(y, v128.load(q, 48), madd(x, v128.load(r, 48), a3));
+      }
+      if (e < listEnd) {
+        const r = base + <usize>load<u32>(e) + at;
+        const x = v128.load32_splat(e, 4);
+        a0 = madd(x, v128.load(r, 0), a0);
+        a1 = madd(x, v128.load(r, 16), a1);
+        a2 = madd(x, v128.load(r, 32), a2);
+        a3 = madd(x, v128.load(r, 48), a3);
+      }
+    } else {
+      let r = base + at;
+      let xp = xs;
+      let k = 0;
+      for (; k + 1 < count; k += 2) {
+        const x = v128.load32_splat(xp);
+        const y = v128.load32_splat(xp + xStride);
+        const q = r + rowStride;
+        a0 = madd(y, v128.load(q, 0), madd(x, v128.load(r, 0), a0));
+        a1 = madd(y, v128.load(q, 16), madd(x, v128.load(r, 16), a1));
+        a2 = madd(y, v128.load(q, 32), madd(x, v128.load(r, 32), a2));
+        a3 = madd(y, v128.load(q, 48), madd(x, v128.load(r, 48), a3));
+        r += rowStride << 1;
+        xp += xStride << 1;
+      }
+      if (k < count) {
+        const x = v128.load32_splat(xp);
+        a0 = madd(x, v128.load(r, 0), a0);
+        a1 = madd(x, v128.load(r, 16), a1);
+        a2 = madd(x, v128.load(r, 32), a2);
+        a3 = madd(x, v128.load(r, 48), a3);
+      }
+    }
+    finish(out + at, bias + at, hidden, a0);
+    finish(out + at + 16, bias + at + 16, hidden, a1);
+    finish(out + at + 32, bias + at + 32, hidden, a2);
+    finish(out + at + 48, bias + at + 48, hidden, a3);
+  }
+  // hp not a multiple of 16: the last 4 to 12 outputs one vector at a time.
+  for (; at < rowBytes; at += 16) {
+    let a = f32x4.splat(0);
+    if (sparse) {
+      for (let e = list; e < listEnd; e += 8) a = madd(v128.load32_splat(e, 4), v128.load(base + <usize>load<u32>(e) + at), a);
+    } else {
+      let r = base + at;
+      let xp = xs;
+      for (let k = 0; k < count; k++, r += rowStride, xp += xStride) a = madd(v128.load32_splat(xp), v128.load(r), a);
+    }
+    finish(out + at, bias + at, hidden, a);
+  }
+}
+
+/** Layer 1 for example b: h = relu(x W1 + b1), from its nonzero pixels or from all 784. */
+function hiddenLayer(w1: usize, b1: usize, b: i32): void {
+  if (denseBatch) {
+    const xs = densePtr + <usize>b * (<usize>INPUTS << 2);
+    sumRows(false, 0, 0, INPUTS, w1, xs, 4, rowBytes, hiddenPtr, b1, true);
+  } else {
+    const list = load<usize>(rowStartPtr + (<usize>b << 2));
+    const listEnd = load<usize>(rowStartPtr + (<usize>(b + 1) << 2));
+    sumRows(true, list, listEnd, 0, w1, 0, 0, 0, hiddenPtr, b1, true);
+  }
+}
+
+/** One W1 row's gradient: the sum over examples b of x[b, pixel] * dpre[b], into gradRowPtr. */
+function gradientRow(pixel: i32): void {
+  if (denseBatch) {
+    const xs = densePtr + (<usize>pixel << 2);
+    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, gradRowPtr, 0, false);
+  } else {
+    const list = load<usize>(columnStartPtr + (<usize>pixel << 2));
+    const listEnd = load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
+    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, gradRowPtr, 0, false);
+  }
+}
+
+/** logits = h W2 + b2 into logitsPtr[0..10). */
+function logits(w2t: usize, b2: usize): void {
+  let z0 = f32x4.splat(0), z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0, z6 = z0, z7 = z0, z8 = z0, z9 = z0;
+  const r = rowBytes;
+  for (let at: usize = 0; at < r; at += 16) {
+    const h = v128.load(hiddenPtr + at);
+    const w = w2t + at;
+    z0 = madd(h, v128.load(w), z0);
+    z1 = madd(h, v128.load(w + r), z1);
+    z2 = madd(h, v128.load(w + 2 * r), z2);
+    z3 = madd(h, v128.load(w + 3 * r), z3);
+    z4 = madd(h, v128.load(w + 4 * r), z4);
+    z5 = madd(h, v128.load(w + 5 * r), z5);
+    z6 = madd(h, v128.load(w + 6 * r), z6);
+    z7 = madd(h, v128.load(w + 7 * r), z7);
+    z8 = madd(h, v128.load(w + 8 * r), z8);
+    z9 = madd(h, v128.load(w + 9 * r), z9);
+  }
+  store<f32>(logitsPtr, lanesSum(z0) + load<f32>(b2, 0), 0);
+  store<f32>(logitsPtr, lanesSum(z1) + load<f32>(b2, 4), 4);
+  store<f32>(logitsPtr, lanesSum(z2) + load<f32>(b2, 8), 8);
+  store<f32>(logitsPtr, lanesSum(z3) + load<f32>(b2, 12), 12);
+  store<f32>(logitsPtr, lanesSum(z4) + load<f32>(b2, 16), 16);
+  store<f32>(logitsPtr, lanesSum(z5) + load<f32>(b2, 20), 20);
+  store<f32>(logitsPtr, lanesSum(z6) + load<f32>(b2, 24), 24);
+  store<f32>(logitsPtr, lanesSum(z7) + load<f32>(b2, 28), 28);
+  store<f32>(logitsPtr, lanesSum(z8) + load<f32>(b2, 32), 32);
+  store<f32>(logitsPtr, lanesSum(z9) + load<f32>(b2, 36), 36);
+}
+
+/**
+ * Softmax of the logits in place, as tfjs's cpu kernel computes it (max, exp in
+ * double rounded to float, sum in double); returns Keras's loss for the example
+ * (renormalise, clip to [1e-7, 1 - 1e-7], -log) and counts a correct argmax.
+ * NaN anywhere makes the loss NaN.
+ */
+function softmaxLoss(label: i32): f32 {
+  let top = load<f32>(logitsPtr);
+  for (let c = 1; c < CLASSES; c++) {
+    const z = load<f32>(logitsPtr + (<usize>c << 2));
+    if (isNaN(z) || z > top) top = z;
+  }
+  let total: f64 = 0;
+  for (let c = 0; c < CLASSES; c++) {
+    const at = logitsPtr + (<usize>c << 2);
+    const e = <f32>Math.exp(<f64>(load<f32>(at) - top));
+    store<f32>(at, e);
+    total += e;
+  }
+  const sum = <f32>total;
+  let check: f64 = 0;
+  let best: i32 = 0;
+  let bestP = load<f32>(logitsPtr) / sum;
+  for (let c = 0; c < CLASSES; c++) {
+    const at = logitsPtr + (<usize>c << 2);
+    const p = load<f32>(at) / sum;
+    store<f32>(at, p);
+    check += p;
+    if (p > bestP) {
+      bestP = p;
+      best = c;
+    }
+  }
+  if (best == label) lastCorrectCount++;
+  let p = load<f32>(logitsPtr + (<usize>label << 2)) / <f32>check;
+  // clipByValue: NaN stays NaN.
+  p = p > CLIP_HIGH ? CLIP_HIGH : p < CLIP_LOW ? CLIP_LOW : p;
+  return -<f32>Math.log(<f64>p);
+}
+
+/** Forward pass of example b for one run; returns its loss, probabilities in logitsPtr. */
+// @ts-ignore: decorator
+@inline function forwardExample(params: usize, b: i32): f32 {
+  const b1 = params + tailOffset();
+  hiddenLayer(params, b1, b);
+  const w2t = b1 + rowBytes;
+  logits(w2t, w2t + <usize>CLASSES * rowBytes);
+  return softmaxLoss(<i32>load<u8>(labelsPtr + <usize>b));
+}
+
+// ---- backward -----------------------------------------------------------------------
+
+/**
+ * Gradients of example b's share of the mean loss. The logits' gradient is
+ * (p - y) / batch where the true class's probability lies inside the clip range,
+ * else 0 (as denseGradients.ts). Accumulates into the W2T, b2 and b1 gradients and
+ * stores the pre-activation gradient row dpre[b] for the W1 pass.
+ */
+function backwardExample(w2t: usize, b: i32, label: i32, inverseBatch: f32): void {
+  const pTrue = load<f32>(logitsPtr + (<usize>label << 2));
+  const scale: f32 = pTrue >= CLIP_LOW && pTrue <= CLIP_HIGH ? inverseBatch : 0;
+  const gb1 = gradTailPtr;
+  const gw2t = gb1 + rowBytes;
+  const gb2 = gw2t + <usize>CLASSES * rowBytes;
+  for (let c = 0; c < CLASSES; c++) {
+    const at = logitsPtr + (<usize>c << 2);
+    const d = (load<f32>(at) - (c == label ? <f32>1 : <f32>0)) * scale;
+    store<f32>(at, d);
+    store<f32>(gb2 + (<usize>c << 2), load<f32>(gb2 + (<usize>c << 2)) + d);
+  }
+  const d0 = v128.load32_splat(logitsPtr, 0), d1 = v128.load32_splat(logitsPtr, 4);
+  const d2 = v128.load32_splat(logitsPtr, 8), d3 = v128.load32_splat(logitsPtr, 12);
+  const d4 = v128.load32_splat(logitsPtr, 16), d5 = v128.load32_splat(logitsPtr, 20);
+  const d6 = v128.load32_splat(logitsPtr, 24), d7 = v128.load32_splat(logitsPtr, 28);
+  const d8 = v128.load32_splat(logitsPtr, 32), d9 = v128.load32_splat(logitsPtr, 36);
+  const r = rowBytes;
+  const dpre = dprePtr + <usize>b * r;
+  for (let at: usize = 0; at < r; at += 16) {
+    const h = v128.load(hiddenPtr + at);
+    const w = w2t + at;
+    const g = gw2t + at;
+    v128.store(g, madd(d0, h, v128.load(g)));
+    v128.store(g + r, madd(d1, h, v128.load(g + r)));
+    v128.store(g + 2 * r, madd(d2, h, v128.load(g + 2 * r)));
+    v128.store(g + 3 * r, madd(d3, h, v128.load(g + 3 * r)));
+    v128.store(g + 4 * r, madd(d4, h, v128.load(g + 4 * r)));
+    v128.store(g + 5 * r, madd(d5, h, v128.load(g + 5 * r)));
+    v128.store(g + 6 * r, madd(d6, h, v128.load(g + 6 * r)));
+    v128.store(g + 7 * r, madd(d7, h, v128.load(g + 7 * r)));
+    v128.store(g + 8 * r, madd(d8, h, v128.load(g + 8 * r)));
+    v128.store(g + 9 * r, madd(d9, h, v128.load(g + 9 * r)));
+    let dh = f32x4.mul(d0, v128.load(w));
+    dh = madd(d1, v128.load(w + r), dh);
+    dh = madd(d2, v128.load(w + 2 * r), dh);
+    dh = madd(d3, v128.load(w + 3 * r), dh);
+    dh = madd(d4, v128.load(w + 4 * r), dh);
+    dh = madd(d5, v128.load(w + 5 * r), dh);
+    dh = madd(d6, v128.load(w + 6 * r), dh);
+    dh = madd(d7, v128.load(w + 7 * r), dh);
+    dh = madd(d8, v128.load(w + 8 * r), dh);
+    dh = madd(d9, v128.load(w + 9 * r), dh);
+    // ReLU passes gradient where its input was > 0, i.e. where h > 0.
+    const d = v128.and(dh, f32x4.gt(h, f32x4.splat(0)));
+    v128.store(dpre + at, d);
+    v128.store(gb1 + at, f32x4.add(v128.load(gb1 + at), d));
+  }
+}
+
+// ---- update -------------------------------------------------------------------------
+
+/**
+ * Applies run's update rule to `bytes` bytes of parameters at byte offset `offset`
+ * (and the same offset in each slot block), with gradients at `g`. Each rule is
+ * the tfjs rule's sequence of float32 operations, op for op and unfused, so given
+ * the same gradient it gives the same bits. Constants (float32, computed by the
+ * host in double as the tfjs rules do):
+ *   SGD*:     c0 lr, c1 -lr, c2 momentum
+ *   Adam*:    c0 1-beta1, c1 1-beta2, c2 epsilon; stepAlpha = lr sqrt(1-beta2^t)/(1-beta1^t)
+ *   Adagrad:  c0 lr, c1 epsilon
+ *   Adadelta, RMSprop*: c0 rho, c1 1-rho, c2 epsilon, c3 lr, c4 momentum
+ */
+function update(run: i32, offset: usize, g: usize, bytes: usize): void {
+  const record = runsPtr + <usize>run * RUN_RECORD;
+  const kind = load<i32>(record);
+  const w = load<usize>(record, 4) + offset;
+  const s0 = load<usize>(record, 8) + offset;
+  const s1 = load<usize>(record, 12) + offset;
+  const s2 = load<usize>(record, 16) + offset;
+  const c0 = v128.load32_splat(record, 20);
+  const c1 = v128.load32_splat(record, 24);
+  const c2 = v128.load32_splat(record, 28);
+  const c3 = v128.load32_splat(record, 32);
+  const c4 = v128.load32_splat(record, 36);
+  switch (kind) {
+    case SGD: {
+      for (let i: usize = 0; i < bytes; i += 16) v128.store(w + i, f32x4.sub(v128.load(w + i), f32x4.mul(v128.load(g + i), c0)));
+      break;
+    }
+    case SGD_MOMENTUM: {
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const m = f32x4.add(f32x4.mul(v128.load(g + i), c1), f32x4.mul(v128.load(s0 + i), c2));
+        v128.store(s0 + i, m);
+        v128.store(w + i, f32x4.add(v128.load(w + i), m));
+      }
+      break;
+    }
+    case SGD_NESTEROV: {
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const step = f32x4.mul(v128.load(g + i), c1);
+        const m = f32x4.add(step, f32x4.mul(v128.load(s0 + i), c2));
+        v128.store(s0 + i, m);
+        v128.store(w + i, f32x4.add(v128.load(w + i), f32x4.add(step, f32x4.mul(m, c2))));
+      }
+      break;
+    }
+    case ADAM:
+    case ADAM_AMSGRAD: {
+      const alpha = f32x4.splat(stepAlpha);
+      const amsgrad = kind == ADAM_AMSGRAD;
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const gi = v128.load(g + i);
+        let m = v128.load(s0 + i);
+        let v = v128.load(s1 + i);
+        m = f32x4.add(m, f32x4.mul(f32x4.sub(gi, m), c0));
+        v = f32x4.add(v, f32x4.mul(f32x4.sub(f32x4.mul(gi, gi), v), c1));
+        v128.store(s0 + i, m);
+        v128.store(s1 + i, v);
+        let source = v;
+        if (amsgrad) {
+          source = f32x4.max(v128.load(s2 + i), v);
+          v128.store(s2 + i, source);
+        }
+        const step = f32x4.div(f32x4.mul(m, alpha), f32x4.add(f32x4.sqrt(source), c2));
+        v128.store(w + i, f32x4.sub(v128.load(w + i), step));
+      }
+      break;
+    }
+    case ADAGRAD: {
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const gi = v128.load(g + i);
+        const a = f32x4.add(v128.load(s0 + i), f32x4.mul(gi, gi));
+        v128.store(s0 + i, a);
+        v128.store(w + i, f32x4.sub(v128.load(w + i), f32x4.div(f32x4.mul(gi, c0), f32x4.sqrt(f32x4.add(a, c1)))));
+      }
+      break;
+    }
+    case ADADELTA: {
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const gi = v128.load(g + i);
+        const eg = f32x4.add(f32x4.mul(v128.load(s0 + i), c0), f32x4.mul(f32x4.mul(gi, gi), c1));
+        const ed = v128.load(s1 + i);
+        const delta = f32x4.neg(f32x4.div(f32x4.mul(f32x4.sqrt(f32x4.add(ed, c2)), gi), f32x4.sqrt(f32x4.add(eg, c2))));
+        v128.store(s0 + i, eg);
+        v128.store(s1 + i, f32x4.add(f32x4.mul(ed, c0), f32x4.mul(f32x4.mul(delta, delta), c1)));
+        v128.store(w + i, f32x4.add(v128.load(w + i), f32x4.mul(delta, c3)));
+      }
+      break;
+    }
+    default: {
+      // RMSprop: s0 velocity; s1 momentum (if any); the running mean of g in s1 (centered) or s2 (both).
+      const centered = kind == RMSPROP_CENTERED || kind == RMSPROP_CENTERED_MOMENTUM;
+      const momentum = kind == RMSPROP_MOMENTUM || kind == RMSPROP_CENTERED_MOMENTUM;
+      const average = kind == RMSPROP_CENTERED ? s1 : s2;
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const gi = v128.load(g + i);
+        const velocity = f32x4.add(f32x4.mul(v128.load(s0 + i), c0), f32x4.mul(f32x4.mul(gi, gi), c1));
+        v128.store(s0 + i, velocity);
+        let denominator: v128;
+        if (centered) {
+          const mean = f32x4.add(f32x4.mul(v128.load(average + i), c0), f32x4.mul(gi, c1));
+          v128.store(average + i, mean);
+          denominator = f32x4.add(f32x4.sub(velocity, f32x4.mul(mean, mean)), c2);
+        } else {
+          denominator = f32x4.add(velocity, c2);
+        }
+        const increment = f32x4.div(f32x4.mul(gi, c3), f32x4.sqrt(denominator));
+        if (momentum) {
+          const m = f32x4.add(f32x4.mul(v128.load(s1 + i), c4), increment);
+          v128.store(s1 + i, m);
+          v128.store(w + i, f32x4.sub(v128.load(w + i), m));
+        } else {
+          v128.store(w + i, f32x4.sub(v128.load(w + i), increment));
+        }
+      }
+    }
+  }
+}
+
+// ---- entry points -------------------------------------------------------------------
+
+/**
+ * Forward and backward over the prepared batch for one run, then (when `apply`)
+ * the update. Returns the mean loss; lastCorrect() the number of correct argmaxes.
+ */
+// @ts-ignore: decorator
+@inline function step(run: i32, alpha: f32, apply: bool): f64 {
+  const params = paramsPointer(run);
+  const n = batchSize;
+  const inverseBatch = <f32>1 / <f32>n;
+  const w2t = params + tailOffset() + rowBytes;
+  memory.fill(gradTailPtr, 0, tailBytes());
+  lastCorrectCount = 0;
+  let lossSum: f64 = 0;
+  for (let b = 0; b < n; b++) {
+    lossSum += forwardExample(params, b);
+    backwardExample(w2t, b, <i32>load<u8>(labelsPtr + <usize>b), inverseBatch);
+  }
+  stepAlpha = alpha;
+  // With a zero gradient, plain SGD and Adagrad leave a row exactly as it is:
+  // skip pixels that are blank in the whole batch.
+  const kind = load<i32>(runsPtr + <usize>run * RUN_RECORD);
+  const skipBlank = kind == SGD || kind == ADAGRAD;
+  for (let pixel = 0; pixel < INPUTS; pixel++) {
+    const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
+    if (apply && skipBlank && blank) continue;
+    gradientRow(pixel);
+    if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+  }
+  if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
+  return lossSum / <f64>n;
+}
+
+/** One training step of run on the prepared batch (prepareBatch with columns). */
+export function train(run: i32, alpha: f32): f64 {
+  return step(run, alpha, true);
+}
+
+/** Forward and backward without the update (profiling). */
+export function gradientsOnly(run: i32): f64 {
+  return step(run, 0, false);
+}
+
+/** Sum of the per-example losses over the prepared batch; lastCorrect() counts the correct ones. */
+export function evaluate(run: i32): f64 {
+  const params = paramsPointer(run);
+  lastCorrectCount = 0;
+  let lossSum: f64 = 0;
+  for (let b = 0; b < batchSize; b++) lossSum += forwardExample(params, b);
+  return lossSum;
+}
+
+/**
+ * Applies run's update to `bytes` bytes at byte offset `offset` of its parameters
+ * with the gradient the host wrote at gradientRowPointer() (single-step tests).
+ */
+export function applyGradient(run: i32, offset: usize, bytes: usize, alpha: f32): void {
+  stepAlpha = alpha;
+  update(run, offset, gradRowPtr, bytes);
+}

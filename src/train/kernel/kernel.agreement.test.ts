@@ -1,0 +1,190 @@
+/**
+ * The wasm kernel against the tfjs path the trainer uses (hand-written gradients
+ * and the update rules, tfjs cpu backend): same network, same initial weights,
+ * same batches, every optimizer variant, both kernel builds, the sparse first
+ * layer on real MNIST and the dense one on dense synthetic images.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SplitData } from '../../data/shardLoader';
+import { optimizerDefaults, type OptimizerId } from '../../experiment/optimizers';
+import type { ParameterValues } from '../../experiment/parameters';
+import { normRelativeError, randomWeights, relativeError, syntheticSplit, tfjsTrajectory, type Trajectory } from '../../testing/kernelFixtures';
+import { loadKernel } from '../../testing/kernelNode';
+import { loadRealMnist } from '../../testing/realMnist';
+import { initialWeights, predict } from '../network';
+import { createRandom, RandomStream, shuffledIndices } from '../random';
+import type { KernelBuild } from './kernel';
+
+const d = optimizerDefaults;
+/**
+ * Every rule and variant, with learning rates that move the weights well past the
+ * tolerance in 12 steps. One hazard makes such a comparison chaotic at a kink: a
+ * hidden unit whose pre-activation lands within float32 rounding of 0 can be
+ * active in one implementation and not in the other; the forward pass barely
+ * notices (h is ~0 either way) but that unit's gradient passes or not, so the
+ * weights then differ at first order (one such event shows as a jump from ~1e-8 to
+ * ~1e-6..1e-4). Two implementations that sum in different orders cannot rule it
+ * out; these data and settings were checked to be free of it (SGD at lr 0.1 on
+ * the simd build meets one at step 10, hence lr 0.05 here). If a change of data
+ * trips the tolerance with such a jump while the other variants stay at ~1e-7,
+ * that is the cause, not a kernel bug.
+ */
+const VARIANTS: [string, OptimizerId, ParameterValues][] = [
+  ['SGD', 'sgd', { ...d('sgd'), learningRate: 0.05 }],
+  ['SGD momentum', 'sgd', { ...d('sgd'), learningRate: 0.05, momentum: 0.9 }],
+  ['SGD Nesterov', 'sgd', { ...d('sgd'), learningRate: 0.05, momentum: 0.9, nesterov: true }],
+  ['Adam', 'adam', d('adam')],
+  ['Adam AMSGrad', 'adam', { ...d('adam'), amsgrad: true, epsilon: 1e-4 }],
+  ['Adagrad', 'adagrad', { ...d('adagrad'), learningRate: 0.01 }],
+  ['Adadelta', 'adadelta', { ...d('adadelta'), learningRate: 1 }],
+  ['RMSprop', 'rmsprop', d('rmsprop')],
+  ['RMSprop momentum', 'rmsprop', { ...d('rmsprop'), momentum: 0.5 }],
+  ['RMSprop centered', 'rmsprop', { ...d('rmsprop'), centered: true }],
+  ['RMSprop centered momentum', 'rmsprop', { ...d('rmsprop'), momentum: 0.5, centered: true }],
+];
+const BUILDS: KernelBuild[] = ['simd', 'relaxed-simd'];
+const STEPS = 12;
+const TOLERANCE = 1e-6;
+
+interface Scenario {
+  name: string;
+  split: SplitData;
+  batches: Uint32Array[];
+  initial: Float32Array[];
+  dense: boolean;
+}
+
+function batchesOf(count: number, size: number, seed: number): Uint32Array[] {
+  const order = shuffledIndices(count, createRandom(seed, RandomStream.shuffle));
+  return Array.from({ length: STEPS }, (_, s) => order.subarray(s * size, (s + 1) * size));
+}
+
+let scenarios: Scenario[];
+const reference = new Map<string, Trajectory>();
+const worst = new Map<string, { loss: number; weights: number }>();
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const mnist = loadRealMnist(STEPS * 128, 0).train;
+  scenarios = [
+    { name: 'real MNIST, batch 128 (sparse first layer)', split: mnist, batches: batchesOf(mnist.count, 128, 5), initial: initialWeights(5), dense: false },
+    // ~70 % nonzero pixels: over the density threshold, so the dense first layer runs.
+    { name: 'dense synthetic, batch 50 (dense first layer)', split: syntheticSplit(STEPS * 50, 0.7, 3), batches: batchesOf(STEPS * 50, 50, 6), initial: initialWeights(6), dense: true },
+  ];
+});
+
+afterAll(() => {
+  // The worst figures, for the record (the kernel's README quotes them).
+  for (const [key, w] of worst) console.info(`kernel vs tfjs, worst over variants: ${key}: loss ${w.loss.toExponential(2)}, weights ${w.weights.toExponential(2)}`);
+});
+
+function tfjsReference(scenario: Scenario, variant: number): Trajectory {
+  const key = `${scenario.name}/${variant}`;
+  if (!reference.has(key)) {
+    const [, id, params] = VARIANTS[variant];
+    reference.set(key, tfjsTrajectory(id, params, scenario.initial, scenario.split, scenario.batches));
+  }
+  return reference.get(key)!;
+}
+
+describe.each([0, 1])('kernel agrees with the tfjs path: scenario %i', (which) => {
+  it.each(BUILDS)('%s build, every optimizer variant, 12 steps', async (build) => {
+    const scenario = scenarios[which];
+    const kernel = await loadKernel(build);
+    const trainer = await kernel.createTrainer({
+      hidden: 128,
+      maxBatch: 128,
+      runs: VARIANTS.map(([, optimizer, params]) => ({ optimizer, params })),
+      initial: scenario.initial,
+    });
+    const losses = VARIANTS.map((): number[] => []);
+    const correct = VARIANTS.map((): number[] => []);
+    for (const indices of scenario.batches) {
+      trainer.setBatch(scenario.split.images, scenario.split.labels, indices);
+      expect(trainer.denseBatch).toBe(scenario.dense);
+      VARIANTS.forEach((_, run) => {
+        const step = trainer.trainStep(run);
+        losses[run].push(step.loss);
+        correct[run].push(step.correct);
+      });
+    }
+    const figures = worst.get(`${build}, ${scenario.name}`) ?? { loss: 0, weights: 0 };
+    VARIANTS.forEach(([name], run) => {
+      const expected = tfjsReference(scenario, run);
+      const lossErrors = losses[run].map((loss, s) => relativeError(loss, expected.losses[s]));
+      const weights = trainer.weights(run);
+      const weightErrors = weights.map((w, i) => normRelativeError(w, expected.weights[i]));
+      figures.loss = Math.max(figures.loss, ...lossErrors);
+      figures.weights = Math.max(figures.weights, ...weightErrors);
+      expect(Math.max(...lossErrors), `${name}: per-step loss`).toBeLessThanOrEqual(TOLERANCE);
+      expect(weightErrors.every((e) => e <= TOLERANCE), `${name}: final weights ${weightErrors.map((e) => e.toExponential(1))}`).toBe(true);
+      expect(correct[run], `${name}: correct counts`).toEqual(expected.correct);
+      // Not vacuous: every tensor moved from its start by far more than the tolerance.
+      weights.forEach((w, i) => expect(normRelativeError(w, scenario.initial[i]), `${name}: tensor ${i} moved`).toBeGreaterThan(1e3 * TOLERANCE));
+    });
+    worst.set(`${build}, ${scenario.name}`, figures);
+    trainer.dispose();
+  });
+});
+
+describe('kernel agrees with the tfjs path at other hidden widths', () => {
+  // 37 pads to 40 (two 16-wide blocks and a remainder of two vectors); 1 pads to 4 (remainder only).
+  it.each([37, 1])('hidden %i, both builds, Adam and SGD momentum, 10 steps on MNIST', async (hidden) => {
+    const scenario = scenarios[0];
+    const initial = randomWeights(hidden, hidden);
+    const batches = scenario.batches.slice(0, 10);
+    const variants = [VARIANTS[3], VARIANTS[1]];
+    const expected = variants.map(([, id, params]) => tfjsTrajectory(id, params, initial, scenario.split, batches));
+    for (const build of BUILDS) {
+      const trainer = await (await loadKernel(build)).createTrainer({ hidden, maxBatch: 128, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
+      const losses = variants.map((): number[] => []);
+      for (const indices of batches) {
+        trainer.setBatch(scenario.split.images, scenario.split.labels, indices);
+        variants.forEach((_, run) => losses[run].push(trainer.trainStep(run).loss));
+      }
+      variants.forEach(([name], run) => {
+        expect(Math.max(...losses[run].map((l, s) => relativeError(l, expected[run].losses[s]))), `${build} ${name} loss`).toBeLessThanOrEqual(TOLERANCE);
+        trainer.weights(run).forEach((w, i) => expect(normRelativeError(w, expected[run].weights[i]), `${build} ${name} tensor ${i}`).toBeLessThanOrEqual(TOLERANCE));
+      });
+      trainer.dispose();
+    }
+  });
+});
+
+describe('kernel agrees with the tfjs path where the clip cuts the gradient', () => {
+  it('over-confident network: examples outside [1e-7, 1 - 1e-7] pass no gradient, in both', async () => {
+    const scenario = scenarios[0];
+    // Scaled-up weights make the softmax saturate, so many true-class probabilities fall outside the clip range.
+    const initial = initialWeights(8).map((w) => w.map((v) => v * 6));
+    const batches = scenario.batches.slice(0, 4);
+    const probabilities = tf.tidy(() => {
+      const shapes = [[784, 128], [128], [128, 10], [10]];
+      const params = initial.map((v, i) => tf.tensor(v, shapes[i]));
+      const rows = Array.from(batches[0], (example) => scenario.split.images.subarray(example * 784, (example + 1) * 784));
+      const images = tf.tensor2d(Float32Array.from(rows.flatMap((r) => Array.from(r, (v) => v / 255))), [rows.length, 784]);
+      return predict(params, images).arraySync();
+    });
+    const clipped = probabilities.filter((p, row) => {
+      const pTrue = p[scenario.split.labels[batches[0][row]]];
+      return pTrue < 1e-7 || pTrue > 1 - 1e-7;
+    }).length;
+    expect(clipped).toBeGreaterThan(10);
+    expect(clipped).toBeLessThan(118);
+    const variants = [VARIANTS[0], VARIANTS[3]];
+    const expected = variants.map(([, id, params]) => tfjsTrajectory(id, params, initial, scenario.split, batches));
+    for (const build of BUILDS) {
+      const trainer = await (await loadKernel(build)).createTrainer({ hidden: 128, maxBatch: 128, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
+      const losses = variants.map((): number[] => []);
+      for (const indices of batches) {
+        trainer.setBatch(scenario.split.images, scenario.split.labels, indices);
+        variants.forEach((_, run) => losses[run].push(trainer.trainStep(run).loss));
+      }
+      variants.forEach(([name], run) => {
+        expect(Math.max(...losses[run].map((l, s) => relativeError(l, expected[run].losses[s]))), `${build} ${name} loss`).toBeLessThanOrEqual(TOLERANCE);
+        trainer.weights(run).forEach((w, i) => expect(normRelativeError(w, expected[run].weights[i]), `${build} ${name} tensor ${i}`).toBeLessThanOrEqual(TOLERANCE));
+      });
+      trainer.dispose();
+    }
+  });
+});

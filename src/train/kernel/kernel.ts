@@ -1,0 +1,489 @@
+/**
+ * Host side of the fused WebAssembly training kernel (assembly/kernel.ts): feature
+ * detection, size checks, and a trainer that keeps every per-step computation in
+ * wasm. Plain TypeScript with no Node or DOM dependencies, so it runs in a browser
+ * worker and in Node alike; the caller supplies the .wasm bytes (see browser.ts,
+ * and src/testing/kernelNode.ts for Node).
+ */
+import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
+import type { OptimizerId } from '../../experiment/optimizers';
+import type { ParameterValues } from '../../experiment/parameters';
+
+export type KernelBuild = 'simd' | 'relaxed-simd';
+
+/** Sizes the kernel accepts; anything outside is refused before wasm runs. */
+export const KERNEL_LIMITS = {
+  maxHidden: 1024,
+  /** The app's largest batch size. */
+  maxBatch: 4096,
+  maxRuns: 64,
+  /** A browser tab may hold several workers; beyond this the sizes are surely a mistake. */
+  maxMemoryBytes: 512 * 1024 * 1024,
+} as const;
+
+// The smallest modules that use each feature: (func (result v128) v128.const 0)
+// and (func (param v128 v128 v128) (result v128) f32x4.relaxed_madd of the three).
+const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array<number>(16).fill(0), 11);
+const RELAXED_SIMD_PROBE = Uint8Array.of(
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+);
+
+function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+export function supportsSimd(): boolean {
+  return validates(SIMD_PROBE);
+}
+
+/** Chromium has it since 114; Node 20 only with --experimental-wasm-relaxed-simd. */
+export function supportsRelaxedSimd(): boolean {
+  return validates(RELAXED_SIMD_PROBE);
+}
+
+/** The fastest build this engine runs, or undefined without SIMD. */
+export function preferredKernelBuild(): KernelBuild | undefined {
+  if (supportsRelaxedSimd()) return 'relaxed-simd';
+  return supportsSimd() ? 'simd' : undefined;
+}
+
+/** Optimizer variants, numbered as in assembly/kernel.ts. */
+const Kind = {
+  sgd: 0,
+  sgdMomentum: 1,
+  sgdNesterov: 2,
+  adam: 3,
+  adamAmsgrad: 4,
+  adagrad: 5,
+  adadelta: 6,
+  rmsprop: 7,
+  rmspropMomentum: 8,
+  rmspropCentered: 9,
+  rmspropCenteredMomentum: 10,
+} as const;
+const SLOT_COUNT = [0, 1, 1, 2, 3, 1, 2, 1, 2, 2, 3];
+
+/** How the first layer reads a batch: by nonzero-pixel lists, densely, or chosen per batch by density. */
+export type FirstLayerMode = 'auto' | 'sparse' | 'dense';
+const MODE_CODE: Record<FirstLayerMode, number> = { auto: 0, sparse: 1, dense: 2 };
+
+export interface KernelRunSpec {
+  optimizer: OptimizerId;
+  /** The optimizer's hyperparameters, as in ExperimentConfig['hyperparameters'][id]. */
+  params: ParameterValues;
+}
+
+export interface KernelTrainerOptions {
+  hidden: number;
+  /** The largest batch setBatch will be given (evaluation is chunked to it). */
+  maxBatch: number;
+  runs: readonly KernelRunSpec[];
+  /** [dense1/kernel 784xH, dense1/bias H, dense2/kernel Hx10, dense2/bias 10], copied into every run. */
+  initial: readonly Float32Array[];
+  /** Default 'auto': sparse unless over half the pixels are nonzero. */
+  firstLayer?: FirstLayerMode;
+}
+
+export interface StepMetrics {
+  /** Mean Keras cross-entropy over the batch, before the update. */
+  loss: number;
+  /** Examples whose argmax is the label, before the update. */
+  correct: number;
+}
+
+export interface EvaluationMetrics {
+  lossSum: number;
+  correct: number;
+}
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  init(hidden: number, maxBatch: number, runs: number): number;
+  addRun(run: number, kind: number, c0: number, c1: number, c2: number, c3: number, c4: number, slotInit: number): number;
+  tablePointer(): number;
+  stagingPointer(): number;
+  labelsPointer(): number;
+  gradientRowPointer(): number;
+  paramsPointer(run: number): number;
+  slotPointer(run: number, slot: number): number;
+  lastCorrect(): number;
+  memoryEnd(): number;
+  prepareBatch(count: number, mode: number, columns: number): number;
+  train(run: number, alpha: number): number;
+  gradientsOnly(run: number): number;
+  evaluate(run: number): number;
+  applyGradient(run: number, offset: number, bytes: number, alpha: number): void;
+}
+
+const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
+  'init', 'addRun', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
+  'slotPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient',
+];
+
+// The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
+const IMPORTS: WebAssembly.Imports = {
+  env: {
+    abort: () => {
+      throw new Error('The training kernel aborted.');
+    },
+  },
+};
+
+/** A compiled kernel build; each trainer gets its own instance (and memory). */
+export class Kernel {
+  constructor(readonly module: WebAssembly.Module) {
+    const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+    const missing = [...EXPORTED_FUNCTIONS, 'memory'].filter((name) => !names.has(name));
+    if (missing.length) throw new Error(`Not a training kernel build: it lacks ${missing.join(', ')}.`);
+  }
+
+  /** Checks the sizes first (throws KernelSizeError), then instantiates and lays out memory. */
+  async createTrainer(options: KernelTrainerOptions): Promise<KernelTrainer> {
+    checkTrainerOptions(options);
+    const instance = await WebAssembly.instantiate(this.module, IMPORTS);
+    return new KernelTrainer(instance.exports as unknown as KernelExports, options);
+  }
+}
+
+export async function instantiateKernel(source: BufferSource | WebAssembly.Module): Promise<Kernel> {
+  return new Kernel(source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source));
+}
+
+export class KernelSizeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelSizeError';
+  }
+}
+
+const isWhole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+const align64 = (n: number) => Math.ceil(n / 64) * 64;
+const paddedHidden = (hidden: number) => Math.ceil(hidden / 4) * 4;
+/** Floats in one run's parameter block: W1, b1, W2T (all rows of hp floats) and b2 padded to 12. */
+const paramFloats = (hp: number) => (IMAGE_SIZE + 1 + NUM_CLASSES) * hp + 12;
+/** assembly/kernel.ts starts its buffers at __heap_base, a few hundred bytes in; this bounds it. */
+const HEAP_BASE_BOUND = 64 * 1024;
+
+/**
+ * The linear memory a trainer needs, following assembly/kernel.ts's init() and
+ * addRun() buffer by buffer (an upper bound: the real heap base is lower).
+ */
+export function kernelMemoryBytes(hidden: number, maxBatch: number, slotCounts: readonly number[]): number {
+  const row = paddedHidden(hidden) * 4;
+  const pixels = maxBatch * IMAGE_SIZE;
+  const shared = [
+    256 * 4, pixels, maxBatch, pixels * 4, (maxBatch + 1) * 4, pixels * 8, pixels * 2, (IMAGE_SIZE + 1) * 4, IMAGE_SIZE * 4, pixels * 8,
+    maxBatch * row, row, row, ((1 + NUM_CLASSES) * (row / 4) + 12) * 4, 16 * 4, slotCounts.length * 64,
+  ];
+  const block = paramFloats(row / 4) * 4;
+  const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(block));
+  return [...shared, ...perRun].reduce((end, bytes) => align64(end) + bytes, HEAP_BASE_BOUND);
+}
+
+interface RunSetup {
+  kind: number;
+  constants: [number, number, number, number, number];
+  slotInit: number;
+  /** Adam's step size for step t, in double as adam.ts computes it; 0 for the others. */
+  alpha: (t: number) => number;
+}
+
+function numberParam(params: ParameterValues, key: string, optimizer: OptimizerId): number {
+  const value = params[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${optimizer}: parameter ${key} must be a finite number, got ${String(value)}.`);
+  return value;
+}
+
+/** The float32 constants of assembly/kernel.ts's update(), computed in double as the tfjs rules do. */
+function runSetup({ optimizer, params }: KernelRunSpec): RunSetup {
+  const num = (key: string) => numberParam(params, key, optimizer);
+  const none = () => 0;
+  switch (optimizer) {
+    case 'sgd': {
+      const lr = num('learningRate');
+      const momentum = num('momentum');
+      const kind = momentum === 0 ? Kind.sgd : params.nesterov === true ? Kind.sgdNesterov : Kind.sgdMomentum;
+      return { kind, constants: [lr, -lr, momentum, 0, 0], slotInit: 0, alpha: none };
+    }
+    case 'adam': {
+      const [lr, beta1, beta2] = [num('learningRate'), num('beta1'), num('beta2')];
+      return {
+        kind: params.amsgrad === true ? Kind.adamAmsgrad : Kind.adam,
+        constants: [1 - beta1, 1 - beta2, num('epsilon'), 0, 0],
+        slotInit: 0,
+        alpha: (t) => (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t),
+      };
+    }
+    case 'adagrad':
+      return { kind: Kind.adagrad, constants: [num('learningRate'), num('epsilon'), 0, 0, 0], slotInit: num('initialAccumulator'), alpha: none };
+    case 'adadelta': {
+      const rho = num('rho');
+      return { kind: Kind.adadelta, constants: [rho, 1 - rho, num('epsilon'), num('learningRate'), 0], slotInit: 0, alpha: none };
+    }
+    case 'rmsprop': {
+      const rho = num('rho');
+      const momentum = num('momentum');
+      const centered = params.centered === true;
+      const kind = centered
+        ? momentum > 0 ? Kind.rmspropCenteredMomentum : Kind.rmspropCentered
+        : momentum > 0 ? Kind.rmspropMomentum : Kind.rmsprop;
+      return { kind, constants: [rho, 1 - rho, num('epsilon'), num('learningRate'), momentum], slotInit: 0, alpha: none };
+    }
+    default:
+      throw new Error(`Unknown optimizer ${String(optimizer)}.`);
+  }
+}
+
+/** Throws KernelSizeError for sizes the kernel does not take; run before any wasm call. */
+export function checkTrainerOptions(options: KernelTrainerOptions): void {
+  const { hidden, maxBatch, runs, initial } = options;
+  if (!isWhole(hidden, 1, KERNEL_LIMITS.maxHidden)) throw new KernelSizeError(`Hidden width ${hidden} is outside the kernel's range 1 to ${KERNEL_LIMITS.maxHidden}.`);
+  if (!isWhole(maxBatch, 1, KERNEL_LIMITS.maxBatch)) throw new KernelSizeError(`Batch size ${maxBatch} is outside the kernel's range 1 to ${KERNEL_LIMITS.maxBatch}.`);
+  if (!isWhole(runs.length, 1, KERNEL_LIMITS.maxRuns)) throw new KernelSizeError(`${runs.length} optimizer runs is outside the kernel's range 1 to ${KERNEL_LIMITS.maxRuns}.`);
+  checkWeightShapes(hidden, initial);
+  const bytes = kernelMemoryBytes(hidden, maxBatch, runs.map((run) => SLOT_COUNT[runSetup(run).kind]));
+  if (bytes > KERNEL_LIMITS.maxMemoryBytes) {
+    const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
+    throw new KernelSizeError(`Hidden width ${hidden}, batch size ${maxBatch} and ${runs.length} runs need ${mib(bytes)} of kernel memory, over the ${mib(KERNEL_LIMITS.maxMemoryBytes)} cap.`);
+  }
+}
+
+function checkWeightShapes(hidden: number, weights: readonly Float32Array[]): void {
+  const expected = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
+  if (weights.length !== 4 || weights.some((w, i) => w.length !== expected[i])) {
+    throw new KernelSizeError(`Expected 4 weight arrays of ${expected.join(', ')} values, got ${weights.map((w) => w.length).join(', ')}.`);
+  }
+}
+
+// gatherBatch's scaling, uint8 * (1/255) in double stored to float32, as a table.
+const PIXEL_TABLE = Float32Array.from({ length: 256 }, (_, v) => v * (1 / 255));
+
+interface RunState {
+  setup: RunSetup;
+  step: number;
+}
+
+/**
+ * Trains several optimizer runs of one network in lockstep. Usage per batch:
+ * setBatch once, then trainStep for each run. evaluate reuses the batch buffer,
+ * so call setBatch again after it before training.
+ */
+export class KernelTrainer {
+  readonly hidden: number;
+  readonly maxBatch: number;
+  readonly runCount: number;
+  private readonly hp: number;
+  private readonly mode: number;
+  private readonly runs: RunState[];
+  private exports: KernelExports | undefined;
+  private u8!: Uint8Array;
+  private f32!: Float32Array;
+  /** Examples in the prepared training batch; 0 when none is ready. */
+  private batchSize = 0;
+  private batchDense = false;
+
+  /** Use Kernel.createTrainer, which checks the options first. */
+  constructor(exports: KernelExports, options: KernelTrainerOptions) {
+    checkTrainerOptions(options);
+    this.hidden = options.hidden;
+    this.maxBatch = options.maxBatch;
+    this.runCount = options.runs.length;
+    this.hp = paddedHidden(options.hidden);
+    this.mode = MODE_CODE[options.firstLayer ?? 'auto'];
+    this.exports = exports;
+    this.runs = options.runs.map((spec) => ({ setup: runSetup(spec), step: 0 }));
+    const outOfMemory = () => new Error('The training kernel could not get enough memory.');
+    if (!exports.init(this.hidden, this.maxBatch, this.runCount)) throw outOfMemory();
+    this.runs.forEach(({ setup }, run) => {
+      const [c0, c1, c2, c3, c4] = setup.constants;
+      if (!exports.addRun(run, setup.kind, c0, c1, c2, c3, c4, setup.slotInit)) throw outOfMemory();
+    });
+    // Memory is laid out for good now, so these views stay valid.
+    this.u8 = new Uint8Array(exports.memory.buffer);
+    this.f32 = new Float32Array(exports.memory.buffer);
+    this.f32.set(PIXEL_TABLE, exports.tablePointer() / 4);
+    for (let run = 0; run < this.runCount; run++) this.setWeights(run, options.initial);
+  }
+
+  private get wasm(): KernelExports {
+    if (!this.exports) throw new Error('This kernel trainer has been disposed.');
+    return this.exports;
+  }
+
+  /** Bytes of wasm linear memory in use (constant after construction). */
+  get memoryBytes(): number {
+    return this.wasm.memory.buffer.byteLength;
+  }
+
+  /** Steps taken by a run (Adam's t). */
+  steps(run: number): number {
+    return this.runs[this.checkRun(run)].step;
+  }
+
+  /** Whether the prepared batch uses the dense first layer. */
+  get denseBatch(): boolean {
+    return this.batchDense;
+  }
+
+  private checkRun(run: number): number {
+    if (!isWhole(run, 0, this.runCount - 1)) throw new RangeError(`Run ${run} does not exist (there are ${this.runCount}).`);
+    return run;
+  }
+
+  /**
+   * Gathers the examples at `indices` of a uint8 dataset (count * 784 pixels and
+   * count labels) into the kernel and prepares them for every run's next step.
+   */
+  setBatch(images: Uint8Array, labels: Uint8Array, indices: ArrayLike<number>): void {
+    const wasm = this.wasm;
+    const size = indices.length;
+    if (!isWhole(size, 1, this.maxBatch)) throw new KernelSizeError(`Batch of ${size} examples; this trainer takes 1 to ${this.maxBatch}.`);
+    const count = labels.length;
+    if (images.length !== count * IMAGE_SIZE) throw new Error(`Expected ${count * IMAGE_SIZE} pixels for ${count} labels, got ${images.length}.`);
+    const staging = wasm.stagingPointer();
+    const labelsAt = wasm.labelsPointer();
+    const u8 = this.u8;
+    this.batchSize = 0;
+    for (let row = 0; row < size; row++) {
+      const example = indices[row];
+      if (!isWhole(example, 0, count - 1)) throw new RangeError(`Example index ${example} is outside the dataset of ${count}.`);
+      const label = labels[example];
+      if (label >= NUM_CLASSES) throw new RangeError(`Label ${label} of example ${example} is not a digit.`);
+      u8[labelsAt + row] = label;
+      const source = example * IMAGE_SIZE;
+      u8.set(images.subarray(source, source + IMAGE_SIZE), staging + row * IMAGE_SIZE);
+    }
+    this.batchDense = wasm.prepareBatch(size, this.mode, 1) === 1;
+    this.batchSize = size;
+  }
+
+  /** One step of `run` on the current batch: loss and correct count before the update. */
+  trainStep(run: number): StepMetrics {
+    const wasm = this.wasm;
+    const state = this.runs[this.checkRun(run)];
+    if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first (evaluate replaces the batch).');
+    state.step += 1;
+    const loss = wasm.train(run, state.setup.alpha(state.step));
+    return { loss, correct: wasm.lastCorrect() };
+  }
+
+  /** Loss sum and correct count of one run over examples [start, start + count) of a dataset. */
+  evaluate(run: number, images: Uint8Array, labels: Uint8Array, start: number, count: number): EvaluationMetrics {
+    return this.evaluateRuns([run], images, labels, start, count)[0];
+  }
+
+  /** The same for several runs, preparing each chunk of examples once for all of them. */
+  evaluateRuns(runs: readonly number[], images: Uint8Array, labels: Uint8Array, start: number, count: number): EvaluationMetrics[] {
+    const wasm = this.wasm;
+    runs.forEach((run) => this.checkRun(run));
+    const total = labels.length;
+    if (images.length !== total * IMAGE_SIZE) throw new Error(`Expected ${total * IMAGE_SIZE} pixels for ${total} labels, got ${images.length}.`);
+    if (!isWhole(start, 0, total) || !isWhole(count, 0, total - start)) throw new RangeError(`Examples ${start} to ${start + count} are outside the dataset of ${total}.`);
+    const results = runs.map(() => ({ lossSum: 0, correct: 0 }));
+    const staging = wasm.stagingPointer();
+    const labelsAt = wasm.labelsPointer();
+    this.batchSize = 0;
+    for (let first = start; first < start + count; first += this.maxBatch) {
+      const end = Math.min(first + this.maxBatch, start + count);
+      const chunkLabels = labels.subarray(first, end);
+      for (let i = 0; i < chunkLabels.length; i++) {
+        if (chunkLabels[i] >= NUM_CLASSES) throw new RangeError(`Label ${chunkLabels[i]} of example ${first + i} is not a digit.`);
+      }
+      this.u8.set(chunkLabels, labelsAt);
+      this.u8.set(images.subarray(first * IMAGE_SIZE, end * IMAGE_SIZE), staging);
+      wasm.prepareBatch(end - first, this.mode, 0);
+      runs.forEach((run, i) => {
+        results[i].lossSum += wasm.evaluate(run);
+        results[i].correct += wasm.lastCorrect();
+      });
+    }
+    return results;
+  }
+
+  /** Offsets (in floats) of b1, W2T and b2 in a parameter block. */
+  private get offsets() {
+    const hp = this.hp;
+    return { b1: IMAGE_SIZE * hp, w2t: (IMAGE_SIZE + 1) * hp, b2: (IMAGE_SIZE + 1 + NUM_CLASSES) * hp };
+  }
+
+  /** Replaces a run's weights (its optimizer state is kept). */
+  setWeights(run: number, weights: readonly Float32Array[]): void {
+    const wasm = this.wasm;
+    this.checkRun(run);
+    checkWeightShapes(this.hidden, weights);
+    const [w1, b1, w2, b2] = weights;
+    const { hidden: h, hp, f32 } = this;
+    const base = wasm.paramsPointer(run) / 4;
+    const o = this.offsets;
+    f32.fill(0, base, base + paramFloats(hp));
+    for (let i = 0; i < IMAGE_SIZE; i++) f32.set(w1.subarray(i * h, (i + 1) * h), base + i * hp);
+    f32.set(b1, base + o.b1);
+    for (let j = 0; j < h; j++) for (let c = 0; c < NUM_CLASSES; c++) f32[base + o.w2t + c * hp + j] = w2[j * NUM_CLASSES + c];
+    f32.set(b2, base + o.b2);
+  }
+
+  /** Copies of a run's [dense1/kernel, dense1/bias, dense2/kernel, dense2/bias], in network.ts's layout. */
+  weights(run: number): Float32Array[] {
+    const wasm = this.wasm;
+    this.checkRun(run);
+    const { hidden: h, hp, f32 } = this;
+    const base = wasm.paramsPointer(run) / 4;
+    const o = this.offsets;
+    const w1 = new Float32Array(IMAGE_SIZE * h);
+    for (let i = 0; i < IMAGE_SIZE; i++) w1.set(f32.subarray(base + i * hp, base + i * hp + h), i * h);
+    const w2 = new Float32Array(h * NUM_CLASSES);
+    for (let j = 0; j < h; j++) for (let c = 0; c < NUM_CLASSES; c++) w2[j * NUM_CLASSES + c] = f32[base + o.w2t + c * hp + j];
+    return [w1, f32.slice(base + o.b1, base + o.b1 + h), w2, f32.slice(base + o.b2, base + o.b2 + NUM_CLASSES)];
+  }
+
+  /**
+   * Applies one optimizer step of `run` with the given gradients (in weights()'s
+   * layout) instead of computed ones: the update rules in isolation, for tests.
+   */
+  applyGradients(run: number, gradients: readonly Float32Array[]): void {
+    const wasm = this.wasm;
+    const state = this.runs[this.checkRun(run)];
+    checkWeightShapes(this.hidden, gradients);
+    state.step += 1;
+    const alpha = state.setup.alpha(state.step);
+    const { hidden: h, hp, f32 } = this;
+    const stage = wasm.gradientRowPointer() / 4;
+    const o = this.offsets;
+    const [g1, gb1, g2, gb2] = gradients;
+    // The staging buffer holds one row of hp floats; each piece is padded with zeros.
+    const apply = (offsetFloats: number, values: ArrayLike<number>, floats: number) => {
+      f32.fill(0, stage, stage + floats);
+      for (let i = 0; i < values.length; i++) f32[stage + i] = values[i];
+      wasm.applyGradient(run, offsetFloats * 4, floats * 4, alpha);
+    };
+    for (let i = 0; i < IMAGE_SIZE; i++) apply(i * hp, g1.subarray(i * h, (i + 1) * h), hp);
+    apply(o.b1, gb1, hp);
+    for (let c = 0; c < NUM_CLASSES; c++) apply(o.w2t + c * hp, Array.from({ length: h }, (_, j) => g2[j * NUM_CLASSES + c]), hp);
+    for (let k = 0; k < 12; k += 4) apply(o.b2 + k, gb2.subarray(k, Math.min(k + 4, NUM_CLASSES)), 4);
+  }
+
+  /** Profiling: the forward pass of `run` over the current batch; returns the loss sum. */
+  profileForward(run: number): number {
+    this.checkRun(run);
+    if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first.');
+    return this.wasm.evaluate(run);
+  }
+
+  /** Profiling: forward and backward of `run` without the update; returns the mean loss. */
+  profileGradients(run: number): number {
+    this.checkRun(run);
+    if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first.');
+    return this.wasm.gradientsOnly(run);
+  }
+
+  /** Drops the instance and its memory; the trainer cannot be used afterwards. */
+  dispose(): void {
+    this.exports = undefined;
+    this.u8 = new Uint8Array(0);
+    this.f32 = new Float32Array(0);
+  }
+}
