@@ -8,7 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { datasetForHelper, transferList, type DataDelivery } from '../data/datasetSharing';
 import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
-import { chooseBackend, fallBackFromWebgl, webglContext, type BackendPreference } from './backend';
+import { chooseBackend, fallBackFromWebgl, webglContext, type BackendPreference, type KernelCandidate } from './backend';
+import { loadBrowserKernel } from './kernel/browser';
+import { kernelEngine } from './kernelEngine';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
 import { trainExperiment } from './trainer';
 
@@ -61,15 +63,26 @@ function watchWebglContext() {
   });
 }
 
+/** The fused kernel, where this browser has WebAssembly SIMD (undefined otherwise, or if it fails to load). */
+let kernelReady: Promise<KernelCandidate | undefined> | undefined;
+function loadKernel(): Promise<KernelCandidate | undefined> {
+  kernelReady ??= loadBrowserKernel().then(
+    (loaded) => loaded && { build: loaded.build === 'relaxed-simd' ? 'relaxed SIMD with FMA' : 'SIMD', engine: kernelEngine(loaded.kernel) },
+    // The tfjs paths still work; the backend reason says the kernel is missing.
+    () => undefined,
+  );
+  return kernelReady;
+}
+
 async function moveOffWebgl() {
   deviceLost = undefined;
-  const backend = await fallBackFromWebgl();
+  const backend = await fallBackFromWebgl(await loadKernel());
   backendReady = Promise.resolve(backend);
   post({ type: 'backend', backend });
 }
 
 function startBackend(preference: BackendPreference) {
-  backendReady ??= chooseBackend(preference).then((backend) => {
+  backendReady ??= loadKernel().then((kernel) => chooseBackend(preference, kernel)).then((backend) => {
     if (backend.name === 'webgl') watchWebglContext();
     post({ type: 'backend', backend });
     return backend;
@@ -141,7 +154,8 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
       return;
     }
     if (!dataReady || !backendReady) throw new Error('The dataset has not been requested yet.');
-    await backendReady;
+    const backend = await backendReady;
+    const kernel = backend.name === 'kernel' ? await loadKernel() : undefined;
     const data = await dataReady;
     const outcome = await trainExperiment(
       data,
@@ -152,6 +166,7 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
         progress: (progress) => post({ type: 'progress', runId: run.id, progress }),
       },
       { stopRequested: () => run.stop, yieldToEventLoop, deviceLost },
+      { engine: kernel?.engine },
     );
     if (!contextLost) post({ type: 'runFinished', runId: run.id, outcome });
   } catch (error) {

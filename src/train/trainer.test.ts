@@ -8,7 +8,9 @@ import { OPTIMIZER_IDS, type OptimizerId } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import { loadRealMnist } from '../testing/realMnist';
 import { UPDATE_RULES } from './optimizers';
-import { COLLAPSE_WINDOW, hasCollapsed, trainExperiment, type GradientMethod, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
+import { loadKernel } from '../testing/kernelNode';
+import { kernelEngine } from './kernelEngine';
+import { COLLAPSE_WINDOW, hasCollapsed, trainExperiment, type GradientMethod, type TrainerControl, type TrainerObserver, type TrainerOptions, type TrainingProgress } from './trainer';
 
 /** A full garbage collection on demand, without starting Node with --expose-gc. */
 function exposeGc(): () => void {
@@ -36,7 +38,7 @@ interface Recorded {
 
 const neverStop: TrainerControl = { stopRequested: () => false, yieldToEventLoop: async () => {} };
 
-async function run(cfg: ExperimentConfig, control = neverStop, observer?: TrainerObserver, gradients?: GradientMethod) {
+async function run(cfg: ExperimentConfig, control = neverStop, observer?: TrainerObserver, gradients?: GradientMethod, engine?: TrainerOptions['engine']) {
   const recorded: Recorded = { epochs: new Map(), statuses: new Map(), divergence: new Map(), progress: [] };
   const outcome = await trainExperiment(
     data,
@@ -50,7 +52,7 @@ async function run(cfg: ExperimentConfig, control = neverStop, observer?: Traine
       progress: (p) => recorded.progress.push(p),
     },
     control,
-    { readbackIntervalMs: 0, observer, gradients },
+    { readbackIntervalMs: 0, observer, gradients, engine },
   );
   return { outcome, ...recorded };
 }
@@ -226,5 +228,56 @@ describe('trainExperiment on real MNIST (tfjs cpu)', () => {
     await expect(run(config({ batchSize: 0 }))).rejects.toThrow(/Batch size/);
     await expect(run(config({ optimizers: [] }))).rejects.toThrow(/at least one optimizer/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('trainExperiment with the fused wasm kernel', () => {
+  const kernel = async () => kernelEngine(await loadKernel('simd'));
+
+  it('trains every optimizer to the same numbers as the tfjs path', async () => {
+    const cfg = config({ epochs: 2 });
+    const tfjs = await run(cfg);
+    const fused = await run(cfg, neverStop, undefined, undefined, await kernel());
+    for (const id of OPTIMIZER_IDS) {
+      expect(fused.statuses.get(id)).toEqual(['training', 'done']);
+      fused.epochs.get(id)!.forEach((m, i) => {
+        const reference = tfjs.epochs.get(id)![i];
+        for (const key of ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'] as const) {
+          expect(Math.abs(m[key] - reference[key]) / Math.abs(reference[key]), `${id} epoch ${i + 1} ${key}`).toBeLessThan(1e-4);
+        }
+      });
+    }
+  });
+
+  it('reports live progress and marks divergence the same way', async () => {
+    const result = await run(config({ epochs: 2, optimizers: ['sgd', 'adam'], hyperparameters: { ...defaultExperiment().hyperparameters, sgd: { learningRate: 1000, momentum: 0, nesterov: false } } }), neverStop, undefined, undefined, await kernel());
+    expect(result.statuses.get('sgd')).toEqual(['training', 'diverged']);
+    expect(result.divergence.get('sgd')?.epoch).toBe(1);
+    expect(result.statuses.get('adam')).toEqual(['training', 'done']);
+    expect(result.progress.some((p) => p.live.adam !== undefined)).toBe(true);
+  });
+
+  it('keeps the JS heap flat across 20 epochs', async () => {
+    const collectGarbage = exposeGc();
+    const heapAfterEpoch: number[] = [];
+    let epochsEnded = 0;
+    await trainExperiment(
+      data,
+      config({ epochs: 20, optimizers: ['adam', 'rmsprop'] }),
+      { runStatus: () => {}, epochEnd: () => void (epochsEnded += 1), progress: () => {} },
+      {
+        stopRequested: () => false,
+        yieldToEventLoop: async () => {
+          if (heapAfterEpoch.length < epochsEnded) {
+            collectGarbage();
+            heapAfterEpoch.push(process.memoryUsage().heapUsed);
+          }
+        },
+      },
+      { readbackIntervalMs: 0, engine: await kernel() },
+    );
+    expect(heapAfterEpoch.length).toBeGreaterThanOrEqual(19);
+    const settled = heapAfterEpoch.slice(5);
+    expect(Math.max(...settled) - settled[0]).toBeLessThan(512 * 1024);
   });
 });

@@ -100,8 +100,8 @@ export interface TrainingEngine {
   loadBatch(indices: Uint32Array): void;
   /** One optimizer step of `run` on the current batch: [mean loss, correct count] before the update. */
   step(run: number): PendingValues;
-  /** [loss sum, correct count] of `run` over the whole test set. */
-  evaluate(run: number): PendingValues;
+  /** [loss sum, correct count] over the whole test set, for each of `runs` (together, so shared work is done once). */
+  evaluate(runs: readonly number[]): PendingValues[];
   /** Frees one run's memory early (it diverged). */
   release(run: number): void;
   dispose(): void;
@@ -164,25 +164,24 @@ export function createTfjsEngine(data: MnistData, config: ExperimentConfig, init
   }
   let batch: BatchTensors | undefined;
   const disposeBatch = (b: BatchTensors | undefined) => b && tf.dispose([b.images, b.oneHot, b.labels]);
+  const evaluateRun = (run: number): tf.Tensor1D =>
+    tf.tidy(() => {
+      let lossSum: tf.Tensor = tf.scalar(0);
+      let correct: tf.Tensor = tf.scalar(0);
+      for (const chunk of testChunks) {
+        const probabilities = predict(runs[run]!.weights, chunk.images);
+        lossSum = tf.add(lossSum, crossEntropySum(probabilities, chunk.oneHot));
+        correct = tf.add(correct, countCorrect(probabilities, chunk.labels));
+      }
+      return tf.stack([lossSum, correct]) as tf.Tensor1D;
+    });
   return {
     loadBatch(indices) {
       disposeBatch(batch);
       batch = toTensors(gatherBatch(data.train, indices));
     },
     step: (run) => runs[run]!.train(batch!, method),
-    evaluate(run) {
-      const { weights } = runs[run]!;
-      return tf.tidy(() => {
-        let lossSum: tf.Tensor = tf.scalar(0);
-        let correct: tf.Tensor = tf.scalar(0);
-        for (const chunk of testChunks) {
-          const probabilities = predict(weights, chunk.images);
-          lossSum = tf.add(lossSum, crossEntropySum(probabilities, chunk.oneHot));
-          correct = tf.add(correct, countCorrect(probabilities, chunk.labels));
-        }
-        return tf.stack([lossSum, correct]) as tf.Tensor1D;
-      });
-    },
+    evaluate: (indices) => indices.map(evaluateRun),
     release(run) {
       runs[run]?.dispose();
       runs[run] = undefined;
@@ -377,13 +376,9 @@ export async function trainExperiment(
       // The last batch of the epoch always triggers a read-back above.
       const finishing = active();
       if (!finishing.length) break;
-      const evalSeconds = finishing.map(() => 0);
-      const evaluations = finishing.map((run, i) => {
-        const started = performance.now();
-        const result = engine.evaluate(run.index);
-        evalSeconds[i] = (performance.now() - started) / 1000;
-        return result;
-      });
+      const evalStarted = performance.now();
+      const evaluations = engine.evaluate(finishing.map((run) => run.index));
+      const evalShare = (performance.now() - evalStarted) / 1000 / finishing.length;
       const readStarted = performance.now();
       let values: Float64Array;
       try {
@@ -393,7 +388,7 @@ export async function trainExperiment(
       }
       const readShare = (performance.now() - readStarted) / 1000 / finishing.length;
       finishing.forEach((run, i) => {
-        const seconds = run.epochSeconds + evalSeconds[i] + readShare;
+        const seconds = run.epochSeconds + evalShare + readShare;
         const testLoss = values[2 * i] / data.test.count;
         if (!Number.isFinite(testLoss)) {
           run.status = 'diverged';

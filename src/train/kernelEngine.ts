@@ -1,0 +1,34 @@
+/**
+ * The fused WebAssembly kernel behind the trainer's engine interface: one wasm call
+ * per optimizer step (forward, backward and update), results already on the host.
+ */
+import type { Kernel } from './kernel/kernel';
+import { HIDDEN_UNITS } from './network';
+import type { TrainingEngine } from './trainer';
+import type { EngineFactory } from './warmup';
+
+/** Evaluation runs in chunks of the kernel's batch buffer; this floor keeps them few. */
+const MIN_KERNEL_BATCH = 256;
+
+export function kernelEngine(kernel: Kernel): EngineFactory {
+  return async (data, config, initial): Promise<TrainingEngine> => {
+    const trainer = await kernel.createTrainer({
+      hidden: HIDDEN_UNITS,
+      maxBatch: Math.max(config.batchSize, MIN_KERNEL_BATCH),
+      runs: config.optimizers.map((id) => ({ optimizer: id, params: config.hyperparameters[id] })),
+      initial,
+    });
+    return {
+      loadBatch: (indices) => trainer.setBatch(data.train.images, data.train.labels, indices),
+      step(run) {
+        const { loss, correct } = trainer.trainStep(run);
+        return Float64Array.of(loss, correct);
+      },
+      evaluate: (runs) =>
+        trainer.evaluateRuns(runs, data.test.images, data.test.labels, 0, data.test.count).map(({ lossSum, correct }) => Float64Array.of(lossSum, correct)),
+      // The kernel's memory is laid out once for all runs; a diverged run simply stops being stepped.
+      release: () => {},
+      dispose: () => trainer.dispose(),
+    };
+  };
+}
