@@ -134,27 +134,41 @@ describe.each([0, 1])('kernel agrees with the tfjs path: scenario %i', (which) =
   });
 });
 
-describe('kernel agrees with the tfjs path at other hidden widths', () => {
-  // 37 pads to 40 (two 16-wide blocks and a remainder of two vectors); 1 pads to 4 (remainder only).
-  it.each([37, 1])('hidden %i, both builds, Adam and SGD momentum, 10 steps on MNIST', async (hidden) => {
-    const scenario = scenarios[0];
-    const initial = randomWeights(hidden, hidden);
-    const batches = scenario.batches.slice(0, 10);
-    const variants = [VARIANTS[3], VARIANTS[1]];
-    const expected = variants.map(([, id, params]) => tfjsTrajectory(id, params, initial, scenario.split, batches));
-    for (const build of BUILDS) {
-      const trainer = await (await loadKernel(build)).createTrainer({ hidden, maxBatch: 128, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
-      const losses = variants.map((): number[] => []);
-      for (const indices of batches) {
-        trainer.setBatch(scenario.split.images, scenario.split.labels, indices);
-        variants.forEach((_, run) => losses[run].push(trainer.trainStep(run).loss));
-      }
-      variants.forEach(([name], run) => {
-        expect(Math.max(...losses[run].map((l, s) => relativeError(l, expected[run].losses[s]))), `${build} ${name} loss`).toBeLessThanOrEqual(TOLERANCE);
-        trainer.weights(run).forEach((w, i) => expect(normRelativeError(w, expected[run].weights[i]), `${build} ${name} tensor ${i}`).toBeLessThanOrEqual(TOLERANCE));
-      });
-      trainer.dispose();
+/** Trains the given variants with the kernel (both builds) and the tfjs path; checks losses and weights. */
+async function compareShort(variants: typeof VARIANTS, hidden: number, initial: Float32Array[], split: SplitData, batches: readonly ArrayLike<number>[]) {
+  const expected = variants.map(([, id, params]) => tfjsTrajectory(id, params, initial, split, batches));
+  const maxBatch = Math.max(...batches.map((b) => b.length));
+  for (const build of BUILDS) {
+    const trainer = await (await loadKernel(build)).createTrainer({ hidden, maxBatch, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
+    const losses = variants.map((): number[] => []);
+    for (const indices of batches) {
+      trainer.setBatch(split.images, split.labels, indices);
+      variants.forEach((_, run) => losses[run].push(trainer.trainStep(run).loss));
     }
+    variants.forEach(([name], run) => {
+      expect(Math.max(...losses[run].map((l, s) => relativeError(l, expected[run].losses[s]))), `${build} ${name} loss`).toBeLessThanOrEqual(TOLERANCE);
+      trainer.weights(run).forEach((w, i) => expect(normRelativeError(w, expected[run].weights[i]), `${build} ${name} tensor ${i}`).toBeLessThanOrEqual(TOLERANCE));
+    });
+    trainer.dispose();
+  }
+}
+
+describe('kernel agrees with the tfjs path at other sizes', () => {
+  // 37 pads to 40 (two 16-wide blocks and a remainder of two vectors); 1 pads to 4 (remainder only); 1024 is the largest.
+  it.each([
+    [37, 128, 10],
+    [1, 128, 10],
+    [1024, 32, 3],
+  ])('hidden %i, batch %i, both builds, Adam and SGD momentum, %i steps on MNIST', async (hidden, batch, steps) => {
+    const scenario = scenarios[0];
+    const batches = Array.from({ length: steps }, (_, s) => scenario.batches[s].subarray(0, batch));
+    await compareShort([VARIANTS[3], VARIANTS[1]], hidden, randomWeights(hidden, hidden), scenario.split, batches);
+  });
+
+  it('batch 4096 (the app\'s largest), one step, both builds, SGD and Adam', async () => {
+    const split = loadRealMnist(4096, 0).train;
+    const indices = shuffledIndices(4096, createRandom(2, RandomStream.shuffle));
+    await compareShort([VARIANTS[0], VARIANTS[3]], 128, initialWeights(2), split, [indices]);
   });
 });
 
@@ -177,20 +191,6 @@ describe('kernel agrees with the tfjs path where the clip cuts the gradient', ()
     }).length;
     expect(clipped).toBeGreaterThan(10);
     expect(clipped).toBeLessThan(118);
-    const variants = [VARIANTS[0], VARIANTS[3]];
-    const expected = variants.map(([, id, params]) => tfjsTrajectory(id, params, initial, scenario.split, batches));
-    for (const build of BUILDS) {
-      const trainer = await (await loadKernel(build)).createTrainer({ hidden: 128, maxBatch: 128, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
-      const losses = variants.map((): number[] => []);
-      for (const indices of batches) {
-        trainer.setBatch(scenario.split.images, scenario.split.labels, indices);
-        variants.forEach((_, run) => losses[run].push(trainer.trainStep(run).loss));
-      }
-      variants.forEach(([name], run) => {
-        expect(Math.max(...losses[run].map((l, s) => relativeError(l, expected[run].losses[s]))), `${build} ${name} loss`).toBeLessThanOrEqual(TOLERANCE);
-        trainer.weights(run).forEach((w, i) => expect(normRelativeError(w, expected[run].weights[i]), `${build} ${name} tensor ${i}`).toBeLessThanOrEqual(TOLERANCE));
-      });
-      trainer.dispose();
-    }
+    await compareShort([VARIANTS[0], VARIANTS[3]], 128, initial, scenario.split, batches);
   });
 });
