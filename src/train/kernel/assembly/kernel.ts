@@ -317,10 +317,12 @@ function buildColumns(count: i32): void {
         const x = v128.load32_splat(e, 4);
         const q = base + <usize>load<u32>(e, 8) + at;
         const y = v128.load32_splat(e, 12);
-        a0 = madd(y, v128.load(q, 0), madd(x, v128.load(r, 0), a0));
-        a1 = madd(y, v128.load(q, 16), madd(x, v128.load(r, 16), a1));
-        a2 = madd(y, v128.load(q, 32), madd(x, v128.load(r, 32), a2));
-        a3 = madd(y, v128.load(q, 48), madd(x, v128.load(r, 48), a3));
+        // The pair is summed first, so each accumulator waits on one add per
+        // iteration rather than on two dependent multiply-adds.
+        a0 = f32x4.add(a0, madd(y, v128.load(q, 0), f32x4.mul(x, v128.load(r, 0))));
+        a1 = f32x4.add(a1, madd(y, v128.load(q, 16), f32x4.mul(x, v128.load(r, 16))));
+        a2 = f32x4.add(a2, madd(y, v128.load(q, 32), f32x4.mul(x, v128.load(r, 32))));
+        a3 = f32x4.add(a3, madd(y, v128.load(q, 48), f32x4.mul(x, v128.load(r, 48))));
       }
       if (e < listEnd) {
         const r = base + <usize>load<u32>(e) + at;
@@ -396,34 +398,37 @@ function gradientRow(pixel: i32): void {
   }
 }
 
-/** logits = h W2 + b2 into logitsPtr[0..10). */
-function logits(w2t: usize, b2: usize): void {
-  let z0 = f32x4.splat(0), z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0, z6 = z0, z7 = z0, z8 = z0, z9 = z0;
+/**
+ * Five of the logits, classes c..c+4: sum_j h[j] W2T[c, j] + b2[c], into logitsPtr.
+ * Five at a time so accumulators and loads fit V8's 15 vector registers.
+ */
+function logitsFive(w2t: usize, b2: usize, c: usize): void {
+  let z0 = f32x4.splat(0), z1 = z0, z2 = z0, z3 = z0, z4 = z0;
   const r = rowBytes;
+  const w = w2t + c * r;
   for (let at: usize = 0; at < r; at += 16) {
     const h = v128.load(hiddenPtr + at);
-    const w = w2t + at;
-    z0 = madd(h, v128.load(w), z0);
-    z1 = madd(h, v128.load(w + r), z1);
-    z2 = madd(h, v128.load(w + 2 * r), z2);
-    z3 = madd(h, v128.load(w + 3 * r), z3);
-    z4 = madd(h, v128.load(w + 4 * r), z4);
-    z5 = madd(h, v128.load(w + 5 * r), z5);
-    z6 = madd(h, v128.load(w + 6 * r), z6);
-    z7 = madd(h, v128.load(w + 7 * r), z7);
-    z8 = madd(h, v128.load(w + 8 * r), z8);
-    z9 = madd(h, v128.load(w + 9 * r), z9);
+    const wa = w + at;
+    z0 = madd(h, v128.load(wa), z0);
+    z1 = madd(h, v128.load(wa + r), z1);
+    z2 = madd(h, v128.load(wa + 2 * r), z2);
+    z3 = madd(h, v128.load(wa + 3 * r), z3);
+    z4 = madd(h, v128.load(wa + 4 * r), z4);
   }
-  store<f32>(logitsPtr, lanesSum(z0) + load<f32>(b2, 0), 0);
-  store<f32>(logitsPtr, lanesSum(z1) + load<f32>(b2, 4), 4);
-  store<f32>(logitsPtr, lanesSum(z2) + load<f32>(b2, 8), 8);
-  store<f32>(logitsPtr, lanesSum(z3) + load<f32>(b2, 12), 12);
-  store<f32>(logitsPtr, lanesSum(z4) + load<f32>(b2, 16), 16);
-  store<f32>(logitsPtr, lanesSum(z5) + load<f32>(b2, 20), 20);
-  store<f32>(logitsPtr, lanesSum(z6) + load<f32>(b2, 24), 24);
-  store<f32>(logitsPtr, lanesSum(z7) + load<f32>(b2, 28), 28);
-  store<f32>(logitsPtr, lanesSum(z8) + load<f32>(b2, 32), 32);
-  store<f32>(logitsPtr, lanesSum(z9) + load<f32>(b2, 36), 36);
+  const out = logitsPtr + (c << 2);
+  const bias = b2 + (c << 2);
+  store<f32>(out, lanesSum(z0) + load<f32>(bias, 0), 0);
+  store<f32>(out, lanesSum(z1) + load<f32>(bias, 4), 4);
+  store<f32>(out, lanesSum(z2) + load<f32>(bias, 8), 8);
+  store<f32>(out, lanesSum(z3) + load<f32>(bias, 12), 12);
+  store<f32>(out, lanesSum(z4) + load<f32>(bias, 16), 16);
+}
+
+/** logits = h W2 + b2 into logitsPtr[0..10). */
+// @ts-ignore: decorator
+@inline function logits(w2t: usize, b2: usize): void {
+  logitsFive(w2t, b2, 0);
+  logitsFive(w2t, b2, 5);
 }
 
 /**
@@ -496,39 +501,39 @@ function backwardExample(w2t: usize, b: i32, label: i32, inverseBatch: f32): voi
     store<f32>(at, d);
     store<f32>(gb2 + (<usize>c << 2), load<f32>(gb2 + (<usize>c << 2)) + d);
   }
-  const d0 = v128.load32_splat(logitsPtr, 0), d1 = v128.load32_splat(logitsPtr, 4);
-  const d2 = v128.load32_splat(logitsPtr, 8), d3 = v128.load32_splat(logitsPtr, 12);
-  const d4 = v128.load32_splat(logitsPtr, 16), d5 = v128.load32_splat(logitsPtr, 20);
-  const d6 = v128.load32_splat(logitsPtr, 24), d7 = v128.load32_splat(logitsPtr, 28);
-  const d8 = v128.load32_splat(logitsPtr, 32), d9 = v128.load32_splat(logitsPtr, 36);
   const r = rowBytes;
+  // dW2T[c] += d_c h, one class at a time.
+  for (let c: usize = 0; c < <usize>CLASSES; c++) {
+    const d = v128.load32_splat(logitsPtr + (c << 2));
+    const g = gw2t + c * r;
+    for (let at: usize = 0; at < r; at += 16) v128.store(g + at, madd(d, v128.load(hiddenPtr + at), v128.load(g + at)));
+  }
+  // dh = sum_c d_c W2T[c] in class order, five classes per pass (register pressure);
+  // the first pass leaves its partial sum in dpre[b].
   const dpre = dprePtr + <usize>b * r;
+  const d0 = v128.load32_splat(logitsPtr, 0), d1 = v128.load32_splat(logitsPtr, 4), d2 = v128.load32_splat(logitsPtr, 8);
+  const d3 = v128.load32_splat(logitsPtr, 12), d4 = v128.load32_splat(logitsPtr, 16);
   for (let at: usize = 0; at < r; at += 16) {
-    const h = v128.load(hiddenPtr + at);
     const w = w2t + at;
-    const g = gw2t + at;
-    v128.store(g, madd(d0, h, v128.load(g)));
-    v128.store(g + r, madd(d1, h, v128.load(g + r)));
-    v128.store(g + 2 * r, madd(d2, h, v128.load(g + 2 * r)));
-    v128.store(g + 3 * r, madd(d3, h, v128.load(g + 3 * r)));
-    v128.store(g + 4 * r, madd(d4, h, v128.load(g + 4 * r)));
-    v128.store(g + 5 * r, madd(d5, h, v128.load(g + 5 * r)));
-    v128.store(g + 6 * r, madd(d6, h, v128.load(g + 6 * r)));
-    v128.store(g + 7 * r, madd(d7, h, v128.load(g + 7 * r)));
-    v128.store(g + 8 * r, madd(d8, h, v128.load(g + 8 * r)));
-    v128.store(g + 9 * r, madd(d9, h, v128.load(g + 9 * r)));
     let dh = f32x4.mul(d0, v128.load(w));
     dh = madd(d1, v128.load(w + r), dh);
     dh = madd(d2, v128.load(w + 2 * r), dh);
     dh = madd(d3, v128.load(w + 3 * r), dh);
     dh = madd(d4, v128.load(w + 4 * r), dh);
-    dh = madd(d5, v128.load(w + 5 * r), dh);
-    dh = madd(d6, v128.load(w + 6 * r), dh);
-    dh = madd(d7, v128.load(w + 7 * r), dh);
-    dh = madd(d8, v128.load(w + 8 * r), dh);
-    dh = madd(d9, v128.load(w + 9 * r), dh);
+    v128.store(dpre + at, dh);
+  }
+  const d5 = v128.load32_splat(logitsPtr, 20), d6 = v128.load32_splat(logitsPtr, 24), d7 = v128.load32_splat(logitsPtr, 28);
+  const d8 = v128.load32_splat(logitsPtr, 32), d9 = v128.load32_splat(logitsPtr, 36);
+  const w5 = w2t + 5 * r;
+  for (let at: usize = 0; at < r; at += 16) {
+    const w = w5 + at;
+    let dh = madd(d5, v128.load(w), v128.load(dpre + at));
+    dh = madd(d6, v128.load(w + r), dh);
+    dh = madd(d7, v128.load(w + 2 * r), dh);
+    dh = madd(d8, v128.load(w + 3 * r), dh);
+    dh = madd(d9, v128.load(w + 4 * r), dh);
     // ReLU passes gradient where its input was > 0, i.e. where h > 0.
-    const d = v128.and(dh, f32x4.gt(h, f32x4.splat(0)));
+    const d = v128.and(dh, f32x4.gt(v128.load(hiddenPtr + at), f32x4.splat(0)));
     v128.store(dpre + at, d);
     v128.store(gb1 + at, f32x4.add(v128.load(gb1 + at), d));
   }
