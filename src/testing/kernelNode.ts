@@ -6,7 +6,7 @@ import { instantiateKernel, type Kernel, type KernelBuild } from '../train/kerne
 
 const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'train', 'kernel', 'build');
 
-export function kernelBytes(build: KernelBuild): Uint8Array {
+export function kernelBytes(build: KernelBuild): Uint8Array<ArrayBuffer> {
   const path = join(buildDir, `kernel-${build}.wasm`);
   if (!existsSync(path)) throw new Error(`${path} is missing: run npx tsx scripts/build-kernel.ts (npm install does).`);
   return new Uint8Array(readFileSync(path));

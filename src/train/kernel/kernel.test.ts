@@ -15,6 +15,7 @@ import { normRelativeError, randomWeights, relativeError, syntheticSplit, tfjsEv
 import { kernelBytes, loadKernel } from '../../testing/kernelNode';
 import { loadRealMnist } from '../../testing/realMnist';
 import { initialWeights } from '../network';
+import { KERNEL_URLS, loadBrowserKernel } from './browser';
 import {
   checkTrainerOptions,
   KERNEL_LIMITS,
@@ -63,6 +64,21 @@ describe('feature detection and builds', () => {
     expect(supportsSimd()).toBe(true);
     expect(supportsRelaxedSimd()).toBe(true);
     expect(preferredKernelBuild()).toBe('relaxed-simd');
+  });
+
+  it('the browser loader fetches the preferred build from the URL Vite gives it', async () => {
+    expect(KERNEL_URLS.simd).toMatch(/kernel-simd\.wasm$/);
+    expect(KERNEL_URLS['relaxed-simd']).toMatch(/kernel-relaxed-simd\.wasm$/);
+    const requested: string[] = [];
+    const fetchFromBuild = (async (url: string) => {
+      requested.push(url);
+      return new Response(kernelBytes(url.endsWith('relaxed-simd.wasm') ? 'relaxed-simd' : 'simd'));
+    }) as typeof fetch;
+    const loaded = await loadBrowserKernel(fetchFromBuild);
+    expect(loaded?.build).toBe('relaxed-simd');
+    expect(requested).toEqual([KERNEL_URLS['relaxed-simd']]);
+    const missing = (async () => new Response('', { status: 404 })) as typeof fetch;
+    await expect(loadBrowserKernel(missing)).rejects.toThrow(/HTTP 404/);
   });
 
   it('compiles relaxed_madd into the relaxed build only', () => {

@@ -44,8 +44,6 @@ const MODE_DENSE = 2;
 
 let hp: i32 = 0; // hidden units padded to a multiple of 4
 let rowBytes: usize = 0; // bytes in one W1 row (hp floats)
-let maxBatch: i32 = 0;
-let runCount: i32 = 0;
 let nextFree: usize = 0;
 
 let tablePtr: usize = 0; // 256 f32: pixel byte -> scaled value, filled by the host
@@ -101,8 +99,6 @@ function tailBytes(): usize {
 export function init(hidden: i32, batchCapacity: i32, runs: i32): bool {
   hp = (hidden + 3) & ~3;
   rowBytes = <usize>hp << 2;
-  maxBatch = batchCapacity;
-  runCount = runs;
   nextFree = __heap_base;
   const examples = <usize>batchCapacity;
   const pixels = examples * INPUTS;
