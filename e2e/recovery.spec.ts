@@ -53,11 +53,11 @@ test.describe('a lost WebGL context', () => {
     await expect(page.getByRole('alert')).toContainText('the finished epochs are kept');
     await expect(adam.getByRole('cell').first()).toHaveText('stopped');
     await expect(adam.getByRole('cell').nth(6)).not.toHaveText('–');
-    await expect(page.getByRole('status', { name: 'Backend' })).toContainText('Backend: WebAssembly');
+    await expect(page.getByRole('status', { name: 'Backend' })).toContainText('Backend: WebAssembly kernel (CPU)');
     await expect(page.getByRole('status', { name: 'Backend' })).toContainText('The GPU context was lost');
 
     await page.getByRole('button', { name: 'Train' }).click();
     await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 60_000 });
-    await expect(adam.getByRole('cell').last()).toHaveText('wasm · float32');
+    await expect(adam.getByRole('cell').last()).toHaveText('kernel · float32');
   });
 });

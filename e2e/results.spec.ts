@@ -25,7 +25,7 @@ test('the same link trains to the same numbers, and results export, survive a re
   await waitForData(page);
   await trainToEnd(page);
   const table = page.getByRole('table');
-  await expect(table.getByRole('row', { name: /^Adam/ }).getByRole('cell').last()).toHaveText(/^(wasm|webgl|cpu) · float(32|16)$/);
+  await expect(table.getByRole('row', { name: /^Adam/ }).getByRole('cell').last()).toHaveText(/^(kernel|wasm|webgl|cpu) · float(32|16)$/);
 
   const first = await saved(page, 'Download JSON');
   expect(first.fileName).toMatch(/^optimizer-playground-.*\.json$/);

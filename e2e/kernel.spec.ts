@@ -1,0 +1,39 @@
+import type { Page } from '@playwright/test';
+import { download, expect, test, waitForData } from './fixtures';
+
+type Metrics = { trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
+
+async function trainAndExport(page: Page): Promise<{ backend: string; runs: Record<string, Metrics[]> }> {
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 120_000 });
+  const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
+  return { backend: results.backend.name, runs: Object.fromEntries(results.runs.map((r: { optimizer: string; history: Metrics[] }) => [r.optimizer, r.history])) };
+}
+
+test('on a CPU the warm-up picks the WebAssembly kernel, which trains to the numbers of the tfjs path', async ({ page }) => {
+  await page.goto('/?v=1&opt=sgd,adam,adadelta,rmsprop&epochs=2&examples=2000');
+  await waitForData(page);
+  const badge = page.getByRole('status', { name: 'Backend' });
+  await expect(badge).toContainText('Backend: WebAssembly kernel (CPU)');
+  await expect(badge).toContainText(/Fastest in a warm-up here: WebAssembly kernel \(CPU\) [\d,]+ samples\/s \((relaxed SIMD with FMA|SIMD)\), against WebAssembly \(CPU\) [\d,]+ samples\/s/);
+  const kernel = await trainAndExport(page);
+  expect(kernel.backend).toBe('kernel');
+
+  await page.getByRole('combobox', { name: 'Backend' }).selectOption('wasm');
+  await expect(badge).toContainText('Backend: WebAssembly (CPU) — WebAssembly (CPU), chosen by you.');
+  await waitForData(page);
+  const tfjs = await trainAndExport(page);
+  expect(tfjs.backend).toBe('wasm');
+
+  // Float32 on both sides, summed in different orders (and with FMA where the browser has it).
+  for (const optimizer of ['sgd', 'adam', 'adadelta', 'rmsprop']) {
+    expect(kernel.runs[optimizer]).toHaveLength(2);
+    kernel.runs[optimizer].forEach((m, i) => {
+      const reference = tfjs.runs[optimizer][i];
+      for (const key of ['trainLoss', 'testLoss'] as const) expect(Math.abs(m[key] - reference[key]) / reference[key], `${optimizer} epoch ${i + 1} ${key}`).toBeLessThan(1e-4);
+      // At most one of 10,000 test images (or 2,000 training images) may fall the other way.
+      expect(Math.abs(m.testAccuracy - reference.testAccuracy), `${optimizer} epoch ${i + 1} test accuracy`).toBeLessThanOrEqual(1e-4 + 1e-12);
+      expect(Math.abs(m.trainAccuracy - reference.trainAccuracy), `${optimizer} epoch ${i + 1} train accuracy`).toBeLessThanOrEqual(5e-4 + 1e-12);
+    });
+  }
+});
