@@ -54,6 +54,10 @@ async function trySetBackend(name: string): Promise<boolean> {
 
 let wasmPathsSet = false;
 function useBundledWasm() {
+  // Under cross-origin isolation tfjs-wasm would pick its multi-threaded build, whose
+  // pthread workers (blob: scripts) crash in this bundle. The worker pool is already how
+  // the cores are used, so each worker stays single-threaded, isolated or not.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   // In Node (tests, scripts) tfjs finds its binaries beside its own files.
   if (wasmPathsSet || (globalThis as { process?: { release?: { name?: string } } }).process?.release?.name === 'node') return;
   setWasmPaths({

@@ -14,11 +14,6 @@ import { kernelEngine } from './kernelEngine';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
 import { trainExperiment } from './trainer';
 
-// Under cross-origin isolation tfjs-wasm would pick its multi-threaded build, whose
-// pthread workers (blob: scripts) crash in this bundle. The worker pool is already how
-// the cores are used, so each worker stays single-threaded, isolated or not.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
 
