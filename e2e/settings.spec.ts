@@ -54,8 +54,8 @@ test('edits made while training apply to the next run, never the running one', a
   await page.goto('/');
   await waitForData(page);
   await selectOnly(page, ['Adam']);
-  await page.getByLabel('Epochs').fill('2');
-  await page.getByLabel('Training examples').fill('3000');
+  // Full MNIST, so the run outlasts the edits below even on the fast kernel (~0.5 s an epoch).
+  await page.getByLabel('Epochs').fill('6');
   await page.getByRole('button', { name: 'Train' }).click();
   await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
 
@@ -69,10 +69,11 @@ test('edits made while training apply to the next run, never the running one', a
   const table = page.getByRole('table');
   await expect(table.getByRole('row')).toHaveCount(2);
   const adam = table.getByRole('row', { name: /^Adam/ });
-  await expect(adam.getByRole('cell').nth(6)).toHaveText('2'); // best epoch, of 2
+  await expect(adam.getByRole('cell').first()).toHaveText('done');
   const accuracy = parseFloat((await adam.getByRole('cell').nth(4).innerText()).replace('%', ''));
-  expect(accuracy).toBeGreaterThan(80); // lr 500 would have wrecked it
-  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('.series-dots circle')).toHaveCount(2);
+  expect(accuracy).toBeGreaterThan(90); // lr 500 would have wrecked it
+  // Six epochs, as started: not the nine typed during the run.
+  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('.series-dots circle')).toHaveCount(6);
   // The edits are still in the form for the next run.
   await expect(page.getByLabel('Epochs')).toHaveValue('9');
   await expect(page.getByRole('checkbox', { name: 'SGD', exact: true })).toBeChecked();

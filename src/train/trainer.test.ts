@@ -18,6 +18,39 @@ function exposeGc(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
+/** The heap after a forced GC at the end of each epoch; the events keep nothing, so what it gains is the trainer's. */
+async function heapAfterEachEpoch(cfg: ExperimentConfig, engine?: TrainerOptions['engine']): Promise<number[]> {
+  const collectGarbage = exposeGc();
+  const heap: number[] = [];
+  let epochsEnded = 0;
+  await trainExperiment(
+    data,
+    cfg,
+    { runStatus: () => {}, epochEnd: (_id, metrics) => void (epochsEnded = metrics.epoch), progress: () => {} },
+    {
+      stopRequested: () => false,
+      yieldToEventLoop: async () => {
+        if (heap.length < epochsEnded) {
+          collectGarbage();
+          heap.push(process.memoryUsage().heapUsed);
+        }
+      },
+    },
+    { readbackIntervalMs: 0, engine },
+  );
+  expect(heap).toHaveLength(cfg.epochs);
+  return heap;
+}
+
+/**
+ * From the sixth epoch on (caches warm) the heap wobbles by ~130 KB here; keeping one
+ * batch's images per epoch would add ~780 KB an epoch.
+ */
+function expectFlatHeap(heapAfterEpoch: number[]) {
+  const settled = heapAfterEpoch.slice(5);
+  expect(Math.max(...settled) - settled[0]).toBeLessThan(512 * 1024);
+}
+
 let data: MnistData;
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -148,30 +181,7 @@ describe('trainExperiment on real MNIST (tfjs cpu)', () => {
   });
 
   it('keeps the JS heap flat across 20 epochs', async () => {
-    const collectGarbage = exposeGc();
-    const heapAfterEpoch: number[] = [];
-    let epochsEnded = 0;
-    await trainExperiment(
-      data,
-      config({ epochs: 20, batchSize: 250, optimizers: ['adam'] }),
-      // Nothing is kept: whatever the heap gains is the trainer's.
-      { runStatus: () => {}, epochEnd: () => void (epochsEnded += 1), progress: () => {} },
-      {
-        stopRequested: () => false,
-        yieldToEventLoop: async () => {
-          if (heapAfterEpoch.length < epochsEnded) {
-            collectGarbage();
-            heapAfterEpoch.push(process.memoryUsage().heapUsed);
-          }
-        },
-      },
-      { readbackIntervalMs: 0 },
-    );
-    expect(heapAfterEpoch).toHaveLength(20);
-    // From the sixth epoch on (caches warm) the heap wobbles by ~130 KB here; keeping one
-    // batch's images per epoch would add ~780 KB an epoch.
-    const settled = heapAfterEpoch.slice(5);
-    expect(Math.max(...settled) - settled[0]).toBeLessThan(512 * 1024);
+    expectFlatHeap(await heapAfterEachEpoch(config({ epochs: 20, batchSize: 250, optimizers: ['adam'] })));
   });
 
   it('marks a diverging optimizer with where it happened and lets the others finish', async () => {
@@ -258,26 +268,6 @@ describe('trainExperiment with the fused wasm kernel', () => {
   });
 
   it('keeps the JS heap flat across 20 epochs', async () => {
-    const collectGarbage = exposeGc();
-    const heapAfterEpoch: number[] = [];
-    let epochsEnded = 0;
-    await trainExperiment(
-      data,
-      config({ epochs: 20, optimizers: ['adam', 'rmsprop'] }),
-      { runStatus: () => {}, epochEnd: () => void (epochsEnded += 1), progress: () => {} },
-      {
-        stopRequested: () => false,
-        yieldToEventLoop: async () => {
-          if (heapAfterEpoch.length < epochsEnded) {
-            collectGarbage();
-            heapAfterEpoch.push(process.memoryUsage().heapUsed);
-          }
-        },
-      },
-      { readbackIntervalMs: 0, engine: await kernel() },
-    );
-    expect(heapAfterEpoch.length).toBeGreaterThanOrEqual(19);
-    const settled = heapAfterEpoch.slice(5);
-    expect(Math.max(...settled) - settled[0]).toBeLessThan(512 * 1024);
+    expectFlatHeap(await heapAfterEachEpoch(config({ epochs: 20, optimizers: ['adam', 'rmsprop'] }), await kernel()));
   });
 });
