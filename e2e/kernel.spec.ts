@@ -37,3 +37,20 @@ test('on a CPU the warm-up picks the WebAssembly kernel, which trains to the num
     });
   }
 });
+
+test.describe('a kernel file that cannot be loaded', () => {
+  test.use({ expectedConsoleErrors: /Failed to load resource: the server responded with a status of 404/ });
+
+  test('leaves the tfjs path, and the backend says why', async ({ page }) => {
+    // Context-wide: the worker's requests too.
+    await page.context().route('**/kernel-*.wasm', (route) => route.fulfill({ status: 404, body: 'missing' }));
+    await page.goto('/?v=1&opt=adam&epochs=2&examples=2000');
+    await waitForData(page);
+    const badge = page.getByRole('status', { name: 'Backend' });
+    await expect(badge).toContainText('Backend: WebAssembly (CPU)');
+    await expect(badge).toContainText(/The WebAssembly kernel could not be loaded \(Could not load the training kernel \S+kernel-\S+\.wasm \(HTTP 404\)\.\)/);
+    const { backend, runs } = await trainAndExport(page);
+    expect(backend).toBe('wasm');
+    expect(runs.adam[1].testAccuracy).toBeGreaterThan(0.8);
+  });
+});

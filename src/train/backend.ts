@@ -68,6 +68,9 @@ function useBundledWasm() {
   wasmPathsSet = true;
 }
 
+/** Why the kernel is missing, as the worker found out (shown in the backend's reason). */
+export const NO_SIMD = 'needs WebAssembly SIMD, which this browser lacks';
+
 /** The fused kernel as a candidate: the worker supplies it where the browser has SIMD. */
 export interface KernelCandidate {
   /** e.g. "relaxed SIMD (FMA)" or "SIMD". */
@@ -105,7 +108,7 @@ const perSecond = (m: Measurement<BackendName>) => `${BACKEND_LABELS[m.name]} ${
  * slower than the CPU paths and slow to warm up). A preference set by the user is
  * honoured where it starts, and falls back to the automatic choice where not.
  */
-export async function chooseBackend(preference: BackendPreference = 'auto', kernel?: KernelCandidate): Promise<BackendInfo> {
+export async function chooseBackend(preference: BackendPreference = 'auto', kernel?: KernelCandidate, kernelMissing = NO_SIMD): Promise<BackendInfo> {
   useBundledWasm();
   const webgl = probeWebgl();
   const all = candidates(webgl, kernel);
@@ -117,14 +120,14 @@ export async function chooseBackend(preference: BackendPreference = 'auto', kern
       const detail = preference === 'kernel' ? ` (${kernel!.build})` : preference === 'webgl' ? ` (${renderer ?? 'unknown renderer'})` : '';
       return { name: preference, reason: `${BACKEND_LABELS[preference]}${detail}, chosen by you.`, precision: precisionOf(preference), renderer };
     }
-    const automatic = await chooseBackend('auto', kernel);
+    const automatic = await chooseBackend('auto', kernel, kernelMissing);
     return { ...automatic, reason: `${BACKEND_LABELS[preference]} cannot run in this browser. ${automatic.reason}` };
   }
 
   const notes: string[] = [];
   if (!webgl.available) notes.push('WebGL is not available');
   else if (isSoftwareRenderer(renderer)) notes.push(`WebGL is software-rendered here (${renderer ?? 'unknown renderer'}), slower than the CPU, so it was not tried`);
-  if (!kernel) notes.push('the WebAssembly kernel needs SIMD, which this browser lacks');
+  if (!kernel) notes.push(`the WebAssembly kernel ${kernelMissing}`);
   const contenders = [isSoftwareRenderer(renderer) ? undefined : all.webgl, all.kernel, all.wasm].filter((c): c is Candidate => c !== undefined);
 
   const measurements: Measurement<BackendName>[] = [];
@@ -153,8 +156,8 @@ export async function chooseBackend(preference: BackendPreference = 'auto', kern
 }
 
 /** After the GPU context is lost, training continues on the fastest CPU path. */
-export async function fallBackFromWebgl(kernel?: KernelCandidate): Promise<BackendInfo> {
-  const choice = await chooseBackend(kernel ? 'kernel' : 'wasm', kernel);
+export async function fallBackFromWebgl(kernel?: KernelCandidate, kernelMissing?: string): Promise<BackendInfo> {
+  const choice = await chooseBackend(kernel ? 'kernel' : 'wasm', kernel, kernelMissing);
   return { ...choice, reason: `The GPU context was lost (driver reset or GPU crash); training moved to ${BACKEND_LABELS[choice.name]}.` };
 }
 

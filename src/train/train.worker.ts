@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { datasetForHelper, transferList, type DataDelivery } from '../data/datasetSharing';
 import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
-import { chooseBackend, fallBackFromWebgl, webglContext, type BackendPreference, type KernelCandidate } from './backend';
+import { chooseBackend, fallBackFromWebgl, NO_SIMD, webglContext, type BackendPreference, type KernelCandidate } from './backend';
 import { loadBrowserKernel } from './kernel/browser';
 import { kernelEngine } from './kernelEngine';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
@@ -58,26 +58,30 @@ function watchWebglContext() {
   });
 }
 
-/** The fused kernel, where this browser has WebAssembly SIMD (undefined otherwise, or if it fails to load). */
-let kernelReady: Promise<KernelCandidate | undefined> | undefined;
-function loadKernel(): Promise<KernelCandidate | undefined> {
+/** The fused kernel where this browser runs it, or why not (no SIMD, or the .wasm failed to load). */
+let kernelReady: Promise<{ kernel?: KernelCandidate; missing?: string }> | undefined;
+function loadKernel(): Promise<{ kernel?: KernelCandidate; missing?: string }> {
   kernelReady ??= loadBrowserKernel().then(
-    (loaded) => loaded && { build: loaded.build === 'relaxed-simd' ? 'relaxed SIMD with FMA' : 'SIMD', engine: kernelEngine(loaded.kernel) },
-    // The tfjs paths still work; the backend reason says the kernel is missing.
-    () => undefined,
+    (loaded) =>
+      loaded
+        ? { kernel: { build: loaded.build === 'relaxed-simd' ? 'relaxed SIMD with FMA' : 'SIMD', engine: kernelEngine(loaded.kernel) } }
+        : { missing: NO_SIMD },
+    // The tfjs paths still work; the backend's reason says what happened to the kernel.
+    (error: unknown) => ({ missing: `could not be loaded (${error instanceof Error ? error.message : String(error)})` }),
   );
   return kernelReady;
 }
 
 async function moveOffWebgl() {
   deviceLost = undefined;
-  const backend = await fallBackFromWebgl(await loadKernel());
+  const { kernel, missing } = await loadKernel();
+  const backend = await fallBackFromWebgl(kernel, missing);
   backendReady = Promise.resolve(backend);
   post({ type: 'backend', backend });
 }
 
 function startBackend(preference: BackendPreference) {
-  backendReady ??= loadKernel().then((kernel) => chooseBackend(preference, kernel)).then((backend) => {
+  backendReady ??= loadKernel().then(({ kernel, missing }) => chooseBackend(preference, kernel, missing)).then((backend) => {
     if (backend.name === 'webgl') watchWebglContext();
     post({ type: 'backend', backend });
     return backend;
@@ -150,7 +154,7 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
     }
     if (!dataReady || !backendReady) throw new Error('The dataset has not been requested yet.');
     const backend = await backendReady;
-    const kernel = backend.name === 'kernel' ? await loadKernel() : undefined;
+    const kernel = backend.name === 'kernel' ? (await loadKernel()).kernel : undefined;
     const data = await dataReady;
     const outcome = await trainExperiment(
       data,

@@ -83,6 +83,6 @@ describe('chooseBackend', () => {
     const noKernel = await chooseBackend('kernel');
     expect(noKernel.name).not.toBe('kernel');
     expect(noKernel.reason).toMatch(/^WebAssembly kernel \(CPU\) cannot run in this browser\./);
-    expect(noKernel.reason).toMatch(/needs SIMD/);
+    expect(noKernel.reason).toMatch(/The WebAssembly kernel needs WebAssembly SIMD, which this browser lacks/);
   });
 });
