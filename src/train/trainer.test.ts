@@ -233,6 +233,23 @@ describe('trainExperiment on real MNIST (tfjs cpu)', () => {
     expect(result.epochs.get('adam')!.length).toBe(1);
   });
 
+  it('keeps tensors and the JS heap flat across repeated Train/Stop', async () => {
+    const collectGarbage = exposeGc();
+    const tensorsBefore = tf.memory().numTensors;
+    const heap: number[] = [];
+    for (let cycle = 0; cycle < 20; cycle++) {
+      let readbacks = 0;
+      // Stopped after a few batches, as a user pressing Train then Stop would.
+      const stopSoon: TrainerControl = { stopRequested: () => readbacks > 2, yieldToEventLoop: async () => void (readbacks += 1) };
+      const { outcome } = await run(config({ optimizers: cycle % 2 ? ['adam', 'sgd'] : ['rmsprop'] }), stopSoon);
+      expect(outcome).toBe('stopped');
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      collectGarbage();
+      heap.push(process.memoryUsage().heapUsed);
+    }
+    expectFlatHeap(heap);
+  });
+
   it('refuses an invalid experiment before touching the device', async () => {
     const before = tf.memory().numTensors;
     await expect(run(config({ batchSize: 0 }))).rejects.toThrow(/Batch size/);
