@@ -78,3 +78,30 @@ test('without isolation (headers stripped): still one download, one copy per hel
 
   expect(Object.fromEntries(requests)).toEqual(Object.fromEntries(['manifest.json', ...SHARD_FILES].map((file) => [file, 1])));
 });
+
+test.describe('a host that isolates the page but not the worker script', () => {
+  // Chromium's own lines about the blocked script; the app's reaction is what is tested.
+  test.use({ expectedConsoleErrors: /Cross-Origin-Embedder-Policy|ERR_BLOCKED_BY_RESPONSE|Failed to load resource/ });
+
+  test('is named after a few attempts instead of restarting the worker forever', async ({ page }) => {
+    let workerRequests = 0;
+    await page.route('**/assets/train.worker-*.js', async (route) => {
+      workerRequests += 1;
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-embedder-policy'];
+      delete headers['cross-origin-opener-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await page.goto('/');
+    const alert = page.getByRole('alert').filter({ hasText: 'Training cannot start.' });
+    await expect(alert).toContainText('The training worker could not start, several times in a row');
+    await expect(alert).toContainText('Cross-Origin-Embedder-Policy');
+    await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
+    // Three attempts, then quiet: no restart loop.
+    const attempts = workerRequests;
+    await page.waitForTimeout(2_000);
+    expect(workerRequests).toBe(attempts);
+    expect(attempts).toBeLessThanOrEqual(3);
+  });
+});

@@ -21,7 +21,7 @@ function workerOverride(): number | undefined {
 const client = new TrainingClient(
   {
     onEvent: (event) => store.getState().handleEvent(event),
-    onCrash: (message) => store.getState().handleCrash(message),
+    onCrash: (message, restarted) => store.getState().handleCrash(message, restarted),
   },
   undefined,
   workerOverride(),

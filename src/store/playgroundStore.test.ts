@@ -4,7 +4,7 @@ import { defaultDraft, fieldKey, resolveDraft } from '../experiment/draft';
 import type { EpochMetrics } from '../experiment/metrics';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from '../experiment/optimizers';
 import type { BackendInfo, WorkerEvent } from '../train/protocol';
-import { createPlaygroundStore, type TrainingPort } from './playgroundStore';
+import { createPlaygroundStore, TRAINING_WORKER, WORKER_CANNOT_START, type TrainingPort } from './playgroundStore';
 
 type Call = { kind: 'load' } | { kind: 'train'; runId: number; config: ExperimentConfig } | { kind: 'stop'; runId: number };
 
@@ -479,6 +479,16 @@ describe('playground store: handleCrash', () => {
     expect(state().notice).toContain('boom');
     expect(state().notice).toMatch(/finished epochs are kept/);
     expect(state().data).toEqual({ status: 'loading' });
+  });
+
+  it('when workers cannot start at all, says so as an error that blocks Train, naming the headers to check', () => {
+    const { state, port } = running();
+    state().handleCrash('The training worker crashed (blocked).', false);
+    expect(state().run!.phase).toBe('failed');
+    expect(state().data).toEqual({ status: 'error', file: TRAINING_WORKER, message: `The training worker crashed (blocked). ${WORKER_CANNOT_START}` });
+    expect(WORKER_CANNOT_START).toMatch(/Cross-Origin-Embedder-Policy/);
+    state().train();
+    expect(port.trains).toHaveLength(1);
   });
 
   it('while stopping also fails the run', () => {

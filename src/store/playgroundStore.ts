@@ -91,7 +91,8 @@ export interface PlaygroundState {
   /** Shows a problem the user should know about (a failed import or export); nothing else changes. */
   showNotice(message: string): void;
   handleEvent(event: WorkerEvent): void;
-  handleCrash(message: string): void;
+  /** A worker died; `restarted` false when workers cannot start here at all. */
+  handleCrash(message: string, restarted?: boolean): void;
 }
 
 export interface TrainingPort {
@@ -101,6 +102,12 @@ export interface TrainingPort {
   train(runId: number, config: ExperimentConfig): void;
   stop(runId: number): void;
 }
+
+/** The data error's "file" when it is the worker, not the dataset, that fails. */
+export const TRAINING_WORKER = 'training worker';
+
+export const WORKER_CANNOT_START =
+  'The training worker could not start, several times in a row. If you host this app yourself, serve the worker script with the same Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers as the page (README, "Hosting").';
 
 /** Where the last finished run is kept across reloads (localStorage in the app). */
 export interface ResultsStore {
@@ -319,12 +326,16 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
         }
       },
 
-      handleCrash: (message) => {
+      handleCrash: (message, restarted = true) => {
         const run = get().run;
         const active = run && isTraining(run);
         if (active) {
           set({ run: { ...run, phase: 'failed', failure: message, optimizers: settleOptimizers(run, 'stopped') } });
           keep(get().run);
+        }
+        if (!restarted) {
+          set({ data: { status: 'error', file: TRAINING_WORKER, message: `${message} ${WORKER_CANNOT_START}` } });
+          return;
         }
         set({
           notice: `${message} ${active ? 'The finished epochs are kept. ' : ''}The worker has been restarted; press Train to run again.`,

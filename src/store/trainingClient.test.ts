@@ -45,8 +45,9 @@ function pool(size: number) {
   const workers: FakeWorker[] = [];
   const events: WorkerEvent[] = [];
   const crashes: string[] = [];
+  const gaveUp: string[] = [];
   const client = new TrainingClient(
-    { onEvent: (event) => events.push(event), onCrash: (message) => crashes.push(message) },
+    { onEvent: (event) => events.push(event), onCrash: (message, restarted) => (restarted ? crashes : gaveUp).push(message) },
     () => {
       const worker = new FakeWorker();
       workers.push(worker);
@@ -54,7 +55,7 @@ function pool(size: number) {
     },
     size,
   );
-  return { client, workers, events, crashes, latest: () => workers.at(-1)! };
+  return { client, workers, events, crashes, gaveUp, latest: () => workers.at(-1)! };
 }
 
 const setup = () => pool(1);
@@ -164,6 +165,34 @@ describe('TrainingClient', () => {
       client.train(2, defaultExperiment());
       expect(workers[0].posted).toHaveLength(1);
       expect(workers[1].posted.map((c) => c.type)).toEqual(['load', 'train']);
+    });
+
+    it('gives up, and says so, when workers keep dying before their first message; load tries again', () => {
+      const { client, workers, crashes, gaveUp } = setup();
+      client.load(URL_A);
+      workers[0].fail('blocked');
+      workers[1].fail('blocked');
+      expect(workers).toHaveLength(3);
+      workers[2].fail('blocked');
+      expect(crashes).toHaveLength(2);
+      expect(gaveUp).toEqual(['The training worker crashed (blocked).']);
+      expect(workers).toHaveLength(3);
+      expect(workers.every((w) => w.terminated)).toBe(true);
+
+      client.load(URL_A);
+      expect(workers).toHaveLength(4);
+      expect(workers[3].posted).toEqual([{ type: 'load', dataUrl: URL_A, backend: 'auto' }]);
+    });
+
+    it('keeps restarting workers that did start before they died', () => {
+      const { client, workers, gaveUp } = setup();
+      client.load(URL_A);
+      for (let i = 0; i < 6; i++) {
+        workers[i].emit(READY);
+        workers[i].fail('out of memory');
+      }
+      expect(gaveUp).toEqual([]);
+      expect(workers).toHaveLength(7);
     });
 
     it('recovers again from a second crash', () => {

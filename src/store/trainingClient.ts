@@ -20,8 +20,12 @@ import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface TrainingClientHandlers {
   onEvent(event: WorkerEvent): void;
-  /** A worker died (uncaught error or unreadable message); fresh ones are already loading. */
-  onCrash(message: string): void;
+  /**
+   * A worker died (uncaught error or unreadable message). `restarted`: fresh workers are
+   * already loading; false when workers die before saying anything, time after time (the
+   * script cannot start here), and the client has given up until `load` is called again.
+   */
+  onCrash(message: string, restarted: boolean): void;
 }
 
 export type WorkerFactory = () => Worker;
@@ -41,6 +45,8 @@ interface PooledWorker {
   dataReady: boolean;
   /** A helper whose dataset has been asked of the primary (once per helper). */
   dataRequested: boolean;
+  /** Whether it has sent any message, i.e. its script started. */
+  started?: boolean;
 }
 
 interface ActiveRun {
@@ -58,8 +64,12 @@ export function assignOptimizers(optimizers: readonly OptimizerId[], count: numb
   return groups;
 }
 
+/** Workers that die before their first message this many times in a row cannot start here. */
+export const MAX_FAILED_STARTS = 3;
+
 export class TrainingClient {
   private pool: PooledWorker[] = [];
+  private failedStarts = 0;
   private dataUrl: string | undefined;
   private backendPreference: BackendPreference = 'auto';
   private poolSized = false;
@@ -80,6 +90,11 @@ export class TrainingClient {
 
   /** Starts (or restarts) the primary worker and has it load and verify the dataset. */
   load(dataUrl: string, backend: BackendPreference = this.backendPreference) {
+    this.failedStarts = 0;
+    this.restart(dataUrl, backend);
+  }
+
+  private restart(dataUrl: string, backend: BackendPreference = this.backendPreference) {
     this.dataUrl = dataUrl;
     this.backendPreference = backend;
     this.dispose();
@@ -123,6 +138,7 @@ export class TrainingClient {
     const pooled: PooledWorker = { worker: this.createWorker(), id: this.nextWorkerId++, dataReady: false, dataRequested: false };
     const { worker } = pooled;
     worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
+      pooled.started = true;
       if (this.pool.includes(pooled)) this.receive(pooled, message.data);
     };
     worker.onerror = (event: ErrorEvent) => {
@@ -265,7 +281,15 @@ export class TrainingClient {
   /** A worker in an unknown state cannot be trusted: start afresh so Train works without a reload. */
   private recover(pooled: PooledWorker, message: string) {
     if (!this.pool.includes(pooled)) return;
-    this.load(this.dataUrl!);
-    this.handlers.onCrash(message);
+    // A worker that never spoke did not start (e.g. a host that blocks its script);
+    // restarting it forever would only spin.
+    this.failedStarts = pooled.started ? 0 : this.failedStarts + 1;
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      this.dispose();
+      this.handlers.onCrash(message, false);
+      return;
+    }
+    this.restart(this.dataUrl!);
+    this.handlers.onCrash(message, true);
   }
 }

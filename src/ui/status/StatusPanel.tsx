@@ -1,6 +1,6 @@
 import { BACKEND_LABELS, type BackendPreference } from '../../train/protocol';
 import { formatCount, formatMegabytes } from '../format';
-import { isTraining } from '../../store/playgroundStore';
+import { isTraining, TRAINING_WORKER } from '../../store/playgroundStore';
 import { usePlayground } from '../StoreContext';
 import { describeDataSharing } from './describeDataSharing';
 
@@ -57,7 +57,7 @@ export function DataStatus() {
   if (data.status === 'error') {
     return (
       <div className="alert" role="alert">
-        <strong>The dataset could not be loaded.</strong> {data.message}{' '}
+        <strong>{data.file === TRAINING_WORKER ? 'Training cannot start.' : 'The dataset could not be loaded.'}</strong> {data.message}{' '}
         <button type="button" onClick={retry}>
           Try again
         </button>
