@@ -177,7 +177,7 @@ export function kernelMemoryBytes(hidden: number, maxBatch: number, slotCounts: 
   const pixels = maxBatch * IMAGE_SIZE;
   const shared = [
     256 * 4, pixels, maxBatch, pixels * 4, (maxBatch + 1) * 4, pixels * 8, pixels * 2, (IMAGE_SIZE + 1) * 4, IMAGE_SIZE * 4, pixels * 8,
-    maxBatch * row, row, row, ((1 + NUM_CLASSES) * (row / 4) + 12) * 4, 16 * 4, slotCounts.length * 64,
+    maxBatch * row, maxBatch * row, IMAGE_SIZE * Math.ceil(row / 64) * 64, row, ((1 + NUM_CLASSES) * (row / 4) + 12) * 4, 16 * 4, slotCounts.length * 64,
   ];
   const block = paramFloats(row / 4) * 4;
   const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(block));

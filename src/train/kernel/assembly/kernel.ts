@@ -51,13 +51,15 @@ let stagingPtr: usize = 0; // maxBatch * 784 u8, written by the host
 let labelsPtr: usize = 0; // maxBatch u8, written by the host
 let densePtr: usize = 0; // maxBatch * 784 f32 (dense mode only)
 let rowStartPtr: usize = 0; // maxBatch + 1 pointers into rowEntriesPtr
-let rowEntriesPtr: usize = 0; // (W1 row byte offset i32, value f32) per nonzero pixel, example by example
+let rowEntriesPtr: usize = 0; // (byte offset pixel * 64 in a w1ChunksPtr chunk i32, value f32) per nonzero pixel, example by example
 let rowPixelsPtr: usize = 0; // u16 pixel index of each row entry
 let columnStartPtr: usize = 0; // 785 pointers into columnEntriesPtr
 let columnCursorPtr: usize = 0; // 784 i32, counts then write cursors
 let columnEntriesPtr: usize = 0; // (dpre row byte offset i32, value f32), pixel by pixel
 let dprePtr: usize = 0; // maxBatch * hp: gradient w.r.t. layer-1 pre-activations
-let hiddenPtr: usize = 0; // hp: one example's hidden activations
+let w1ChunksPtr: usize = 0; // W1 copied chunk-major, [ceil(hp/16)][784][16] floats (sparse first layer)
+let hiddenAllPtr: usize = 0; // maxBatch * hp: every example's hidden activations
+let hiddenPtr: usize = 0; // the current example's row of hiddenAllPtr
 let gradRowPtr: usize = 0; // hp: one W1 row's gradient
 let gradTailPtr: usize = 0; // gradients of b1, W2T, b2, laid out like the parameters
 let logitsPtr: usize = 0; // 16 f32 scratch
@@ -65,6 +67,7 @@ let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
 let batchSize: i32 = 0;
 let denseBatch: bool = false;
+let columnsBuilt: bool = false; // columnStartPtr describes this batch (else columnCursorPtr holds the counts)
 let lastCorrectCount: i32 = 0;
 let stepAlpha: f32 = 0;
 
@@ -113,7 +116,8 @@ export function init(hidden: i32, batchCapacity: i32, runs: i32): bool {
   columnCursorPtr = reserve(INPUTS << 2);
   columnEntriesPtr = reserve(pixels << 3);
   dprePtr = reserve(examples * rowBytes);
-  hiddenPtr = reserve(rowBytes);
+  hiddenAllPtr = reserve(examples * rowBytes);
+  w1ChunksPtr = reserve(<usize>INPUTS * (((rowBytes + 63) >>> 6) << 6));
   gradRowPtr = reserve(rowBytes);
   gradTailPtr = reserve(tailBytes());
   logitsPtr = reserve(16 << 2);
@@ -202,6 +206,7 @@ export function memoryEnd(): usize {
 export function prepareBatch(count: i32, mode: i32, columns: bool): i32 {
   batchSize = count;
   denseBatch = mode == MODE_DENSE;
+  columnsBuilt = false;
   if (!denseBatch) {
     const counts = columnCursorPtr;
     memory.fill(counts, 0, INPUTS << 2);
@@ -217,7 +222,7 @@ export function prepareBatch(count: i32, mode: i32, columns: bool): i32 {
         while (mask) {
           const pixel = i + ctz(mask);
           mask &= mask - 1;
-          store<u32>(entry, <u32>(<usize>pixel * rowBytes));
+          store<u32>(entry, <u32>(<usize>pixel << 6));
           store<f32>(entry, load<f32>(tablePtr + (<usize>load<u8>(source + pixel) << 2)), 4);
           entry += 8;
           store<u16>(pixelOut, <u16>pixel);
@@ -230,7 +235,8 @@ export function prepareBatch(count: i32, mode: i32, columns: bool): i32 {
     store<usize>(rowStartPtr + (<usize>count << 2), entry);
     const nonzero = <i32>((entry - rowEntriesPtr) >>> 3);
     denseBatch = mode == MODE_AUTO && nonzero * 2 > count * INPUTS;
-    if (!denseBatch && columns) buildColumns(count);
+    columnsBuilt = !denseBatch && columns;
+    if (columnsBuilt) buildColumns(count);
   }
   if (denseBatch) {
     const pixels = <usize>count * INPUTS;
@@ -300,10 +306,10 @@ function buildColumns(count: i32): void {
 // @ts-ignore: decorator
 @inline function sumRows(
   sparse: bool, list: usize, listEnd: usize, count: i32, base: usize, xs: usize, xStride: usize, rowStride: usize,
-  out: usize, bias: usize, hidden: bool,
+  out: usize, bias: usize, hidden: bool, from: usize, to: usize,
 ): void {
-  let at: usize = 0;
-  for (; at + 64 <= rowBytes; at += 64) {
+  let at = from;
+  for (; at + 64 <= to; at += 64) {
     let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
     if (sparse) {
       const pairsEnd = list + ((listEnd - list) & ~(<usize>15));
@@ -357,7 +363,7 @@ function buildColumns(count: i32): void {
     finish(out + at + 48, bias + at + 48, hidden, a3);
   }
   // hp not a multiple of 16: the last 4 to 12 outputs one vector at a time.
-  for (; at < rowBytes; at += 16) {
+  for (; at < to; at += 16) {
     let a = f32x4.splat(0);
     if (sparse) {
       for (let e = list; e < listEnd; e += 8) a = madd(v128.load32_splat(e, 4), v128.load(base + <usize>load<u32>(e) + at), a);
@@ -370,15 +376,48 @@ function buildColumns(count: i32): void {
   }
 }
 
-/** Layer 1 for example b: h = relu(x W1 + b1), from its nonzero pixels or from all 784. */
-function hiddenLayer(w1: usize, b1: usize, b: i32): void {
-  if (denseBatch) {
-    const xs = densePtr + <usize>b * (<usize>INPUTS << 2);
-    sumRows(false, 0, 0, INPUTS, w1, xs, 4, rowBytes, hiddenPtr, b1, true);
-  } else {
-    const list = load<usize>(rowStartPtr + (<usize>b << 2));
-    const listEnd = load<usize>(rowStartPtr + (<usize>(b + 1) << 2));
-    sumRows(true, list, listEnd, 0, w1, 0, 0, 0, hiddenPtr, b1, true);
+/**
+ * Layer 1 for the whole batch: h[b] = relu(x[b] W1 + b1) into hiddenAllPtr, from
+ * each example's nonzero pixels or from all 784. Sparse batches read a chunk-major
+ * copy of W1 and compute 16 outputs for every example before the next 16, so the
+ * 16 columns in use are one contiguous 50 KB block (13 pages) that stays cached
+ * across the batch; example by example, each nonzero pixel fetched a W1 row from
+ * L2 through a 100-page working set (measured: the step ~10 % faster, copy included).
+ * Each output's sum is the same as before, term for term.
+ */
+function hiddenLayer(w1: usize, b1: usize): void {
+  const n = batchSize;
+  if (!denseBatch) {
+    // Chunk c (outputs 16c..16c+15) of pixel p goes to w1ChunksPtr + c * 784 * 64 + p * 64.
+    const chunkStride = <usize>INPUTS << 6;
+    for (let pixel: usize = 0; pixel < <usize>INPUTS; pixel++) {
+      // Pixels blank in the whole batch are never read.
+      const blank = columnsBuilt
+        ? load<usize>(columnStartPtr + (pixel << 2)) == load<usize>(columnStartPtr + ((pixel + 1) << 2))
+        : load<i32>(columnCursorPtr + (pixel << 2)) == 0;
+      if (blank) continue;
+      const row = w1 + pixel * rowBytes;
+      let to = w1ChunksPtr + (pixel << 6);
+      for (let at: usize = 0; at < rowBytes; at += 16) {
+        v128.store(to + ((at >>> 6) * chunkStride) + (at & 63), v128.load(row + at));
+      }
+    }
+  }
+  for (let from: usize = 0; from < rowBytes; from += 64) {
+    const to = min(from + 64, rowBytes);
+    // Entry offsets are pixel * 64; sumRows adds the output offset `at` (from..to).
+    const base = w1ChunksPtr + from * <usize>INPUTS - from;
+    for (let b = 0; b < n; b++) {
+      const out = hiddenAllPtr + <usize>b * rowBytes;
+      if (denseBatch) {
+        const xs = densePtr + <usize>b * (<usize>INPUTS << 2);
+        sumRows(false, 0, 0, INPUTS, w1, xs, 4, rowBytes, out, b1, true, from, to);
+      } else {
+        const list = load<usize>(rowStartPtr + (<usize>b << 2));
+        const listEnd = load<usize>(rowStartPtr + (<usize>(b + 1) << 2));
+        sumRows(true, list, listEnd, 0, base, 0, 0, 0, out, b1, true, from, to);
+      }
+    }
   }
 }
 
@@ -386,11 +425,11 @@ function hiddenLayer(w1: usize, b1: usize, b: i32): void {
 function gradientRow(pixel: i32): void {
   if (denseBatch) {
     const xs = densePtr + (<usize>pixel << 2);
-    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, gradRowPtr, 0, false);
+    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, gradRowPtr, 0, false, 0, rowBytes);
   } else {
     const list = load<usize>(columnStartPtr + (<usize>pixel << 2));
     const listEnd = load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
-    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, gradRowPtr, 0, false);
+    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, gradRowPtr, 0, false, 0, rowBytes);
   }
 }
 
@@ -467,12 +506,11 @@ function softmaxLoss(label: i32): f32 {
   return -<f32>Math.log(<f64>p);
 }
 
-/** Forward pass of example b for one run; returns its loss, probabilities in logitsPtr. */
+/** Layer 2 and the loss of example b (after hiddenLayer); returns its loss, probabilities in logitsPtr. */
 // @ts-ignore: decorator
 @inline function forwardExample(params: usize, b: i32): f32 {
-  const b1 = params + tailOffset();
-  hiddenLayer(params, b1, b);
-  const w2t = b1 + rowBytes;
+  hiddenPtr = hiddenAllPtr + <usize>b * rowBytes;
+  const w2t = params + tailOffset() + rowBytes;
   logits(w2t, w2t + <usize>CLASSES * rowBytes);
   return softmaxLoss(<i32>load<u8>(labelsPtr + <usize>b));
 }
@@ -670,6 +708,7 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
   memory.fill(gradTailPtr, 0, tailBytes());
   lastCorrectCount = 0;
   let lossSum: f64 = 0;
+  hiddenLayer(params, params + tailOffset());
   for (let b = 0; b < n; b++) {
     lossSum += forwardExample(params, b);
     backwardExample(w2t, b, <i32>load<u8>(labelsPtr + <usize>b), inverseBatch);
@@ -704,6 +743,7 @@ export function evaluate(run: i32): f64 {
   const params = paramsPointer(run);
   lastCorrectCount = 0;
   let lossSum: f64 = 0;
+  hiddenLayer(params, params + tailOffset());
   for (let b = 0; b < batchSize; b++) lossSum += forwardExample(params, b);
   return lossSum;
 }
