@@ -54,7 +54,8 @@ interface BareResult {
 }
 
 async function bareLoop(page: Page, baseUrl: string): Promise<BareResult> {
-  await page.goto(`${baseUrl}/bench/bare.html?examples=${EXAMPLES}&epochs=${EPOCHS}`);
+  const response = await page.goto(`${baseUrl}/bench/bare.html?examples=${EXAMPLES}&epochs=${EPOCHS}`);
+  if (!response?.ok()) throw new Error('dist/bench/bare.html is missing: `npm run build` leaves it out; run the bench without --no-build once.');
   const result = page.locator('#result');
   await result.filter({ hasText: /^\{/ }).waitFor({ timeout: 3_600_000 });
   const parsed = JSON.parse((await result.textContent()) ?? '{}');
