@@ -28,4 +28,4 @@ export async function waitForData(page: Page) {
 }
 
 /** Ticks exactly the named optimizers (shared with the bench and reproduce scripts). */
-export { selectOptimizers as selectOnly, download } from '../scripts/headlessApp';
+export { selectOptimizers as selectOnly, download, trainToEnd } from '../scripts/headlessApp';

@@ -1,11 +1,10 @@
 import type { Page } from '@playwright/test';
-import { download, expect, test, waitForData } from './fixtures';
+import { download, expect, test, trainToEnd, waitForData } from './fixtures';
 
 type Metrics = { trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
 
 async function trainAndExport(page: Page): Promise<{ backend: string; runs: Record<string, Metrics[]> }> {
-  await page.getByRole('button', { name: 'Train' }).click();
-  await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 120_000 });
+  await trainToEnd(page, 120_000);
   const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
   return { backend: results.backend.name, runs: Object.fromEntries(results.runs.map((r: { optimizer: string; history: Metrics[] }) => [r.optimizer, r.history])) };
 }

@@ -1,16 +1,11 @@
 import type { Page } from '@playwright/test';
-import { download, expect, test, waitForData } from './fixtures';
+import { download, expect, test, trainToEnd, waitForData } from './fixtures';
 
 const LINK = '/?v=1&opt=sgd,adam&epochs=2&examples=2000';
 
 async function saved(page: Page, button: string) {
   const file = await download(page, button);
   return { ...file, text: file.bytes.toString('utf8') };
-}
-
-async function trainToEnd(page: Page) {
-  await page.getByRole('button', { name: 'Train' }).click();
-  await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 120_000 });
 }
 
 type Metrics = { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
@@ -23,7 +18,7 @@ const learningCurves = (json: string) =>
 test('the same link trains to the same numbers, and results export, survive a reload and re-open', async ({ page, browser }) => {
   await page.goto(LINK);
   await waitForData(page);
-  await trainToEnd(page);
+  await trainToEnd(page, 120_000);
   const table = page.getByRole('table');
   await expect(table.getByRole('row', { name: /^Adam/ }).getByRole('cell').last()).toHaveText(/^(kernel|wasm|webgl|cpu) · float(32|16)$/);
 
@@ -35,7 +30,7 @@ test('the same link trains to the same numbers, and results export, survive a re
   expect(firstResults.appVersion).toMatch(/^\d+\.\d+\.\d+/);
 
   // Same link, same backend: identical learning curves (the export keeps full float precision).
-  await trainToEnd(page);
+  await trainToEnd(page, 120_000);
   const second = await saved(page, 'Download JSON');
   expect(learningCurves(second.text)).toEqual(learningCurves(first.text));
   expect(learningCurves(first.text)[1].history).toHaveLength(2);

@@ -51,7 +51,6 @@ async function trySetBackend(name: string): Promise<boolean> {
   }
 }
 
-
 let wasmPathsSet = false;
 function useBundledWasm() {
   // Under cross-origin isolation tfjs-wasm would pick its multi-threaded build, whose
@@ -82,7 +81,7 @@ interface Candidate {
   name: BackendName;
   /** Makes tfjs use this backend (the kernel needs tfjs for nothing; it keeps the cheapest). */
   start(): Promise<boolean>;
-  engine?: EngineFactory;
+  engine: EngineFactory;
 }
 
 const tfjsEngine: EngineFactory = async (data, config, initial) => createTfjsEngine(data, config, initial, 'dense');
@@ -133,7 +132,7 @@ export async function chooseBackend(preference: BackendPreference = 'auto', kern
   const measurements: Measurement<BackendName>[] = [];
   for (const candidate of contenders) {
     try {
-      if (await candidate.start()) measurements.push({ name: candidate.name, samplesPerSecond: await measureEngine(candidate.engine!) });
+      if (await candidate.start()) measurements.push({ name: candidate.name, samplesPerSecond: await measureEngine(candidate.engine) });
       else notes.push(`${BACKEND_LABELS[candidate.name]} failed to start`);
     } catch (error) {
       notes.push(`${BACKEND_LABELS[candidate.name]} failed in the warm-up (${error instanceof Error ? error.message : String(error)})`);
