@@ -10,8 +10,9 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_LABELS, type BackendInfo, type BackendName, type BackendPreference } from './protocol';
-import { createTfjsEngine } from './trainer';
-import { fastest, measureEngine, type EngineFactory, type Measurement } from './warmup';
+import type { EngineFactory } from './engine';
+import { createTfjsEngine } from './tfjsEngine';
+import { fastest, measureEngine, type Measurement } from './warmup';
 
 export type { BackendPreference };
 
@@ -84,7 +85,7 @@ interface Candidate {
   engine: EngineFactory;
 }
 
-const tfjsEngine: EngineFactory = async (data, config, initial) => createTfjsEngine(data, config, initial, 'dense');
+const tfjsEngine: EngineFactory = async (data, plan, initial) => createTfjsEngine(data, plan, initial, 'dense');
 
 function candidates(webgl: WebglProbe, kernel: KernelCandidate | undefined): Record<BackendName, Candidate | undefined> {
   return {

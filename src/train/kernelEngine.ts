@@ -4,18 +4,17 @@
  */
 import type { Kernel } from './kernel/kernel';
 import { HIDDEN_UNITS } from './network';
-import type { TrainingEngine } from './trainer';
-import type { EngineFactory } from './warmup';
+import type { EngineFactory, TrainingEngine } from './engine';
 
 /** Evaluation runs in chunks of the kernel's batch buffer; this floor keeps them few. */
 const MIN_KERNEL_BATCH = 256;
 
 export function kernelEngine(kernel: Kernel): EngineFactory {
-  return async (data, config, initial): Promise<TrainingEngine> => {
+  return async (data, plan, initial): Promise<TrainingEngine> => {
     const trainer = await kernel.createTrainer({
       hidden: HIDDEN_UNITS,
-      maxBatch: Math.max(config.batchSize, MIN_KERNEL_BATCH),
-      runs: config.optimizers.map((id) => ({ optimizer: id, params: config.hyperparameters[id] })),
+      maxBatch: Math.max(plan.batchSize, MIN_KERNEL_BATCH),
+      runs: plan.runs.map((run) => ({ optimizer: run.optimizer, params: run.hyperparameters })),
       initial,
     });
     return {

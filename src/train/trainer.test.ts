@@ -10,7 +10,8 @@ import { loadRealMnist } from '../testing/realMnist';
 import { UPDATE_RULES } from './optimizers';
 import { loadKernel } from '../testing/kernelNode';
 import { kernelEngine } from './kernelEngine';
-import { COLLAPSE_WINDOW, hasCollapsed, trainExperiment, type GradientMethod, type TrainerControl, type TrainerObserver, type TrainerOptions, type TrainingProgress } from './trainer';
+import type { GradientMethod } from './tfjsEngine';
+import { COLLAPSE_WINDOW, hasCollapsed, trainExperiment, type TrainerControl, type TrainerObserver, type TrainerOptions, type TrainingProgress } from './trainer';
 
 /** A full garbage collection on demand, without starting Node with --expose-gc. */
 function exposeGc(): () => void {

@@ -9,11 +9,12 @@ import { batchesPerEpoch, validateExperiment, InvalidExperimentError, type Exper
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { OptimizerId } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
-import { batchRanges, gatherBatch, toTensors, type BatchTensors } from './batches';
-import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
-import { countCorrect, crossEntropySum, initialWeights, KERAS_EPSILON, PARAMETER_SHAPES, predict } from './network';
-import { applyRule, UPDATE_RULES, type UpdateRule } from './optimizers';
+import { articleNetwork } from '../experiment/network';
+import { batchRanges } from './batches';
+import type { EngineFactory, EnginePlan, PendingValues } from './engine';
+import { initialWeights, KERAS_EPSILON } from './network';
 import { createRandom, RandomStream, shuffledIndices } from './random';
+import { createTfjsEngine, type GradientMethod } from './tfjsEngine';
 
 export interface TrainingProgress {
   epoch: number;
@@ -53,20 +54,15 @@ export interface TrainerObserver {
   step?(id: OptimizerId, epoch: number, batch: number, indices: Uint32Array): void;
 }
 
-/** 'dense': the hand-written backward pass (fast); 'autodiff': tf.variableGrads (the reference). */
-export type GradientMethod = 'dense' | 'autodiff';
-
 export interface TrainerOptions {
   /** tfjs path only: hand-written (default) or automatic gradients. */
   gradients?: GradientMethod;
   /** Builds the engine; default: tfjs on its current backend. */
-  engine?: (data: MnistData, config: ExperimentConfig, initial: readonly Float32Array[]) => Promise<TrainingEngine>;
+  engine?: EngineFactory;
   /** Minimum time between read-backs of losses from the device (ms). */
   readbackIntervalMs?: number;
   observer?: TrainerObserver;
 }
-
-const EVAL_CHUNK = 1000;
 
 /**
  * Divergence. A non-finite loss is one sign. The other is particular to Keras's
@@ -82,117 +78,6 @@ export const COLLAPSE_WINDOW = 8;
 
 export function hasCollapsed(recentLosses: readonly number[]): boolean {
   return recentLosses.length >= COLLAPSE_WINDOW && recentLosses.reduce((a, b) => a + b, 0) / recentLosses.length > COLLAPSE_LOSS;
-}
-
-/**
- * Loss and correct count (of a step or of an evaluation): still on the device (tfjs,
- * read back later in one transfer) or already on the host (the wasm kernel).
- */
-export type PendingValues = tf.Tensor1D | Float64Array;
-
-/**
- * Where the arithmetic happens. The trainer owns the lockstep schedule, the read-back
- * cadence, divergence and the events; an engine owns weights, slots and batches.
- * Runs are numbered in the order of config.optimizers.
- */
-export interface TrainingEngine {
-  /** Makes the examples at `indices` the current batch of every run. */
-  loadBatch(indices: Uint32Array): void;
-  /** One optimizer step of `run` on the current batch: [mean loss, correct count] before the update. */
-  step(run: number): PendingValues;
-  /** [loss sum, correct count] over the whole test set, for each of `runs` (together, so shared work is done once). */
-  evaluate(runs: readonly number[]): PendingValues[];
-  /** Frees one run's memory early (it diverged). */
-  release(run: number): void;
-  dispose(): void;
-}
-
-/** One optimizer's weights and slots as tfjs variables. */
-class TfjsRun {
-  readonly weights: tf.Variable[];
-  readonly slots: Record<string, tf.Variable>[];
-  private readonly rule: UpdateRule;
-  private stepCount = 0;
-
-  constructor(
-    id: OptimizerId,
-    private readonly params: ExperimentConfig['hyperparameters'][OptimizerId],
-    initial: readonly Float32Array[],
-  ) {
-    this.rule = UPDATE_RULES[id];
-    // From a copy of the shared initial values: no run can disturb another's start.
-    // tf.variable shares its initial tensor's data; the tidy releases that tensor's handle.
-    this.weights = initial.map((values, i) => tf.tidy(() => tf.variable(tf.tensor(values, PARAMETER_SHAPES[i].shape), true)));
-    const slotInit = this.rule.slots(params);
-    this.slots = PARAMETER_SHAPES.map(({ shape }) =>
-      Object.fromEntries(
-        Object.entries(slotInit).map(([name, value]) => [name, tf.tidy(() => tf.variable(tf.fill(shape, value), false))]),
-      ),
-    );
-  }
-
-  train(batch: BatchTensors, method: GradientMethod): tf.Tensor1D {
-    this.stepCount += 1;
-    return tf.tidy(() => {
-      const { images, oneHot, labels } = batch;
-      const { loss, correct, gradients } =
-        method === 'autodiff'
-          ? autodiffLossAndGradients(this.weights, images, oneHot, labels, predict)
-          : denseLossAndGradients(this.weights, images, oneHot, labels);
-      this.weights.forEach((weight, i) => {
-        const { weight: next, slots } = applyRule(this.rule, weight, gradients[i], this.slots[i], this.stepCount, this.params);
-        weight.assign(next);
-        for (const [name, slot] of Object.entries(slots)) this.slots[i][name].assign(slot);
-      });
-      return tf.stack([loss, correct]) as tf.Tensor1D;
-    });
-  }
-
-  dispose() {
-    tf.dispose(this.weights);
-    for (const slots of this.slots) tf.dispose(Object.values(slots));
-  }
-}
-
-/** tfjs on its current backend (WebGL, wasm or cpu), with hand-written or automatic gradients. */
-export function createTfjsEngine(data: MnistData, config: ExperimentConfig, initial: readonly Float32Array[], method: GradientMethod): TrainingEngine {
-  const runs: (TfjsRun | undefined)[] = config.optimizers.map((id) => new TfjsRun(id, config.hyperparameters[id], initial));
-  const testChunks: BatchTensors[] = [];
-  for (let start = 0; start < data.test.count; start += EVAL_CHUNK) {
-    const size = Math.min(EVAL_CHUNK, data.test.count - start);
-    testChunks.push(toTensors(gatherBatch(data.test, Array.from({ length: size }, (_, i) => start + i))));
-  }
-  let batch: BatchTensors | undefined;
-  const disposeBatch = (b: BatchTensors | undefined) => b && tf.dispose([b.images, b.oneHot, b.labels]);
-  const evaluateRun = (run: number): tf.Tensor1D =>
-    tf.tidy(() => {
-      let lossSum: tf.Tensor = tf.scalar(0);
-      let correct: tf.Tensor = tf.scalar(0);
-      for (const chunk of testChunks) {
-        const probabilities = predict(runs[run]!.weights, chunk.images);
-        lossSum = tf.add(lossSum, crossEntropySum(probabilities, chunk.oneHot));
-        correct = tf.add(correct, countCorrect(probabilities, chunk.labels));
-      }
-      return tf.stack([lossSum, correct]) as tf.Tensor1D;
-    });
-  return {
-    loadBatch(indices) {
-      disposeBatch(batch);
-      batch = toTensors(gatherBatch(data.train, indices));
-    },
-    step: (run) => runs[run]!.train(batch!, method),
-    evaluate: (indices) => indices.map(evaluateRun),
-    release(run) {
-      runs[run]?.dispose();
-      runs[run] = undefined;
-    },
-    dispose() {
-      runs.forEach((_, i) => this.release(i));
-      disposeBatch(batch);
-      batch = undefined;
-      for (const chunk of testChunks) disposeBatch(chunk);
-    },
-  };
 }
 
 /** Pulls many pending values to the host in one transfer (at most one per read-back). */
@@ -252,6 +137,15 @@ class OptimizerRun {
 
 export type TrainingOutcome = 'done' | 'stopped';
 
+/** What the engines are built from: the network, the batch size and one run per optimizer. */
+export function enginePlan(config: ExperimentConfig): EnginePlan {
+  return {
+    network: articleNetwork(),
+    batchSize: config.batchSize,
+    runs: config.optimizers.map((id) => ({ optimizer: id, hyperparameters: config.hyperparameters[id] })),
+  };
+}
+
 export async function trainExperiment(
   data: MnistData,
   config: ExperimentConfig,
@@ -266,7 +160,8 @@ export async function trainExperiment(
   const readbackIntervalMs = options.readbackIntervalMs ?? 200;
   const read = (tensor: tf.Tensor) => (control.deviceLost ? Promise.race([tensor.data(), control.deviceLost]) : tensor.data());
   const initial = initialWeights(config.seed);
-  const engine = options.engine ? await options.engine(data, config, initial) : createTfjsEngine(data, config, initial, options.gradients ?? 'dense');
+  const plan = enginePlan(config);
+  const engine = options.engine ? await options.engine(data, plan, initial) : createTfjsEngine(data, plan, initial, options.gradients ?? 'dense');
   const runs = config.optimizers.map((id, index) => new OptimizerRun(id, index));
   for (const run of runs) options.observer?.initialWeights?.(run.id, initial.map((w) => w.slice()));
   const retire = (run: OptimizerRun) => {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend, type KernelCandidate } from './backend';
-import { createTfjsEngine, type TrainingEngine } from './trainer';
-import { fastest, measureEngine, syntheticSplit, type EngineFactory } from './warmup';
+import type { EngineFactory, TrainingEngine } from './engine';
+import { createTfjsEngine } from './tfjsEngine';
+import { fastest, measureEngine, syntheticSplit } from './warmup';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -37,7 +38,7 @@ describe('syntheticSplit', () => {
 describe('measureEngine', () => {
   it('times real training steps and releases every tensor', async () => {
     const before = tf.memory().numTensors;
-    const samplesPerSecond = await measureEngine(async (data, config, initial) => createTfjsEngine(data, config, initial, 'dense'), { warmupSteps: 1, timedSteps: 2 });
+    const samplesPerSecond = await measureEngine(async (data, plan, initial) => createTfjsEngine(data, plan, initial, 'dense'), { warmupSteps: 1, timedSteps: 2 });
     expect(samplesPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(samplesPerSecond)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);

@@ -6,12 +6,11 @@
  */
 import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
 import type { MnistData, SplitData } from '../data/shardLoader';
-import { defaultExperiment, type ExperimentConfig } from '../experiment/config';
+import { articleNetwork } from '../experiment/network';
+import { optimizerDefaults } from '../experiment/optimizers';
 import { initialWeights } from './network';
 import { createRandom } from './random';
-import type { PendingValues, TrainingEngine } from './trainer';
-
-export type EngineFactory = (data: MnistData, config: ExperimentConfig, initial: readonly Float32Array[]) => Promise<TrainingEngine>;
+import type { EngineFactory, EnginePlan, PendingValues } from './engine';
 
 export interface Measurement<Name extends string = string> {
   name: Name;
@@ -45,8 +44,8 @@ async function settle(values: PendingValues) {
  */
 export async function measureEngine(makeEngine: EngineFactory, { warmupSteps = 2, timedSteps = 6 } = {}): Promise<number> {
   const data: MnistData = { train: syntheticSplit(WARMUP_BATCH * 2, 1), test: syntheticSplit(WARMUP_BATCH, 2) };
-  const config: ExperimentConfig = { ...defaultExperiment(), optimizers: ['adam'], trainExamples: data.train.count, batchSize: WARMUP_BATCH };
-  const engine = await makeEngine(data, config, initialWeights(1));
+  const plan: EnginePlan = { network: articleNetwork(), batchSize: WARMUP_BATCH, runs: [{ optimizer: 'adam', hyperparameters: optimizerDefaults('adam') }] };
+  const engine = await makeEngine(data, plan, initialWeights(1));
   try {
     const batches = [0, 1].map((b) => Uint32Array.from({ length: WARMUP_BATCH }, (_, i) => b * WARMUP_BATCH + i));
     for (let i = 0; i < warmupSteps; i++) {

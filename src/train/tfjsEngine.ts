@@ -1,0 +1,107 @@
+/**
+ * The tfjs engine: each run's weights and optimizer slots are tfjs variables on the
+ * current backend (WebGL, wasm or cpu); gradients come from the hand-written
+ * backward pass (fast) or from tf.variableGrads (the reference).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ParameterValues } from '../experiment/parameters';
+import type { MnistData } from '../data/shardLoader';
+import { gatherBatch, toTensors, type BatchTensors } from './batches';
+import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
+import type { EnginePlan, RunSpec, TrainingEngine } from './engine';
+import { countCorrect, crossEntropySum, PARAMETER_SHAPES, predict } from './network';
+import { applyRule, UPDATE_RULES, type UpdateRule } from './optimizers';
+
+/** 'dense': the hand-written backward pass (fast); 'autodiff': tf.variableGrads (the reference). */
+export type GradientMethod = 'dense' | 'autodiff';
+
+const EVAL_CHUNK = 1000;
+
+/** One optimizer's weights and slots as tfjs variables. */
+class TfjsRun {
+  readonly weights: tf.Variable[];
+  readonly slots: Record<string, tf.Variable>[];
+  private readonly rule: UpdateRule;
+  private readonly params: ParameterValues;
+  private stepCount = 0;
+
+  constructor(
+    { optimizer, hyperparameters }: RunSpec,
+    initial: readonly Float32Array[],
+  ) {
+    this.params = hyperparameters;
+    this.rule = UPDATE_RULES[optimizer];
+    // From a copy of the shared initial values: no run can disturb another's start.
+    // tf.variable shares its initial tensor's data; the tidy releases that tensor's handle.
+    this.weights = initial.map((values, i) => tf.tidy(() => tf.variable(tf.tensor(values, PARAMETER_SHAPES[i].shape), true)));
+    const slotInit = this.rule.slots(hyperparameters);
+    this.slots = PARAMETER_SHAPES.map(({ shape }) =>
+      Object.fromEntries(
+        Object.entries(slotInit).map(([name, value]) => [name, tf.tidy(() => tf.variable(tf.fill(shape, value), false))]),
+      ),
+    );
+  }
+
+  train(batch: BatchTensors, method: GradientMethod): tf.Tensor1D {
+    this.stepCount += 1;
+    return tf.tidy(() => {
+      const { images, oneHot, labels } = batch;
+      const { loss, correct, gradients } =
+        method === 'autodiff'
+          ? autodiffLossAndGradients(this.weights, images, oneHot, labels, predict)
+          : denseLossAndGradients(this.weights, images, oneHot, labels);
+      this.weights.forEach((weight, i) => {
+        const { weight: next, slots } = applyRule(this.rule, weight, gradients[i], this.slots[i], this.stepCount, this.params);
+        weight.assign(next);
+        for (const [name, slot] of Object.entries(slots)) this.slots[i][name].assign(slot);
+      });
+      return tf.stack([loss, correct]) as tf.Tensor1D;
+    });
+  }
+
+  dispose() {
+    tf.dispose(this.weights);
+    for (const slots of this.slots) tf.dispose(Object.values(slots));
+  }
+}
+
+/** tfjs on its current backend (WebGL, wasm or cpu), with hand-written or automatic gradients. */
+export function createTfjsEngine(data: MnistData, plan: EnginePlan, initial: readonly Float32Array[], method: GradientMethod): TrainingEngine {
+  const runs: (TfjsRun | undefined)[] = plan.runs.map((spec) => new TfjsRun(spec, initial));
+  const testChunks: BatchTensors[] = [];
+  for (let start = 0; start < data.test.count; start += EVAL_CHUNK) {
+    const size = Math.min(EVAL_CHUNK, data.test.count - start);
+    testChunks.push(toTensors(gatherBatch(data.test, Array.from({ length: size }, (_, i) => start + i))));
+  }
+  let batch: BatchTensors | undefined;
+  const disposeBatch = (b: BatchTensors | undefined) => b && tf.dispose([b.images, b.oneHot, b.labels]);
+  const evaluateRun = (run: number): tf.Tensor1D =>
+    tf.tidy(() => {
+      let lossSum: tf.Tensor = tf.scalar(0);
+      let correct: tf.Tensor = tf.scalar(0);
+      for (const chunk of testChunks) {
+        const probabilities = predict(runs[run]!.weights, chunk.images);
+        lossSum = tf.add(lossSum, crossEntropySum(probabilities, chunk.oneHot));
+        correct = tf.add(correct, countCorrect(probabilities, chunk.labels));
+      }
+      return tf.stack([lossSum, correct]) as tf.Tensor1D;
+    });
+  return {
+    loadBatch(indices) {
+      disposeBatch(batch);
+      batch = toTensors(gatherBatch(data.train, indices));
+    },
+    step: (run) => runs[run]!.train(batch!, method),
+    evaluate: (indices) => indices.map(evaluateRun),
+    release(run) {
+      runs[run]?.dispose();
+      runs[run] = undefined;
+    },
+    dispose() {
+      runs.forEach((_, i) => this.release(i));
+      disposeBatch(batch);
+      batch = undefined;
+      for (const chunk of testChunks) disposeBatch(chunk);
+    },
+  };
+}
