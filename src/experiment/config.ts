@@ -3,6 +3,7 @@
  * A run always receives a frozen, validated copy, so editing the form while it
  * trains cannot change it.
  */
+import { articleNetwork, isActivation, NETWORK_LIMITS, type NetworkSettings } from './network';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { checkNumber, defaultValues, type NumberParameter, type ParameterValues } from './parameters';
 
@@ -58,6 +59,7 @@ export type TrainingKey = (typeof TRAINING_PARAMETERS)[number]['key'];
 export type TrainingSettings = Record<TrainingKey, number>;
 
 export interface ExperimentConfig extends TrainingSettings {
+  network: NetworkSettings;
   /** Selected optimizers, always in catalog order. */
   optimizers: OptimizerId[];
   /** Hyperparameters of every optimizer, selected or not, so toggling keeps edits. */
@@ -68,6 +70,7 @@ export interface ExperimentConfig extends TrainingSettings {
 export function defaultExperiment(): ExperimentConfig {
   return {
     ...(defaultValues(TRAINING_PARAMETERS) as TrainingSettings),
+    network: articleNetwork(),
     optimizers: [...OPTIMIZER_IDS],
     hyperparameters: Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, optimizerDefaults(id)])) as Record<
       OptimizerId,
@@ -93,6 +96,7 @@ export function validateExperiment(config: ExperimentConfig): string[] {
     const result = checkNumber(spec, config[spec.key]);
     if (!result.ok) problems.push(result.message);
   }
+  problems.push(...validateNetwork(config.network));
   if (config.optimizers.length === 0) problems.push('Choose at least one optimizer.');
   for (const id of config.optimizers) {
     const info = OPTIMIZERS[id];
@@ -110,6 +114,18 @@ export function validateExperiment(config: ExperimentConfig): string[] {
       }
     }
   }
+  return problems;
+}
+
+export function validateNetwork(network: NetworkSettings | undefined): string[] {
+  if (!network || !Array.isArray(network.hiddenLayers)) return ['The network is missing.'];
+  const problems: string[] = [];
+  const { maxHiddenLayers, minUnits, maxUnits } = NETWORK_LIMITS;
+  if (network.hiddenLayers.length > maxHiddenLayers) problems.push(`At most ${maxHiddenLayers} hidden layers.`);
+  network.hiddenLayers.forEach((units, i) => {
+    if (!Number.isInteger(units) || units < minUnits || units > maxUnits) problems.push(`Layer ${i + 1} units must be a whole number from ${minUnits} to ${maxUnits.toLocaleString('en-US')}.`);
+  });
+  if (!isActivation(network.activation)) problems.push(`Unknown activation "${String(network.activation)}".`);
   return problems;
 }
 

@@ -4,6 +4,7 @@
  * store, the URL code and the tests share it.
  */
 import { TRAINING_PARAMETERS, defaultExperiment, type ExperimentConfig, type TrainingSettings } from './config';
+import type { NetworkSettings } from './network';
 import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from './optimizers';
 import { parseNumberInput, type ParameterValues } from './parameters';
 
@@ -13,6 +14,7 @@ export interface Draft {
   /** On/off settings, keyed by fieldKey(). */
   flags: Record<string, boolean>;
   selected: OptimizerId[];
+  network: NetworkSettings;
 }
 
 /** "epochs" for a training setting, "adam.beta1" for an optimizer's. */
@@ -31,7 +33,7 @@ export function draftFromConfig(config: ExperimentConfig): Draft {
       else text[fieldKey(id, spec.key)] = String(value);
     }
   }
-  return { text, flags, selected: [...config.optimizers] };
+  return { text, flags, selected: [...config.optimizers], network: structuredClone(config.network) };
 }
 
 export function defaultDraft(): Draft {
@@ -96,5 +98,5 @@ export function resolveDraft(draft: Draft): Resolution {
     return !key.includes('.') || draft.selected.includes(optimizer as OptimizerId);
   });
   const valid = blocking.length === 0 && general.length === 0;
-  return { config: valid ? { ...training, optimizers, hyperparameters } : null, errors, general };
+  return { config: valid ? { ...training, network: structuredClone(draft.network), optimizers, hyperparameters } : null, errors, general };
 }

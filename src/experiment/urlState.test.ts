@@ -397,6 +397,7 @@ describe('format version 1 fixture', () => {
   const FIXTURE_V1_REORDERED =
     '?v=1&epochs=2&batch=64&examples=2000&seed=9&opt=sgd,adam,rmsprop&sgd.lr=0.05&sgd.momentum=0.9&sgd.nesterov=1&adam.lr=0.002&adam.beta2=0.99&adam.eps=1e-8&rmsprop.centered=1&train=0&logloss=1';
   const EXPECTED_CONFIG: ExperimentConfig = {
+    network: { hiddenLayers: [128], activation: 'relu' },
     epochs: 2,
     batchSize: 64,
     trainExamples: 2000,

@@ -9,7 +9,6 @@ import { batchesPerEpoch, validateExperiment, InvalidExperimentError, type Exper
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { OptimizerId } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
-import { articleNetwork } from '../experiment/network';
 import { batchRanges } from './batches';
 import type { EngineFactory, EnginePlan, PendingValues } from './engine';
 import { initialWeights, KERAS_EPSILON } from './network';
@@ -140,7 +139,7 @@ export type TrainingOutcome = 'done' | 'stopped';
 /** What the engines are built from: the network, the batch size and one run per optimizer. */
 export function enginePlan(config: ExperimentConfig): EnginePlan {
   return {
-    network: articleNetwork(),
+    network: config.network,
     batchSize: config.batchSize,
     runs: config.optimizers.map((id) => ({ optimizer: id, hyperparameters: config.hyperparameters[id] })),
   };
