@@ -29,7 +29,7 @@ export interface Checks {
   otherSeeds: ExperimentResults[];
 }
 
-const finalAccuracy = (results: ExperimentResults, id: OptimizerId) => results.runs.find((r) => r.optimizer === id)?.history.at(-1)?.testAccuracy ?? null;
+const finalAccuracy = (results: ExperimentResults, id: OptimizerId) => results.runs.find((r) => r.contestant === id)?.history.at(-1)?.testAccuracy ?? null;
 
 /** What the seed comparison shows, said from the measured numbers only. */
 function seedVerdict(main: ExperimentResults, others: ExperimentResults[]): string[] {
@@ -58,7 +58,7 @@ function seedVerdict(main: ExperimentResults, others: ExperimentResults[]): stri
 }
 
 export function renderReport(results: ExperimentResults, wallSeconds: number, checks: Checks): string {
-  const rows = results.runs.map((run) => ({ id: run.optimizer, run, summary: summarize(run.history) }));
+  const rows = results.runs.map((run) => ({ id: run.contestant as OptimizerId, run, summary: summarize(run.history) }));
   const ranked = [...rows].sort((a, b) => (b.summary.finalTestAccuracy ?? -1) - (a.summary.finalTestAccuracy ?? -1));
   const label = (id: OptimizerId) => OPTIMIZERS[id].label;
   const highest = ranked[0];

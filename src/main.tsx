@@ -1,15 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bestEffortConfig, draftFromConfig } from './experiment/draft';
-import { parseResultsFile, resultsToJson } from './experiment/resultsFile';
 import { decodeExperimentUrl, encodeExperimentUrl } from './experiment/urlState';
+import { browserResultsStore, restoreSavedRun } from './store/persistence';
 import { createPlaygroundStore } from './store/playgroundStore';
 import { TrainingClient } from './store/trainingClient';
 import { App } from './ui/App';
 import { StoreProvider } from './ui/StoreContext';
 import './ui/styles.css';
 
-const LAST_RESULTS_KEY = 'optimizer-playground/last-results';
 const dataUrl = new URL(`${import.meta.env.BASE_URL}data/mnist/`, document.baseURI).href;
 
 /** `#workers=N` overrides the pool size, for benchmarks and comparisons; not part of the experiment. */
@@ -36,20 +35,13 @@ const store = createPlaygroundStore(
     loseWebglContext: () => client.loseWebglContext(),
   },
   { draft: draftFromConfig(shared.config), view: shared.view, linkNotices: shared.notices },
-  { save: (results) => localStorage.setItem(LAST_RESULTS_KEY, resultsToJson(results)) },
+  browserResultsStore(localStorage),
 );
 
 // The last finished run survives a reload, marked as restored, until a new run starts.
-try {
-  const saved = localStorage.getItem(LAST_RESULTS_KEY);
-  if (saved) {
-    const parsed = parseResultsFile(saved, 'The saved results');
-    if (parsed.ok) store.getState().showResults(parsed.results, 'restored');
-    else localStorage.removeItem(LAST_RESULTS_KEY);
-  }
-} catch {
-  /* storage disabled: nothing to restore */
-}
+const saved = restoreSavedRun(localStorage);
+if (saved.results) store.getState().showResults(saved.results, 'restored');
+if (saved.notice) store.getState().showNotice(saved.notice);
 
 /** Keeps the address bar equal to the experiment; replaceState, so edits do not flood Back. */
 function syncUrl() {

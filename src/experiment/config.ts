@@ -3,9 +3,18 @@
  * A run always receives a frozen, validated copy, so editing the form while it
  * trains cannot change it.
  */
+import {
+  contestantKey,
+  contestantName,
+  defaultContestants,
+  MAX_CONTESTANTS,
+  MAX_PER_OPTIMIZER,
+  selectedContestants,
+  type Contestant,
+} from './contestants';
 import { articleNetwork, isActivation, NETWORK_LIMITS, type NetworkSettings } from './network';
-import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
-import { checkNumber, defaultValues, type NumberParameter, type ParameterValues } from './parameters';
+import { OPTIMIZERS } from './optimizers';
+import { checkNumber, defaultValues, type NumberParameter } from './parameters';
 
 export const TRAIN_SET_SIZE = 60_000;
 export const TEST_SET_SIZE = 10_000;
@@ -60,23 +69,22 @@ export type TrainingSettings = Record<TrainingKey, number>;
 
 export interface ExperimentConfig extends TrainingSettings {
   network: NetworkSettings;
-  /** Selected optimizers, always in catalog order. */
-  optimizers: OptimizerId[];
-  /** Hyperparameters of every optimizer, selected or not, so toggling keeps edits. */
-  hyperparameters: Record<OptimizerId, ParameterValues>;
+  /** Every contestant in the form, selected or not (so toggling keeps edits), in compareContestants order. */
+  contestants: Contestant[];
 }
 
-/** The article's setup: every optimizer at its Keras defaults. */
+/** The article's setup: every optimizer at its Keras defaults, the article's five selected. */
 export function defaultExperiment(): ExperimentConfig {
   return {
     ...(defaultValues(TRAINING_PARAMETERS) as TrainingSettings),
     network: articleNetwork(),
-    optimizers: [...OPTIMIZER_IDS],
-    hyperparameters: Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, optimizerDefaults(id)])) as Record<
-      OptimizerId,
-      ParameterValues
-    >,
+    contestants: defaultContestants(),
   };
+}
+
+/** The contestants that train, in order: run i of an engine is the i-th of these. */
+export function trainingContestants(config: Pick<ExperimentConfig, 'contestants'>): Contestant[] {
+  return selectedContestants(config.contestants);
 }
 
 export class InvalidExperimentError extends Error {
@@ -97,20 +105,38 @@ export function validateExperiment(config: ExperimentConfig): string[] {
     if (!result.ok) problems.push(result.message);
   }
   problems.push(...validateNetwork(config.network));
-  if (config.optimizers.length === 0) problems.push('Choose at least one optimizer.');
-  for (const id of config.optimizers) {
-    const info = OPTIMIZERS[id];
+  problems.push(...validateContestants(config.contestants));
+  return problems;
+}
+
+/** Each contestant's settings against its optimizer's table; 1 to MAX_CONTESTANTS selected, no key twice. */
+export function validateContestants(contestants: readonly Contestant[]): string[] {
+  const problems: string[] = [];
+  const selected = contestants.filter((c) => c.selected).length;
+  if (selected === 0) problems.push('Choose at least one optimizer.');
+  if (selected > MAX_CONTESTANTS) problems.push(`At most ${MAX_CONTESTANTS} contestants can train at once; ${selected} are selected.`);
+  const keys = new Set<string>();
+  for (const contestant of contestants) {
+    const info = OPTIMIZERS[contestant.optimizer];
     if (!info) {
-      problems.push(`Unknown optimizer "${String(id)}".`);
+      problems.push(`Unknown optimizer "${String(contestant.optimizer)}".`);
       continue;
     }
+    if (!Number.isInteger(contestant.ordinal) || contestant.ordinal < 1 || contestant.ordinal > MAX_PER_OPTIMIZER) {
+      problems.push(`${info.label}: contestant number ${String(contestant.ordinal)} is not between 1 and ${MAX_PER_OPTIMIZER}.`);
+      continue;
+    }
+    const key = contestantKey(contestant);
+    if (keys.has(key)) problems.push(`${contestantName(contestant)} appears twice.`);
+    keys.add(key);
+    const name = contestantName(contestant);
     for (const spec of info.parameters) {
-      const value = config.hyperparameters[id]?.[spec.key];
+      const value = contestant.hyperparameters?.[spec.key];
       if (spec.kind === 'boolean') {
-        if (typeof value !== 'boolean') problems.push(`${info.label} ${spec.label} must be on or off.`);
+        if (typeof value !== 'boolean') problems.push(`${name} ${spec.label} must be on or off.`);
       } else {
         const result = typeof value === 'number' ? checkNumber(spec, value) : { ok: false as const, message: `${spec.label} is missing.` };
-        if (!result.ok) problems.push(`${info.label}: ${result.message}`);
+        if (!result.ok) problems.push(`${name}: ${result.message}`);
       }
     }
   }

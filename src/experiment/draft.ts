@@ -1,39 +1,70 @@
 /**
  * The form's state: what the user typed, kept as text so a half-typed "1e-" is
  * never lost, plus its resolution into a validated ExperimentConfig. Pure, so the
- * store, the URL code and the tests share it.
+ * store, the URL code and the tests share it. The edits a form makes (add, remove,
+ * select, reset a contestant) are pure functions here too.
  */
 import { TRAINING_PARAMETERS, defaultExperiment, type ExperimentConfig, type TrainingSettings } from './config';
-import type { NetworkSettings } from './network';
-import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from './optimizers';
-import { parseNumberInput, type ParameterValues } from './parameters';
+import {
+  contestantKey,
+  MAX_CONTESTANTS,
+  MAX_PER_OPTIMIZER,
+  nextOrdinal,
+  sortContestants,
+  type Contestant,
+  type ContestantRef,
+} from './contestants';
+import {
+  ACTIVATION_PARAMETER,
+  HIDDEN_LAYERS_PARAMETER,
+  LAYER_UNITS_PARAMETERS,
+  layerUnits,
+  networkFrom,
+  type Activation,
+} from './network';
+import { OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
+import { isChoice, parseNumberInput, type ParameterValues } from './parameters';
+
+export interface DraftContestant extends ContestantRef {
+  selected: boolean;
+}
 
 export interface Draft {
   /** Raw text per number field, keyed by fieldKey(). */
   text: Record<string, string>;
   /** On/off settings, keyed by fieldKey(). */
   flags: Record<string, boolean>;
-  selected: OptimizerId[];
-  network: NetworkSettings;
+  /** Select values (the activation), keyed by fieldKey(). */
+  choices: Record<string, string>;
+  /** Every contestant in the form, in compareContestants order. */
+  contestants: DraftContestant[];
 }
 
-/** "epochs" for a training setting, "adam.beta1" for an optimizer's. */
-export function fieldKey(optimizer: OptimizerId | null, key: string): string {
-  return optimizer ? `${optimizer}.${key}` : key;
+/** "epochs" for a shared setting, "adam2.beta1" for a contestant's. */
+export function fieldKey(contestant: string | null, key: string): string {
+  return contestant ? `${contestant}.${key}` : key;
+}
+
+function writeContestantFields(draft: Draft, contestant: ContestantRef, values: ParameterValues): void {
+  const key = contestantKey(contestant);
+  for (const spec of OPTIMIZERS[contestant.optimizer].parameters) {
+    const value = values[spec.key];
+    if (spec.kind === 'boolean') draft.flags[fieldKey(key, spec.key)] = Boolean(value);
+    else draft.text[fieldKey(key, spec.key)] = String(value);
+  }
 }
 
 export function draftFromConfig(config: ExperimentConfig): Draft {
-  const text: Record<string, string> = {};
-  const flags: Record<string, boolean> = {};
-  for (const spec of TRAINING_PARAMETERS) text[spec.key] = String(config[spec.key]);
-  for (const id of OPTIMIZER_IDS) {
-    for (const spec of OPTIMIZERS[id].parameters) {
-      const value = config.hyperparameters[id][spec.key];
-      if (spec.kind === 'boolean') flags[fieldKey(id, spec.key)] = Boolean(value);
-      else text[fieldKey(id, spec.key)] = String(value);
-    }
+  const draft: Draft = { text: {}, flags: {}, choices: {}, contestants: [] };
+  for (const spec of TRAINING_PARAMETERS) draft.text[spec.key] = String(config[spec.key]);
+  draft.text[HIDDEN_LAYERS_PARAMETER.key] = String(config.network.hiddenLayers.length);
+  LAYER_UNITS_PARAMETERS.forEach((spec, i) => (draft.text[spec.key] = String(layerUnits(config.network, i))));
+  draft.choices[ACTIVATION_PARAMETER.key] = config.network.activation;
+  for (const contestant of sortContestants(config.contestants)) {
+    draft.contestants.push({ optimizer: contestant.optimizer, ordinal: contestant.ordinal, selected: contestant.selected });
+    writeContestantFields(draft, contestant, contestant.hyperparameters);
   }
-  return { text, flags, selected: [...config.optimizers], network: structuredClone(config.network) };
+  return draft;
 }
 
 export function defaultDraft(): Draft {
@@ -41,7 +72,7 @@ export function defaultDraft(): Draft {
 }
 
 export interface Resolution {
-  /** Present only when every field is valid. */
+  /** Present only when every field that matters is valid. */
   config: ExperimentConfig | null;
   /** Message per invalid field, keyed by fieldKey(). */
   errors: Record<string, string>;
@@ -49,54 +80,110 @@ export interface Resolution {
   general: string[];
 }
 
+export function resolveDraft(draft: Draft): Resolution {
+  const errors: Record<string, string> = {};
+  const general: string[] = [];
+  /** Field keys whose errors block training (a hidden layer the network does not use, or an unselected contestant, does not). */
+  const blocking: string[] = [];
+  const readNumber = (spec: Parameters<typeof parseNumberInput>[0], key: string, blocks: boolean): number => {
+    const result = parseNumberInput(spec, draft.text[key] ?? '');
+    if (result.ok) return result.value;
+    errors[key] = result.message;
+    if (blocks) blocking.push(key);
+    return spec.defaultValue;
+  };
+
+  const training = {} as TrainingSettings;
+  for (const spec of TRAINING_PARAMETERS) training[spec.key] = readNumber(spec, spec.key, true);
+
+  const hiddenLayers = readNumber(HIDDEN_LAYERS_PARAMETER, HIDDEN_LAYERS_PARAMETER.key, true);
+  const units = LAYER_UNITS_PARAMETERS.map((spec, i) => readNumber(spec, spec.key, i < hiddenLayers));
+  const activationText = draft.choices[ACTIVATION_PARAMETER.key] ?? ACTIVATION_PARAMETER.defaultValue;
+  let activation: Activation = ACTIVATION_PARAMETER.defaultValue;
+  if (isChoice(ACTIVATION_PARAMETER, activationText)) activation = activationText;
+  else {
+    errors[ACTIVATION_PARAMETER.key] = `Activation must be one of ${ACTIVATION_PARAMETER.options.map((o) => o.label).join(', ')}.`;
+    blocking.push(ACTIVATION_PARAMETER.key);
+  }
+
+  const contestants: Contestant[] = draft.contestants.map((ref) => {
+    const key = contestantKey(ref);
+    const hyperparameters: ParameterValues = {};
+    for (const spec of OPTIMIZERS[ref.optimizer].parameters) {
+      hyperparameters[spec.key] =
+        spec.kind === 'boolean' ? (draft.flags[fieldKey(key, spec.key)] ?? spec.defaultValue) : readNumber(spec, fieldKey(key, spec.key), ref.selected);
+    }
+    return { optimizer: ref.optimizer, ordinal: ref.ordinal, selected: ref.selected, hyperparameters };
+  });
+  const selected = contestants.filter((c) => c.selected).length;
+  if (selected === 0) general.push('Choose at least one optimizer to train.');
+  if (selected > MAX_CONTESTANTS) general.push(`At most ${MAX_CONTESTANTS} contestants can train at once; untick ${selected - MAX_CONTESTANTS}.`);
+
+  const valid = blocking.length === 0 && general.length === 0;
+  const config: ExperimentConfig = { ...training, network: networkFrom(hiddenLayers, units, activation), contestants };
+  return { config: valid ? config : null, errors, general };
+}
+
 /** The draft as a config with every invalid field at its default: what a link can carry mid-edit. */
 export function bestEffortConfig(draft: Draft): ExperimentConfig {
   const { config, errors } = resolveDraft(draft);
   if (config) return config;
-  const fallback = defaultExperiment();
-  const patched: Draft = { ...draft, text: { ...draft.text } };
+  const patched: Draft = { ...draft, text: { ...draft.text }, choices: { ...draft.choices }, contestants: [...draft.contestants] };
+  const fallback = draftFromConfig(defaultExperiment());
   for (const key of Object.keys(errors)) {
     const [first, second] = key.split('.');
-    patched.text[key] = String(second === undefined ? fallback[first as keyof TrainingSettings] : fallback.hyperparameters[first as OptimizerId][second]);
+    if (second === undefined) {
+      if (key in fallback.text) patched.text[key] = fallback.text[key];
+      if (key in fallback.choices) patched.choices[key] = fallback.choices[key];
+    } else {
+      const contestant = patched.contestants.find((c) => contestantKey(c) === first);
+      if (contestant) patched.text[key] = String(optimizerDefaults(contestant.optimizer)[second]);
+    }
   }
-  if (patched.selected.length === 0) patched.selected = fallback.optimizers;
-  return resolveDraft(patched).config ?? fallback;
+  if (!patched.contestants.some((c) => c.selected)) patched.contestants = fallback.contestants.map((c) => ({ ...c }));
+  // Past the cap, the last ticked ones wait.
+  let ticked = 0;
+  patched.contestants = patched.contestants.map((c) => (c.selected && ++ticked > MAX_CONTESTANTS ? { ...c, selected: false } : c));
+  return resolveDraft(patched).config ?? defaultExperiment();
 }
 
-export function resolveDraft(draft: Draft): Resolution {
-  const errors: Record<string, string> = {};
-  const general: string[] = [];
-  const training = {} as TrainingSettings;
-  for (const spec of TRAINING_PARAMETERS) {
-    const result = parseNumberInput(spec, draft.text[spec.key] ?? '');
-    if (result.ok) training[spec.key] = result.value;
-    else errors[spec.key] = result.message;
-  }
-  const hyperparameters = {} as Record<OptimizerId, ParameterValues>;
-  for (const id of OPTIMIZER_IDS) {
-    const values: ParameterValues = {};
-    for (const spec of OPTIMIZERS[id].parameters) {
-      const key = fieldKey(id, spec.key);
-      if (spec.kind === 'boolean') {
-        values[spec.key] = draft.flags[key] ?? spec.defaultValue;
-        continue;
-      }
-      const result = parseNumberInput(spec, draft.text[key] ?? '');
-      if (result.ok) values[spec.key] = result.value;
-      else {
-        errors[key] = result.message;
-        values[spec.key] = spec.defaultValue;
-      }
-    }
-    hyperparameters[id] = values;
-  }
-  const optimizers = OPTIMIZER_IDS.filter((id) => draft.selected.includes(id));
-  if (optimizers.length === 0) general.push('Choose at least one optimizer to train.');
-  // An unselected optimizer's bad field is shown but does not block training.
-  const blocking = Object.keys(errors).filter((key) => {
-    const optimizer = key.split('.', 1)[0];
-    return !key.includes('.') || draft.selected.includes(optimizer as OptimizerId);
-  });
-  const valid = blocking.length === 0 && general.length === 0;
-  return { config: valid ? { ...training, network: structuredClone(draft.network), optimizers, hyperparameters } : null, errors, general };
+// ---- form edits ----------------------------------------------------------------------
+
+/** Whether another contestant of `optimizer` may be added (the per-optimizer and per-run caps). */
+export function canAddContestant(draft: Draft, optimizer: OptimizerId): boolean {
+  return (
+    draft.contestants.filter((c) => c.selected).length < MAX_CONTESTANTS &&
+    nextOrdinal(draft.contestants, optimizer) <= MAX_PER_OPTIMIZER
+  );
+}
+
+/** Adds "Adam 2" (or the next free number) at Keras defaults, selected. */
+export function addContestant(draft: Draft, optimizer: OptimizerId): Draft {
+  if (!canAddContestant(draft, optimizer)) return draft;
+  const ref: DraftContestant = { optimizer, ordinal: nextOrdinal(draft.contestants, optimizer), selected: true };
+  const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags }, contestants: sortContestants([...draft.contestants, ref]) };
+  writeContestantFields(next, ref, optimizerDefaults(optimizer));
+  return next;
+}
+
+/** Removes an added contestant and its fields; the first of each optimizer stays (untick it instead). */
+export function removeContestant(draft: Draft, key: string): Draft {
+  const target = draft.contestants.find((c) => contestantKey(c) === key);
+  if (!target || target.ordinal === 1) return draft;
+  const prefix = `${key}.`;
+  const without = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith(prefix)));
+  return { ...draft, text: without(draft.text), flags: without(draft.flags), contestants: draft.contestants.filter((c) => c !== target) };
+}
+
+export function setContestantSelected(draft: Draft, key: string, selected: boolean): Draft {
+  return { ...draft, contestants: draft.contestants.map((c) => (contestantKey(c) === key ? { ...c, selected } : c)) };
+}
+
+/** Puts a contestant's fields back to its optimizer's Keras defaults. */
+export function resetContestant(draft: Draft, key: string): Draft {
+  const target = draft.contestants.find((c) => contestantKey(c) === key);
+  if (!target) return draft;
+  const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags } };
+  writeContestantFields(next, target, optimizerDefaults(target.optimizer));
+  return next;
 }

@@ -31,9 +31,24 @@ export interface BooleanParameter {
   help: string;
 }
 
+/** One of a few named values (an activation, later a schedule), shown as a select. */
+export interface ChoiceParameter<Value extends string = string> {
+  kind: 'choice';
+  key: string;
+  label: string;
+  options: readonly { value: Value; label: string }[];
+  defaultValue: Value;
+  urlKey?: string;
+  help: string;
+}
+
 export type Parameter = NumberParameter | BooleanParameter;
 
 export type ParameterValues = Record<string, number | boolean>;
+
+export function isChoice<Value extends string>(spec: ChoiceParameter<Value>, value: unknown): value is Value {
+  return spec.options.some((option) => option.value === value);
+}
 
 export type ParseResult = { ok: true; value: number } | { ok: false; message: string };
 

@@ -1,20 +1,55 @@
 /**
  * The experiment as a link. Every setting comes from the parameter tables (name,
  * range, default, URL key); values equal to their default are left out, so links stay
- * short and readable: `?v=1&epochs=2&opt=sgd,adam&adam.lr=0.01`.
+ * short and readable: `?v=2&epochs=2&opt=sgd,adam,adam2&adam2.lr=0.01&layers=2&act=tanh`.
  *
  * Links are untrusted input. decodeExperimentUrl never throws: every unknown,
  * invalid, out-of-range or hostile value is dropped or clamped and explained in a
- * notice, and the result always passes validateExperiment.
+ * notice, and the result always passes validateExperiment. Links of every earlier
+ * format version are first brought to the current one by LINK_MIGRATIONS, the one
+ * path by which old links are read.
  */
 import { z } from 'zod';
 import { defaultExperiment, TRAINING_PARAMETERS, type ExperimentConfig } from './config';
-import { OPTIMIZER_IDS, OPTIMIZERS, isOptimizerId } from './optimizers';
-import { checkNumber, textSchema, type BooleanParameter, type NumberParameter, type Parameter } from './parameters';
+import {
+  contestantKey,
+  contestantName,
+  MAX_CONTESTANTS,
+  parseContestantKey,
+  sortContestants,
+  type Contestant,
+  type ContestantRef,
+} from './contestants';
+import {
+  ACTIVATION_PARAMETER,
+  HIDDEN_LAYERS_PARAMETER,
+  LAYER_UNITS_PARAMETERS,
+  layerUnits,
+  networkFrom,
+  type Activation,
+} from './network';
+import { OPTIMIZERS, optimizerDefaults } from './optimizers';
+import { checkNumber, isChoice, textSchema, type BooleanParameter, type ChoiceParameter, type NumberParameter, type Parameter } from './parameters';
 import { defaultView, VIEW_PARAMETERS, type ViewOptions } from './view';
 
-/** Bump when a link's meaning changes; decoders keep reading every older version. */
-export const URL_FORMAT_VERSION = 1;
+/** Bump when a link's meaning changes, and add the step from the old version to LINK_MIGRATIONS. */
+export const URL_FORMAT_VERSION = 2;
+
+/** Version 1's optimizers: a v1 link without `opt` selects exactly these. */
+const V1_OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
+
+/**
+ * Each step rewrites a link of version k into version k + 1, in place.
+ * 1 → 2: contestants and the network arrived. A v1 key means the same in v2
+ * (`adam.lr` is the first Adam's rate, `opt` lists first contestants, no network keys
+ * is the article's network), except that no `opt` meant "the five of v1", not
+ * "whatever the default selection is now".
+ */
+const LINK_MIGRATIONS: Record<number, (params: URLSearchParams) => void> = {
+  1: (params) => {
+    if (!params.has(OPTIMIZERS_KEY)) params.set(OPTIMIZERS_KEY, V1_OPTIMIZERS.join(','));
+  },
+};
 
 const VERSION_KEY = 'v';
 const OPTIMIZERS_KEY = 'opt';
@@ -31,18 +66,27 @@ export interface DecodedExperiment extends SharedExperiment {
   notices: string[];
 }
 
+/** The link's view of an experiment: the network as its form fields, so each is one key. */
+interface Working extends SharedExperiment {
+  layers: number;
+  units: number[];
+  activation: Activation;
+}
+
 interface Field {
   urlKey: string;
-  /** How the notice names it: "Adam learning rate". */
+  /** How the notice names it: "Adam 2 learning rate". */
   name: string;
-  spec: Parameter;
-  read(shared: SharedExperiment): number | boolean;
-  write(shared: SharedExperiment, value: number | boolean): void;
+  spec: Parameter | ChoiceParameter;
+  read(shared: Working): number | boolean | string;
+  write(shared: Working, value: number | boolean | string): void;
+  /** Left out of the link when false (a layer the network does not have). */
+  applies?(shared: Working): boolean;
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
-/** Every shareable setting, walked by both the encoder and the decoder. */
+/** Every shared setting but the contestants', walked by both the encoder and the decoder. */
 const FIELDS: readonly Field[] = [
   ...(TRAINING_PARAMETERS as readonly (NumberParameter & { key: (typeof TRAINING_PARAMETERS)[number]['key'] })[]).map(
     (spec): Field => ({
@@ -53,17 +97,30 @@ const FIELDS: readonly Field[] = [
       write: (s, v) => (s.config[spec.key] = v as number),
     }),
   ),
-  ...OPTIMIZER_IDS.flatMap((id) =>
-    OPTIMIZERS[id].parameters.map(
-      (spec): Field => ({
-        urlKey: `${id}.${spec.urlKey ?? spec.key}`,
-        name: `${OPTIMIZERS[id].label} ${lowerFirst(spec.label)}`,
-        spec,
-        read: (s) => s.config.hyperparameters[id][spec.key],
-        write: (s, v) => (s.config.hyperparameters[id][spec.key] = v),
-      }),
-    ),
+  {
+    urlKey: HIDDEN_LAYERS_PARAMETER.urlKey,
+    name: HIDDEN_LAYERS_PARAMETER.label,
+    spec: HIDDEN_LAYERS_PARAMETER,
+    read: (s) => s.layers,
+    write: (s, v) => (s.layers = v as number),
+  },
+  ...LAYER_UNITS_PARAMETERS.map(
+    (spec, i): Field => ({
+      urlKey: spec.urlKey ?? spec.key,
+      name: spec.label,
+      spec,
+      read: (s) => s.units[i],
+      write: (s, v) => (s.units[i] = v as number),
+      applies: (s) => i < s.layers,
+    }),
   ),
+  {
+    urlKey: ACTIVATION_PARAMETER.urlKey ?? ACTIVATION_PARAMETER.key,
+    name: ACTIVATION_PARAMETER.label,
+    spec: ACTIVATION_PARAMETER,
+    read: (s) => s.activation,
+    write: (s, v) => (s.activation = v as Activation),
+  },
   ...VIEW_PARAMETERS.map(
     (spec): Field => ({
       urlKey: spec.urlKey,
@@ -77,21 +134,58 @@ const FIELDS: readonly Field[] = [
 
 const FIELDS_BY_KEY = new Map(FIELDS.map((f) => [f.urlKey, f]));
 
-function defaults(): SharedExperiment {
-  return { config: defaultExperiment(), view: defaultView() };
+function working({ config, view }: SharedExperiment): Working {
+  return {
+    config,
+    view,
+    layers: config.network.hiddenLayers.length,
+    units: LAYER_UNITS_PARAMETERS.map((_, i) => layerUnits(config.network, i)),
+    activation: config.network.activation,
+  };
 }
+
+function defaults(): Working {
+  return working({ config: defaultExperiment(), view: defaultView() });
+}
+
+/** A contestant's field, `adam2.lr`: the contestant's key, a dot, the parameter's URL key. */
+function contestantField(contestant: ContestantRef, spec: Parameter): Field {
+  const key = contestantKey(contestant);
+  const find = (s: Working) => s.config.contestants.find((c) => contestantKey(c) === key);
+  return {
+    urlKey: `${key}.${spec.urlKey ?? spec.key}`,
+    name: `${contestantName(contestant)} ${lowerFirst(spec.label)}`,
+    spec,
+    read: (s) => find(s)?.hyperparameters[spec.key] ?? spec.defaultValue,
+    write: (s, v) => {
+      const target = find(s);
+      if (target) target.hyperparameters[spec.key] = v as number | boolean;
+    },
+  };
+}
+
+const formatValue = (value: number | boolean | string) => (typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
 
 /** Query string (with "?") for an experiment; defaults are omitted. */
 export function encodeExperimentUrl(shared: SharedExperiment): string {
   const base = defaults();
+  const current = working(shared);
   const params = new URLSearchParams();
   params.set(VERSION_KEY, String(URL_FORMAT_VERSION));
-  const selected = OPTIMIZER_IDS.filter((id) => shared.config.optimizers.includes(id));
-  if (selected.join() !== base.config.optimizers.join()) params.set(OPTIMIZERS_KEY, selected.join(','));
+  const selectedKeys = (s: Working) => sortContestants(s.config.contestants.filter((c) => c.selected)).map(contestantKey).join(',');
+  if (selectedKeys(current) !== selectedKeys(base)) params.set(OPTIMIZERS_KEY, selectedKeys(current));
   for (const field of FIELDS) {
-    const value = field.read(shared);
+    if (field.applies && !field.applies(current)) continue;
+    const value = field.read(current);
     if (value === field.read(base)) continue;
-    params.set(field.urlKey, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+    params.set(field.urlKey, formatValue(value));
+  }
+  for (const contestant of sortContestants(shared.config.contestants)) {
+    const defaultsOf = optimizerDefaults(contestant.optimizer);
+    for (const spec of OPTIMIZERS[contestant.optimizer].parameters) {
+      const value = contestant.hyperparameters[spec.key];
+      if (value !== defaultsOf[spec.key]) params.set(contestantField(contestant, spec).urlKey, formatValue(value));
+    }
   }
   // URLSearchParams escapes "," and "."; both are safe in a query and easier to read plain.
   return `?${params.toString().replace(/%2C/gi, ',')}`;
@@ -130,10 +224,51 @@ function decodeNumber(field: Field & { spec: NumberParameter }, raw: string, fal
   return { value: fallback, notice: `${field.name} ${quote(raw)} is not a number; using ${fallback}.` };
 }
 
+function decodeChoice(field: Field & { spec: ChoiceParameter }, raw: string, fallback: string): { value: string; notice?: string } {
+  const wanted = raw.trim().toLowerCase();
+  const option = field.spec.options.find((o) => o.value.toLowerCase() === wanted);
+  if (option && isChoice(field.spec, option.value)) return { value: option.value };
+  return { value: fallback, notice: `${field.name} ${quote(raw)} is not one of ${field.spec.options.map((o) => o.value).join(', ')}; using ${fallback}.` };
+}
+
 function decodeBoolean(field: Field & { spec: BooleanParameter }, raw: string, fallback: boolean): { value: boolean; notice?: string } {
   const parsed = BOOLEAN_TEXT.safeParse(raw.trim().toLowerCase());
   if (parsed.success) return { value: parsed.data };
   return { value: fallback, notice: `${field.name} ${quote(raw)} is not on or off; using ${fallback ? 'on' : 'off'}.` };
+}
+
+/** The contestant a link names, created (unselected, at Keras defaults) when it is not in the list yet. */
+function ensureContestant(shared: Working, ref: ContestantRef): Contestant {
+  const key = contestantKey(ref);
+  let contestant = shared.config.contestants.find((c) => contestantKey(c) === key);
+  if (!contestant) {
+    contestant = { optimizer: ref.optimizer, ordinal: ref.ordinal, selected: false, hyperparameters: optimizerDefaults(ref.optimizer) };
+    shared.config.contestants = sortContestants([...shared.config.contestants, contestant]);
+  }
+  return contestant;
+}
+
+function decodeValue(field: Field, raw: string, fallback: number | boolean | string): { value: number | boolean | string; notice?: string } {
+  switch (field.spec.kind) {
+    case 'number':
+      return decodeNumber(field as Field & { spec: NumberParameter }, raw, fallback as number);
+    case 'boolean':
+      return decodeBoolean(field as Field & { spec: BooleanParameter }, raw, fallback as boolean);
+    default:
+      return decodeChoice(field as Field & { spec: ChoiceParameter }, raw, fallback as string);
+  }
+}
+
+/** Brings a link of an earlier version to the current one; notices for versions it cannot know. */
+function migrate(params: URLSearchParams, notices: string[]): void {
+  const raw = params.get(VERSION_KEY);
+  // No version: a hand-written link, read as the current format.
+  let version = raw === null ? URL_FORMAT_VERSION : Number(raw);
+  if (!Number.isInteger(version) || version < 1 || version > URL_FORMAT_VERSION) {
+    notices.push(`The link says format version ${quote(raw ?? '')}; this app reads versions 1 to ${URL_FORMAT_VERSION}, so some settings may differ.`);
+    version = URL_FORMAT_VERSION;
+  }
+  for (; version < URL_FORMAT_VERSION; version++) LINK_MIGRATIONS[version](params);
 }
 
 export function decodeExperimentUrl(search: string): DecodedExperiment {
@@ -143,14 +278,10 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
   try {
     params = new URLSearchParams(typeof search === 'string' ? search : '');
   } catch {
-    return { ...shared, notices: ['The link could not be read; using the default experiment.'] };
+    return { config: shared.config, view: shared.view, notices: ['The link could not be read; using the default experiment.'] };
   }
-  if (params.size === 0) return { ...shared, notices };
-
-  const version = params.get(VERSION_KEY);
-  if (version !== null && version !== String(URL_FORMAT_VERSION)) {
-    notices.push(`The link says format version ${quote(version)}; this app reads version ${URL_FORMAT_VERSION}, so some settings may differ.`);
-  }
+  if (params.size === 0) return { config: shared.config, view: shared.view, notices };
+  migrate(params, notices);
 
   const seen = new Set<string>();
   const unknown: string[] = [];
@@ -163,32 +294,48 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     seen.add(key);
     if (key === OPTIMIZERS_KEY) {
       const requested = raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-      const known = requested.filter(isOptimizerId);
-      const ignored = requested.filter((t) => !isOptimizerId(t));
+      const known = requested.map(parseContestantKey).filter((ref): ref is ContestantRef => ref !== undefined);
+      const ignored = requested.filter((t) => !parseContestantKey(t));
       if (ignored.length) notices.push(`Unknown optimizer${ignored.length > 1 ? 's' : ''} ${ignored.slice(0, 3).map(quote).join(', ')} ignored.`);
-      if (known.length === 0) notices.push('The link selects no known optimizer; using all five.');
-      else shared.config.optimizers = OPTIMIZER_IDS.filter((id) => known.includes(id));
+      if (known.length === 0) {
+        notices.push('The link selects no known optimizer; using the default selection.');
+        continue;
+      }
+      for (const contestant of shared.config.contestants) contestant.selected = false;
+      for (const ref of known) ensureContestant(shared, ref).selected = true;
       continue;
     }
     // A Map, not an object: "__proto__" or "constructor" in a link is just an unknown key.
-    const field = FIELDS_BY_KEY.get(key);
+    let field = FIELDS_BY_KEY.get(key);
+    if (!field) {
+      const dot = key.indexOf('.');
+      const ref = dot > 0 ? parseContestantKey(key.slice(0, dot)) : undefined;
+      const spec = ref && OPTIMIZERS[ref.optimizer].parameters.find((p) => (p.urlKey ?? p.key) === key.slice(dot + 1));
+      if (ref && spec) {
+        ensureContestant(shared, ref);
+        field = contestantField(ref, spec);
+      }
+    }
     if (!field) {
       unknown.push(key);
       continue;
     }
-    const fallback = field.read(shared);
-    const decoded =
-      field.spec.kind === 'number'
-        ? decodeNumber(field as Field & { spec: NumberParameter }, raw, fallback as number)
-        : decodeBoolean(field as Field & { spec: BooleanParameter }, raw, fallback as boolean);
+    const decoded = decodeValue(field, raw, field.read(shared));
     field.write(shared, decoded.value);
     if (decoded.notice) notices.push(decoded.notice);
   }
   if (unknown.length) {
     notices.push(`Ignored unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 3).map(quote).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}.`);
   }
+  let ticked = 0;
+  for (const contestant of shared.config.contestants) {
+    if (contestant.selected && ++ticked > MAX_CONTESTANTS) contestant.selected = false;
+  }
+  if (ticked > MAX_CONTESTANTS) notices.push(`The link selects ${ticked} contestants; at most ${MAX_CONTESTANTS} train at once, so the last ${ticked - MAX_CONTESTANTS} are unticked.`);
+  const config: ExperimentConfig = { ...shared.config, network: networkFrom(shared.layers, shared.units, shared.activation) };
   return {
-    ...shared,
+    config,
+    view: shared.view,
     notices: notices.length > MAX_NOTICES ? [...notices.slice(0, MAX_NOTICES - 1), `…and ${notices.length - MAX_NOTICES + 1} more corrections.`] : notices,
   };
 }

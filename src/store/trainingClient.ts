@@ -1,6 +1,6 @@
 /**
  * Owns the training workers: creates them, speaks the protocol, spreads a run's
- * optimizers over them, merges their events into one stream, and replaces them all
+ * contestants over them, merges their events into one stream, and replaces them all
  * when one dies. Nothing else in the UI touches postMessage.
  *
  * The first worker ("primary") chooses the backend and loads the data while the page
@@ -8,13 +8,13 @@
  * core trains (tfjs's wasm backend uses one thread per worker); on a real GPU one
  * worker serves best. Helpers never download: once the primary has the data, the client
  * asks it for each helper's dataset and relays it (shared memory, or a transferred copy;
- * see datasetSharing.ts). A run's optimizers are dealt round-robin to the workers whose
+ * see datasetSharing.ts). A run's contestants are dealt round-robin to the workers whose
  * data is ready. Fairness needs no coordination: each worker derives the initial
  * weights and the batch order from the run's seed, identically.
  */
 import { transferList } from '../data/datasetSharing';
 import type { ExperimentConfig } from '../experiment/config';
-import type { OptimizerId } from '../experiment/optimizers';
+import { MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
 import type { BackendInfo, BackendPreference, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
@@ -32,10 +32,10 @@ export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('../train/train.worker.ts', import.meta.url), { type: 'module' });
 
-/** One worker per core, up to the five optimizers; 1 where the core count is unknown. */
+/** One worker per core, up to the most contestants a run can have; 1 where the core count is unknown. */
 export function defaultPoolSize(): number {
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
-  return Math.max(1, Math.min(cores ?? 1, 5));
+  return Math.max(1, Math.min(cores ?? 1, MAX_CONTESTANTS));
 }
 
 interface PooledWorker {
@@ -57,10 +57,10 @@ interface ActiveRun {
   failed: boolean;
 }
 
-/** Deals the selected optimizers to `count` workers, round-robin in catalog order. */
-export function assignOptimizers(optimizers: readonly OptimizerId[], count: number): OptimizerId[][] {
-  const groups: OptimizerId[][] = Array.from({ length: Math.min(count, optimizers.length) }, () => []);
-  optimizers.forEach((id, i) => groups[i % groups.length].push(id));
+/** Deals the contestants that train to `count` workers, round-robin in the run's order. */
+export function assignContestants<T>(contestants: readonly T[], count: number): T[][] {
+  const groups: T[][] = Array.from({ length: Math.min(count, contestants.length) }, () => []);
+  contestants.forEach((contestant, i) => groups[i % groups.length].push(contestant));
   return groups;
 }
 
@@ -104,10 +104,11 @@ export class TrainingClient {
   train(runId: number, config: ExperimentConfig) {
     const ready = this.pool.filter((p) => p.dataReady);
     if (!ready.length) throw new Error('The training workers are not ready.');
-    const groups = assignOptimizers(config.optimizers, ready.length);
+    const groups: Contestant[][] = assignContestants(config.contestants.filter((c) => c.selected), ready.length);
     const members = ready.slice(0, groups.length);
     this.run = { id: runId, members, finished: new Map(), progress: new Map(), failed: false };
-    members.forEach((member, i) => member.worker.postMessage({ type: 'train', runId, config: { ...config, optimizers: groups[i] } } satisfies WorkerCommand));
+    // Each worker gets the whole experiment with only its share of the contestants.
+    members.forEach((member, i) => member.worker.postMessage({ type: 'train', runId, config: { ...config, contestants: groups[i] } } satisfies WorkerCommand));
   }
 
   stop(runId: number) {

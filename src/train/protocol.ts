@@ -4,7 +4,6 @@
  */
 import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
-import type { OptimizerId } from '../experiment/optimizers';
 import type { DataDelivery, HelperDataset } from '../data/datasetSharing';
 import type { LoadProgress } from '../data/shardLoader';
 import type { TrainingOutcome, TrainingProgress } from './trainer';
@@ -56,8 +55,9 @@ export type WorkerEvent =
   | { type: 'dataError'; file: string; message: string }
   /** From the primary: the dataset for one helper (shared memory, or a copy to transfer). */
   | ({ type: 'dataForHelper'; helper: number } & HelperDataset)
-  | { type: 'runStatus'; runId: number; optimizer: OptimizerId; status: RunStatus; divergence?: DivergenceInfo }
-  | { type: 'epoch'; runId: number; optimizer: OptimizerId; metrics: EpochMetrics }
+  /** `contestant`: the contestant's key, "adam" or "adam2". */
+  | { type: 'runStatus'; runId: number; contestant: string; status: RunStatus; divergence?: DivergenceInfo }
+  | { type: 'epoch'; runId: number; contestant: string; metrics: EpochMetrics }
   | { type: 'progress'; runId: number; progress: TrainingProgress }
   | { type: 'runFinished'; runId: number; outcome: TrainingOutcome }
   | { type: 'runFailed'; runId: number; message: string }

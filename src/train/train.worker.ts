@@ -160,8 +160,8 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
       data,
       command.config,
       {
-        runStatus: (optimizer, status, divergence) => post({ type: 'runStatus', runId: run.id, optimizer, status, divergence }),
-        epochEnd: (optimizer, metrics) => post({ type: 'epoch', runId: run.id, optimizer, metrics }),
+        runStatus: (contestant, status, divergence) => post({ type: 'runStatus', runId: run.id, contestant, status, divergence }),
+        epochEnd: (contestant, metrics) => post({ type: 'epoch', runId: run.id, contestant, metrics }),
         progress: (progress) => post({ type: 'progress', runId: run.id, progress }),
       },
       { stopRequested: () => run.stop, yieldToEventLoop, deviceLost },

@@ -5,9 +5,9 @@
  * Runs inside the worker in the app, and in Node (tfjs cpu) in the unit tests.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, validateExperiment, InvalidExperimentError, type ExperimentConfig } from '../experiment/config';
+import { batchesPerEpoch, trainingContestants, validateExperiment, InvalidExperimentError, type ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
-import type { OptimizerId } from '../experiment/optimizers';
+import { contestantKey } from '../experiment/contestants';
 import type { MnistData } from '../data/shardLoader';
 import { batchRanges } from './batches';
 import type { EngineFactory, EnginePlan, PendingValues } from './engine';
@@ -27,12 +27,13 @@ export interface TrainingProgress {
   /** Epochs done so far as a fraction (1.5 = half-way through epoch 2): the x of live points. */
   position: number;
   /** Mean training loss and accuracy over the batches since the previous progress event. */
-  live: Partial<Record<OptimizerId, { trainLoss: number; trainAccuracy: number }>>;
+  live: Record<string, { trainLoss: number; trainAccuracy: number }>;
 }
 
+/** Events name each run by its contestant's key ("adam", "adam2"). */
 export interface TrainerEvents {
-  runStatus(id: OptimizerId, status: RunStatus, divergence?: DivergenceInfo): void;
-  epochEnd(id: OptimizerId, metrics: EpochMetrics): void;
+  runStatus(id: string, status: RunStatus, divergence?: DivergenceInfo): void;
+  epochEnd(id: string, metrics: EpochMetrics): void;
   progress(progress: TrainingProgress): void;
 }
 
@@ -49,8 +50,8 @@ export interface TrainerControl {
 
 /** Test hooks: what each run started from and which examples each step used. */
 export interface TrainerObserver {
-  initialWeights?(id: OptimizerId, values: Float32Array[]): void;
-  step?(id: OptimizerId, epoch: number, batch: number, indices: Uint32Array): void;
+  initialWeights?(id: string, values: Float32Array[]): void;
+  step?(id: string, epoch: number, batch: number, indices: Uint32Array): void;
 }
 
 export interface TrainerOptions {
@@ -117,7 +118,7 @@ class OptimizerRun {
   recentLosses: number[] = [];
 
   constructor(
-    readonly id: OptimizerId,
+    readonly id: string,
     readonly index: number,
   ) {}
 
@@ -136,12 +137,12 @@ class OptimizerRun {
 
 export type TrainingOutcome = 'done' | 'stopped';
 
-/** What the engines are built from: the network, the batch size and one run per optimizer. */
+/** What the engines are built from: the network, the batch size and one run per contestant that trains. */
 export function enginePlan(config: ExperimentConfig): EnginePlan {
   return {
     network: config.network,
     batchSize: config.batchSize,
-    runs: config.optimizers.map((id) => ({ optimizer: id, hyperparameters: config.hyperparameters[id] })),
+    runs: trainingContestants(config).map(({ optimizer, hyperparameters }) => ({ optimizer, hyperparameters })),
   };
 }
 
@@ -161,7 +162,7 @@ export async function trainExperiment(
   const initial = initialWeights(config.seed);
   const plan = enginePlan(config);
   const engine = options.engine ? await options.engine(data, plan, initial) : createTfjsEngine(data, plan, initial, options.gradients ?? 'dense');
-  const runs = config.optimizers.map((id, index) => new OptimizerRun(id, index));
+  const runs = trainingContestants(config).map((contestant, index) => new OptimizerRun(contestantKey(contestant), index));
   for (const run of runs) options.observer?.initialWeights?.(run.id, initial.map((w) => w.slice()));
   const retire = (run: OptimizerRun) => {
     run.dropPending();

@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 import { resolveDraft } from '../experiment/draft';
-import { OPTIMIZER_IDS } from '../experiment/optimizers';
 import { MetricChart } from './charts/MetricChart';
 import { ACCURACY, LOSS } from './charts/chartData';
 import { formatLoss, formatPercent } from './format';
 import { ResultsTable } from './results/ResultsTable';
-import { OptimizerCard } from './settings/OptimizerCard';
+import { ContestantList } from './settings/ContestantList';
+import { NetworkSettings } from './settings/NetworkSettings';
 import { TrainingSettings } from './settings/TrainingSettings';
 import { BackendBadge, BackendChooser, DataStatus, Diagnostics, Notice, TrainingProgressBar } from './status/StatusPanel';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
@@ -78,12 +78,8 @@ export function App() {
       <main className="app__main">
         <aside className="settings" aria-label="Experiment settings">
           <TrainingSettings errors={resolution.errors} />
-          <fieldset className="panel optimizers">
-            <legend>Optimizers</legend>
-            {OPTIMIZER_IDS.map((id) => (
-              <OptimizerCard key={id} id={id} errors={resolution.errors} />
-            ))}
-          </fieldset>
+          <NetworkSettings errors={resolution.errors} network={resolution.config?.network} />
+          <ContestantList errors={resolution.errors} />
         </aside>
         <section className="workspace" aria-label="Training">
           <div className="panel run-panel">
@@ -101,8 +97,8 @@ export function App() {
         </section>
       </main>
       <footer className="app__footer">
-        Network: Flatten 784 → Dense 128 ReLU → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights. Update
-        rules as Keras 3 defines them.
+        Flatten 784 → Dense hidden layers → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights, zero
+        biases. Update rules as Keras 3 defines them.
         <Diagnostics />
       </footer>
     </div>

@@ -1,6 +1,6 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { OPTIMIZERS } from '../../experiment/optimizers';
-import { isTraining, type RunState } from '../../store/playgroundStore';
+import { isTraining, runLineup, type RunState } from '../../store/playgroundStore';
+import { ContestantSwatch } from '../ContestantSwatch';
 import { usePlayground } from '../StoreContext';
 import { downloadBlob, exportBaseName } from '../download';
 import { chartAxes, chartSeries, type MetricPair } from './chartData';
@@ -24,15 +24,16 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
   const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
   const showTrain = usePlayground((s) => s.view.showTrain);
   const logScale = usePlayground((s) => title === 'Loss' && s.view.logLoss);
-  const ids = run?.config.optimizers ?? [];
+  const lineup = useMemo(() => (run ? runLineup(run) : []), [run]);
+  const liveLineup = useMemo(() => (liveRun ? runLineup(liveRun) : []), [liveRun]);
   const plotRef = useRef<HTMLDivElement>(null);
   const showNotice = usePlayground((s) => s.showNotice);
-  const hasData = ids.some((id) => run?.optimizers[id]?.history.length || run?.optimizers[id]?.trace?.length);
+  const hasData = lineup.some(({ state }) => state.history.length || state.trace?.length);
   const savePng = async () => {
     const svg = plotRef.current?.querySelector('svg.chart-svg');
     if (!(svg instanceof SVGSVGElement)) return;
     try {
-      const png = await chartToPng(svg, title, ids.map((id) => ({ label: OPTIMIZERS[id].label, color: OPTIMIZERS[id].color })));
+      const png = await chartToPng(svg, title, lineup.map(({ name, style }) => ({ label: name, color: style.color, dash: style.dash })));
       downloadBlob(`${exportBaseName()}-${title.toLowerCase()}.png`, png);
     } catch (error) {
       showNotice(`The ${title} chart could not be saved as an image: ${error instanceof Error ? error.message : String(error)}`);
@@ -43,10 +44,10 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
       <figcaption>
         <h2>{title}</h2>
         <span className="chart__key">
-          <span className="line-sample line-sample--solid" aria-hidden="true" /> test
+          <span className="line-sample line-sample--test" aria-hidden="true" /> test
           {showTrain && (
             <>
-              <span className="line-sample line-sample--dashed" aria-hidden="true" /> train
+              <span className="line-sample line-sample--train" aria-hidden="true" /> train
             </>
           )}
           <button type="button" className="small-button" onClick={savePng} disabled={!hasData} aria-label={`Download ${title} chart as PNG`}>
@@ -58,16 +59,15 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
         <Plot run={run} title={title} metric={metric} format={format} formatTick={formatTick} showTrain={showTrain} logScale={logScale} />
       </div>
       <ul className="legend" aria-label={`${title} legend`}>
-        {ids.map((id) => (
-          <li key={id} style={{ ['--series' as string]: OPTIMIZERS[id].color }}>
-            <span className="swatch" aria-hidden="true" />
-            {OPTIMIZERS[id].label}
-            {liveRun?.optimizers[id]?.status === 'diverged' && (
+        {liveLineup.map(({ key, name, style, state }) => (
+          <li key={key}>
+            <ContestantSwatch style={style} />
+            {name}
+            {state.status === 'diverged' && (
               <span className="legend__diverged">
                 {' '}
                 diverged
-                {liveRun.optimizers[id]?.divergence &&
-                  ` (epoch ${liveRun.optimizers[id]!.divergence!.epoch}, batch ${liveRun.optimizers[id]!.divergence!.batch})`}
+                {state.divergence && ` (epoch ${state.divergence.epoch}, batch ${state.divergence.batch})`}
               </span>
             )}
           </li>
@@ -105,8 +105,7 @@ const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTr
     return () => observer.disconnect();
   }, []);
 
-  const ids = run?.config.optimizers ?? [];
-  const series = useMemo(() => chartSeries(run?.optimizers ?? {}, ids, metric, showTrain), [run, ids, metric, showTrain]);
+  const series = useMemo(() => chartSeries(run ? runLineup(run) : [], metric, showTrain), [run, metric, showTrain]);
   const axes = chartAxes(series, run?.config.epochs ?? 5, title === 'Loss' ? 'loss' : 'accuracy', logScale);
   const plotWidth = Math.max(0, size.width - MARGIN.left - MARGIN.right);
   const plotHeight = Math.max(0, size.height - MARGIN.top - MARGIN.bottom);
@@ -159,8 +158,9 @@ const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTr
                 d={linePath(s.points, x, y)}
                 fill="none"
                 stroke={s.color}
-                strokeWidth={s.split === 'test' ? 3 : 2}
-                strokeDasharray={s.split === 'train' ? '6 4' : undefined}
+                strokeWidth={s.split === 'test' ? 3 : 1.5}
+                strokeOpacity={s.split === 'test' ? 1 : 0.5}
+                strokeDasharray={s.dash || undefined}
                 strokeLinejoin="round"
               />
             ))}
@@ -194,7 +194,7 @@ const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTr
           <ul>
             {hovered.map(({ s, point }) => (
               <li key={s.key}>
-                <span className="swatch" aria-hidden="true" style={{ ['--series' as string]: s.color }} />
+                <ContestantSwatch style={s} />
                 {s.label}: {format(point!.y)}
               </li>
             ))}

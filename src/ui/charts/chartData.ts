@@ -1,5 +1,5 @@
 import type { EpochMetrics } from '../../experiment/metrics';
-import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
+import type { ContestantStyle } from '../../experiment/contestants';
 import type { TracePoint } from '../../store/playgroundStore';
 import { epochTicks, logTicks, niceLinearTicks, type Domain, type Point } from './chartGeometry';
 
@@ -10,10 +10,13 @@ export const ACCURACY: MetricPair = { test: 'testAccuracy', train: 'trainAccurac
 
 export interface Series {
   key: string;
-  optimizer: OptimizerId;
+  /** The contestant's key ("adam2"). */
+  contestant: string;
   split: 'test' | 'train';
   label: string;
   color: string;
+  /** SVG stroke-dasharray of the contestant; '' is solid. */
+  dash: string;
   points: Point[];
 }
 
@@ -23,21 +26,29 @@ export interface OptimizerCurves {
   trace?: readonly TracePoint[];
 }
 
+/** One contestant as a chart draws it. */
+export interface ChartContestant {
+  key: string;
+  name: string;
+  style: ContestantStyle;
+  state: OptimizerCurves;
+}
+
 /**
- * The lines of one chart: per optimizer, training (live trace while it exists, else
+ * The lines of one chart: per contestant, training (live trace while it exists, else
  * one point per epoch) then test (one point per epoch), so test lines draw on top.
  */
-export function chartSeries(curves: Partial<Record<OptimizerId, OptimizerCurves>>, ids: readonly OptimizerId[], metric: MetricPair, showTrain: boolean): Series[] {
+export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPair, showTrain: boolean): Series[] {
   const traceKey = metric.train === 'trainLoss' ? 'trainLoss' : 'trainAccuracy';
   const series: Series[] = [];
-  for (const id of ids) {
-    const { history = [], trace } = curves[id] ?? {};
-    const base = { optimizer: id, color: OPTIMIZERS[id].color };
+  for (const { key, name, style, state } of lineup) {
+    const { history = [], trace } = state;
+    const base = { contestant: key, color: style.color, dash: style.dash };
     if (showTrain) {
       const points = trace?.length ? trace.map((t) => ({ x: t.position, y: t[traceKey] })) : history.map((m) => ({ x: m.epoch, y: m[metric.train] }));
-      series.push({ ...base, key: `${id}:train`, split: 'train', label: `${OPTIMIZERS[id].label} train`, points });
+      series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points });
     }
-    series.push({ ...base, key: `${id}:test`, split: 'test', label: `${OPTIMIZERS[id].label} test`, points: history.map((m) => ({ x: m.epoch, y: m[metric.test] })) });
+    series.push({ ...base, key: `${key}:test`, split: 'test', label: `${name} test`, points: history.map((m) => ({ x: m.epoch, y: m[metric.test] })) });
   }
   return series;
 }

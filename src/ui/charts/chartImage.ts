@@ -2,7 +2,7 @@
  * Renders a chart's SVG to a PNG: the SVG is serialised with its computed colours,
  * drawn on a white canvas at 2x for crisp slides, with the title and legend.
  */
-export async function chartToPng(svg: SVGSVGElement, title: string, legend: { label: string; color: string }[]): Promise<Blob> {
+export async function chartToPng(svg: SVGSVGElement, title: string, legend: { label: string; color: string; dash: string }[]): Promise<Blob> {
   const scale = 2;
   const { width, height } = svg.getBoundingClientRect();
   const legendHeight = 36;
@@ -31,8 +31,16 @@ export async function chartToPng(svg: SVGSVGElement, title: string, legend: { la
   let x = 12;
   context.font = '600 14px system-ui, sans-serif';
   for (const item of legend) {
-    context.fillStyle = item.color;
-    context.fillRect(x, titleHeight + height + 12, 14, 14);
+    // A line sample in the contestant's colour and dash, as in the chart.
+    context.strokeStyle = item.color;
+    context.lineWidth = 3;
+    context.setLineDash(item.dash ? item.dash.split(' ').map(Number) : []);
+    context.beginPath();
+    context.moveTo(x, titleHeight + height + 19);
+    context.lineTo(x + 24, titleHeight + height + 19);
+    context.stroke();
+    context.setLineDash([]);
+    x += 10;
     context.fillStyle = '#111111';
     context.fillText(item.label, x + 20, titleHeight + height + 24);
     x += 28 + context.measureText(item.label).width;

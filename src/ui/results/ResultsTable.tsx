@@ -1,8 +1,10 @@
 import { bestRun, summarize } from '../../experiment/metrics';
 import { resultsToCsv, resultsToJson } from '../../experiment/resultsFile';
-import { isTraining, runToResults, type RunState } from '../../store/playgroundStore';
+import { describeNetwork } from '../../experiment/network';
+import { isTraining, runLineup, runToResults, type RunState } from '../../store/playgroundStore';
+import { BACKEND_LABELS } from '../../train/protocol';
+import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadText, exportBaseName } from '../download';
-import { OPTIMIZERS } from '../../experiment/optimizers';
 import { formatLoss, formatPercent, formatSeconds } from '../format';
 import { usePlayground } from '../StoreContext';
 
@@ -14,12 +16,13 @@ export function ResultsTable() {
     return (
       <section className="panel results" aria-label="Results">
         <h2>Results</h2>
-        <p>Choose optimizers and press Train. Every optimizer starts from the same weights and sees the same batches.</p>
+        <p>Choose optimizers and press Train. Every contestant starts from the same weights and sees the same batches.</p>
       </section>
     );
   }
-  const rows = run.config.optimizers.map((id) => ({ id, ...(run.optimizers[id] ?? { status: 'queued' as const, history: [] }) }));
+  const rows = runLineup(run).map((entry) => ({ ...entry, ...entry.state }));
   const best = rows.some((r) => r.history.length) ? bestRun(rows) : undefined;
+  const backend = run.backend ? `${BACKEND_LABELS[run.backend.name] ?? run.backend.name}, ${run.backend.precision}` : '–';
   return (
     <section className="panel results" aria-label="Results">
       <div className="results__head">
@@ -31,10 +34,12 @@ export function ResultsTable() {
         <p className="source-banner">Opened from {run.sourceName ?? 'a file'}: these results were not trained in this browser.</p>
       )}
       <table>
-        <caption className="visually-hidden">Final metrics per optimizer; the best final test accuracy is highlighted.</caption>
+        <caption>
+          Network {describeNetwork(run.config.network)}. Final metrics per contestant; the best final test accuracy is marked “best”.
+        </caption>
         <thead>
           <tr>
-            <th scope="col">Optimizer</th>
+            <th scope="col">Contestant</th>
             <th scope="col">Status</th>
             <th scope="col">Train loss</th>
             <th scope="col">Train accuracy</th>
@@ -42,20 +47,22 @@ export function ResultsTable() {
             <th scope="col">Test accuracy</th>
             <th scope="col">Best test accuracy</th>
             <th scope="col">Best epoch</th>
-            <th scope="col">Seconds per epoch</th>
+            <th scope="col" title="Wall-clock seconds of this contestant's own training steps and test evaluation, averaged over its epochs. Contestants run on parallel workers that share the CPU, so compare them within one run only.">
+              Seconds per epoch
+            </th>
             <th scope="col">Backend</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => {
             const summary = summarize(row.history);
-            const isBest = best?.id === row.id;
+            const isBest = best?.key === row.key;
             return (
-              <tr key={row.id} className={isBest ? 'best' : undefined} aria-current={isBest ? 'true' : undefined}>
-                <th scope="row" style={{ ['--series' as string]: OPTIMIZERS[row.id].color }}>
-                  <span className="swatch" aria-hidden="true" />
-                  {OPTIMIZERS[row.id].label}
-                  {isBest && <span className="best-badge"> best</span>}
+              <tr key={row.key} className={isBest ? 'best' : undefined}>
+                <th scope="row">
+                  <ContestantSwatch style={row.style} />
+                  {row.name}
+                  {isBest && <span className="best-badge">best</span>}
                 </th>
                 <td className={`status status--${row.status}`}>
                   {STATUS_TEXT[row.status]}
@@ -68,7 +75,7 @@ export function ResultsTable() {
                 <td>{formatPercent(summary.bestTestAccuracy)}</td>
                 <td>{summary.bestEpoch ?? '–'}</td>
                 <td>{formatSeconds(summary.meanSecondsPerEpoch)}</td>
-                <td className="backend-cell">{run.backend ? `${run.backend.name} · ${run.backend.precision}` : '–'}</td>
+                <td className="backend-cell">{backend}</td>
               </tr>
             );
           })}
@@ -83,7 +90,7 @@ export function ResultsTable() {
 }
 
 function ExportButtons({ run }: { run: RunState }) {
-  const ready = !isTraining(run) && Object.values(run.optimizers).some((o) => o?.history.length);
+  const ready = !isTraining(run) && Object.values(run.contestants).some((c) => c.history.length);
   const save = (kind: 'csv' | 'json') => {
     const results = runToResults(run);
     if (kind === 'csv') downloadText(`${exportBaseName()}.csv`, resultsToCsv(results), 'text/csv');

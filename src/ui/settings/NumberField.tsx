@@ -35,7 +35,9 @@ export function NumberField({ spec, value, error, onChange }: Props) {
         {spec.help} Allowed: {describeRange(spec)}.
       </span>
       {error && (
-        <span id={errorId} className="field__error" role="alert">
+        // Not role="alert": that re-announces the message on every keystroke. The field names it
+        // through aria-describedby, so a screen reader reads it with the field.
+        <span id={errorId} className="field__error">
           {error}
         </span>
       )}

@@ -1,0 +1,93 @@
+/** The store's run lifecycle: loading, the backend choice, Train, Stop, showing saved or opened results. */
+import { trainingContestants } from '../experiment/config';
+import { contestantKey } from '../experiment/contestants';
+import { draftFromConfig, resolveDraft } from '../experiment/draft';
+import type { ExperimentResults } from '../experiment/resultsFile';
+import type { BackendInfo, BackendPreference } from '../train/protocol';
+import type { StoreGet, StoreSet, TrainingPort } from './playgroundStore';
+import { isTraining } from './runState';
+
+export interface RunLifecycle {
+  startLoading(): void;
+  /** Which backend the user asked for; 'auto' lets the app choose. */
+  backendPreference: BackendPreference;
+  setBackendPreference(preference: BackendPreference): void;
+  measureMemory(): void;
+  /** Diagnostics: a GPU reset on demand, to see the fallback work. */
+  simulateGpuReset(): void;
+  train(): void;
+  stop(): void;
+  /** Shows finished results without training (an imported file, or the last visit's run). */
+  showResults(results: ExperimentResults, source: 'imported' | 'restored', sourceName?: string): void;
+  /** Shows a problem the user should know about (a failed import or export); nothing else changes. */
+  showNotice(message: string): void;
+  dismissNotice(): void;
+}
+
+export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingPort, nextRunId: () => number): RunLifecycle {
+  return {
+    startLoading: () => {
+      set({ data: { status: 'loading' } });
+      port.load(get().backendPreference);
+    },
+    backendPreference: 'auto',
+    setBackendPreference: (preference) => {
+      if (isTraining(get().run)) return;
+      set({ backendPreference: preference, backend: undefined, data: { status: 'loading' } });
+      port.load(preference);
+    },
+    measureMemory: () => port.measureMemory?.(),
+    simulateGpuReset: () => port.loseWebglContext?.(),
+
+    train: () => {
+      const { config } = resolveDraft(get().draft);
+      const { run, data } = get();
+      if (!config || data.status !== 'ready' || isTraining(run)) return;
+      const id = nextRunId();
+      // resolveDraft built `config` afresh, so the run owns it; the worker gets its own copy.
+      set({
+        notice: undefined,
+        run: {
+          id,
+          source: 'live',
+          config,
+          phase: 'running',
+          backend: get().backend,
+          contestants: Object.fromEntries(trainingContestants(config).map((c) => [contestantKey(c), { status: 'queued', history: [] }])),
+        },
+      });
+      port.train(id, structuredClone(config));
+    },
+
+    stop: () => {
+      const run = get().run;
+      if (!run || run.phase !== 'running') return;
+      set({ run: { ...run, phase: 'stopping' } });
+      port.stop(run.id);
+    },
+
+    showResults: (results, source, sourceName) => {
+      if (isTraining(get().run)) {
+        set({ notice: 'Stop the current training before opening results.' });
+        return;
+      }
+      set({
+        notice: undefined,
+        draft: source === 'imported' ? draftFromConfig(results.experiment) : get().draft,
+        run: {
+          id: nextRunId(),
+          source,
+          sourceName,
+          config: results.experiment,
+          phase: 'finished',
+          outcome: results.runs.every((r) => r.status === 'done' || r.status === 'diverged') ? 'done' : 'stopped',
+          backend: results.backend ? { name: results.backend.name as BackendInfo['name'], precision: results.backend.precision } : undefined,
+          contestants: Object.fromEntries(results.runs.map((r) => [r.contestant, { status: r.status, history: r.history, divergence: r.divergence }])),
+        },
+      });
+    },
+
+    showNotice: (message) => set({ notice: message }),
+    dismissNotice: () => set({ notice: undefined }),
+  };
+}

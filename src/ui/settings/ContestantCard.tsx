@@ -1,0 +1,78 @@
+import { memo, useId } from 'react';
+import { contestantKey, contestantName, contestantStyle } from '../../experiment/contestants';
+import { fieldKey, type DraftContestant, type Resolution } from '../../experiment/draft';
+import { OPTIMIZERS } from '../../experiment/optimizers';
+import { usePlayground } from '../StoreContext';
+import { NumberField } from './NumberField';
+
+const OFF_COLOR = '#9a9a9a';
+
+interface Props {
+  contestant: DraftContestant;
+  /** Its place among the ticked contestants (its colour in the next run), or -1 when unticked. */
+  position: number;
+  errors: Resolution['errors'];
+  /** Offered on the first contestant of each optimizer; false when the caps are reached. */
+  canAddAnother?: boolean;
+}
+
+/** One contestant's checkbox and settings. Memoised: starting or stopping a run re-renders the page, not the form. */
+export const ContestantCard = memo(function ContestantCard({ contestant, position, errors, canAddAnother }: Props) {
+  const info = OPTIMIZERS[contestant.optimizer];
+  const key = contestantKey(contestant);
+  const name = contestantName(contestant);
+  const checkboxId = useId();
+  const text = usePlayground((s) => s.draft.text);
+  const flags = usePlayground((s) => s.draft.flags);
+  const setSelected = usePlayground((s) => s.setSelected);
+  const setText = usePlayground((s) => s.setText);
+  const setFlag = usePlayground((s) => s.setFlag);
+  const resetContestant = usePlayground((s) => s.resetContestant);
+  const addContestant = usePlayground((s) => s.addContestant);
+  const removeContestant = usePlayground((s) => s.removeContestant);
+  const style = position >= 0 ? contestantStyle(position) : { color: OFF_COLOR, dash: '' };
+  return (
+    <section className={`optimizer-card${contestant.selected ? '' : ' optimizer-card--off'}`} style={{ ['--series' as string]: style.color }}>
+      <div className="optimizer-card__head">
+        <input id={checkboxId} type="checkbox" checked={contestant.selected} onChange={(e) => setSelected(key, e.target.checked)} />
+        <label htmlFor={checkboxId} className="optimizer-card__name">
+          {name}
+        </label>
+        <button type="button" className="link-button" onClick={() => resetContestant(key)} aria-label={`Reset ${name} to Keras defaults`}>
+          Keras defaults
+        </button>
+        {contestant.ordinal > 1 && (
+          <button type="button" className="link-button link-button--tight" onClick={() => removeContestant(key)} aria-label={`Remove ${name}`}>
+            Remove
+          </button>
+        )}
+      </div>
+      <fieldset className="optimizer-card__params">
+        <legend className="visually-hidden">{name} settings</legend>
+        <div className="field-grid">
+          {info.parameters.map((spec) => {
+            const field = fieldKey(key, spec.key);
+            if (spec.kind === 'boolean') {
+              return (
+                <label key={field} className="check-field" title={spec.help}>
+                  <input type="checkbox" checked={flags[field] ?? spec.defaultValue} onChange={(e) => setFlag(key, spec.key, e.target.checked)} />
+                  {spec.label}
+                </label>
+              );
+            }
+            return <NumberField key={field} spec={spec} value={text[field] ?? ''} error={errors[field]} onChange={(t) => setText(key, spec.key, t)} />;
+          })}
+        </div>
+        <details className="rule">
+          <summary>Update rule (Keras)</summary>
+          <code>{info.rule}</code>
+        </details>
+      </fieldset>
+      {canAddAnother !== undefined && (
+        <button type="button" className="small-button add-contestant" onClick={() => addContestant(contestant.optimizer)} disabled={!canAddAnother}>
+          Add another {info.label}
+        </button>
+      )}
+    </section>
+  );
+});
