@@ -6,7 +6,7 @@ type Metrics = { trainLoss: number; trainAccuracy: number; testLoss: number; tes
 async function trainAndExport(page: Page): Promise<{ backend: string; runs: Record<string, Metrics[]> }> {
   await trainToEnd(page, 120_000);
   const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
-  return { backend: results.backend.name, runs: Object.fromEntries(results.runs.map((r: { optimizer: string; history: Metrics[] }) => [r.optimizer, r.history])) };
+  return { backend: results.backend.name, runs: Object.fromEntries(results.runs.map((r: { contestant: string; history: Metrics[] }) => [r.contestant, r.history])) };
 }
 
 test('on a CPU the warm-up picks the WebAssembly kernel, which trains to the numbers of the tfjs path', async ({ page }) => {

@@ -10,8 +10,8 @@ async function saved(page: Page, button: string) {
 
 type Metrics = { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
 const learningCurves = (json: string) =>
-  (JSON.parse(json).runs as { optimizer: string; history: Metrics[] }[]).map((r) => ({
-    optimizer: r.optimizer,
+  (JSON.parse(json).runs as { contestant: string; history: Metrics[] }[]).map((r) => ({
+    contestant: r.contestant,
     history: r.history.map(({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy }) => ({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy })),
   }));
 
@@ -20,12 +20,13 @@ test('the same link trains to the same numbers, and results export, survive a re
   await waitForData(page);
   await trainToEnd(page, 120_000);
   const table = page.getByRole('table');
-  await expect(table.getByRole('row', { name: /^Adam/ }).getByRole('cell').last()).toHaveText(/^(kernel|wasm|webgl|cpu) · float(32|16)$/);
+  await expect(table.getByRole('row', { name: /^Adam/ }).getByRole('cell').last()).toHaveText(/^(WebAssembly kernel \(CPU\)|WebAssembly \(CPU\)|WebGL \(GPU\)|JavaScript \(CPU\)), float(32|16)$/);
 
   const first = await saved(page, 'Download JSON');
   expect(first.fileName).toMatch(/^optimizer-playground-.*\.json$/);
   const firstResults = JSON.parse(first.text);
-  expect(firstResults).toMatchObject({ format: 'optimizer-playground-results', version: 1, experiment: { epochs: 2, trainExamples: 2000, optimizers: ['sgd', 'adam'] } });
+  expect(firstResults).toMatchObject({ format: 'optimizer-playground-results', version: 2, experiment: { epochs: 2, trainExamples: 2000 } });
+  expect(firstResults.experiment.contestants.filter((c: { selected: boolean }) => c.selected).map((c: { optimizer: string }) => c.optimizer)).toEqual(['sgd', 'adam']);
   expect(firstResults.backend.precision).toMatch(/^float(32|16)$/);
   expect(firstResults.appVersion).toMatch(/^\d+\.\d+\.\d+/);
 
@@ -37,9 +38,9 @@ test('the same link trains to the same numbers, and results export, survive a re
 
   const csv = await saved(page, 'Download CSV');
   const rows = csv.text.trim().split('\n');
-  expect(rows[0]).toBe('optimizer,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,status,backend,precision');
+  expect(rows[0]).toBe('contestant,optimizer,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,status,backend,precision');
   expect(rows).toHaveLength(5);
-  expect(rows[3]).toMatch(/^Adam,1,[\d.e-]+,[\d.e-]+,/);
+  expect(rows[3]).toMatch(/^Adam,adam,1,[\d.e-]+,[\d.e-]+,/);
 
   for (const chart of ['Loss', 'Accuracy']) {
     const png = await saved(page, `Download ${chart} chart as PNG`);

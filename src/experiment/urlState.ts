@@ -86,8 +86,8 @@ interface Field {
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
-/** Every shared setting but the contestants', walked by both the encoder and the decoder. */
-const FIELDS: readonly Field[] = [
+/** The shared training and network settings, walked by both the encoder and the decoder. */
+const SETTING_FIELDS: readonly Field[] = [
   ...(TRAINING_PARAMETERS as readonly (NumberParameter & { key: (typeof TRAINING_PARAMETERS)[number]['key'] })[]).map(
     (spec): Field => ({
       urlKey: spec.urlKey ?? spec.key,
@@ -121,6 +121,10 @@ const FIELDS: readonly Field[] = [
     read: (s) => s.activation,
     write: (s, v) => (s.activation = v as Activation),
   },
+];
+
+/** Chart options: last in a link, after the contestants' settings. */
+const VIEW_FIELDS: readonly Field[] = [
   ...VIEW_PARAMETERS.map(
     (spec): Field => ({
       urlKey: spec.urlKey,
@@ -132,7 +136,7 @@ const FIELDS: readonly Field[] = [
   ),
 ];
 
-const FIELDS_BY_KEY = new Map(FIELDS.map((f) => [f.urlKey, f]));
+const FIELDS_BY_KEY = new Map([...SETTING_FIELDS, ...VIEW_FIELDS].map((f) => [f.urlKey, f]));
 
 function working({ config, view }: SharedExperiment): Working {
   return {
@@ -174,12 +178,14 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
   params.set(VERSION_KEY, String(URL_FORMAT_VERSION));
   const selectedKeys = (s: Working) => sortContestants(s.config.contestants.filter((c) => c.selected)).map(contestantKey).join(',');
   if (selectedKeys(current) !== selectedKeys(base)) params.set(OPTIMIZERS_KEY, selectedKeys(current));
-  for (const field of FIELDS) {
-    if (field.applies && !field.applies(current)) continue;
-    const value = field.read(current);
-    if (value === field.read(base)) continue;
-    params.set(field.urlKey, formatValue(value));
-  }
+  const writeFields = (fields: readonly Field[]) => {
+    for (const field of fields) {
+      if (field.applies && !field.applies(current)) continue;
+      const value = field.read(current);
+      if (value !== field.read(base)) params.set(field.urlKey, formatValue(value));
+    }
+  };
+  writeFields(SETTING_FIELDS);
   for (const contestant of sortContestants(shared.config.contestants)) {
     const defaultsOf = optimizerDefaults(contestant.optimizer);
     for (const spec of OPTIMIZERS[contestant.optimizer].parameters) {
@@ -187,6 +193,7 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
       if (value !== defaultsOf[spec.key]) params.set(contestantField(contestant, spec).urlKey, formatValue(value));
     }
   }
+  writeFields(VIEW_FIELDS);
   // URLSearchParams escapes "," and "."; both are safe in a query and easier to read plain.
   return `?${params.toString().replace(/%2C/gi, ',')}`;
 }

@@ -76,6 +76,13 @@ export interface TrainerOptions {
 export const COLLAPSE_LOSS = -Math.log(KERAS_EPSILON) / 2;
 export const COLLAPSE_WINDOW = 8;
 
+/**
+ * Read-backs happen every readbackIntervalMs, and also at least this often per epoch
+ * however fast the machine: the live curve always has this many points inside each
+ * epoch, so it visibly moves before the epoch's first test point exists.
+ */
+export const MIN_PROGRESS_PER_EPOCH = 20;
+
 export function hasCollapsed(recentLosses: readonly number[]): boolean {
   return recentLosses.length >= COLLAPSE_WINDOW && recentLosses.reduce((a, b) => a + b, 0) / recentLosses.length > COLLAPSE_LOSS;
 }
@@ -170,6 +177,7 @@ export async function trainExperiment(
   };
   const shuffle = createRandom(config.seed, RandomStream.shuffle);
   const totalBatches = batchesPerEpoch(config);
+  const readbackEvery = Math.max(1, Math.ceil(totalBatches / MIN_PROGRESS_PER_EPOCH));
   const active = () => runs.filter((r) => r.status === 'training');
   for (const run of runs) events.runStatus(run.id, 'training');
 
@@ -244,7 +252,7 @@ export async function trainExperiment(
         windowSamples += indices.length * current.length;
 
         const now = performance.now();
-        if (now - lastReadback >= readbackIntervalMs || batch === totalBatches) {
+        if (now - lastReadback >= readbackIntervalMs || batch % readbackEvery === 0 || batch === totalBatches) {
           const live = await readBack(epoch);
           const after = performance.now();
           events.progress({
