@@ -1,18 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { batchesPerEpoch, defaultExperiment, InvalidExperimentError, TRAIN_SET_SIZE, validateExperiment, type ExperimentConfig } from './config';
-import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from './optimizers';
+import {
+  batchesPerEpoch,
+  defaultExperiment,
+  InvalidExperimentError,
+  trainingContestants,
+  TRAIN_SET_SIZE,
+  validateExperiment,
+  validateNetwork,
+  type ExperimentConfig,
+} from './config';
+import { contestantKey, MAX_CONTESTANTS, type Contestant } from './contestants';
+import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 
-/** A default experiment with some changes; hyperparameters are merged per optimizer. */
+/** The contestant of a config by key ("adam", "adam2"). */
+function contestant(config: ExperimentConfig, key: string): Contestant {
+  const found = config.contestants.find((c) => contestantKey(c) === key);
+  if (!found) throw new Error(`no contestant ${key}`);
+  return found;
+}
+
+/** A default experiment with some changes; hyperparameters are merged per contestant key. */
 function withChanges(
-  changes: Partial<Omit<ExperimentConfig, 'hyperparameters'>> & { hyperparameters?: Partial<Record<OptimizerId, Record<string, unknown>>> },
+  changes: Partial<Omit<ExperimentConfig, 'contestants'>> & { hyperparameters?: Record<string, Record<string, unknown>>; selected?: string[] },
 ): ExperimentConfig {
   const base = defaultExperiment();
-  const { hyperparameters = {}, ...rest } = changes;
-  const merged = { ...base.hyperparameters };
-  for (const [id, values] of Object.entries(hyperparameters)) {
-    merged[id as OptimizerId] = { ...merged[id as OptimizerId], ...(values as object) } as ExperimentConfig['hyperparameters'][OptimizerId];
+  const { hyperparameters = {}, selected, ...rest } = changes;
+  for (const [key, values] of Object.entries(hyperparameters)) {
+    const target = contestant(base, key);
+    target.hyperparameters = { ...target.hyperparameters, ...(values as object) } as Contestant['hyperparameters'];
   }
-  return { ...base, ...rest, hyperparameters: merged };
+  if (selected) for (const c of base.contestants) c.selected = selected.includes(contestantKey(c));
+  return { ...base, ...rest };
+}
+
+/** A second contestant of `optimizer` at Keras defaults, selected. */
+function extra(optimizer: OptimizerId, ordinal: number, selected = true): Contestant {
+  return { optimizer, ordinal, selected, hyperparameters: optimizerDefaults(optimizer) };
 }
 
 describe('defaultExperiment', () => {
@@ -26,44 +49,62 @@ describe('defaultExperiment', () => {
     expect(Number.isInteger(config.seed)).toBe(true);
   });
 
-  it('selects all five optimizers in catalog order', () => {
-    expect(config.optimizers).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+  it('selects the article five, one contestant per optimizer, in catalog order', () => {
+    expect(config.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(config.contestants.every((c) => c.ordinal === 1 && c.selected)).toBe(true);
+    expect(trainingContestants(config).map(contestantKey)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+  });
+
+  it("uses the article's network: one hidden layer of 128 ReLU units", () => {
+    expect(config.network).toEqual({ hiddenLayers: [128], activation: 'relu' });
   });
 
   // Keras 3 defaults (keras/src/optimizers/*.py); exact objects, so an extra or renamed key fails too.
   it('uses the Keras defaults for SGD', () => {
-    expect(config.hyperparameters.sgd).toEqual({ learningRate: 0.01, momentum: 0, nesterov: false });
+    expect(contestant(config, 'sgd').hyperparameters).toEqual({ learningRate: 0.01, momentum: 0, nesterov: false });
   });
 
   it('uses the Keras defaults for Adam', () => {
-    expect(config.hyperparameters.adam).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
+    expect(contestant(config, 'adam').hyperparameters).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
   });
 
   it('uses the Keras defaults for Adagrad', () => {
-    expect(config.hyperparameters.adagrad).toEqual({ learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 });
+    expect(contestant(config, 'adagrad').hyperparameters).toEqual({ learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 });
   });
 
   it('uses the Keras defaults for Adadelta', () => {
-    expect(config.hyperparameters.adadelta).toEqual({ learningRate: 0.001, rho: 0.95, epsilon: 1e-7 });
+    expect(contestant(config, 'adadelta').hyperparameters).toEqual({ learningRate: 0.001, rho: 0.95, epsilon: 1e-7 });
   });
 
   it('uses the Keras defaults for RMSprop', () => {
-    expect(config.hyperparameters.rmsprop).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+    expect(contestant(config, 'rmsprop').hyperparameters).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
   });
 
-  it('has hyperparameters for exactly the five optimizers', () => {
-    expect(Object.keys(config.hyperparameters).sort()).toEqual([...OPTIMIZER_IDS].sort());
+  it('has exactly one contestant per optimizer of the catalog', () => {
+    expect(config.contestants.map((c) => c.optimizer).sort()).toEqual([...OPTIMIZER_IDS].sort());
   });
 
   it('returns a fresh copy each time, so editing one does not change the next', () => {
     const first = defaultExperiment();
-    first.optimizers.pop();
-    first.hyperparameters.adam.learningRate = 5;
+    first.contestants.pop();
+    first.contestants[1].hyperparameters.learningRate = 5;
+    first.contestants[0].selected = false;
+    first.network.hiddenLayers.push(64);
     first.epochs = 99;
     const second = defaultExperiment();
-    expect(second.optimizers).toHaveLength(5);
-    expect(second.hyperparameters.adam.learningRate).toBe(0.001);
+    expect(second.contestants).toHaveLength(5);
+    expect(contestant(second, 'adam').hyperparameters.learningRate).toBe(0.001);
+    expect(contestant(second, 'sgd').selected).toBe(true);
+    expect(second.network.hiddenLayers).toEqual([128]);
     expect(second.epochs).toBe(5);
+  });
+});
+
+describe('trainingContestants', () => {
+  it('is the selected contestants in the order of the list', () => {
+    const config = withChanges({ selected: ['sgd', 'rmsprop', 'adam2'] });
+    config.contestants.splice(2, 0, extra('adam', 2));
+    expect(trainingContestants(config).map(contestantKey)).toEqual(['sgd', 'adam2', 'rmsprop']);
   });
 });
 
@@ -93,11 +134,51 @@ describe('validateExperiment', () => {
   });
 
   it('reports an empty selection', () => {
-    expect(validateExperiment(withChanges({ optimizers: [] }))).toEqual(['Choose at least one optimizer.']);
+    expect(validateExperiment(withChanges({ selected: [] }))).toEqual(['Choose at least one optimizer.']);
+    expect(validateExperiment({ ...defaultExperiment(), contestants: [] })).toEqual(['Choose at least one optimizer.']);
   });
 
   it('reports an unknown optimizer id', () => {
-    expect(validateExperiment(withChanges({ optimizers: ['adam', 'lion' as OptimizerId] }))).toEqual(['Unknown optimizer "lion".']);
+    const config = defaultExperiment();
+    config.contestants.push({ optimizer: 'lion' as OptimizerId, ordinal: 1, selected: true, hyperparameters: {} });
+    expect(validateExperiment(config)).toEqual(['Unknown optimizer "lion".']);
+  });
+
+  it('accepts a second contestant of an optimizer, and up to 12 selected', () => {
+    const config = defaultExperiment();
+    config.contestants.splice(2, 0, { ...extra('adam', 2), hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } });
+    expect(validateExperiment(config)).toEqual([]);
+    const full = defaultExperiment();
+    full.contestants.push(...Array.from({ length: MAX_CONTESTANTS - 5 }, (_, i) => extra('sgd', i + 2)));
+    expect(trainingContestants(full)).toHaveLength(12);
+    expect(validateExperiment(full)).toEqual([]);
+  });
+
+  it('reports more than 12 selected contestants', () => {
+    const config = defaultExperiment();
+    config.contestants.push(...Array.from({ length: MAX_CONTESTANTS - 4 }, (_, i) => extra('adam', i + 2)));
+    expect(validateExperiment(config)).toEqual(['At most 12 contestants can train at once; 13 are selected.']);
+    // Unticked ones do not count.
+    config.contestants[0].selected = false;
+    expect(validateExperiment(config)).toEqual([]);
+  });
+
+  it('reports the same contestant twice', () => {
+    const config = defaultExperiment();
+    config.contestants.push(extra('adam', 2), extra('adam', 2, false));
+    expect(validateExperiment(config)).toEqual(['Adam 2 appears twice.']);
+  });
+
+  it.each([0, 13, 1.5, -1, Number.NaN])('reports contestant number %s', (ordinal) => {
+    const config = defaultExperiment();
+    config.contestants.push(extra('rmsprop', ordinal));
+    expect(validateExperiment(config)).toEqual([`RMSprop: contestant number ${ordinal} is not between 1 and 12.`]);
+  });
+
+  it("names a later contestant's problems after it", () => {
+    const config = defaultExperiment();
+    config.contestants.push({ ...extra('adam', 2), hyperparameters: { ...optimizerDefaults('adam'), beta1: 1, amsgrad: 'yes' as unknown as boolean } });
+    expect(validateExperiment(config)).toEqual(['Adam 2: Beta 1 must be at least 0 and less than 1.', 'Adam 2 AMSGrad must be on or off.']);
   });
 
   it.each([
@@ -117,7 +198,7 @@ describe('validateExperiment', () => {
 
   it('reports a missing numeric hyperparameter', () => {
     const config = defaultExperiment();
-    delete config.hyperparameters.adadelta.rho;
+    delete contestant(config, 'adadelta').hyperparameters.rho;
     expect(validateExperiment(config)).toEqual(['Adadelta: Rho is missing.']);
   });
 
@@ -132,16 +213,24 @@ describe('validateExperiment', () => {
 
   it('reports an optimizer whose hyperparameters are absent altogether', () => {
     const config = defaultExperiment();
-    delete (config.hyperparameters as Partial<ExperimentConfig['hyperparameters']>).adagrad;
+    delete (contestant(config, 'adagrad') as Partial<Contestant>).hyperparameters;
     const problems = validateExperiment(config);
     expect(problems).toHaveLength(OPTIMIZERS.adagrad.parameters.length);
     expect(problems.every((p) => p.startsWith('Adagrad: ') && p.endsWith(' is missing.'))).toBe(true);
   });
 
-  it('ignores the settings of optimizers that are not selected, so their edits survive toggling', () => {
-    const config = withChanges({ optimizers: ['sgd'], hyperparameters: { adam: { learningRate: -1 } } });
+  // Version 1 checked only the selected optimizers. Now every contestant in the list is
+  // checked, ticked or not: every config the app builds (form, link, file) holds only valid
+  // values for unticked contestants too (the form keeps a bad unticked field as text and
+  // resolves it to its default; see draft.test.ts), so toggling still keeps the edits.
+  it('checks the settings of unselected contestants too, and they do not count as selected', () => {
+    const config = withChanges({ selected: ['sgd'], hyperparameters: { adam: { learningRate: -1 } } });
+    expect(validateExperiment(config)).toEqual(['Adam: Learning rate must be greater than 0 and at most 1,000.']);
+    contestant(config, 'adam').selected = true;
+    expect(validateExperiment(config)).toEqual(['Adam: Learning rate must be greater than 0 and at most 1,000.']);
+    contestant(config, 'adam').hyperparameters.learningRate = 0.5;
+    contestant(config, 'adam').selected = false;
     expect(validateExperiment(config)).toEqual([]);
-    expect(validateExperiment({ ...config, optimizers: ['sgd', 'adam'] })).toEqual(['Adam: Learning rate must be greater than 0 and at most 1,000.']);
   });
 
   it('lists every problem at once', () => {
@@ -151,6 +240,31 @@ describe('validateExperiment', () => {
       'Batch size must be a whole number.',
       'SGD: Learning rate must be greater than 0 and at most 1,000.',
       'Adam: Beta 1 must be at least 0 and less than 1.',
+    ]);
+  });
+});
+
+describe('validateNetwork', () => {
+  it.each([
+    [{ hiddenLayers: [], activation: 'relu' }],
+    [{ hiddenLayers: [8], activation: 'tanh' }],
+    [{ hiddenLayers: [1024, 256, 8], activation: 'sigmoid' }],
+  ] as const)('accepts %j', (network) => {
+    expect(validateNetwork({ ...network, hiddenLayers: [...network.hiddenLayers] })).toEqual([]);
+    expect(validateExperiment({ ...defaultExperiment(), network: { ...network, hiddenLayers: [...network.hiddenLayers] } })).toEqual([]);
+  });
+
+  it('reports too many layers, units out of range and an unknown activation', () => {
+    expect(validateNetwork({ hiddenLayers: [128, 128, 128, 128], activation: 'relu' })).toEqual(['At most 3 hidden layers.']);
+    expect(validateNetwork({ hiddenLayers: [7, 1025, 12.5], activation: 'relu' })).toEqual([
+      'Layer 1 units must be a whole number from 8 to 1,024.',
+      'Layer 2 units must be a whole number from 8 to 1,024.',
+      'Layer 3 units must be a whole number from 8 to 1,024.',
+    ]);
+    expect(validateNetwork({ hiddenLayers: [128], activation: 'gelu' as 'relu' })).toEqual(['Unknown activation "gelu".']);
+    expect(validateNetwork(undefined)).toEqual(['The network is missing.']);
+    expect(validateExperiment({ ...defaultExperiment(), network: { hiddenLayers: [4], activation: 'relu' } })).toEqual([
+      'Layer 1 units must be a whole number from 8 to 1,024.',
     ]);
   });
 });

@@ -1,7 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { TRAINING_PARAMETERS, defaultExperiment, validateExperiment, type ExperimentConfig } from './config';
-import { defaultDraft, draftFromConfig, fieldKey, resolveDraft, type Draft } from './draft';
-import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
+import { TRAINING_PARAMETERS, defaultExperiment, trainingContestants, validateExperiment, type ExperimentConfig } from './config';
+import { contestantKey, MAX_CONTESTANTS, type Contestant } from './contestants';
+import {
+  addContestant,
+  bestEffortConfig,
+  canAddContestant,
+  defaultDraft,
+  draftFromConfig,
+  fieldKey,
+  removeContestant,
+  resetContestant,
+  resolveDraft,
+  setContestantSelected,
+  type Draft,
+} from './draft';
+import { ACTIVATION_PARAMETER, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS } from './network';
+import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
+
+/** The contestant of a config by key ("adam", "adam2"). */
+function contestant(config: Pick<ExperimentConfig, 'contestants'>, key: string): Contestant {
+  const found = config.contestants.find((c) => contestantKey(c) === key);
+  if (!found) throw new Error(`no contestant ${key}`);
+  return found;
+}
+
+/** The keys of the contestants that train. */
+const trained = (config: ExperimentConfig | null) => trainingContestants(config!).map(contestantKey);
 
 /** The default experiment with a few values edited, as a user would. */
 function editedConfig(): ExperimentConfig {
@@ -10,13 +34,16 @@ function editedConfig(): ExperimentConfig {
   config.batchSize = 64;
   config.trainExamples = 10_000;
   config.seed = 7;
-  config.optimizers = ['sgd', 'adam'];
-  config.hyperparameters.adam.learningRate = 0.01;
-  config.hyperparameters.adam.amsgrad = true;
-  config.hyperparameters.sgd.momentum = 0.9;
-  config.hyperparameters.sgd.nesterov = true;
-  config.hyperparameters.rmsprop.centered = true;
-  config.hyperparameters.adagrad.epsilon = 1e-10;
+  config.network = { hiddenLayers: [256, 64], activation: 'tanh' };
+  for (const c of config.contestants) c.selected = c.optimizer === 'sgd' || c.optimizer === 'adam';
+  contestant(config, 'adam').hyperparameters.learningRate = 0.01;
+  contestant(config, 'adam').hyperparameters.amsgrad = true;
+  contestant(config, 'sgd').hyperparameters.momentum = 0.9;
+  contestant(config, 'sgd').hyperparameters.nesterov = true;
+  contestant(config, 'rmsprop').hyperparameters.centered = true;
+  contestant(config, 'adagrad').hyperparameters.epsilon = 1e-10;
+  // Adam 2 beside Adam, at a higher rate.
+  config.contestants.splice(2, 0, { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.005 } });
   return config;
 }
 
@@ -24,14 +51,17 @@ function withText(draft: Draft, key: string, text: string): Draft {
   return { ...draft, text: { ...draft.text, [key]: text } };
 }
 
-function withSelected(draft: Draft, selected: OptimizerId[]): Draft {
-  return { ...draft, selected };
+/** Ticks exactly the contestants named (by key). */
+function withSelected(draft: Draft, selected: string[]): Draft {
+  return { ...draft, contestants: draft.contestants.map((c) => ({ ...c, selected: selected.includes(contestantKey(c)) })) };
 }
 
 describe('fieldKey', () => {
-  it('uses the bare key for training settings and prefixes optimizer settings', () => {
+  it("uses the bare key for shared settings and prefixes a contestant's settings with its key", () => {
     expect(fieldKey(null, 'epochs')).toBe('epochs');
+    expect(fieldKey(null, 'layer2Units')).toBe('layer2Units');
     expect(fieldKey('adam', 'beta1')).toBe('adam.beta1');
+    expect(fieldKey('adam2', 'beta1')).toBe('adam2.beta1');
   });
 });
 
@@ -45,8 +75,11 @@ describe('defaultDraft', () => {
 
   it('selects every optimizer and has a text field for every number and a flag for every switch', () => {
     const draft = defaultDraft();
-    expect(draft.selected).toEqual([...OPTIMIZER_IDS]);
+    expect(draft.contestants).toEqual(OPTIMIZER_IDS.map((optimizer) => ({ optimizer, ordinal: 1, selected: true })));
     for (const spec of TRAINING_PARAMETERS) expect(draft.text[spec.key]).toBe(String(spec.defaultValue));
+    expect(draft.text.hiddenLayers).toBe('1');
+    for (const spec of LAYER_UNITS_PARAMETERS) expect(draft.text[spec.key]).toBe('128');
+    expect(draft.choices).toEqual({ activation: 'relu' });
     for (const id of OPTIMIZER_IDS) {
       for (const spec of OPTIMIZERS[id].parameters) {
         const key = fieldKey(id, spec.key);
@@ -68,10 +101,14 @@ describe('defaultDraft', () => {
   it('returns independent drafts each time', () => {
     const a = defaultDraft();
     a.text.epochs = '99';
-    a.selected.pop();
+    a.contestants.pop();
+    a.contestants[0].selected = false;
+    a.choices.activation = 'tanh';
     const b = defaultDraft();
     expect(b.text.epochs).toBe('5');
-    expect(b.selected).toEqual([...OPTIMIZER_IDS]);
+    expect(b.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
+    expect(b.contestants[0].selected).toBe(true);
+    expect(b.choices.activation).toBe('relu');
   });
 });
 
@@ -80,9 +117,17 @@ describe('draftFromConfig / resolveDraft', () => {
     const config = editedConfig();
     const draft = draftFromConfig(config);
     expect(draft.text['adam.learningRate']).toBe('0.01');
+    expect(draft.text['adam2.learningRate']).toBe('0.005');
+    expect(draft.flags['adam2.amsgrad']).toBe(false);
     expect(draft.text['sgd.momentum']).toBe('0.9');
     expect(draft.flags['sgd.nesterov']).toBe(true);
     expect(draft.text.epochs).toBe('3');
+    expect(draft.text.hiddenLayers).toBe('2');
+    expect(draft.text.layer1Units).toBe('256');
+    expect(draft.text.layer2Units).toBe('64');
+    expect(draft.text.layer3Units).toBe('128'); // unused layer: its default, ready if a layer is added
+    expect(draft.choices.activation).toBe('tanh');
+    expect(draft.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
 
     const resolution = resolveDraft(draft);
     expect(resolution.errors).toEqual({});
@@ -92,34 +137,52 @@ describe('draftFromConfig / resolveDraft', () => {
 
   it('round-trips tiny and scientific values (epsilon 1e-7 prints as "1e-7")', () => {
     const config = defaultExperiment();
-    config.hyperparameters.adam.epsilon = 1e-12;
+    contestant(config, 'adam').hyperparameters.epsilon = 1e-12;
     const draft = draftFromConfig(config);
     expect(draft.text['adam.epsilon']).toBe('1e-12');
     expect(draft.text['adagrad.epsilon']).toBe('1e-7');
     expect(resolveDraft(draft).config).toEqual(config);
   });
 
-  it('copies the selection instead of sharing it with the config', () => {
+  it('copies the contestants instead of sharing them with the config', () => {
     const config = editedConfig();
     const draft = draftFromConfig(config);
-    draft.selected.push('rmsprop');
-    expect(config.optimizers).toEqual(['sgd', 'adam']);
+    draft.contestants[4].selected = true;
+    draft.contestants.pop();
+    expect(trained(config)).toEqual(['sgd', 'adam', 'adam2']);
+    expect(config.contestants).toHaveLength(6);
+    const resolved = resolveDraft(draftFromConfig(config)).config!;
+    resolved.contestants[0].hyperparameters.learningRate = 9;
+    resolved.network.hiddenLayers.push(8);
+    expect(contestant(config, 'sgd').hyperparameters.learningRate).toBe(0.01);
+    expect(config.network.hiddenLayers).toEqual([256, 64]);
   });
 
-  it('puts selected optimizers in catalog order whatever order they were picked in', () => {
-    const draft = withSelected(defaultDraft(), ['adam', 'sgd']);
-    expect(resolveDraft(draft).config!.optimizers).toEqual(['sgd', 'adam']);
-
-    const scrambled = withSelected(defaultDraft(), ['rmsprop', 'adagrad', 'sgd', 'adadelta', 'adam']);
-    expect(resolveDraft(scrambled).config!.optimizers).toEqual([...OPTIMIZER_IDS]);
+  it('puts contestants in catalog order, then by number, whatever order the config lists them in', () => {
+    const config = editedConfig();
+    config.contestants.reverse();
+    const draft = draftFromConfig(config);
+    expect(draft.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(trained(resolveDraft(draft).config)).toEqual(['sgd', 'adam', 'adam2']);
   });
 
-  it('keeps the hyperparameters of every optimizer, selected or not', () => {
+  it('keeps the selection in catalog order whatever order the boxes were ticked in', () => {
+    let draft = withSelected(defaultDraft(), []);
+    for (const key of ['rmsprop', 'adam', 'sgd']) draft = setContestantSelected(draft, key, true);
+    expect(trained(resolveDraft(draft).config)).toEqual(['sgd', 'adam', 'rmsprop']);
+    draft = setContestantSelected(draft, 'adam', false);
+    draft = setContestantSelected(draft, 'sgd', true); // already ticked: no duplicate
+    expect(trained(resolveDraft(draft).config)).toEqual(['sgd', 'rmsprop']);
+    expect(draft.contestants).toHaveLength(5);
+  });
+
+  it('keeps the hyperparameters of every contestant, selected or not', () => {
     const config = editedConfig();
     const resolved = resolveDraft(draftFromConfig(config)).config!;
-    expect(Object.keys(resolved.hyperparameters).sort()).toEqual([...OPTIMIZER_IDS].sort());
-    expect(resolved.hyperparameters.rmsprop.centered).toBe(true);
-    expect(resolved.hyperparameters.adagrad.epsilon).toBe(1e-10);
+    expect(resolved.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(contestant(resolved, 'rmsprop').hyperparameters.centered).toBe(true);
+    expect(contestant(resolved, 'rmsprop').selected).toBe(false);
+    expect(contestant(resolved, 'adagrad').hyperparameters.epsilon).toBe(1e-10);
   });
 
   it('accepts scientific notation, surrounding spaces and thousands separators', () => {
@@ -127,7 +190,7 @@ describe('draftFromConfig / resolveDraft', () => {
     draft = withText(draft, 'trainExamples', '10,000');
     draft = withText(draft, 'seed', '1_000');
     const config = resolveDraft(draft).config!;
-    expect(config.hyperparameters.adam.learningRate).toBe(0.01);
+    expect(contestant(config, 'adam').hyperparameters.learningRate).toBe(0.01);
     expect(config.trainExamples).toBe(10_000);
     expect(config.seed).toBe(1000);
   });
@@ -135,7 +198,7 @@ describe('draftFromConfig / resolveDraft', () => {
   it('falls back to the default for a missing flag', () => {
     const draft = defaultDraft();
     delete draft.flags['sgd.nesterov'];
-    expect(resolveDraft(draft).config!.hyperparameters.sgd.nesterov).toBe(false);
+    expect(contestant(resolveDraft(draft).config!, 'sgd').hyperparameters.nesterov).toBe(false);
   });
 });
 
@@ -191,8 +254,10 @@ describe('resolveDraft: invalid fields of an unselected optimizer', () => {
     expect(resolution.errors['adam.beta1']).toMatch(/Beta 1 must be at least 0 and less than 1/);
     expect(resolution.general).toEqual([]);
     expect(resolution.config).not.toBeNull();
-    expect(resolution.config!.optimizers).toEqual(['sgd']);
-    expect(resolution.config!.hyperparameters.adam).toEqual(optimizerDefaults('adam'));
+    expect(trained(resolution.config)).toEqual(['sgd']);
+    expect(contestant(resolution.config!, 'adam').hyperparameters).toEqual(optimizerDefaults('adam'));
+    // The text is kept, so ticking the box again shows what was typed.
+    expect(draft.text['adam.learningRate']).toBe('abc');
   });
 
   it('keeps the valid edits of an unselected optimizer', () => {
@@ -200,8 +265,9 @@ describe('resolveDraft: invalid fields of an unselected optimizer', () => {
     draft = withText(draft, 'adam.learningRate', '0.05');
     draft = withText(draft, 'adam.beta1', 'oops');
     const config = resolveDraft(draft).config!;
-    expect(config.hyperparameters.adam.learningRate).toBe(0.05);
-    expect(config.hyperparameters.adam.beta1).toBe(0.9);
+    expect(contestant(config, 'adam').hyperparameters.learningRate).toBe(0.05);
+    expect(contestant(config, 'adam').hyperparameters.beta1).toBe(0.9);
+    expect(validateExperiment(config)).toEqual([]);
   });
 
   it('block again as soon as that optimizer is selected', () => {
@@ -209,6 +275,18 @@ describe('resolveDraft: invalid fields of an unselected optimizer', () => {
     draft = withText(draft, 'adam.learningRate', 'abc');
     expect(resolveDraft(draft).config).not.toBeNull();
     expect(resolveDraft(withSelected(draft, ['sgd', 'adam'])).config).toBeNull();
+    expect(resolveDraft(setContestantSelected(draft, 'adam', true)).config).toBeNull();
+  });
+
+  it('the same holds for an added contestant ("Adam 2")', () => {
+    let draft = addContestant(defaultDraft(), 'adam');
+    draft = withText(draft, 'adam2.learningRate', 'abc');
+    expect(resolveDraft(draft).config).toBeNull();
+    expect(resolveDraft(draft).errors).toEqual({ 'adam2.learningRate': expect.stringMatching(/not a number/) });
+    draft = setContestantSelected(draft, 'adam2', false);
+    const resolution = resolveDraft(draft);
+    expect(resolution.errors['adam2.learningRate']).toMatch(/not a number/);
+    expect(contestant(resolution.config!, 'adam2').hyperparameters).toEqual(optimizerDefaults('adam'));
   });
 });
 
@@ -260,8 +338,228 @@ describe('resolveDraft: selection', () => {
     expect(resolution.general).toEqual(['Choose at least one optimizer to train.']);
   });
 
-  it('ignores unknown ids in the selection', () => {
-    const draft = withSelected(defaultDraft(), ['bogus' as OptimizerId, 'adam']);
-    expect(resolveDraft(draft).config!.optimizers).toEqual(['adam']);
+  it('ignores unknown keys when ticking', () => {
+    const draft = setContestantSelected(withSelected(defaultDraft(), ['adam']), 'bogus', true);
+    expect(trained(resolveDraft(draft).config)).toEqual(['adam']);
+    expect(setContestantSelected(draft, '__proto__', true).contestants).toEqual(draft.contestants);
+  });
+
+  it('refuses more than 12 ticked contestants with a general message', () => {
+    let draft = defaultDraft();
+    for (let i = 0; i < MAX_CONTESTANTS - 5; i++) draft = addContestant(draft, 'sgd');
+    expect(draft.contestants.filter((c) => c.selected)).toHaveLength(12);
+    expect(resolveDraft(draft).config).not.toBeNull();
+    // addContestant stops at the cap, so go past it by hand (an edited draft, an old link).
+    const over: Draft = { ...draft, text: { ...draft.text }, contestants: [...draft.contestants] };
+    over.contestants.push({ optimizer: 'rmsprop', ordinal: 2, selected: true });
+    over.text['rmsprop2.learningRate'] = '0.001';
+    over.text['rmsprop2.rho'] = '0.9';
+    over.text['rmsprop2.momentum'] = '0';
+    over.text['rmsprop2.epsilon'] = '1e-7';
+    const resolution = resolveDraft(over);
+    expect(resolution.config).toBeNull();
+    expect(resolution.general).toEqual(['At most 12 contestants can train at once; untick 1.']);
+    // A link can still carry it: the last ticked one waits.
+    const best = bestEffortConfig(over);
+    expect(trainingContestants(best)).toHaveLength(12);
+    expect(contestant(best, 'rmsprop2').selected).toBe(false);
+    expect(validateExperiment(best)).toEqual([]);
+  });
+});
+
+describe('resolveDraft: the network', () => {
+  it('builds the network from the layer count, the units of the layers it has, and the activation', () => {
+    let draft = withText(defaultDraft(), 'hiddenLayers', '2');
+    draft = withText(draft, 'layer1Units', '256');
+    draft = withText(draft, 'layer2Units', '256');
+    draft = { ...draft, choices: { ...draft.choices, activation: 'tanh' } };
+    expect(resolveDraft(draft).config!.network).toEqual({ hiddenLayers: [256, 256], activation: 'tanh' });
+    expect(resolveDraft(withText(defaultDraft(), 'hiddenLayers', '0')).config!.network).toEqual({ hiddenLayers: [], activation: 'relu' });
+    expect(resolveDraft(withText(defaultDraft(), 'hiddenLayers', '3')).config!.network.hiddenLayers).toEqual([128, 128, 128]);
+  });
+
+  it("a bad hidden layer the network doesn't use is shown but does not block Train", () => {
+    let draft = withText(defaultDraft(), 'layer3Units', '5000');
+    draft = withText(draft, 'layer2Units', 'abc');
+    const resolution = resolveDraft(draft);
+    expect(resolution.errors.layer3Units).toMatch(/Layer 3 units must be at least 8 and at most 1,024/);
+    expect(resolution.errors.layer2Units).toMatch(/not a number/);
+    expect(resolution.general).toEqual([]);
+    expect(resolution.config).not.toBeNull();
+    expect(resolution.config!.network).toEqual({ hiddenLayers: [128], activation: 'relu' });
+    // As soon as the network has that layer, it blocks.
+    expect(resolveDraft(withText(draft, 'hiddenLayers', '2')).config).toBeNull();
+    expect(resolveDraft(withText(withText(draft, 'hiddenLayers', '2'), 'layer2Units', '64')).config!.network.hiddenLayers).toEqual([128, 64]);
+  });
+
+  it.each([
+    ['7', 'Layer 1 units must be at least 8 and at most 1,024.'],
+    ['1025', 'Layer 1 units must be at least 8 and at most 1,024.'],
+    ['0', 'Layer 1 units must be at least 8 and at most 1,024.'],
+    ['64.5', 'Layer 1 units must be a whole number.'],
+  ])('Layer 1 units = %j blocks and names the limit', (text, message) => {
+    const resolution = resolveDraft(withText(defaultDraft(), 'layer1Units', text));
+    expect(resolution.config).toBeNull();
+    expect(resolution.errors).toEqual({ layer1Units: message });
+  });
+
+  it.each([
+    ['4', /Hidden layers must be at least 0 and at most 3/],
+    ['-1', /Hidden layers must be at least 0 and at most 3/],
+    ['1.5', /Hidden layers must be a whole number/],
+    ['', /Hidden layers is required/],
+  ])('Hidden layers = %j blocks', (text, message) => {
+    const resolution = resolveDraft(withText(defaultDraft(), 'hiddenLayers', text));
+    expect(resolution.config).toBeNull();
+    expect(resolution.errors.hiddenLayers).toMatch(message);
+  });
+
+  it('refuses an unknown activation, naming the choices', () => {
+    const draft = { ...defaultDraft(), choices: { activation: 'gelu' } };
+    const resolution = resolveDraft(draft);
+    expect(resolution.config).toBeNull();
+    expect(resolution.errors.activation).toBe('Activation must be one of ReLU, tanh, sigmoid.');
+  });
+
+  it('reads the fields declared in network.ts', () => {
+    expect(HIDDEN_LAYERS_PARAMETER.key).toBe('hiddenLayers');
+    expect(LAYER_UNITS_PARAMETERS.map((p) => p.key)).toEqual(['layer1Units', 'layer2Units', 'layer3Units']);
+    expect(ACTIVATION_PARAMETER.key).toBe('activation');
+  });
+});
+
+describe('contestant edits', () => {
+  it('addContestant adds "Adam 2" at Keras defaults, ticked, right after Adam', () => {
+    const before = defaultDraft();
+    const draft = addContestant(before, 'adam');
+    expect(draft.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(draft.contestants[2]).toEqual({ optimizer: 'adam', ordinal: 2, selected: true });
+    for (const spec of OPTIMIZERS.adam.parameters) {
+      const key = fieldKey('adam2', spec.key);
+      if (spec.kind === 'boolean') expect(draft.flags[key]).toBe(spec.defaultValue);
+      else expect(draft.text[key]).toBe(String(spec.defaultValue));
+    }
+    const config = resolveDraft(draft).config!;
+    expect(trained(config)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(contestant(config, 'adam2')).toEqual({ optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: optimizerDefaults('adam') });
+    expect(validateExperiment(config)).toEqual([]);
+    // Pure: the draft it was given is unchanged.
+    expect(before).toEqual(defaultDraft());
+  });
+
+  it('edits of Adam 2 are its own', () => {
+    let draft = addContestant(defaultDraft(), 'adam');
+    draft = withText(draft, 'adam2.learningRate', '0.01');
+    const config = resolveDraft(draft).config!;
+    expect(contestant(config, 'adam2').hyperparameters.learningRate).toBe(0.01);
+    expect(contestant(config, 'adam').hyperparameters.learningRate).toBe(0.001);
+  });
+
+  it('numbers further contestants on, and reuses a removed number', () => {
+    let draft = addContestant(addContestant(defaultDraft(), 'adam'), 'adam');
+    expect(draft.contestants.map(contestantKey)).toContain('adam3');
+    draft = removeContestant(draft, 'adam2');
+    draft = addContestant(draft, 'adam');
+    expect(draft.contestants.filter((c) => c.optimizer === 'adam').map(contestantKey)).toEqual(['adam', 'adam2', 'adam3']);
+  });
+
+  it('removeContestant takes Adam 2 and all its fields away, and leaves the rest alone', () => {
+    let draft = addContestant(defaultDraft(), 'adam');
+    draft = withText(draft, 'adam2.learningRate', '0.01');
+    draft = { ...draft, flags: { ...draft.flags, 'adam2.amsgrad': true } };
+    const removed = removeContestant(draft, 'adam2');
+    expect(removed.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
+    expect(Object.keys(removed.text).filter((k) => k.startsWith('adam2.'))).toEqual([]);
+    expect(Object.keys(removed.flags).filter((k) => k.startsWith('adam2.'))).toEqual([]);
+    expect(removed).toEqual(defaultDraft());
+    expect(resolveDraft(removed).config).toEqual(defaultExperiment());
+    // The draft it was given still has Adam 2.
+    expect(draft.text['adam2.learningRate']).toBe('0.01');
+  });
+
+  it('removeContestant does not remove the first of an optimizer, nor an unknown key', () => {
+    const draft = defaultDraft();
+    expect(removeContestant(draft, 'adam')).toBe(draft);
+    expect(removeContestant(draft, 'adam2')).toBe(draft);
+    expect(removeContestant(draft, '__proto__')).toBe(draft);
+  });
+
+  it("removing Adam 2 keeps the fields of the other Adams", () => {
+    let draft = defaultDraft();
+    for (let i = 0; i < 6; i++) draft = addContestant(draft, 'adam');
+    draft = withText(draft, 'adam3.learningRate', '0.3');
+    draft = removeContestant(draft, 'adam2');
+    expect(draft.text['adam3.learningRate']).toBe('0.3');
+    expect(draft.contestants.map(contestantKey)).toContain('adam7');
+  });
+
+  it('caps the ticked contestants at 12: Add is disabled at 12, and addContestant then changes nothing', () => {
+    let draft = defaultDraft();
+    for (let i = 0; i < MAX_CONTESTANTS - 5; i++) {
+      expect(canAddContestant(draft, 'rmsprop')).toBe(true);
+      draft = addContestant(draft, 'rmsprop');
+    }
+    expect(draft.contestants.filter((c) => c.selected)).toHaveLength(12);
+    for (const id of OPTIMIZER_IDS) expect(canAddContestant(draft, id)).toBe(false);
+    expect(addContestant(draft, 'adam')).toBe(draft);
+    expect(resolveDraft(draft).config).not.toBeNull();
+    // Unticking one frees a place.
+    const unticked = setContestantSelected(draft, 'rmsprop3', false);
+    expect(canAddContestant(unticked, 'adam')).toBe(true);
+    expect(addContestant(unticked, 'adam').contestants.filter((c) => c.selected)).toHaveLength(12);
+  });
+
+  it('caps each optimizer at "12" in its key', () => {
+    let draft = withSelected(defaultDraft(), []);
+    for (let i = 2; i <= 12; i++) {
+      draft = addContestant(draft, 'sgd');
+      draft = setContestantSelected(draft, `sgd${i}`, false);
+    }
+    expect(draft.contestants.filter((c) => c.optimizer === 'sgd').map(contestantKey).at(-1)).toBe('sgd12');
+    expect(canAddContestant(draft, 'sgd')).toBe(false);
+    expect(addContestant(draft, 'sgd')).toBe(draft);
+    expect(canAddContestant(draft, 'adam')).toBe(true);
+  });
+
+  it('resetContestant puts one contestant back to Keras defaults and keeps its tick', () => {
+    let draft = addContestant(defaultDraft(), 'adam');
+    draft = withText(draft, 'adam2.learningRate', 'junk');
+    draft = withText(draft, 'adam.learningRate', '0.2');
+    draft = { ...draft, flags: { ...draft.flags, 'adam2.amsgrad': true } };
+    draft = setContestantSelected(draft, 'adam2', false);
+    const reset = resetContestant(draft, 'adam2');
+    expect(reset.text['adam2.learningRate']).toBe('0.001');
+    expect(reset.flags['adam2.amsgrad']).toBe(false);
+    expect(reset.text['adam.learningRate']).toBe('0.2');
+    expect(reset.contestants.find((c) => contestantKey(c) === 'adam2')!.selected).toBe(false);
+    expect(resetContestant(draft, 'nope')).toBe(draft);
+  });
+});
+
+describe('bestEffortConfig', () => {
+  it('is the resolved config when the draft is valid', () => {
+    const draft = draftFromConfig(editedConfig());
+    expect(bestEffortConfig(draft)).toEqual(editedConfig());
+  });
+
+  it('puts every invalid field, shared or a contestant\'s, back to its default, keeping the rest', () => {
+    let draft = addContestant(defaultDraft(), 'adam');
+    draft = withText(draft, 'epochs', '0');
+    draft = withText(draft, 'seed', '11');
+    draft = withText(draft, 'adam2.learningRate', 'oops');
+    draft = withText(draft, 'adam2.beta1', '0.8');
+    draft = withText(draft, 'hiddenLayers', '2');
+    draft = withText(draft, 'layer2Units', '2');
+    const config = bestEffortConfig(draft);
+    expect(config.epochs).toBe(5);
+    expect(config.seed).toBe(11);
+    expect(contestant(config, 'adam2').hyperparameters).toEqual({ ...optimizerDefaults('adam'), beta1: 0.8 });
+    expect(config.network).toEqual({ hiddenLayers: [128, 128], activation: 'relu' });
+    expect(validateExperiment(config)).toEqual([]);
+  });
+
+  it('falls back to the default selection when nothing is ticked', () => {
+    const config = bestEffortConfig(withSelected(defaultDraft(), []));
+    expect(trained(config)).toEqual([...OPTIMIZER_IDS]);
   });
 });

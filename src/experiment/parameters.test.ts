@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkNumber, defaultValues, describeRange, parseNumberInput, type NumberParameter, type Parameter } from './parameters';
+import { checkNumber, defaultValues, describeRange, isChoice, parseNumberInput, type ChoiceParameter, type NumberParameter, type Parameter } from './parameters';
 
 const spec = (overrides: Partial<NumberParameter> = {}): NumberParameter => ({
   kind: 'number',
@@ -196,5 +196,28 @@ describe('decimal commas', () => {
   it('still reads thousands separators', () => {
     expect(parseNumberInput(rate, '1,000')).toEqual({ ok: true, value: 1000 });
     expect(parseNumberInput(rate, '0.5')).toEqual({ ok: true, value: 0.5 });
+  });
+});
+
+describe('isChoice', () => {
+  const colour: ChoiceParameter<'red' | 'blue'> = {
+    kind: 'choice',
+    key: 'colour',
+    label: 'Colour',
+    options: [
+      { value: 'red', label: 'Red' },
+      { value: 'blue', label: 'Blue' },
+    ],
+    defaultValue: 'red',
+    help: '',
+  };
+
+  it('accepts exactly the values of the options', () => {
+    expect(isChoice(colour, 'red')).toBe(true);
+    expect(isChoice(colour, 'blue')).toBe(true);
+  });
+
+  it.each(['Red', 'RED', ' red', '', 'green', 'toString', '__proto__', null, undefined, 1, ['red'], { value: 'red' }])('refuses %j', (value) => {
+    expect(isChoice(colour, value)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { version as APP_VERSION } from '../../package.json';
 import { validateExperiment, type ExperimentConfig } from './config';
-import { contestantKey, contestantName, parseContestantKey, sortContestants, MAX_CONTESTANTS, type Contestant } from './contestants';
+import { contestantKey, contestantName, parseContestantKey, sortContestants, MAX_CONTESTANTS, MAX_PER_OPTIMIZER, type Contestant } from './contestants';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from './metrics';
 import { articleNetwork, ACTIVATIONS, NETWORK_LIMITS } from './network';
 import { OPTIMIZER_IDS, optimizerDefaults } from './optimizers';
@@ -135,10 +135,10 @@ const v2Schema = z.object({
     contestants: z
       .array(z.object({ optimizer: z.enum(OPTIMIZER_IDS), ordinal: z.number().int().min(1).max(MAX_CONTESTANTS), selected: z.boolean(), hyperparameters }))
       .min(1)
-      .max(OPTIMIZER_IDS.length + MAX_CONTESTANTS),
+      .max(OPTIMIZER_IDS.length * MAX_PER_OPTIMIZER),
   }),
   runs: z
-    .array(z.object({ contestant: z.string().max(20), status: statusSchema, divergence: divergenceSchema, history: z.array(metricsSchema).max(100) }))
+    .array(z.object({ contestant: z.string().max(20).refine((key) => parseContestantKey(key) !== undefined, { error: 'names no known contestant' }), status: statusSchema, divergence: divergenceSchema, history: z.array(metricsSchema).max(100) }))
     .min(1)
     .max(MAX_CONTESTANTS),
 });

@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultExperiment, TRAINING_PARAMETERS, validateExperiment, type ExperimentConfig } from './config';
-import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from './optimizers';
-import { type NumberParameter, type Parameter, type ParameterValues } from './parameters';
+import { defaultExperiment, TRAINING_PARAMETERS, trainingContestants, validateExperiment, type ExperimentConfig } from './config';
+import {
+  compareContestants,
+  contestantKey,
+  MAX_CONTESTANTS,
+  MAX_PER_OPTIMIZER,
+  sortContestants,
+  type Contestant,
+  type ContestantRef,
+} from './contestants';
+import { ACTIVATION_PARAMETER, ACTIVATIONS, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS, NETWORK_LIMITS, type NetworkSettings } from './network';
+import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
+import { type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
 import { defaultView, VIEW_PARAMETERS, type ViewOptions } from './view';
 
@@ -12,15 +22,40 @@ import { defaultView, VIEW_PARAMETERS, type ViewOptions } from './view';
 
 const defaults = (): SharedExperiment => ({ config: defaultExperiment(), view: defaultView() });
 
+/** The contestant of a config by key ("adam", "adam2"). */
+function contestant(config: Pick<ExperimentConfig, 'contestants'>, key: string): Contestant {
+  const found = config.contestants.find((c) => contestantKey(c) === key);
+  if (!found) throw new Error(`no contestant ${key} in ${config.contestants.map(contestantKey).join(',')}`);
+  return found;
+}
+
+/** A contestant's hyperparameters by key. */
+const hp = (config: Pick<ExperimentConfig, 'contestants'>, key: string): ParameterValues => contestant(config, key).hyperparameters;
+
+/** The keys of the contestants that train. */
+const trained = (config: ExperimentConfig): string[] => trainingContestants(config).map(contestantKey);
+
+/** Another contestant of `optimizer` at Keras defaults with `changes`. */
+function extra(optimizer: OptimizerId, ordinal: number, selected: boolean, changes: ParameterValues = {}): Contestant {
+  return { optimizer, ordinal, selected, hyperparameters: { ...optimizerDefaults(optimizer), ...changes } };
+}
+
 /** Every URL key with the parameter it stands for, derived from the tables (not from urlState's internals). */
-const FIELD_SPECS = new Map<string, Parameter>([
+const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
   ...TRAINING_PARAMETERS.map((p): [string, Parameter] => [(p as NumberParameter).urlKey ?? p.key, p]),
-  ...OPTIMIZER_IDS.flatMap((id) => OPTIMIZERS[id].parameters.map((p): [string, Parameter] => [`${id}.${p.urlKey ?? p.key}`, p])),
+  [HIDDEN_LAYERS_PARAMETER.urlKey, HIDDEN_LAYERS_PARAMETER],
+  ...LAYER_UNITS_PARAMETERS.map((p): [string, Parameter] => [p.urlKey ?? p.key, p]),
+  [ACTIVATION_PARAMETER.urlKey ?? ACTIVATION_PARAMETER.key, ACTIVATION_PARAMETER],
+  // The first contestant of each optimizer, and a second and a last Adam.
+  ...[...OPTIMIZER_IDS.map((id) => ({ optimizer: id, ordinal: 1 })), { optimizer: 'adam' as const, ordinal: 2 }, { optimizer: 'adam' as const, ordinal: 12 }].flatMap(
+    (ref: ContestantRef) => OPTIMIZERS[ref.optimizer].parameters.map((p): [string, Parameter] => [`${contestantKey(ref)}.${p.urlKey ?? p.key}`, p]),
+  ),
   ...VIEW_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
 ]);
 const REAL_KEYS = ['v', 'opt', ...FIELD_SPECS.keys()];
-const CONFIG_KEYS = ['hyperparameters', 'optimizers', ...TRAINING_PARAMETERS.map((p) => p.key)].sort();
-const SORTED_IDS = [...OPTIMIZER_IDS].sort();
+const CONFIG_KEYS = ['contestants', 'network', ...TRAINING_PARAMETERS.map((p) => p.key)].sort();
+const CONTESTANT_KEYS = ['hyperparameters', 'optimizer', 'ordinal', 'selected'];
+const NETWORK_KEYS = ['activation', 'hiddenLayers'];
 const HYPERPARAMETER_KEYS = Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, OPTIMIZERS[id].parameters.map((p) => p.key).sort()]));
 const VIEW_KEYS = VIEW_PARAMETERS.map((p) => p.key).sort();
 
@@ -61,6 +96,11 @@ function withDefaults(edit: (s: SharedExperiment) => void): SharedExperiment {
   return s;
 }
 
+/** An added contestant unticked at defaults keeps one key in the link, so a decoded link is a fixed point. */
+function withoutIdleContestants(config: ExperimentConfig): ExperimentConfig {
+  return config;
+}
+
 /**
  * Everything a decoded link must satisfy, whatever the input: a runnable config,
  * sane notices, and a result that survives another encode/decode round without change.
@@ -71,24 +111,40 @@ function expectSafeResult(result: DecodedExperiment): void {
 
   expect(validateExperiment(config)).toEqual([]);
 
-  // Selected optimizers: non-empty, known, catalog order, no duplicates.
-  expect(config.optimizers.length).toBeGreaterThan(0);
-  expect(config.optimizers).toEqual(OPTIMIZER_IDS.filter((id) => config.optimizers.includes(id)));
+  // Contestants: 1 to 12 selected, known, in catalog order then by number, no key twice,
+  // the first of every optimizer present (the form shows a card for each).
+  const selected = trainingContestants(config);
+  check(selected.length >= 1 && selected.length <= MAX_CONTESTANTS, () => `${selected.length} selected`);
+  const keys = config.contestants.map(contestantKey);
+  check(new Set(keys).size === keys.length, () => `contestants ${keys.join(',')}`);
+  check(sortContestants(config.contestants).every((c, i) => c === config.contestants[i]), () => `order ${keys.join(',')}`);
+  check(config.contestants.every((c, i) => i === 0 || compareContestants(config.contestants[i - 1], c) < 0), () => `order ${keys.join(',')}`);
+  for (const id of OPTIMIZER_IDS) check(keys.includes(id), () => `no ${id} in ${keys.join(',')}`);
 
   // Exactly the declared keys everywhere (nothing smuggled in, e.g. "__proto__"), every value in range,
-  // selected optimizer or not.
+  // selected contestant or not.
   checkKeys(config, CONFIG_KEYS, 'config');
-  checkKeys(config.hyperparameters, SORTED_IDS, 'hyperparameters');
+  check(Object.getPrototypeOf(config) === Object.prototype, () => 'config prototype');
   for (const spec of TRAINING_PARAMETERS) check(inRange(spec, config[spec.key]), () => `${spec.key} = ${config[spec.key]}`);
-  for (const id of OPTIMIZER_IDS) {
-    const values = config.hyperparameters[id];
-    check(Object.getPrototypeOf(values) === Object.prototype, () => `${id} prototype`);
-    checkKeys(values, HYPERPARAMETER_KEYS[id], id);
-    for (const spec of OPTIMIZERS[id].parameters) {
+  check(Array.isArray(config.contestants), () => 'contestants is not an array');
+  for (const c of config.contestants) {
+    checkKeys(c, CONTESTANT_KEYS, `contestant ${contestantKey(c)}`);
+    check(OPTIMIZER_IDS.includes(c.optimizer), () => `optimizer ${String(c.optimizer)}`);
+    check(Number.isInteger(c.ordinal) && c.ordinal >= 1 && c.ordinal <= MAX_PER_OPTIMIZER, () => `ordinal ${c.ordinal}`);
+    check(typeof c.selected === 'boolean', () => `selected ${String(c.selected)}`);
+    const values = c.hyperparameters;
+    const key = contestantKey(c);
+    check(Object.getPrototypeOf(values) === Object.prototype, () => `${key} prototype`);
+    checkKeys(values, HYPERPARAMETER_KEYS[c.optimizer], key);
+    for (const spec of OPTIMIZERS[c.optimizer].parameters) {
       const value = values[spec.key];
-      check(spec.kind === 'boolean' ? typeof value === 'boolean' : inRange(spec, value), () => `${id}.${spec.key} = ${String(value)}`);
+      check(spec.kind === 'boolean' ? typeof value === 'boolean' : inRange(spec, value), () => `${key}.${spec.key} = ${String(value)}`);
     }
   }
+  checkKeys(config.network, NETWORK_KEYS, 'network');
+  check(Array.isArray(config.network.hiddenLayers) && config.network.hiddenLayers.length <= NETWORK_LIMITS.maxHiddenLayers, () => 'hidden layers');
+  for (const [i, units] of config.network.hiddenLayers.entries()) check(inRange(LAYER_UNITS_PARAMETERS[i], units), () => `layer ${i + 1} = ${units}`);
+  check(ACTIVATIONS.includes(config.network.activation), () => `activation ${String(config.network.activation)}`);
   checkKeys(view, VIEW_KEYS, 'view');
   for (const p of VIEW_PARAMETERS) check(typeof view[p.key] === 'boolean', () => `${p.key} = ${String(view[p.key])}`);
 
@@ -104,7 +160,7 @@ function expectSafeResult(result: DecodedExperiment): void {
   // Idempotence: the corrected experiment is a clean link.
   const again = decodeExperimentUrl(encodeExperimentUrl({ config, view }));
   expect(again.notices).toEqual([]);
-  expect(again.config).toStrictEqual(config);
+  expect(again.config).toStrictEqual(withoutIdleContestants(config));
   expect(again.view).toStrictEqual(view);
 }
 
@@ -151,21 +207,50 @@ function valuesArbitrary(parameters: readonly Parameter[]): fc.Arbitrary<Paramet
   );
 }
 
-const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
-  .record({
-    training: valuesArbitrary(TRAINING_PARAMETERS),
-    optimizers: fc.subarray([...OPTIMIZER_IDS], { minLength: 1 }),
-    hyperparameters: fc.record(
-      Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, valuesArbitrary(OPTIMIZERS[id].parameters)])) as Record<
-        OptimizerId,
-        fc.Arbitrary<ParameterValues>
-      >,
-      { noNullPrototype: true },
+/** Mostly Keras defaults (as most contestants are), sometimes edited. */
+function hyperparametersArbitrary(optimizer: OptimizerId): fc.Arbitrary<ParameterValues> {
+  return fc.oneof(fc.constant(null).map(() => optimizerDefaults(optimizer)), valuesArbitrary(OPTIMIZERS[optimizer].parameters));
+}
+
+/** The first contestant of every optimizer, plus up to 10 more (any optimizer, any free number), 1 to 12 ticked. */
+const contestantsArbitrary: fc.Arbitrary<Contestant[]> = fc
+  .uniqueArray(fc.record({ optimizer: fc.constantFrom(...OPTIMIZER_IDS), ordinal: fc.integer({ min: 2, max: MAX_PER_OPTIMIZER }) }), {
+    maxLength: 10,
+    selector: contestantKey,
+  })
+  .chain((extras) => {
+    const refs = sortContestants([...OPTIMIZER_IDS.map((optimizer) => ({ optimizer, ordinal: 1 })), ...extras]);
+    return fc
+      .tuple(
+        fc.tuple(...refs.map((ref) => hyperparametersArbitrary(ref.optimizer))),
+        fc.shuffledSubarray(refs.map(contestantKey), { minLength: 1, maxLength: Math.min(MAX_CONTESTANTS, refs.length) }),
+      )
+      .map(([values, selected]) => refs.map((ref, i) => ({ ...ref, selected: selected.includes(contestantKey(ref)), hyperparameters: values[i] })));
+  });
+
+const networkArbitrary: fc.Arbitrary<NetworkSettings> = fc.record(
+  {
+    hiddenLayers: fc.array(
+      fc.oneof(fc.integer({ min: NETWORK_LIMITS.minUnits, max: NETWORK_LIMITS.maxUnits }), fc.constantFrom(8, 128, 256, 1024)),
+      { maxLength: NETWORK_LIMITS.maxHiddenLayers },
     ),
-    view: valuesArbitrary(VIEW_PARAMETERS),
-  }, { noNullPrototype: true })
-  .map(({ training, optimizers, hyperparameters, view }) => ({
-    config: { ...(training as Record<string, number>), optimizers, hyperparameters } as ExperimentConfig,
+    activation: fc.constantFrom(...ACTIVATIONS),
+  },
+  { noNullPrototype: true },
+);
+
+const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
+  .record(
+    {
+      training: valuesArbitrary(TRAINING_PARAMETERS),
+      network: networkArbitrary,
+      contestants: contestantsArbitrary,
+      view: valuesArbitrary(VIEW_PARAMETERS),
+    },
+    { noNullPrototype: true },
+  )
+  .map(({ training, network, contestants, view }) => ({
+    config: { ...(training as Record<string, number>), network, contestants } as ExperimentConfig,
     view: view as ViewOptions,
   }));
 
@@ -174,6 +259,8 @@ const HUNDRED_KB = 'x'.repeat(100_000);
 const HUNDRED_KB_DIGITS = '9'.repeat(100_000);
 const DEEP_BRACKETS = `a${'[b]'.repeat(100)}`;
 const DEEP_JSON = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+/** Thirteen contestants: one more than a run trains. */
+const THIRTEEN = ['sgd', 'adam', ...Array.from({ length: 11 }, (_, i) => `adam${i + 2}`)].join(',');
 const HOSTILE = [
   'NaN', 'Infinity', '-Infinity', '+Infinity', '-0', '+0', '0', '1e308', '-1e308', '9e999', '-9e999', '1e-400', '5e-324',
   '1.7976931348623157e308', '0x10', '0b11', '0o7', '1,5', '1_000', ' 3 ', '.', '-', '+', 'e5', '1e', '1.2.3', '', ' ',
@@ -182,11 +269,13 @@ const HOSTILE = [
   '1\u200B', 'مرحبا', 'שלום', '\uD800', '\uDC00x', '\u0000', '\u001b[31m', '\u0085', '<script>alert(1)</script>',
   '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', "'; DROP TABLE x; --", '%E0%A4%A', '%%%', '%', '%00', '%0A',
   '%C0%AF', '%FF%FE', '&', '=', '==', '&&', '#frag', '?', 'sgd,adam', 'SGD,ADAM', 'sgd,,adam,', 'adam,sgd,adam', 'foo,bar,baz,qux',
+  'adam,adam2', 'ADAM2,adam12', 'adam1,adam13,adam0', '__proto__,adam2', 'adam2,constructor', THIRTEEN, 'tanh', 'RELU', 'sigmoid', 'gelu',
   HUNDRED_KB, HUNDRED_KB_DIGITS,
 ];
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'sgd.__proto__', 'sgd.constructor',
   '__proto__.polluted', 'constructor.prototype.polluted', DEEP_BRACKETS, DEEP_JSON, '', ' ', 'V', 'OPT', 'epochs ', ' epochs',
-  'adam.LR', 'adam..lr', '.lr', 'adam.', '😀', '\u202Eepochs', 'epochs\u200B', '<script>alert(1)</script>', '%E0%A4%A', '%%%', HUNDRED_KB];
+  'adam.LR', 'adam..lr', '.lr', 'adam.', 'adam1.lr', 'adam13.lr', 'adam0.lr', 'adam02.lr', 'adam2.__proto__',
+  'adam2.constructor', '__proto__2.lr', 'adam2.', 'adam2..lr', 'units4', 'units0', 'LAYERS', 'act.relu', '😀', '\u202Eepochs', 'epochs\u200B', '<script>alert(1)</script>', '%E0%A4%A', '%%%', HUNDRED_KB];
 
 /** Encodes text for a query in one of several ways, including not at all. */
 function serialise(text: string, mode: number): string {
@@ -284,16 +373,25 @@ function mutate(link: string, mutation: Mutation): string {
 // 1. Round trip
 // ---------------------------------------------------------------------------
 
+/** The parameter a link key stands for, any contestant's included ("rmsprop7.rho"). */
+function specOf(key: string): Parameter | ChoiceParameter | undefined {
+  const known = FIELD_SPECS.get(key);
+  if (known) return known;
+  const match = /^([a-z]+?)([2-9]|1[0-2])?\.(.+)$/.exec(key);
+  const optimizer = OPTIMIZER_IDS.find((id) => id === match?.[1]);
+  return optimizer && OPTIMIZERS[optimizer].parameters.find((p) => (p.urlKey ?? p.key) === match![3]);
+}
+
 describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
   it('encodes the defaults as just the version', () => {
-    expect(URL_FORMAT_VERSION).toBe(1);
+    expect(URL_FORMAT_VERSION).toBe(2);
     const link = encodeExperimentUrl(defaults());
-    expect(link).toBe('?v=1');
+    expect(link).toBe('?v=2');
     expect(decodeExperimentUrl(link)).toStrictEqual({ ...defaults(), notices: [] });
   });
 
   it('decodes empty and version-only links to the defaults without notices', () => {
-    for (const link of ['', '?', '?v=1', 'v=1', '?&&', '?v=1&']) {
+    for (const link of ['', '?', '?v=1', 'v=1', '?v=2', 'v=2', '?&&', '?v=1&', '?v=2&']) {
       expect(decodeExperimentUrl(link)).toStrictEqual({ ...defaults(), notices: [] });
     }
   });
@@ -304,28 +402,31 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
       config.batchSize = 64;
       config.trainExamples = 2000;
       config.seed = 7;
-      config.optimizers = ['sgd', 'adam'];
-      config.hyperparameters.sgd.momentum = 0.9;
-      config.hyperparameters.sgd.nesterov = true;
-      config.hyperparameters.adam.learningRate = 0.01;
-      config.hyperparameters.adam.amsgrad = true;
-      config.hyperparameters.adagrad.epsilon = 1e-8;
+      config.network = { hiddenLayers: [256, 256], activation: 'tanh' };
+      for (const c of config.contestants) c.selected = c.optimizer === 'sgd' || c.optimizer === 'adam';
+      hp(config, 'sgd').momentum = 0.9;
+      hp(config, 'sgd').nesterov = true;
+      hp(config, 'adam').learningRate = 0.01;
+      hp(config, 'adam').amsgrad = true;
+      hp(config, 'adagrad').epsilon = 1e-8;
+      config.contestants.splice(2, 0, extra('adam', 2, true, { learningRate: 0.02 }), extra('adam', 3, false, { beta1: 0.8 }));
       view.showTrain = false;
     });
     const link = encodeExperimentUrl(edited);
 
-    expect(link.startsWith('?v=1&')).toBe(true);
-    for (const part of ['opt=sgd,adam', 'adam.lr=0.01', 'adam.amsgrad=1', 'sgd.momentum=0.9', 'sgd.nesterov=1', 'epochs=3', 'batch=64',
-      'examples=2000', 'seed=7', 'adagrad.eps=1e-8', 'train=0']) {
+    expect(link.startsWith('?v=2&')).toBe(true);
+    for (const part of ['opt=sgd,adam,adam2', 'adam.lr=0.01', 'adam.amsgrad=1', 'sgd.momentum=0.9', 'sgd.nesterov=1', 'epochs=3', 'batch=64',
+      'examples=2000', 'seed=7', 'adagrad.eps=1e-8', 'train=0', 'adam2.lr=0.02', 'adam3.beta1=0.8', 'layers=2', 'units1=256', 'units2=256', 'act=tanh']) {
       expect(link.split(/[?&]/)).toContain(part);
     }
     // Human readable: no escapes, no base64/JSON blobs, only plain query characters.
     expect(link).not.toContain('%');
     expect(link).not.toMatch(/%2C/i);
     expect(link).toMatch(/^\?[a-z0-9.,=&+-]+$/i);
-    expect(link.length).toBeLessThan(200);
-    // Values equal to their defaults are left out.
-    for (const absent of ['sgd.lr', 'adam.beta1', 'adam.beta2', 'adam.eps', 'adagrad.lr', 'adadelta.', 'rmsprop.', 'logloss', 'adagrad.accumulator']) {
+    expect(link.length).toBeLessThan(250);
+    // Values equal to their defaults, and layers the network does not have, are left out.
+    for (const absent of ['sgd.lr', 'adam.beta1', 'adam.beta2', 'adam.eps', 'adagrad.lr', 'adadelta.', 'rmsprop.', 'logloss', 'adagrad.accumulator',
+      'adam2.beta1', 'adam3.lr', 'units3']) {
       expect(link).not.toContain(`${absent}`);
     }
 
@@ -338,19 +439,31 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
   it('leaves out any setting that equals its default, even when set explicitly', () => {
     const same = withDefaults(({ config, view }) => {
       config.epochs = 5;
-      config.hyperparameters.adam.learningRate = 0.001;
-      config.hyperparameters.sgd.nesterov = false;
-      config.optimizers = ['rmsprop', 'adadelta', 'adagrad', 'adam', 'sgd']; // order does not matter
+      hp(config, 'adam').learningRate = 0.001;
+      hp(config, 'sgd').nesterov = false;
+      config.network = { hiddenLayers: [128], activation: 'relu' };
+      config.contestants.reverse(); // order does not matter
       view.showTrain = true;
     });
-    expect(encodeExperimentUrl(same)).toBe('?v=1');
+    expect(encodeExperimentUrl(same)).toBe('?v=2');
   });
 
-  it('generates only experiments that validateExperiment accepts', () => {
-    for (const shared of fc.sample(sharedArbitrary, 100)) {
-      const everyOptimizer = { ...shared.config, optimizers: [...OPTIMIZER_IDS] };
-      expect(validateExperiment(everyOptimizer)).toEqual([]);
-    }
+  it('writes a network without hidden layers as layers=0 and nothing about units', () => {
+    const link = encodeExperimentUrl(withDefaults(({ config }) => (config.network = { hiddenLayers: [], activation: 'relu' })));
+    expect(link).toBe('?v=2&layers=0');
+    expect(decodeExperimentUrl(link).config.network).toEqual({ hiddenLayers: [], activation: 'relu' });
+    const three = encodeExperimentUrl(withDefaults(({ config }) => (config.network = { hiddenLayers: [128, 64, 128], activation: 'sigmoid' })));
+    expect(three).toBe('?v=2&layers=3&units2=64&act=sigmoid');
+  });
+
+  it('generates only experiments that validateExperiment accepts, some with extra contestants and networks', () => {
+    const samples = fc.sample(sharedArbitrary, 200);
+    for (const shared of samples) expect(validateExperiment(shared.config)).toEqual([]);
+    expect(samples.some((s) => s.config.contestants.some((c) => c.ordinal > 1 && c.selected))).toBe(true);
+    expect(samples.some((s) => s.config.contestants.some((c) => c.ordinal > 1 && !c.selected))).toBe(true);
+    expect(samples.some((s) => trainingContestants(s.config).length >= 10)).toBe(true);
+    expect(samples.some((s) => s.config.network.hiddenLayers.length === 0)).toBe(true);
+    expect(samples.some((s) => s.config.network.hiddenLayers.length === 3)).toBe(true);
   });
 
   it('round-trips arbitrary valid experiments exactly (property, 300 runs)', () => {
@@ -359,32 +472,159 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
         const link = encodeExperimentUrl(shared);
         const decoded = decodeExperimentUrl(link);
         expect(decoded.notices).toEqual([]);
-        expect(decoded.config).toStrictEqual(shared.config);
+        expect(decoded.config).toStrictEqual(withoutIdleContestants(shared.config));
         expect(decoded.view).toStrictEqual(shared.view);
 
         // Only non-default values appear, each key once, never escaped commas.
         expect(link).not.toMatch(/%2C/i);
         const params = [...new URLSearchParams(link)];
-        expect(params[0]).toEqual(['v', '1']);
+        expect(params[0]).toEqual(['v', '2']);
         expect(new Set(params.map(([k]) => k)).size).toBe(params.length);
         for (const [key, value] of params.slice(1)) {
           if (key === 'opt') {
             expect(value).not.toBe(OPTIMIZER_IDS.join(','));
+            expect(value).toBe(trained(shared.config).join(','));
             continue;
           }
-          const spec = FIELD_SPECS.get(key);
+          const spec = specOf(key);
           expect(spec, key).toBeDefined();
           const defaultText = spec!.kind === 'boolean' ? (spec!.defaultValue ? '1' : '0') : String(spec!.defaultValue);
-          expect(value).not.toBe(defaultText);
+          // An added, unticked contestant at defaults keeps one (default) key so that it survives.
+          const owner = shared.config.contestants.find((c) => key.startsWith(`${contestantKey(c)}.`));
+          const keptAlive = owner !== undefined && owner.ordinal > 1 && !owner.selected && params.filter(([k]) => k.startsWith(`${contestantKey(owner)}.`)).length === 1;
+          if (/^units\d$/.test(key)) expect(Number(key.slice(5))).toBeLessThanOrEqual(shared.config.network.hiddenLayers.length);
+          else if (!keptAlive) expect(value).not.toBe(defaultText);
         }
       }),
       { numRuns: 300 },
     );
   });
+
+  it('round-trips an experiment and its notices-free decoding is a fixed point (property, 200 runs)', () => {
+    fc.assert(
+      fc.property(sharedArbitrary, (shared) => {
+        expectSafeResult(decodeExperimentUrl(encodeExperimentUrl(shared)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps an unticked Adam 2 at defaults', () => {
+    const shared = withDefaults(({ config }) => config.contestants.splice(2, 0, extra('adam', 2, false)));
+    expect(decodeExperimentUrl(encodeExperimentUrl(shared)).config).toStrictEqual(shared.config);
+  });
 });
 
 // ---------------------------------------------------------------------------
-// 3. Versioned fixture
+// 2. Contestants and the network in links
+// ---------------------------------------------------------------------------
+
+describe('contestants and the network in links', () => {
+  it('opt lists contestants by key: Adam 2 beside Adam, created at Keras defaults', () => {
+    const r = decodeExperimentUrl('?opt=adam,adam2');
+    expect(r.notices).toEqual([]);
+    expectSafeResult(r);
+    expect(trained(r.config)).toEqual(['adam', 'adam2']);
+    expect(contestant(r.config, 'adam2')).toEqual(extra('adam', 2, true));
+    expect(r.config.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+  });
+
+  it("adam2.lr without opt creates an unselected Adam 2 with that rate, and leaves the selection alone", () => {
+    const r = decodeExperimentUrl('?adam2.lr=0.01');
+    expect(r.notices).toEqual([]);
+    expectSafeResult(r);
+    expect(trained(r.config)).toEqual([...OPTIMIZER_IDS]);
+    expect(contestant(r.config, 'adam2')).toEqual(extra('adam', 2, false, { learningRate: 0.01 }));
+    expect(hp(r.config, 'adam').learningRate).toBe(0.001);
+  });
+
+  it('reads opt and contestant keys in any order', () => {
+    const expected = decodeExperimentUrl('?opt=adam,adam2&adam2.lr=0.01&adam3.beta1=0.5');
+    for (const link of ['?adam2.lr=0.01&opt=adam,adam2&adam3.beta1=0.5', '?adam3.beta1=0.5&adam2.lr=0.01&opt=adam2,adam']) {
+      expect(decodeExperimentUrl(link)).toStrictEqual(expected);
+    }
+    expect(trained(expected.config)).toEqual(['adam', 'adam2']);
+    expect(contestant(expected.config, 'adam3').selected).toBe(false);
+    expect(hp(expected.config, 'adam3').beta1).toBe(0.5);
+  });
+
+  it('selects 12 contestants', () => {
+    const twelve = ['sgd', ...Array.from({ length: 11 }, (_, i) => `sgd${i + 2}`)].join(',');
+    const r = decodeExperimentUrl(`?opt=${twelve}`);
+    expect(r.notices).toEqual([]);
+    expectSafeResult(r);
+    expect(trained(r.config)).toHaveLength(12);
+  });
+
+  it('caps a link selecting 13 contestants at 12, unticking the last, with a notice', () => {
+    const r = decodeOne(`?opt=${THIRTEEN}`);
+    expect(r.notice).toBe('The link selects 13 contestants; at most 12 train at once, so the last one is unticked.');
+    expect(trained(r.config)).toEqual(['sgd', 'adam', ...Array.from({ length: 10 }, (_, i) => `adam${i + 2}`)]);
+    expect(contestant(r.config, 'adam12').selected).toBe(false);
+    // Order in the link does not decide which one waits: the list's order does.
+    expect(decodeExperimentUrl(`?opt=${THIRTEEN.split(',').reverse().join(',')}`).config).toStrictEqual(r.config);
+  });
+
+  it('caps a link selecting every possible contestant at 12', () => {
+    const all = OPTIMIZER_IDS.flatMap((id) => Array.from({ length: MAX_PER_OPTIMIZER }, (_, i) => contestantKey({ optimizer: id, ordinal: i + 1 })));
+    const r = decodeOne(`?opt=${all.join(',')}`);
+    expect(r.notice).toBe(`The link selects ${all.length} contestants; at most 12 train at once, so the last ${all.length - 12} are unticked.`);
+    expect(trained(r.config)).toEqual(all.slice(0, 12));
+  });
+
+  it.each(['adam1', 'adam13', 'adam0', 'adam02', '__proto__', 'constructor', 'adam 2'])('refuses the contestant key %j in opt', (junk) => {
+    const r = decodeOne(`?opt=adam,${encodeURIComponent(junk)}`);
+    expect(r.notice).toBe(`Unknown optimizer "${junk}" ignored.`);
+    expect(trained(r.config)).toEqual(['adam']);
+    expect(r.config.contestants).toHaveLength(5);
+  });
+
+  it.each(['adam1.lr', 'adam13.lr', 'adam0.lr', '__proto__.lr', 'adam2.nope', 'adam2.__proto__', 'adam2.', 'adam2..lr'])(
+    'refuses the key %j without creating a contestant',
+    (key) => {
+      const r = decodeOne(`?${key}=0.01`);
+      expect(r.notice).toBe(`Ignored unknown setting "${key}".`);
+      expect(r.config).toStrictEqual(defaultExperiment());
+    },
+  );
+
+  it("names an added contestant's field after it in notices", () => {
+    const r = decodeOne('?opt=adam2&adam2.lr=abc');
+    expect(r.notice).toBe('Adam 2 learning rate "abc" is not a number; using 0.001.');
+    expect(trained(r.config)).toEqual(['adam2']);
+    expect(decodeOne('?adam12.beta1=1').notice).toBe('Adam 12 beta 1 "1" is out of range; using 0.9.');
+  });
+
+  it('reads the network: layers, units of the layers it has, activation', () => {
+    const r = decodeExperimentUrl('?layers=2&units1=256&units2=64&act=tanh');
+    expect(r.notices).toEqual([]);
+    expectSafeResult(r);
+    expect(r.config.network).toEqual({ hiddenLayers: [256, 64], activation: 'tanh' });
+    expect(decodeExperimentUrl('?layers=3').config.network).toEqual({ hiddenLayers: [128, 128, 128], activation: 'relu' });
+    expect(decodeExperimentUrl('?act=SIGMOID').config.network).toEqual({ hiddenLayers: [128], activation: 'sigmoid' });
+    // Units of a layer the network does not have are not part of it (the link may name it).
+    const unused = decodeExperimentUrl('?layers=1&units2=64');
+    expect(unused.notices).toEqual([]);
+    expect(unused.config.network).toEqual({ hiddenLayers: [128], activation: 'relu' });
+    expect(decodeExperimentUrl('?layers=0&units1=64').config.network).toEqual({ hiddenLayers: [], activation: 'relu' });
+  });
+
+  it('corrects bad network values with notices', () => {
+    expect(decodeOne('?layers=4').notice).toBe('Hidden layers "4" is out of range; using 3.');
+    expect(decodeOne('?layers=4').config.network.hiddenLayers).toEqual([128, 128, 128]);
+    expect(decodeOne('?layers=1.5').notice).toBe('Hidden layers "1.5" is not a whole number; using 2.');
+    expect(decodeOne('?units1=2000').notice).toBe('Layer 1 units "2000" is out of range; using 1024.');
+    expect(decodeOne('?units1=2000').config.network.hiddenLayers).toEqual([1024]);
+    expect(decodeOne('?units1=2').config.network.hiddenLayers).toEqual([8]);
+    expect(decodeOne('?units1=abc').notice).toBe('Layer 1 units "abc" is not a number; using 128.');
+    const act = decodeOne('?act=gelu');
+    expect(act.notice).toBe('Activation "gelu" is not one of relu, tanh, sigmoid; using relu.');
+    expect(act.config.network.activation).toBe('relu');
+  });
+});
+
+// ---------------------------------------------------------------------------
+// 3. Versioned fixtures
 // ---------------------------------------------------------------------------
 
 describe('format version 1 fixture', () => {
@@ -396,20 +636,21 @@ describe('format version 1 fixture', () => {
   // The same settings in another order, as a person might edit them by hand.
   const FIXTURE_V1_REORDERED =
     '?v=1&epochs=2&batch=64&examples=2000&seed=9&opt=sgd,adam,rmsprop&sgd.lr=0.05&sgd.momentum=0.9&sgd.nesterov=1&adam.lr=0.002&adam.beta2=0.99&adam.eps=1e-8&rmsprop.centered=1&train=0&logloss=1';
+  // Version 1 had no contestants and no network: its five optimizers are the first
+  // contestants, ticked as `opt` says, and the network is the article's.
   const EXPECTED_CONFIG: ExperimentConfig = {
-    network: { hiddenLayers: [128], activation: 'relu' },
     epochs: 2,
     batchSize: 64,
     trainExamples: 2000,
     seed: 9,
-    optimizers: ['sgd', 'adam', 'rmsprop'],
-    hyperparameters: {
-      sgd: { learningRate: 0.05, momentum: 0.9, nesterov: true },
-      adam: { learningRate: 0.002, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, amsgrad: false },
-      adagrad: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 },
-      adadelta: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 },
-      rmsprop: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true },
-    },
+    network: { hiddenLayers: [128], activation: 'relu' },
+    contestants: [
+      { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.05, momentum: 0.9, nesterov: true } },
+      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.002, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, amsgrad: false } },
+      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+      { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
+    ],
   };
   const EXPECTED_VIEW: ViewOptions = { showTrain: false, logLoss: true };
 
@@ -418,8 +659,91 @@ describe('format version 1 fixture', () => {
     expect(decodeExperimentUrl(FIXTURE_V1_REORDERED)).toStrictEqual({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW, notices: [] });
   });
 
-  it('is what the current encoder writes for that experiment (may be updated if only the encoder output changes)', () => {
-    expect(encodeExperimentUrl({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW })).toBe(FIXTURE_V1);
+  it('is written today as the same settings in format version 2 (may be updated if only the encoder output changes)', () => {
+    const link = encodeExperimentUrl({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW });
+    expect(link).toBe(
+      '?v=2&opt=sgd,adam,rmsprop&epochs=2&batch=64&examples=2000&seed=9&sgd.lr=0.05&sgd.momentum=0.9&sgd.nesterov=1&adam.lr=0.002&adam.beta2=0.99&adam.eps=1e-8&rmsprop.centered=1&train=0&logloss=1',
+    );
+    // Apart from the version, the v1 link says the same in v2.
+    expect(decodeExperimentUrl(FIXTURE_V1.replace('v=1', 'v=2'))).toStrictEqual({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW, notices: [] });
+  });
+
+  // DO NOT EDIT: v1 links without `opt` meant "the five optimizers of v1", whatever the default selection is now.
+  it('reads a v1 link without opt as the five v1 optimizers, ticked', () => {
+    const r = decodeExperimentUrl('?v=1&epochs=2&adam.lr=0.002');
+    expect(r.notices).toEqual([]);
+    expectSafeResult(r);
+    expect(trained(r.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(r.config.contestants.every((c) => c.ordinal === 1)).toBe(true);
+    expect(r.config.network).toEqual({ hiddenLayers: [128], activation: 'relu' });
+    expect(r.config.epochs).toBe(2);
+    expect(hp(r.config, 'adam').learningRate).toBe(0.002);
+    expect(decodeExperimentUrl('?v=1').config).toStrictEqual(defaultExperiment());
+  });
+
+  it('reads a v1 link with a partial opt as exactly those first contestants', () => {
+    const r = decodeExperimentUrl('?v=1&opt=adagrad');
+    expect(r.notices).toEqual([]);
+    expect(trained(r.config)).toEqual(['adagrad']);
+    expect(r.config.contestants).toHaveLength(5);
+  });
+});
+
+describe('format version 2 fixtures', () => {
+  // DO NOT EDIT. These links were produced by format version 2 (Adam 2 at lr 0.01 beside Adam,
+  // a 2-layer tanh network) and may already be shared. They must keep decoding to exactly these
+  // experiments; if the format changes, bump URL_FORMAT_VERSION and keep reading v=2.
+  const FIXTURE_V2 = '?v=2&opt=adam,adam2&layers=2&units1=256&units2=256&act=tanh&adam2.lr=0.01';
+  const EXPECTED_V2: ExperimentConfig = {
+    epochs: 5,
+    batchSize: 128,
+    trainExamples: 60_000,
+    seed: 42,
+    network: { hiddenLayers: [256, 256], activation: 'tanh' },
+    contestants: [
+      { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },
+      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+      { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+    ],
+  };
+  // DO NOT EDIT. Everything at once: an unticked RMSprop 3 with an edit, settings, no hidden layer, the view.
+  const FIXTURE_V2_FULL =
+    '?v=2&opt=sgd,adam,adam2&epochs=3&seed=7&layers=0&act=sigmoid&adam2.lr=0.01&adam2.amsgrad=1&rmsprop3.rho=0.8&train=0';
+  const EXPECTED_V2_FULL: ExperimentConfig = {
+    epochs: 3,
+    batchSize: 128,
+    trainExamples: 60_000,
+    seed: 7,
+    network: { hiddenLayers: [], activation: 'sigmoid' },
+    contestants: [
+      { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },
+      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true } },
+      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+      { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+      { optimizer: 'rmsprop', ordinal: 3, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.8, momentum: 0, epsilon: 1e-7, centered: false } },
+    ],
+  };
+
+  it('decode to the literal expected experiments with no notices', () => {
+    expect(decodeExperimentUrl(FIXTURE_V2)).toStrictEqual({ config: EXPECTED_V2, view: defaultView(), notices: [] });
+    expect(decodeExperimentUrl(FIXTURE_V2_FULL)).toStrictEqual({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false }, notices: [] });
+    // Reordered by hand, and without the version (a hand-written link is read as the current format).
+    expect(decodeExperimentUrl('?adam2.lr=0.01&act=tanh&units2=256&units1=256&layers=2&opt=adam2,adam').config).toStrictEqual(EXPECTED_V2);
+    expect(decodeExperimentUrl('?v=2&train=0&rmsprop3.rho=0.8&opt=sgd,adam,adam2&epochs=3&seed=7&adam2.amsgrad=1&layers=0&act=sigmoid&adam2.lr=0.01')).toStrictEqual({
+      config: EXPECTED_V2_FULL,
+      view: { showTrain: false, logLoss: false },
+      notices: [],
+    });
+  });
+
+  it('are what the current encoder writes for them (may be updated if only the encoder output changes)', () => {
+    expect(encodeExperimentUrl({ config: EXPECTED_V2, view: defaultView() })).toBe(FIXTURE_V2);
+    expect(encodeExperimentUrl({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false } })).toBe(FIXTURE_V2_FULL);
   });
 });
 
@@ -431,22 +755,22 @@ describe('decodeExperimentUrl with bad values', () => {
   it('falls back on a non-number', () => {
     const r = decodeOne('?adam.lr=abc');
     expect(r.notice).toBe('Adam learning rate "abc" is not a number; using 0.001.');
-    expect(r.config.hyperparameters.adam.learningRate).toBe(0.001);
+    expect(hp(r.config, 'adam').learningRate).toBe(0.001);
   });
 
   it('clamps an out-of-range number to the inclusive bound', () => {
     const r = decodeOne('?adam.lr=5000');
     expect(r.notice).toBe('Adam learning rate "5000" is out of range; using 1000.');
-    expect(r.config.hyperparameters.adam.learningRate).toBe(1000);
+    expect(hp(r.config, 'adam').learningRate).toBe(1000);
   });
 
   it('falls back to the default at an exclusive bound', () => {
     const r = decodeOne('?adam.beta1=1');
     expect(r.notice).toBe('Adam beta 1 "1" is out of range; using 0.9.');
-    expect(r.config.hyperparameters.adam.beta1).toBe(0.9);
+    expect(hp(r.config, 'adam').beta1).toBe(0.9);
     const lr = decodeOne('?sgd.lr=0');
     expect(lr.notice).toBe('SGD learning rate "0" is out of range; using 0.01.');
-    expect(lr.config.hyperparameters.sgd.learningRate).toBe(0.01);
+    expect(hp(lr.config, 'sgd').learningRate).toBe(0.01);
   });
 
   it('rounds a fractional integer setting', () => {
@@ -467,26 +791,28 @@ describe('decodeExperimentUrl with bad values', () => {
   it('ignores unknown optimizers and keeps the known ones', () => {
     const r = decodeOne('?opt=sgd,foo');
     expect(r.notice).toBe('Unknown optimizer "foo" ignored.');
-    expect(r.config.optimizers).toEqual(['sgd']);
+    expect(trained(r.config)).toEqual(['sgd']);
     // Order and case in the link do not matter; the result is in catalog order.
     const ordered = decodeExperimentUrl('?opt=RMSprop,sgd,adam,sgd');
     expect(ordered.notices).toEqual([]);
-    expect(ordered.config.optimizers).toEqual(['sgd', 'adam', 'rmsprop']);
+    expect(trained(ordered.config)).toEqual(['sgd', 'adam', 'rmsprop']);
+    const many = decodeOne('?opt=sgd,foo,bar,adam13');
+    expect(many.notice).toBe('Unknown optimizers "foo", "bar", "adam13" ignored.');
   });
 
-  it('keeps all five optimizers when the link selects none', () => {
+  it('keeps the default selection (the article five) when the link selects none', () => {
     const empty = decodeOne('?opt=');
-    expect(empty.notice).toBe('The link selects no known optimizer; using all five.');
-    expect(empty.config.optimizers).toEqual([...OPTIMIZER_IDS]);
+    expect(empty.notice).toBe('The link selects no known optimizer; using the default selection.');
+    expect(trained(empty.config)).toEqual([...OPTIMIZER_IDS]);
 
-    // "opt=foo" currently gives two notices: the ignored name and the fallback to all five.
+    // "opt=foo" currently gives two notices: the ignored name and the fallback to the default selection.
     const foo = decodeExperimentUrl('?opt=foo');
     expectSafeResult(foo);
-    expect(foo.config.optimizers).toEqual([...OPTIMIZER_IDS]);
+    expect(trained(foo.config)).toEqual([...OPTIMIZER_IDS]);
     expect(foo.notices.length).toBeGreaterThanOrEqual(1);
     expect(foo.notices.length).toBeLessThanOrEqual(2);
     expect(foo.notices.join(' ')).toContain('"foo"');
-    expect(foo.notices.join(' ')).toContain('using all five');
+    expect(foo.notices.join(' ')).toContain('using the default selection');
   });
 
   it('reports unknown keys once and never touches prototypes', () => {
@@ -503,6 +829,7 @@ describe('decodeExperimentUrl with bad values', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
     expect(Object.getPrototypeOf(more.config)).toBe(Object.prototype);
+    expect(more.config.contestants).toHaveLength(5);
   });
 
   it('uses the first of a repeated key', () => {
@@ -512,10 +839,11 @@ describe('decodeExperimentUrl with bad values', () => {
   });
 
   it('decodes a link of another version, with a notice', () => {
-    const r = decodeOne('?v=2&epochs=3&adam.lr=0.01');
-    expect(r.notice).toBe('The link says format version "2"; this app reads version 1, so some settings may differ.');
+    const r = decodeOne('?v=3&epochs=3&adam.lr=0.01');
+    expect(r.notice).toBe('The link says format version "3"; this app reads versions 1 to 2, so some settings may differ.');
+    for (const v of ['0', '1.5', 'x', '']) expect(decodeOne(`?v=${v}&epochs=3`).notice).toBe(`The link says format version "${v}"; this app reads versions 1 to 2, so some settings may differ.`);
     expect(r.config.epochs).toBe(3);
-    expect(r.config.hyperparameters.adam.learningRate).toBe(0.01);
+    expect(hp(r.config, 'adam').learningRate).toBe(0.01);
   });
 
   it.each(['NaN', 'Infinity', '-Infinity', '%2BInfinity', '0x10', '0b11', '0o7', '', '%20', '.', '-', '1e', '1.2.3', 'null', '%E0%A4%A', '%%%'])(
@@ -524,7 +852,7 @@ describe('decodeExperimentUrl with bad values', () => {
       const r = decodeOne(`?adam.lr=${raw}`);
       expect(r.notice.startsWith('Adam learning rate "')).toBe(true);
       expect(r.notice.endsWith('is not a number; using 0.001.')).toBe(true);
-      expect(r.config.hyperparameters.adam.learningRate).toBe(0.001);
+      expect(hp(r.config, 'adam').learningRate).toBe(0.001);
     },
   );
 
@@ -540,7 +868,7 @@ describe('decodeExperimentUrl with bad values', () => {
       expect(r.notices).toEqual([]);
       expectSafeResult(r);
     }
-    expect(Object.is(decodeExperimentUrl('?sgd.momentum=-0').config.hyperparameters.sgd.momentum, 0)).toBe(true);
+    expect(Object.is(hp(decodeExperimentUrl('?sgd.momentum=-0').config, 'sgd').momentum, 0)).toBe(true);
     expect(Object.is(decodeExperimentUrl('?seed=-0').config.seed, 0)).toBe(true);
     // Where 0 itself is not allowed, -0 is refused like 0.
     const lr = decodeOne('?adam.lr=-0');
@@ -550,26 +878,26 @@ describe('decodeExperimentUrl with bad values', () => {
   it('clamps numbers too large for a double, like any out-of-range number', () => {
     const big = decodeOne('?adam.lr=1e999');
     expect(big.notice).toBe('Adam learning rate "1e999" is out of range; using 1000.');
-    expect(big.config.hyperparameters.adam.learningRate).toBe(1000);
+    expect(hp(big.config, 'adam').learningRate).toBe(1000);
     // Below an exclusive minimum there is no bound to clamp to: the default is kept.
     const small = decodeOne('?adam.lr=-1e999');
     expect(small.notice).toBe('Adam learning rate "-1e999" is out of range; using 0.001.');
-    expect(small.config.hyperparameters.adam.learningRate).toBe(0.001);
+    expect(hp(small.config, 'adam').learningRate).toBe(0.001);
     expect(decodeOne('?epochs=9e999').config.epochs).toBe(100);
     expect(decodeOne('?seed=-1e999').config.seed).toBe(0);
-    expect(decodeOne('?adam.beta1=1e999').config.hyperparameters.adam.beta1).toBe(0.9);
+    expect(hp(decodeOne('?adam.beta1=1e999').config, 'adam').beta1).toBe(0.9);
   });
 
   it('clamps huge finite numbers', () => {
-    expect(decodeOne('?adam.lr=1e308').config.hyperparameters.adam.learningRate).toBe(1000);
+    expect(hp(decodeOne('?adam.lr=1e308').config, 'adam').learningRate).toBe(1000);
     expect(decodeOne('?seed=-1e308').config.seed).toBe(0);
-    expect(decodeOne('?adam.eps=1e-400').config.hyperparameters.adam.epsilon).toBe(1e-12);
+    expect(hp(decodeOne('?adam.eps=1e-400').config, 'adam').epsilon).toBe(1e-12);
   });
 
   it('refuses a 100 KB value and cuts the quote at 40 characters', () => {
     const r = decodeOne(`?adam.lr=${'1'.repeat(100_000)}`);
     expect(r.notice).toBe(`Adam learning rate "${'1'.repeat(40)}…" is too long; using 0.001.`);
-    expect(r.config.hyperparameters.adam.learningRate).toBe(0.001);
+    expect(hp(r.config, 'adam').learningRate).toBe(0.001);
 
     const key = decodeOne(`?${'k'.repeat(100_000)}=1`);
     expect(key.notice).toBe(`Ignored unknown setting "${'k'.repeat(40)}…".`);
@@ -578,7 +906,7 @@ describe('decodeExperimentUrl with bad values', () => {
   it('refuses an unclear boolean and keeps the default', () => {
     const r = decodeOne('?sgd.nesterov=maybe');
     expect(r.notice).toBe('SGD nesterov momentum "maybe" is not on or off; using off.');
-    expect(r.config.hyperparameters.sgd.nesterov).toBe(false);
+    expect(hp(r.config, 'sgd').nesterov).toBe(false);
     const train = decodeOne('?train=');
     expect(train.notice).toBe('Show training curves "" is not on or off; using on.');
     expect(train.view.showTrain).toBe(true);
@@ -590,7 +918,7 @@ describe('decodeExperimentUrl with bad values', () => {
   ])('reads boolean text %j', (raw, expected) => {
     const r = decodeExperimentUrl(`?adam.amsgrad=${encodeURIComponent(raw)}`);
     expect(r.notices).toEqual([]);
-    expect(r.config.hyperparameters.adam.amsgrad).toBe(expected);
+    expect(hp(r.config, 'adam').amsgrad).toBe(expected);
   });
 
   it('never shows raw control characters and never splits an emoji', () => {

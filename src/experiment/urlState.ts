@@ -192,6 +192,13 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
       const value = contestant.hyperparameters[spec.key];
       if (value !== defaultsOf[spec.key]) params.set(contestantField(contestant, spec).urlKey, formatValue(value));
     }
+    // An added contestant that is unticked and at defaults would otherwise vanish: one key keeps it.
+    const key = contestantKey(contestant);
+    const mentioned = contestant.selected || [...params.keys()].some((k) => k.startsWith(`${key}.`));
+    if (!mentioned && contestant.ordinal > 1) {
+      const first = OPTIMIZERS[contestant.optimizer].parameters[0];
+      params.set(contestantField(contestant, first).urlKey, formatValue(contestant.hyperparameters[first.key]));
+    }
   }
   writeFields(VIEW_FIELDS);
   // URLSearchParams escapes "," and "."; both are safe in a query and easier to read plain.
@@ -338,7 +345,7 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
   for (const contestant of shared.config.contestants) {
     if (contestant.selected && ++ticked > MAX_CONTESTANTS) contestant.selected = false;
   }
-  if (ticked > MAX_CONTESTANTS) notices.push(`The link selects ${ticked} contestants; at most ${MAX_CONTESTANTS} train at once, so the last ${ticked - MAX_CONTESTANTS} are unticked.`);
+  if (ticked > MAX_CONTESTANTS) notices.push(`The link selects ${ticked} contestants; at most ${MAX_CONTESTANTS} train at once, so ${ticked - MAX_CONTESTANTS === 1 ? 'the last one is' : `the last ${ticked - MAX_CONTESTANTS} are`} unticked.`);
   const config: ExperimentConfig = { ...shared.config, network: networkFrom(shared.layers, shared.units, shared.activation) };
   return {
     config,

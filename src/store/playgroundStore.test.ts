@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentConfig } from '../experiment/config';
-import { defaultDraft, fieldKey, resolveDraft } from '../experiment/draft';
+import { trainingContestants, type ExperimentConfig } from '../experiment/config';
+import { contestantKey, MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
+import { defaultDraft, fieldKey, resolveDraft, type Draft } from '../experiment/draft';
 import type { EpochMetrics } from '../experiment/metrics';
-import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from '../experiment/optimizers';
+import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from '../experiment/optimizers';
 import type { BackendInfo, WorkerEvent } from '../train/protocol';
 import { createPlaygroundStore, TRAINING_WORKER, WORKER_CANNOT_START, type TrainingPort } from './playgroundStore';
 
@@ -39,10 +40,24 @@ function setup() {
   return { port, store, state, send };
 }
 
-/** A store whose data is ready and which has started one run with `selected`. */
-function running(selected: OptimizerId[] = ['sgd', 'adam']) {
+/** The keys of the ticked contestants of a draft, in order. */
+const ticked = (draft: Draft): string[] => draft.contestants.filter((c) => c.selected).map(contestantKey);
+
+/** The keys of the contestants a config trains. */
+const trained = (config: ExperimentConfig): string[] => trainingContestants(config).map(contestantKey);
+
+/** A contestant of a config by key ("adam", "adam2"). */
+function contestant(config: ExperimentConfig, key: string): Contestant {
+  const found = config.contestants.find((c) => contestantKey(c) === key);
+  if (!found) throw new Error(`no contestant ${key}`);
+  return found;
+}
+
+/** A store whose data is ready and which has started one run with `selected` (keys; "adam2" is added first). */
+function running(selected: string[] = ['sgd', 'adam']) {
   const ctx = setup();
-  for (const id of OPTIMIZER_IDS) ctx.state().setSelected(id, selected.includes(id));
+  if (selected.includes('adam2')) ctx.state().addContestant('adam');
+  for (const c of ctx.state().draft.contestants) ctx.state().setSelected(contestantKey(c), selected.includes(contestantKey(c)));
   ctx.send(READY);
   ctx.state().train();
   const runId = ctx.state().run!.id;
@@ -91,18 +106,19 @@ describe('playground store: initial state and editing', () => {
   it('setSelected keeps catalog order', () => {
     const { state } = setup();
     for (const id of OPTIMIZER_IDS) state().setSelected(id, false);
-    expect(state().draft.selected).toEqual([]);
+    expect(ticked(state().draft)).toEqual([]);
     state().setSelected('rmsprop', true);
     state().setSelected('adam', true);
     state().setSelected('sgd', true);
-    expect(state().draft.selected).toEqual(['sgd', 'adam', 'rmsprop']);
+    expect(ticked(state().draft)).toEqual(['sgd', 'adam', 'rmsprop']);
     state().setSelected('adam', false);
-    expect(state().draft.selected).toEqual(['sgd', 'rmsprop']);
+    expect(ticked(state().draft)).toEqual(['sgd', 'rmsprop']);
     state().setSelected('sgd', true); // already selected: no duplicate
-    expect(state().draft.selected).toEqual(['sgd', 'rmsprop']);
+    expect(ticked(state().draft)).toEqual(['sgd', 'rmsprop']);
+    expect(state().draft.contestants).toHaveLength(5);
   });
 
-  it('resetOptimizer restores Keras defaults for that optimizer only', () => {
+  it('resetContestant restores Keras defaults for that contestant only', () => {
     const { state } = setup();
     state().setText('adam', 'learningRate', 'junk');
     state().setText('adam', 'beta1', '0.5');
@@ -111,7 +127,7 @@ describe('playground store: initial state and editing', () => {
     state().setFlag('sgd', 'nesterov', true);
     state().setText(null, 'epochs', '9');
 
-    state().resetOptimizer('adam');
+    state().resetContestant('adam');
 
     const { text, flags } = state().draft;
     const defaults = optimizerDefaults('adam');
@@ -127,11 +143,55 @@ describe('playground store: initial state and editing', () => {
     expect(text.epochs).toBe('9');
   });
 
-  it('resetOptimizer does not change the selection', () => {
+  it('resetContestant does not change the selection', () => {
     const { state } = setup();
     state().setSelected('adam', false);
-    state().resetOptimizer('adam');
-    expect(state().draft.selected).not.toContain('adam');
+    state().resetContestant('adam');
+    expect(ticked(state().draft)).not.toContain('adam');
+  });
+
+  it('addContestant adds Adam 2 at Keras defaults, ticked; its fields are its own', () => {
+    const { state } = setup();
+    state().addContestant('adam');
+    expect(state().draft.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(ticked(state().draft)).toContain('adam2');
+    expect(state().draft.text['adam2.learningRate']).toBe('0.001');
+    state().setText('adam2', 'learningRate', '0.01');
+    state().setFlag('adam2', 'amsgrad', true);
+    expect(state().draft.text['adam2.learningRate']).toBe('0.01');
+    expect(state().draft.text['adam.learningRate']).toBe('0.001');
+    expect(state().draft.flags['adam2.amsgrad']).toBe(true);
+    expect(state().draft.flags['adam.amsgrad']).toBe(false);
+    state().resetContestant('adam2');
+    expect(state().draft.text['adam2.learningRate']).toBe('0.001');
+    expect(state().draft.flags['adam2.amsgrad']).toBe(false);
+  });
+
+  it('removeContestant takes Adam 2 and its fields away; the first Adam stays', () => {
+    const { state } = setup();
+    state().addContestant('adam');
+    state().setText('adam2', 'learningRate', '0.01');
+    state().removeContestant('adam2');
+    state().removeContestant('adam');
+    expect(state().draft).toEqual(defaultDraft());
+  });
+
+  it('addContestant does nothing once 12 contestants are ticked', () => {
+    const { state } = setup();
+    for (let i = 0; i < MAX_CONTESTANTS - 5; i++) state().addContestant('sgd');
+    const full = state().draft;
+    expect(ticked(full)).toHaveLength(12);
+    state().addContestant('adam');
+    expect(state().draft).toBe(full);
+  });
+
+  it('setChoice writes the activation; the hidden-layer fields are text like the rest', () => {
+    const { state } = setup();
+    state().setChoice('activation', 'tanh');
+    state().setText(null, 'hiddenLayers', '2');
+    state().setText(null, 'layer2Units', '256');
+    expect(state().draft.choices.activation).toBe('tanh');
+    expect(resolveDraft(state().draft).config!.network).toEqual({ hiddenLayers: [128, 256], activation: 'tanh' });
   });
 });
 
@@ -201,7 +261,10 @@ describe('playground store: train', () => {
     state().setText('adam', 'learningRate', 'abc');
     state().train();
     expect(port.trains).toHaveLength(1);
-    expect(port.trains[0].config.optimizers).not.toContain('adam');
+    expect(trained(port.trains[0].config)).not.toContain('adam');
+    // Its edit is kept in the form, and the run's copy holds its default.
+    expect(state().draft.text['adam.learningRate']).toBe('abc');
+    expect(contestant(port.trains[0].config, 'adam').hyperparameters).toEqual(optimizerDefaults('adam'));
   });
 
   it('sends the resolved config and queues every selected optimizer', () => {
@@ -219,15 +282,15 @@ describe('playground store: train', () => {
     expect(port.trains).toHaveLength(1);
     const [call] = port.trains;
     expect(call.config).toEqual(expected);
-    expect(call.config.optimizers).toEqual(['sgd', 'adam']);
-    expect(call.config.hyperparameters.adam.learningRate).toBe(0.01);
-    expect(call.config.hyperparameters.sgd.nesterov).toBe(true);
+    expect(trained(call.config)).toEqual(['sgd', 'adam']);
+    expect(contestant(call.config, 'adam').hyperparameters.learningRate).toBe(0.01);
+    expect(contestant(call.config, 'sgd').hyperparameters.nesterov).toBe(true);
 
     const run = state().run!;
     expect(run.id).toBe(call.runId);
     expect(run.phase).toBe('running');
     expect(run.config).toEqual(expected);
-    expect(run.optimizers).toEqual({ sgd: { status: 'queued', history: [] }, adam: { status: 'queued', history: [] } });
+    expect(run.contestants).toEqual({ sgd: { status: 'queued', history: [] }, adam: { status: 'queued', history: [] } });
   });
 
   it('editing the draft after train() changes neither run.config nor the config sent to the port', () => {
@@ -242,11 +305,11 @@ describe('playground store: train', () => {
     state().setFlag('sgd', 'nesterov', true);
     state().setSelected('adam', false);
     state().setSelected('rmsprop', false);
-    state().resetOptimizer('sgd');
+    state().resetContestant('sgd');
 
     expect(state().run!.config).toEqual(expected);
     expect(sent).toEqual(expected);
-    expect(state().run!.optimizers).toHaveProperty('adam');
+    expect(state().run!.contestants).toHaveProperty('adam');
   });
 
   it("the run's config is independent of the object handed to the port", () => {
@@ -257,9 +320,11 @@ describe('playground store: train', () => {
     const sent = port.trains[0].config;
 
     // Whatever the port does with its argument, the run's record must not change.
-    sent.hyperparameters.adam.learningRate = 123;
-    sent.hyperparameters.sgd.nesterov = true;
-    sent.optimizers.pop();
+    contestant(sent, 'adam').hyperparameters.learningRate = 123;
+    contestant(sent, 'sgd').hyperparameters.nesterov = true;
+    contestant(sent, 'sgd').selected = false;
+    sent.contestants.pop();
+    sent.network.hiddenLayers.push(64);
     sent.epochs = 99;
 
     expect(state().run!.config).toEqual(expected);
@@ -273,7 +338,13 @@ describe('playground store: train', () => {
     const again = resolveDraft(state().draft).config!;
     expect(config).toEqual(again);
     expect(config).not.toBe(again);
-    expect(config.optimizers).not.toBe(state().draft.selected);
+    expect(config.contestants).not.toBe(state().draft.contestants);
+    config.contestants.forEach((c, i) => {
+      expect(c).not.toBe(state().draft.contestants[i]);
+      expect(c).not.toBe(again.contestants[i]);
+      expect(c.hyperparameters).not.toBe(again.contestants[i].hyperparameters);
+    });
+    expect(config.network).not.toBe(again.network);
   });
 
   it('ignores a second train() while running or stopping', () => {
@@ -332,33 +403,33 @@ describe('playground store: stop', () => {
 describe('playground store: run events', () => {
   it('runStatus, epoch and progress update the current run', () => {
     const { state, send, runId } = running();
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'training' });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(2) });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(2) });
     const progress = { epoch: 2, epochs: 5, batch: 10, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2, position: 1 + 10 / 469, live: { sgd: { trainLoss: 0.5, trainAccuracy: 0.8 } } };
     send({ type: 'progress', runId, progress });
     // Live training points grow the trace of the optimizers they name, at the fractional epoch.
-    expect(state().run!.optimizers.sgd!.trace).toEqual([{ position: 1 + 10 / 469, trainLoss: 0.5, trainAccuracy: 0.8 }]);
+    expect(state().run!.contestants.sgd!.trace).toEqual([{ position: 1 + 10 / 469, trainLoss: 0.5, trainAccuracy: 0.8 }]);
 
     const run = state().run!;
-    expect(run.optimizers.sgd!.status).toBe('training');
-    expect(run.optimizers.sgd!.history).toEqual([metrics(1), metrics(2)]);
-    expect(run.optimizers.adam).toEqual({ status: 'queued', history: [] });
+    expect(run.contestants.sgd!.status).toBe('training');
+    expect(run.contestants.sgd!.history).toEqual([metrics(1), metrics(2)]);
+    expect(run.contestants.adam).toEqual({ status: 'queued', history: [] });
     expect(run.progress).toEqual(progress);
   });
 
   it('does not mutate earlier snapshots of the run', () => {
     const { state, send, runId } = running();
     const before = state().run!;
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
-    expect(before.optimizers.sgd!.history).toEqual([]);
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
+    expect(before.contestants.sgd!.history).toEqual([]);
   });
 
-  it('ignores events for an optimizer that is not part of the run', () => {
+  it('ignores events for a contestant that is not part of the run', () => {
     const { state, send, runId } = running(['sgd']);
-    send({ type: 'epoch', runId, optimizer: 'adam', metrics: metrics(1) });
-    send({ type: 'runStatus', runId, optimizer: 'adam', status: 'training' });
-    expect(state().run!.optimizers.adam).toBeUndefined();
+    send({ type: 'epoch', runId, contestant: 'adam', metrics: metrics(1) });
+    send({ type: 'runStatus', runId, contestant: 'adam', status: 'training' });
+    expect(state().run!.contestants.adam).toBeUndefined();
   });
 
   it('ignores events with a stale run id', () => {
@@ -368,8 +439,8 @@ describe('playground store: run events', () => {
     const current = state().run!;
     expect(current.id).not.toBe(runId);
 
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'diverged', divergence: { epoch: 1, batch: 3 } });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'diverged', divergence: { epoch: 1, batch: 3 } });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
     send({ type: 'progress', runId, progress: { epoch: 1, epochs: 5, batch: 1, batchesPerEpoch: 2, samplesPerSecond: 1, activeRuns: 1, position: 0.5, live: {} } });
     send({ type: 'runFinished', runId, outcome: 'stopped' });
     send({ type: 'runFailed', runId, message: 'old failure' });
@@ -379,74 +450,74 @@ describe('playground store: run events', () => {
 
   it('ignores run events when there is no run at all', () => {
     const { state, send } = setup();
-    send({ type: 'epoch', runId: 1, optimizer: 'sgd', metrics: metrics(1) });
+    send({ type: 'epoch', runId: 1, contestant: 'sgd', metrics: metrics(1) });
     send({ type: 'runFinished', runId: 1, outcome: 'done' });
     expect(state().run).toBeUndefined();
   });
 
   it("runFinished 'done' finishes the run and settles queued/training optimizers as done", () => {
     const { state, send, runId } = running(['sgd', 'adam', 'rmsprop']);
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'training' });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
-    send({ type: 'runStatus', runId, optimizer: 'rmsprop', status: 'done' });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
+    send({ type: 'runStatus', runId, contestant: 'rmsprop', status: 'done' });
     send({ type: 'runFinished', runId, outcome: 'done' });
 
     const run = state().run!;
     expect(run.phase).toBe('finished');
     expect(run.outcome).toBe('done');
-    expect(run.optimizers.sgd).toEqual({ status: 'done', history: [metrics(1)] });
-    expect(run.optimizers.adam!.status).toBe('done');
-    expect(run.optimizers.rmsprop!.status).toBe('done');
+    expect(run.contestants.sgd).toEqual({ status: 'done', history: [metrics(1)] });
+    expect(run.contestants.adam!.status).toBe('done');
+    expect(run.contestants.rmsprop!.status).toBe('done');
   });
 
   it("runFinished 'stopped' (after stop) settles queued/training optimizers as stopped", () => {
     const { state, send, runId } = running(['sgd', 'adam', 'rmsprop']);
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'training' });
-    send({ type: 'runStatus', runId, optimizer: 'rmsprop', status: 'done' });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
+    send({ type: 'runStatus', runId, contestant: 'rmsprop', status: 'done' });
     state().stop();
     send({ type: 'runFinished', runId, outcome: 'stopped' });
 
     const run = state().run!;
     expect(run.phase).toBe('finished');
     expect(run.outcome).toBe('stopped');
-    expect(run.optimizers.sgd!.status).toBe('stopped');
-    expect(run.optimizers.adam!.status).toBe('stopped');
-    expect(run.optimizers.rmsprop!.status).toBe('done');
+    expect(run.contestants.sgd!.status).toBe('stopped');
+    expect(run.contestants.adam!.status).toBe('stopped');
+    expect(run.contestants.rmsprop!.status).toBe('done');
   });
 
   it('a diverged optimizer keeps its status and divergence info through runFinished', () => {
     const { state, send, runId } = running();
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'training' });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'diverged', divergence: { epoch: 2, batch: 17 } });
-    expect(state().run!.optimizers.sgd!.divergence).toEqual({ epoch: 2, batch: 17 });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'diverged', divergence: { epoch: 2, batch: 17 } });
+    expect(state().run!.contestants.sgd!.divergence).toEqual({ epoch: 2, batch: 17 });
 
     send({ type: 'runFinished', runId, outcome: 'done' });
-    const sgd = state().run!.optimizers.sgd!;
+    const sgd = state().run!.contestants.sgd!;
     expect(sgd.status).toBe('diverged');
     expect(sgd.divergence).toEqual({ epoch: 2, batch: 17 });
     expect(sgd.history).toEqual([metrics(1)]);
-    expect(state().run!.optimizers.adam!.status).toBe('done');
+    expect(state().run!.contestants.adam!.status).toBe('done');
   });
 
   it('a later status without divergence info keeps the earlier info', () => {
     const { state, send, runId } = running();
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'diverged', divergence: { epoch: 1, batch: 2 } });
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'diverged' });
-    expect(state().run!.optimizers.sgd!.divergence).toEqual({ epoch: 1, batch: 2 });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'diverged', divergence: { epoch: 1, batch: 2 } });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'diverged' });
+    expect(state().run!.contestants.sgd!.divergence).toEqual({ epoch: 1, batch: 2 });
   });
 
   it('runFailed sets phase failed, the failure message and a notice', () => {
     const { state, send, runId } = running();
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'training' });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
     send({ type: 'runFailed', runId, message: 'out of memory' });
 
     const run = state().run!;
     expect(run.phase).toBe('failed');
     expect(run.failure).toBe('out of memory');
-    expect(run.optimizers.sgd).toEqual({ status: 'stopped', history: [metrics(1)] });
-    expect(run.optimizers.adam!.status).toBe('stopped');
+    expect(run.contestants.sgd).toEqual({ status: 'stopped', history: [metrics(1)] });
+    expect(run.contestants.adam!.status).toBe('stopped');
     expect(state().notice).toContain('out of memory');
   });
 
@@ -462,20 +533,20 @@ describe('playground store: run events', () => {
 describe('playground store: handleCrash', () => {
   it('during a run keeps received epochs, stops running optimizers, sets a notice and reloads data', () => {
     const { state, send, runId } = running(['sgd', 'adam', 'rmsprop']);
-    send({ type: 'runStatus', runId, optimizer: 'sgd', status: 'training' });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1, 0.8) });
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(2, 0.85) });
-    send({ type: 'runStatus', runId, optimizer: 'rmsprop', status: 'diverged', divergence: { epoch: 1, batch: 5 } });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1, 0.8) });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(2, 0.85) });
+    send({ type: 'runStatus', runId, contestant: 'rmsprop', status: 'diverged', divergence: { epoch: 1, batch: 5 } });
 
     state().handleCrash('The training worker crashed (boom).');
 
     const run = state().run!;
     expect(run.phase).toBe('failed');
     expect(run.failure).toContain('boom');
-    expect(run.optimizers.sgd).toEqual({ status: 'stopped', history: [metrics(1, 0.8), metrics(2, 0.85)] });
-    expect(run.optimizers.adam).toEqual({ status: 'stopped', history: [] });
-    expect(run.optimizers.rmsprop).toEqual({ status: 'diverged', history: [], divergence: { epoch: 1, batch: 5 } });
-    expect(run.config.optimizers).toEqual(['sgd', 'adam', 'rmsprop']);
+    expect(run.contestants.sgd).toEqual({ status: 'stopped', history: [metrics(1, 0.8), metrics(2, 0.85)] });
+    expect(run.contestants.adam).toEqual({ status: 'stopped', history: [] });
+    expect(run.contestants.rmsprop).toEqual({ status: 'diverged', history: [], divergence: { epoch: 1, batch: 5 } });
+    expect(trained(run.config)).toEqual(['sgd', 'adam', 'rmsprop']);
     expect(state().notice).toContain('boom');
     expect(state().notice).toMatch(/finished epochs are kept/);
     expect(state().data).toEqual({ status: 'loading' });
@@ -501,7 +572,7 @@ describe('playground store: handleCrash', () => {
 
   it('without an active run leaves a finished run alone and does not mention kept epochs', () => {
     const { state, send, runId } = running();
-    send({ type: 'epoch', runId, optimizer: 'sgd', metrics: metrics(1) });
+    send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
     send({ type: 'runFinished', runId, outcome: 'done' });
     const finished = state().run;
 
@@ -528,5 +599,84 @@ describe('playground store: handleCrash', () => {
     state().handleCrash('crash');
     state().dismissNotice();
     expect(state().notice).toBeUndefined();
+  });
+});
+
+describe('playground store: two contestants of one optimizer', () => {
+  it('Train with Adam and Adam 2 sends both, each with its own settings, and queues both by key', () => {
+    const { state, port, send } = setup();
+    send(READY);
+    state().addContestant('adam');
+    state().setText('adam2', 'learningRate', '0.01');
+    for (const id of ['sgd', 'adagrad', 'adadelta', 'rmsprop']) state().setSelected(id, false);
+    state().setText(null, 'hiddenLayers', '2');
+    state().setText(null, 'layer1Units', '256');
+    state().setText(null, 'layer2Units', '256');
+    state().setChoice('activation', 'tanh');
+    state().train();
+    expect(port.trains).toHaveLength(1);
+    const { config } = port.trains[0];
+    expect(trained(config)).toEqual(['adam', 'adam2']);
+    expect(contestant(config, 'adam').hyperparameters.learningRate).toBe(0.001);
+    expect(contestant(config, 'adam2').hyperparameters).toEqual({ ...optimizerDefaults('adam'), learningRate: 0.01 });
+    expect(config.network).toEqual({ hiddenLayers: [256, 256], activation: 'tanh' });
+    const run = state().run!;
+    expect(run.contestants).toEqual({ adam: { status: 'queued', history: [] }, adam2: { status: 'queued', history: [] } });
+    expect(run.config).toEqual(config);
+  });
+
+  it('events keyed "adam2" reach Adam 2 only', () => {
+    const { state, send, runId } = running(['adam', 'adam2']);
+    send({ type: 'runStatus', runId, contestant: 'adam2', status: 'training' });
+    send({ type: 'epoch', runId, contestant: 'adam2', metrics: metrics(1, 0.5) });
+    send({ type: 'epoch', runId, contestant: 'adam', metrics: metrics(1, 0.9) });
+    const progress = { epoch: 2, epochs: 5, batch: 1, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2, position: 1 + 1 / 469, live: { adam2: { trainLoss: 2, trainAccuracy: 0.3 } } };
+    send({ type: 'progress', runId, progress });
+    send({ type: 'runStatus', runId, contestant: 'adam2', status: 'diverged', divergence: { epoch: 2, batch: 1 } });
+    let run = state().run!;
+    expect(run.contestants.adam2).toEqual({
+      status: 'diverged',
+      history: [metrics(1, 0.5)],
+      divergence: { epoch: 2, batch: 1 },
+      trace: [{ position: 1 + 1 / 469, trainLoss: 2, trainAccuracy: 0.3 }],
+    });
+    expect(run.contestants.adam).toEqual({ status: 'queued', history: [metrics(1, 0.9)] });
+    // Keys of contestants outside the run change nothing.
+    send({ type: 'epoch', runId, contestant: 'adam3', metrics: metrics(1) });
+    send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
+    send({ type: 'progress', runId, progress: { ...progress, live: { rmsprop: { trainLoss: 1, trainAccuracy: 0.5 } } } });
+    expect(state().run!.contestants).toEqual(run.contestants);
+    send({ type: 'runFinished', runId, outcome: 'done' });
+    run = state().run!;
+    expect(run.contestants.adam.status).toBe('done');
+    expect(run.contestants.adam2.status).toBe('diverged');
+    expect(Object.keys(run.contestants)).toEqual(['adam', 'adam2']);
+  });
+
+  it('editing or removing Adam 2 after Train changes nothing in the run', () => {
+    const { state, port, runId } = running(['adam', 'adam2']);
+    const config = state().run!.config;
+    state().setText('adam2', 'learningRate', '0.5');
+    state().removeContestant('adam2');
+    expect(state().run!.id).toBe(runId);
+    expect(state().run!.config).toBe(config);
+    expect(trained(state().run!.config)).toEqual(['adam', 'adam2']);
+    expect(port.trains[0].config).toEqual(config);
+  });
+});
+
+// Keys are free-form strings in events: one that names an Object.prototype member
+// ("__proto__", "constructor") must not reach the prototype. Only a broken worker sends one.
+describe('playground store: hostile contestant keys in events', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('an event naming %j changes nothing and does not throw', (key) => {
+    const { state, send, runId } = running(['adam']);
+    const before = state().run;
+    expect(() => send({ type: 'epoch', runId, contestant: key, metrics: metrics(1) })).not.toThrow();
+    expect(() => send({ type: 'runStatus', runId, contestant: key, status: 'training' })).not.toThrow();
+    expect(() =>
+      send({ type: 'progress', runId, progress: { epoch: 1, epochs: 5, batch: 1, batchesPerEpoch: 2, samplesPerSecond: 1, activeRuns: 1, position: 0.5, live: { [key]: { trainLoss: 1, trainAccuracy: 0.5 } } } }),
+    ).not.toThrow();
+    expect(Object.keys(state().run!.contestants)).toEqual(['adam']);
+    expect(state().run!.contestants).toEqual(before!.contestants);
   });
 });

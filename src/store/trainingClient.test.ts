@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultExperiment } from '../experiment/config';
+import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
+import { optimizerDefaults } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import type { WorkerCommand, WorkerEvent } from '../train/protocol';
-import { assignOptimizers, TrainingClient } from './trainingClient';
+import { assignContestants, defaultPoolSize, TrainingClient } from './trainingClient';
 
 /** Stands in for a Web Worker: records what is posted and lets the test play the worker's side. */
 class FakeWorker {
@@ -263,7 +265,7 @@ describe('TrainingClient worker pool', () => {
     expect(gpu.workers).toHaveLength(1);
   });
 
-  it('deals the optimizers round-robin to the ready workers, each with the same seed and settings', () => {
+  it('deals the contestants round-robin to the ready workers, each with the same seed and settings', () => {
     const { client, workers } = pool(2);
     client.load(URL_A);
     workers[0].emit(backend('wasm'));
@@ -271,12 +273,69 @@ describe('TrainingClient worker pool', () => {
     const config = defaultExperiment();
     client.train(7, config);
     const sent = workers.map((w) => w.posted.find((c) => c.type === 'train') as Extract<WorkerCommand, { type: 'train' }>);
-    expect(sent.map((c) => c.config.optimizers)).toEqual([
+    expect(sent.map((c) => c.config.contestants.map(contestantKey))).toEqual([
       ['sgd', 'adagrad', 'rmsprop'],
       ['adam', 'adadelta'],
     ]);
-    for (const c of sent) expect({ ...c.config, optimizers: config.optimizers }).toEqual(config);
-    expect(assignOptimizers(['adam'], 4)).toEqual([['adam']]);
+    // Each worker gets the whole experiment with only its share of the contestants.
+    for (const c of sent) expect({ ...c.config, contestants: config.contestants }).toEqual(config);
+    expect(sent.flatMap((c) => c.config.contestants)).toEqual(expect.arrayContaining(config.contestants));
+    expect(assignContestants(['adam'], 4)).toEqual([['adam']]);
+    expect(assignContestants([1, 2, 3, 4, 5], 2)).toEqual([[1, 3, 5], [2, 4]]);
+    expect(assignContestants([], 3)).toEqual([]);
+  });
+
+  it('sends only the selected contestants, Adam 2 beside Adam, each with its own settings', () => {
+    const { client, workers } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    const config = defaultExperiment();
+    for (const c of config.contestants) c.selected = c.optimizer === 'adam' || c.optimizer === 'rmsprop';
+    const adam2 = { optimizer: 'adam' as const, ordinal: 2, selected: true, hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } };
+    config.contestants.splice(2, 0, adam2);
+    config.network = { hiddenLayers: [256, 256], activation: 'tanh' };
+    client.train(8, config);
+    const sent = workers.map((w) => w.posted.find((c) => c.type === 'train') as Extract<WorkerCommand, { type: 'train' }>);
+    expect(sent.map((c) => c.config.contestants.map(contestantKey))).toEqual([['adam', 'rmsprop'], ['adam2']]);
+    expect(sent[1].config.contestants).toEqual([adam2]);
+    for (const c of sent) {
+      expect(c.config.contestants.every((x) => x.selected)).toBe(true);
+      expect(c.config.network).toEqual({ hiddenLayers: [256, 256], activation: 'tanh' });
+      expect(c.config.seed).toBe(config.seed);
+    }
+  });
+
+  it('forwards run events keyed by contestant ("adam2") as they are, only for the current run', () => {
+    const { client, workers, events } = pool(2);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    client.train(4, defaultExperiment());
+    const m = { epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, seconds: 1, samplesPerSecond: 1 };
+    workers[1].emit({ type: 'runStatus', runId: 4, contestant: 'adam2', status: 'training' });
+    workers[1].emit({ type: 'epoch', runId: 4, contestant: 'adam2', metrics: m });
+    workers[1].emit({ type: 'epoch', runId: 3, contestant: 'adam2', metrics: m });
+    expect(events.filter((e) => e.type === 'runStatus' || e.type === 'epoch')).toEqual([
+      { type: 'runStatus', runId: 4, contestant: 'adam2', status: 'training' },
+      { type: 'epoch', runId: 4, contestant: 'adam2', metrics: m },
+    ]);
+  });
+
+  it('with one contestant and several workers, trains on one worker only', () => {
+    const { client, workers } = pool(3);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    const config = defaultExperiment();
+    for (const c of config.contestants) c.selected = c.optimizer === 'adagrad';
+    client.train(9, config);
+    expect(workers.map((w) => w.posted.filter((c) => c.type === 'train').length)).toEqual([1, 0, 0]);
+  });
+
+  it('sizes the pool by the cores, up to the most contestants a run trains', () => {
+    expect(defaultPoolSize()).toBeGreaterThanOrEqual(1);
+    expect(defaultPoolSize()).toBeLessThanOrEqual(MAX_CONTESTANTS);
   });
 
   it('trains on the workers that are ready and leaves a still-loading helper out', () => {
@@ -295,7 +354,7 @@ describe('TrainingClient worker pool', () => {
     workers[0].emit(backend('wasm'));
     workers.forEach((w) => w.emit(READY));
     client.train(2, defaultExperiment());
-    workers[0].emit({ type: 'epoch', runId: 2, optimizer: 'sgd', metrics: { epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, seconds: 1, samplesPerSecond: 1 } });
+    workers[0].emit({ type: 'epoch', runId: 2, contestant: 'sgd', metrics: { epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, seconds: 1, samplesPerSecond: 1 } });
     workers[0].emit({ type: 'runFinished', runId: 2, outcome: 'done' });
     expect(events.filter((e) => e.type === 'runFinished')).toEqual([]);
     workers[1].emit({ type: 'runFinished', runId: 2, outcome: 'stopped' });

@@ -31,8 +31,9 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
   };
   const updateContestant = (runId: number, key: string, change: (state: ContestantRunState) => ContestantRunState) =>
     updateRun(runId, (run) => {
-      const current = run.contestants[key];
-      return current ? { ...run, contestants: { ...run.contestants, [key]: change(current) } } : run;
+      // Own keys only: a key such as "__proto__" from a broken worker must change nothing.
+      if (!Object.hasOwn(run.contestants, key)) return run;
+      return { ...run, contestants: { ...run.contestants, [key]: change(run.contestants[key]) } };
     });
   /** End events count once, and only for the run in progress. */
   const isActive = (runId: number) => {
@@ -72,8 +73,9 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
           updateRun(event.runId, (run) => {
             const contestants = { ...run.contestants };
             for (const [key, live] of Object.entries(event.progress.live)) {
+              if (!Object.hasOwn(contestants, key)) continue;
               const state = contestants[key];
-              if (state) contestants[key] = { ...state, trace: appendTrace(state.trace, { position: event.progress.position, ...live }) };
+              contestants[key] = { ...state, trace: appendTrace(state.trace, { position: event.progress.position, ...live }) };
             }
             return { ...run, progress: event.progress, contestants };
           });
