@@ -1,4 +1,5 @@
-import { BACKEND_LABELS, type BackendPreference } from '../../train/protocol';
+import { BACKEND_LABELS, BACKEND_NAMES } from '../../experiment/backends';
+import type { BackendPreference } from '../../train/protocol';
 import { formatCount, formatMegabytes } from '../format';
 import { isTraining, TRAINING_WORKER } from '../../store/playgroundStore';
 import { usePlayground } from '../StoreContext';
@@ -6,7 +7,7 @@ import { describeDataSharing } from './describeDataSharing';
 
 const PREFERENCES: [BackendPreference, string][] = [
   ['auto', 'Automatic (fastest here)'],
-  ...(['webgl', 'kernel', 'wasm', 'cpu'] as const).map((name): [BackendPreference, string] => [name, BACKEND_LABELS[name]]),
+  ...BACKEND_NAMES.map((name): [BackendPreference, string] => [name, BACKEND_LABELS[name]]),
 ];
 
 /** Lets the user overrule the automatic choice, e.g. to compare backends' rounding. */
