@@ -2,21 +2,15 @@
  * The closed set of messages between the UI thread and the training worker.
  * Both sides import these types; nothing else crosses the boundary.
  */
+import type { BackendName } from '../experiment/backends';
 import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { DataDelivery, HelperDataset } from '../data/datasetSharing';
 import type { LoadProgress } from '../data/shardLoader';
 import type { TrainingOutcome, TrainingProgress } from './trainer';
 
-/** 'kernel': the fused WebAssembly training kernel; the others are tfjs backends. */
-export type BackendName = 'webgl' | 'kernel' | 'wasm' | 'cpu';
-/** How the page names each backend (the UI imports this; it holds no tfjs). */
-export const BACKEND_LABELS: Record<BackendName, string> = {
-  webgl: 'WebGL (GPU)',
-  kernel: 'WebAssembly kernel (CPU)',
-  wasm: 'WebAssembly (CPU)',
-  cpu: 'JavaScript (CPU)',
-};
+/** Re-exported for the UI, which may import only types from train/ and nothing from data/. */
+export type { BackendName, DataDelivery };
 
 /** What the user asked for; 'auto' lets the app choose by the hardware. */
 export type BackendPreference = 'auto' | BackendName;

@@ -1,4 +1,4 @@
-import type { DataDelivery } from '../../data/datasetSharing';
+import type { DataDelivery } from '../../train/protocol';
 
 const helpers = (count: number) => `${count} helper${count === 1 ? '' : 's'}`;
 
