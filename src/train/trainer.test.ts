@@ -8,12 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultExperiment, type ExperimentConfig } from '../experiment/config';
+import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
-import { OPTIMIZER_IDS, type OptimizerId } from '../experiment/optimizers';
+import { ARTICLE_OPTIMIZERS, sortContestants } from '../experiment/contestants';
+import { optimizerDefaults } from '../experiment/optimizers';
+import { experimentWith, hyperparametersOf, type ExperimentOverrides } from '../testing/experiments';
 import { fakeData, fakeEngine, type FakeEngineLog, type FakeEngineOptions } from '../testing/fakeEngine';
 import { initialWeights } from './network';
-import { COLLAPSE_LOSS, COLLAPSE_WINDOW, hasCollapsed, trainExperiment, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
+import { COLLAPSE_LOSS, COLLAPSE_WINDOW, hasCollapsed, MIN_PROGRESS_PER_EPOCH, trainExperiment, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
 
 const data = fakeData(1000, 300);
 
@@ -25,16 +27,16 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function config(overrides: Partial<ExperimentConfig> = {}): ExperimentConfig {
-  return { ...defaultExperiment(), trainExamples: 1000, batchSize: 100, epochs: 2, ...overrides };
+function config(overrides: ExperimentOverrides = {}): ExperimentConfig {
+  return experimentWith({ trainExamples: 1000, batchSize: 100, epochs: 2, ...overrides });
 }
 
 interface Recorded {
   /** Every event in order, for order checks. */
   events: string[];
-  epochs: Map<OptimizerId, EpochMetrics[]>;
-  statuses: Map<OptimizerId, RunStatus[]>;
-  divergence: Map<OptimizerId, DivergenceInfo>;
+  epochs: Map<string, EpochMetrics[]>;
+  statuses: Map<string, RunStatus[]>;
+  divergence: Map<string, DivergenceInfo>;
   progress: TrainingProgress[];
 }
 
@@ -45,6 +47,8 @@ interface RunOptions {
   observer?: TrainerObserver;
   engine?: FakeEngineOptions;
   readbackIntervalMs?: number;
+  /** 1 by default here: most tests look at the interval alone. */
+  minProgressPerEpoch?: number;
 }
 
 async function run(cfg: ExperimentConfig, options: RunOptions = {}) {
@@ -69,7 +73,7 @@ async function run(cfg: ExperimentConfig, options: RunOptions = {}) {
       },
     },
     options.control ?? neverStop,
-    { readbackIntervalMs: options.readbackIntervalMs ?? 0, observer: options.observer, engine: factory },
+    { readbackIntervalMs: options.readbackIntervalMs ?? 0, minProgressPerEpoch: options.minProgressPerEpoch ?? 1, observer: options.observer, engine: factory },
   );
   return { outcome, log, ...recorded };
 }
@@ -110,12 +114,12 @@ describe('events and epoch metrics', () => {
     expect(result.log.plan).toEqual({
       network: cfg.network,
       batchSize: 100,
-      runs: OPTIMIZER_IDS.map((id) => ({ optimizer: id, hyperparameters: cfg.hyperparameters[id] })),
+      runs: ARTICLE_OPTIMIZERS.map((id) => ({ optimizer: id, hyperparameters: hyperparametersOf(cfg, id) })),
     });
     // All 'training' first, then the epochs, and 'done' last.
-    expect(result.events.slice(0, 5)).toEqual(OPTIMIZER_IDS.map((id) => `${id}:training`));
-    expect(result.events.slice(-5)).toEqual(OPTIMIZER_IDS.map((id) => `${id}:done`));
-    OPTIMIZER_IDS.forEach((id, index) => {
+    expect(result.events.slice(0, 5)).toEqual(ARTICLE_OPTIMIZERS.map((id) => `${id}:training`));
+    expect(result.events.slice(-5)).toEqual(ARTICLE_OPTIMIZERS.map((id) => `${id}:done`));
+    ARTICLE_OPTIMIZERS.forEach((id, index) => {
       expect(result.statuses.get(id)).toEqual(['training', 'done']);
       const history = result.epochs.get(id)!;
       expect(history.map((m) => m.epoch)).toEqual([1, 2, 3]);
@@ -150,8 +154,8 @@ describe('events and epoch metrics', () => {
     result.progress.forEach((p, i) => {
       expect(p).toMatchObject({ epoch: Math.floor(i / 10) + 1, epochs: 3, batch: (i % 10) + 1, batchesPerEpoch: 10, activeRuns: 5 });
       expect(p.samplesPerSecond).toBeGreaterThan(0);
-      expect(Object.keys(p.live).sort()).toEqual([...OPTIMIZER_IDS].sort());
-      OPTIMIZER_IDS.forEach((id, index) => {
+      expect(Object.keys(p.live).sort()).toEqual([...ARTICLE_OPTIMIZERS].sort());
+      ARTICLE_OPTIMIZERS.forEach((id, index) => {
         const step = stepsOf(result.log, index)[i];
         expect(p.live[id]!.trainLoss).toBeCloseTo(step.loss, 12);
         expect(p.live[id]!.trainAccuracy).toBeCloseTo(step.correct / step.size, 12);
@@ -172,8 +176,8 @@ describe('events and epoch metrics', () => {
 
 describe('lockstep order', () => {
   it('builds each batch once and steps every optimizer on it in turn, from identical initial weights', async () => {
-    const initial = new Map<OptimizerId, Float32Array[]>();
-    const steps = new Map<OptimizerId, string[]>();
+    const initial = new Map<string, Float32Array[]>();
+    const steps = new Map<string, string[]>();
     const result = await run(config({ seed: 7 }), {
       observer: {
         initialWeights: (id, values) => initial.set(id, values),
@@ -183,7 +187,7 @@ describe('lockstep order', () => {
     // The engine got the seed's weights once, for every run.
     const seeded = bytesOf(initialWeights(7));
     expect(bytesOf(result.log.initial!)).toEqual(seeded);
-    const [first, ...others] = OPTIMIZER_IDS;
+    const [first, ...others] = ARTICLE_OPTIMIZERS;
     expect(bytesOf(initial.get(first)!)).toEqual(seeded);
     for (const id of others) {
       expect(bytesOf(initial.get(id)!)).toEqual(seeded);
@@ -204,6 +208,21 @@ describe('lockstep order', () => {
     for (const order of epochs) expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(epochs[0]).not.toEqual(epochs[1]);
     expect(steps.get(first)![0]).toBe(`1/1:${result.log.batches[0].join(',')}`);
+  });
+
+  it('trains two contestants of one optimizer side by side, each with its own settings, same start and batches', async () => {
+    const cfg = config({ optimizers: ['adam'] });
+    cfg.contestants = sortContestants([...cfg.contestants, { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } }]);
+    const steps = new Map<string, string[]>();
+    const result = await run(cfg, { observer: { step: (id, epoch, batch, indices) => steps.set(id, [...(steps.get(id) ?? []), `${epoch}/${batch}:${indices.join(',')}`]) } });
+    expect(result.log.plan!.runs).toEqual([
+      { optimizer: 'adam', hyperparameters: optimizerDefaults('adam') },
+      { optimizer: 'adam', hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } },
+    ]);
+    expect(result.statuses.get('adam')).toEqual(['training', 'done']);
+    expect(result.statuses.get('adam2')).toEqual(['training', 'done']);
+    expect(result.epochs.get('adam2')).toHaveLength(2);
+    expect(steps.get('adam2')).toEqual(steps.get('adam'));
   });
 
   it('uses only the first trainExamples examples of the data', async () => {
@@ -237,6 +256,19 @@ describe('lockstep order', () => {
 });
 
 describe('read-back cadence and timing', () => {
+  it('reads back at least MIN_PROGRESS_PER_EPOCH times an epoch however fast the steps, so the live curve moves inside every epoch', async () => {
+    // 100 batches an epoch, an interval never reached: read-backs every 5th batch, and at the end.
+    const result = await run(config({ optimizers: ['adam'], batchSize: 10, epochs: 2 }), { readbackIntervalMs: 1e9, minProgressPerEpoch: MIN_PROGRESS_PER_EPOCH });
+    const perEpoch = [1, 2].map((epoch) => result.progress.filter((p) => p.epoch === epoch));
+    for (const progress of perEpoch) {
+      expect(progress).toHaveLength(MIN_PROGRESS_PER_EPOCH);
+      expect(progress.map((p) => p.batch)).toEqual(Array.from({ length: MIN_PROGRESS_PER_EPOCH }, (_, i) => 5 * (i + 1)));
+      // Each has live points, at fractional positions inside the epoch.
+      expect(progress.every((p) => p.live.adam !== undefined)).toBe(true);
+    }
+    expect(perEpoch[0].filter((p) => p.position < 1)).toHaveLength(MIN_PROGRESS_PER_EPOCH - 1);
+  });
+
   it('reads back when the interval has passed and at the end of every epoch, timing steps, read-backs and evaluation', async () => {
     const clock = fakeClock();
     // Every step takes 7 ms, evaluating takes 10 ms; with two runs a batch takes 14 ms.

@@ -61,6 +61,8 @@ export interface TrainerOptions {
   engine?: EngineFactory;
   /** Minimum time between read-backs of losses from the device (ms). */
   readbackIntervalMs?: number;
+  /** Read back at least this many times an epoch, however fast the steps (default MIN_PROGRESS_PER_EPOCH). */
+  minProgressPerEpoch?: number;
   observer?: TrainerObserver;
 }
 
@@ -177,7 +179,7 @@ export async function trainExperiment(
   };
   const shuffle = createRandom(config.seed, RandomStream.shuffle);
   const totalBatches = batchesPerEpoch(config);
-  const readbackEvery = Math.max(1, Math.ceil(totalBatches / MIN_PROGRESS_PER_EPOCH));
+  const readbackEvery = Math.max(1, Math.ceil(totalBatches / (options.minProgressPerEpoch ?? MIN_PROGRESS_PER_EPOCH)));
   const active = () => runs.filter((r) => r.status === 'training');
   for (const run of runs) events.runStatus(run.id, 'training');
 

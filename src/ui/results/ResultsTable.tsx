@@ -2,7 +2,7 @@ import { bestRun, summarize } from '../../experiment/metrics';
 import { resultsToCsv, resultsToJson } from '../../experiment/resultsFile';
 import { describeNetwork } from '../../experiment/network';
 import { isTraining, runLineup, runToResults, type RunState } from '../../store/playgroundStore';
-import { BACKEND_LABELS } from '../../train/protocol';
+import { BACKEND_LABELS } from '../../experiment/backends';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadText, exportBaseName } from '../download';
 import { formatLoss, formatPercent, formatSeconds } from '../format';
