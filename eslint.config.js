@@ -1,6 +1,6 @@
 // ESLint: typescript-eslint's recommended correctness rules, and the module boundaries
 // of docs/ARCHITECTURE.md (eslint-plugin-boundaries, on resolved paths). `npm run lint`;
-// `npm test` runs it first. scripts/lint-boundaries.test.ts proves each boundary fails.
+// `npm test` runs it first. scripts/eslintBoundaries.test.ts proves that each boundary holds.
 import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
 import { defineConfig, globalIgnores } from 'eslint/config';
