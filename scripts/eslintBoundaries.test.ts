@@ -30,6 +30,9 @@ describe('src/ui/ imports only types from src/train/, nothing from src/data/', (
     expect(await boundaryErrors(file, "import { trainExperiment } from '../../train/trainer';")).toEqual([expect.stringMatching(/src\/ui\/ may import only types from src\/train\//)]);
     expect(await boundaryErrors(file, "import { createTfjsEngine } from '../settings/../../train/tfjsEngine';")).toHaveLength(1);
     expect(await boundaryErrors(file, "import * as tf from '../../train/network';")).toHaveLength(1);
+    // Re-exports and dynamic imports are dependencies too.
+    expect(await boundaryErrors(file, "export { trainExperiment } from '../../train/trainer';")).toHaveLength(1);
+    expect(await boundaryErrors(file, "export const load = () => import('../../train/trainer');")).toHaveLength(1);
   });
 
   it('allows `import type` from train/', async () => {
