@@ -15,6 +15,9 @@ export default defineConfig({
     setupFiles: ['vitest.setup.ts'],
     globalSetup: ['vitest.globalSetup.ts'],
     execArgv: relaxedSimdFlags,
+    // One test file per core: by default Vitest leaves one core to its main process, which
+    // only waits, so on a 2-core machine the files ran one at a time.
+    maxWorkers: '100%',
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
