@@ -17,7 +17,10 @@ export const GRADIENTS: Vec[] = [
   [0.4, 0.15, -0.05, -0.3, 0.2],
 ];
 
-/** Keras formulas, element by element, in float64. Returns the weights after every step. */
+/**
+ * Keras formulas, element by element, in float64, except the scalars Keras itself
+ * computes in float32 (Adam's step size). Returns the weights after every step.
+ */
 export const reference: Record<OptimizerId, (p: ParameterValues) => Vec[]> = {
   sgd: (p) => {
     const lr = p.learningRate as number, mu = p.momentum as number;
@@ -39,7 +42,9 @@ export const reference: Record<OptimizerId, (p: ParameterValues) => Vec[]> = {
     const w = [...W0], m = W0.map(() => 0), v = W0.map(() => 0), vHat = W0.map(() => 0), out: Vec[] = [];
     GRADIENTS.forEach((g, step) => {
       const t = step + 1;
-      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+      // adam.py casts lr, beta_1 and beta_2 to float32 before power and sqrt: alpha is float32 arithmetic.
+      const f = Math.fround;
+      const alpha = f(f(f(lr) * f(Math.sqrt(f(1 - f(f(b2) ** t))))) / f(1 - f(f(b1) ** t)));
       for (let i = 0; i < w.length; i++) {
         m[i] += (g[i] - m[i]) * (1 - b1);
         v[i] += (g[i] * g[i] - v[i]) * (1 - b2);

@@ -15,6 +15,7 @@ import { loadRealMnist } from '../../testing/realMnist';
 import { initialWeights, predict } from '../network';
 import { createRandom, RandomStream, shuffledIndices } from '../random';
 import type { KernelBuild } from './kernel';
+import { kernelLayout, kernelVariant } from './layout';
 
 const d = optimizerDefaults;
 /**
@@ -44,6 +45,10 @@ const VARIANTS: [string, OptimizerId, ParameterValues][] = [
   ['RMSprop centered momentum', 'rmsprop', { ...d('rmsprop'), momentum: 0.5, centered: true }],
 ];
 const BUILDS: KernelBuild[] = ['simd', 'relaxed-simd'];
+
+it('the variants above are every update loop the kernel has', () => {
+  expect(VARIANTS.map(([, id, params]) => kernelVariant(id, params).kind)).toEqual(kernelLayout().variants.map((v) => v.kind));
+});
 const STEPS = 12;
 const TOLERANCE = 1e-6;
 
