@@ -5,7 +5,7 @@
  * One call trains one batch for one optimizer run: forward, Keras's clipped
  * cross-entropy, backward and the update of all four parameter tensors, with the
  * same float32 operations, in the same order, as the tfjs path (network.ts,
- * denseGradients.ts, optimizers/*.ts). Sums are ordered differently, so results
+ * denseGradients.ts, the update programs). Sums are ordered differently, so results
  * agree to float32 rounding, not bit for bit.
  *
  * Memory is laid out once by init() and addRun(); nothing is allocated per batch.
