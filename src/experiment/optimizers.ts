@@ -9,12 +9,13 @@ import type { OptimizerDefinition } from './algebra';
 import { adadelta } from './definitions/adadelta';
 import { adagrad } from './definitions/adagrad';
 import { adam } from './definitions/adam';
+import { nadam } from './definitions/nadam';
 import { rmsprop } from './definitions/rmsprop';
 import { sgd } from './definitions/sgd';
 import type { Parameter, ParameterValues } from './parameters';
 import { defaultValues } from './parameters';
 
-export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'] as const;
+export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam'] as const;
 export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
 
 export interface OptimizerInfo {
@@ -34,6 +35,7 @@ export const OPTIMIZERS: { readonly [K in OptimizerId]: OptimizerInfo & Optimize
   adagrad,
   adadelta,
   rmsprop,
+  nadam,
 };
 
 export function optimizerDefaults(id: OptimizerId): ParameterValues {

@@ -409,6 +409,7 @@ describe('format version 1 fixture', () => {
       adagrad: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 },
       adadelta: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 },
       rmsprop: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true },
+      nadam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     },
   };
   const EXPECTED_VIEW: ViewOptions = { showTrain: false, logLoss: true };
