@@ -182,8 +182,9 @@ interface RunSetup {
   /** The run's named constants (double; stored as float32) and its slots' initial values. */
   constants: Record<string, number>;
   slotInit: Record<string, number>;
-  /** This step's named scalars, as the definition computes them from t. */
+  /** This step's named scalars, as the definition computes them from t, and where each goes. */
   scalars: (t: number) => Record<string, number>;
+  scalarOffsets: readonly (readonly [string, number])[];
 }
 
 /** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
@@ -195,11 +196,13 @@ function runSetup({ optimizer, params }: KernelRunSpec): RunSetup {
     const ok = spec.kind === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'boolean';
     if (!ok) throw new Error(`${optimizer}: parameter ${spec.key} must be a ${spec.kind === 'number' ? 'finite number' : 'boolean'}, got ${String(value)}.`);
   }
+  const variant = kernelVariant(optimizer, params);
   return {
-    variant: kernelVariant(optimizer, params),
+    variant,
     constants: definition.constants(params),
     slotInit: definition.slots(params),
     scalars: (t) => stepScalars(definition, params, t),
+    scalarOffsets: Object.entries(variant.scalars),
   };
 }
 
@@ -442,11 +445,10 @@ export class KernelTrainer {
 
   /** Writes the run's per-step scalars for its current step into its record, by name. */
   private writeScalars(run: number, { setup, step }: RunState): void {
-    const offsets = Object.entries(setup.variant.scalars);
-    if (!offsets.length) return;
+    if (!setup.scalarOffsets.length) return;
     const values = this.wasm.valuesPointer(run) / 4;
     const scalars = setup.scalars(step);
-    for (const [name, offset] of offsets) this.f32[values + offset] = scalars[name];
+    for (const [name, offset] of setup.scalarOffsets) this.f32[values + offset] = scalars[name];
   }
 
   /** Profiling: the forward pass of `run` over the current batch; returns the loss sum. */
