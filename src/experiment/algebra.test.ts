@@ -111,6 +111,32 @@ describe('host scalars in float32, as Keras computes them', () => {
     expect(alpha).not.toBe(Math.fround(double));
   });
 
+  // numpy 2.4 in float32, transcribing nadam.py: u_product = u_product * b1 * (1 - 0.5 * 0.96**t) once per
+  // step, then u_t, u_{t+1} = b1 * (1 - 0.5 * decay**t) ..., u_product * u_{t+1} and 1 - b2**t; Keras defaults.
+  // (1 - u_product after step 2 differs from 1 - u_product * u_2 at step 1: Keras associates them differently.)
+  const NUMPY_NADAM: [number, Record<string, number>][] = [
+    [1, { uNext: 0.48528000712394714, oneMinusUProductNext: 0.7728889584541321, oneMinusU: 0.5320000648498535, oneMinusUProduct: 0.5320000648498535, oneMinusBeta2Power: 0.0009999871253967285 }],
+    [2, { uNext: 0.5018687844276428, oneMinusUProductNext: 0.8860200643539429, oneMinusU: 0.5147199630737305, oneMinusUProduct: 0.7728890180587769, oneMinusBeta2Power: 0.0019989609718322754 }],
+    [3, { uNext: 0.5177940726280212, oneMinusUProductNext: 0.9409818649291992, oneMinusU: 0.4981312155723572, oneMinusUProduct: 0.8860200643539429, oneMinusBeta2Power: 0.002996981143951416 }],
+    [4, { uNext: 0.5330823063850403, oneMinusUProductNext: 0.9685384631156921, oneMinusU: 0.48220592737197876, oneMinusUProduct: 0.9409818649291992, oneMinusBeta2Power: 0.0039939284324646 }],
+    [5, { uNext: 0.5477589964866638, oneMinusUProductNext: 0.9827666878700256, oneMinusU: 0.4669176936149597, oneMinusUProduct: 0.9685384631156921, oneMinusBeta2Power: 0.004989922046661377 }],
+  ];
+
+  // Within 2^-22 relative: numpy's powf gives 0.96^4 one ulp above the correctly rounded value,
+  // which f32(f32(0.96) ** 4) is; u_4 carries that ulp, and 1 - u_4 (near 0.48) doubles it relatively.
+  it.each(NUMPY_NADAM)('Nadam\'s scalars at t = %i match numpy\'s float32 (u_product carried once per step)', (t, expected) => {
+    const scalars = stepScalars(OPTIMIZERS.nadam, optimizerDefaults('nadam'), t);
+    expect(Object.keys(scalars)).toEqual(Object.keys(expected));
+    for (const [name, value] of Object.entries(expected)) {
+      expect(Math.abs(scalars[name] - value) / value, name).toBeLessThanOrEqual(2 ** -22);
+      expect(Math.fround(scalars[name]), name).toBe(scalars[name]);
+    }
+    if (t === 2) {
+      // Keras's association: 1 - u_product at t is not always 1 - u_product(t-1)·u_t as the previous step had it.
+      expect(scalars.oneMinusUProduct).not.toBe(stepScalars(OPTIMIZERS.nadam, optimizerDefaults('nadam'), t - 1).oneMinusUProductNext);
+    }
+  });
+
   it('gives the same scalars whatever order the steps are asked in (host state is a cache)', () => {
     for (const id of OPTIMIZER_IDS) {
       const p = { ...optimizerDefaults(id) };
