@@ -183,6 +183,13 @@ describe('kernel agrees with the tfjs path at other sizes', () => {
   });
 });
 
+describe('kernel agrees with the tfjs path for Nadam at Keras\'s defaults', () => {
+  it('epsilon 1e-7, real MNIST (sparse first layer), both builds, 12 steps', async () => {
+    const scenario = scenarios[0];
+    await compareShort([['Nadam defaults', 'nadam', d('nadam')]], 128, scenario.initial, scenario.split, scenario.batches);
+  });
+});
+
 describe('kernel agrees with the tfjs path where the clip cuts the gradient', () => {
   it('over-confident network: examples outside [1e-7, 1 - 1e-7] pass no gradient, in both', async () => {
     const scenario = scenarios[0];
