@@ -5,12 +5,18 @@
  * build` and `npm run dev` run it; the unit tests' global setup too. Skips the work
  * when a stamp of the sources, compiler version and flags matches and the outputs
  * still hash to what was written.
+ *
+ * First it writes the optimizer updates, generated from the optimizer definitions
+ * (src/train/kernel/generateUpdate.ts), into assembly/update.generated.ts (ignored by
+ * git like the .wasm: it is a build output, and a copy in the tree could only go
+ * stale); the file is rewritten only when its text changes, and it is part of the stamp.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { GENERATED_UPDATE_FILE, generateUpdateSource } from '../src/train/kernel/generateUpdate';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'src', 'train', 'kernel', 'assembly');
@@ -63,8 +69,20 @@ function upToDate(inputs: string): boolean {
   }
 }
 
+/** Writes assembly/update.generated.ts when its text differs; returns whether it wrote. */
+export function writeGeneratedUpdate(): boolean {
+  const path = join(sourceDir, GENERATED_UPDATE_FILE);
+  const text = generateUpdateSource();
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+  return true;
+}
+
 /** Builds both kernels unless they are up to date; returns whether it compiled. */
 export async function buildKernel(log: (line: string) => void = console.log): Promise<boolean> {
+  if (writeGeneratedUpdate()) log(`build-kernel: wrote ${relative(root, join(sourceDir, GENERATED_UPDATE_FILE))} from the optimizer definitions.`);
   const inputs = inputsHash();
   if (upToDate(inputs)) {
     log(`build-kernel: ${relative(root, KERNEL_BUILD_DIR)} is up to date.`);

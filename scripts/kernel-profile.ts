@@ -1,12 +1,12 @@
 /**
  * `npm run kernel-profile`: one epoch of full MNIST (60,000 training images, batch
- * 128, shuffled as the trainer shuffles) for each of the five optimizers at Keras
+ * 128, shuffled as the trainer shuffles) for each optimizer (all of them, or --optimizers) at Keras
  * defaults, plus evaluation on the 10,000 test images, with the wasm kernel (both
  * builds), on one core. Then the same work through tfjs-backend-wasm with the
  * hand-written dense gradients (what the app's wasm backend runs today) as the
  * baseline, in the same process.
  *
- * Prints samples/s per optimizer, seconds for all five, and per-phase timings. The
+ * Prints samples/s per optimizer, seconds for all of them, and per-phase timings. The
  * phases come from a second, instrumented epoch: per batch, the kernel's
  * forward-only and forward+backward entry points run before the real step, so
  * backward = (forward+backward) - forward and update = step - (forward+backward);
@@ -14,14 +14,16 @@
  *
  * Options: --seed N (default 1), --tfjs-batches N (batches per optimizer for the
  * baseline, default 40; the figure is per sample, so a part of the epoch suffices;
- * 0 skips it), --builds simd,relaxed-simd.
+ * 0 skips it), --builds simd,relaxed-simd, --optimizers sgd,adam,... (default: all;
+ * `--optimizers sgd,adam,adagrad,adadelta,rmsprop` is the five the speed figures in
+ * docs/KERNEL.md were measured with).
  */
 import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
 import type { MnistData } from '../src/data/shardLoader';
-import { OPTIMIZER_IDS, optimizerDefaults, OPTIMIZERS } from '../src/experiment/optimizers';
+import { isOptimizerId, OPTIMIZER_IDS as ALL_OPTIMIZERS, optimizerDefaults, OPTIMIZERS } from '../src/experiment/optimizers';
 import { loadKernel } from '../src/testing/kernelNode';
 import { loadRealMnist } from '../src/testing/realMnist';
 import { gatherBatch, toTensors } from '../src/train/batches';
@@ -42,6 +44,8 @@ const option = (name: string, fallback: string) => {
 const SEED = Number(option('--seed', '1'));
 const TFJS_BATCHES = Number(option('--tfjs-batches', '40'));
 const BUILDS = option('--builds', 'simd,relaxed-simd').split(',') as KernelBuild[];
+const OPTIMIZER_IDS = option('--optimizers', ALL_OPTIMIZERS.join(',')).split(',').filter(isOptimizerId);
+const COUNT = `${OPTIMIZER_IDS.length}`;
 const BATCH = 128;
 const TRAIN = 60_000;
 const TEST = 10_000;
@@ -124,7 +128,7 @@ async function kernelPhases(build: KernelBuild, data: MnistData) {
     }
   }
   const t = now();
-  trainer.evaluateRuns([0, 1, 2, 3, 4], data.test.images, data.test.labels, 0, TEST);
+  trainer.evaluateRuns(OPTIMIZER_IDS.map((_, run) => run), data.test.images, data.test.labels, 0, TEST);
   phases.evaluation = now() - t;
   trainer.dispose();
   return phases;
@@ -192,11 +196,11 @@ async function tfjsBaseline(data: MnistData) {
 function printPhases(title: string, p: { gather: number; forward: number; backward: number; update: number; evaluation: number }) {
   const steps = Math.ceil(TRAIN / BATCH) * OPTIMIZER_IDS.length;
   console.log(`  ${title}`);
-  console.log(`    gather + sparse index build  ${ms(p.gather)} ms per epoch (shared by the five runs; ${((p.gather / Math.ceil(TRAIN / BATCH)) * 1e6).toFixed(0)} us per batch)`);
+  console.log(`    gather + sparse index build  ${ms(p.gather)} ms per epoch (shared by the ${COUNT} runs; ${((p.gather / Math.ceil(TRAIN / BATCH)) * 1e6).toFixed(0)} us per batch)`);
   console.log(`    forward                      ${ms(p.forward)} ms (${((p.forward / steps) * 1e6).toFixed(0)} us per step)`);
   console.log(`    backward                     ${ms(p.backward)} ms (${((p.backward / steps) * 1e6).toFixed(0)} us per step)`);
   console.log(`    update                       ${ms(p.update)} ms (${((p.update / steps) * 1e6).toFixed(0)} us per step)`);
-  console.log(`    evaluation, 10,000 images    ${ms(p.evaluation)} ms for all five (${ms(p.evaluation / OPTIMIZER_IDS.length)} ms each)`);
+  console.log(`    evaluation, 10,000 images    ${ms(p.evaluation)} ms for all ${COUNT} (${ms(p.evaluation / OPTIMIZER_IDS.length)} ms each)`);
 }
 
 async function main() {
@@ -208,7 +212,7 @@ async function main() {
   for (const build of BUILDS) {
     await kernelEpoch(build, data); // warm-up: compile tiers, page in the data
     const e = await kernelEpoch(build, data);
-    console.log(`wasm kernel, ${build} build: all five optimizers, one epoch + evaluation: ${e.total.toFixed(2)} s (${rate(TRAIN * OPTIMIZER_IDS.length, e.total).trim()} samples/s over the five)`);
+    console.log(`wasm kernel, ${build} build: all ${COUNT} optimizers, one epoch + evaluation: ${e.total.toFixed(2)} s (${rate(TRAIN * OPTIMIZER_IDS.length, e.total).trim()} samples/s over the ${COUNT})`);
     console.log('  optimizer | train samples/s | incl. gather share + evaluation | test acc');
     OPTIMIZER_IDS.forEach((_, run) => {
       const all = e.train[run] + e.gather / OPTIMIZER_IDS.length + e.evaluation[run];
@@ -222,7 +226,7 @@ async function main() {
     const { results, samples } = await tfjsBaseline(data);
     const total = results.reduce((s, r) => s + r.train + r.gather + r.evaluation, 0);
     console.log(`tfjs-backend-wasm baseline (hand-written dense gradients), ${TFJS_BATCHES} batches (${samples} samples) per optimizer, scaled to the epoch:`);
-    console.log(`  all five optimizers, one epoch + evaluation: ${total.toFixed(2)} s (estimated)`);
+    console.log(`  all ${COUNT} optimizers, one epoch + evaluation: ${total.toFixed(2)} s (estimated)`);
     console.log('  optimizer | train samples/s | incl. gather + evaluation | evaluation s');
     results.forEach((r, i) => console.log(`  ${labels[i].padEnd(9)} | ${rate(TRAIN, r.train).padStart(15)} | ${rate(TRAIN, r.train + r.gather + r.evaluation).padStart(25)} | ${r.evaluation.toFixed(2)}`));
   }

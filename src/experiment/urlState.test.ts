@@ -650,6 +650,7 @@ describe('format version 1 fixture', () => {
       { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
       { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
       { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
+      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
     ],
   };
   const EXPECTED_VIEW: ViewOptions = { showTrain: false, logLoss: true };

@@ -17,8 +17,11 @@ export const GRADIENTS: Vec[] = [
   [0.4, 0.15, -0.05, -0.3, 0.2],
 ];
 
-/** Keras formulas, element by element, in float64. Returns the weights after every step. */
-export const reference: Record<OptimizerId, (p: ParameterValues) => Vec[]> = {
+/**
+ * Keras formulas, element by element, in float64, except the scalars Keras itself
+ * computes in float32 (Adam's step size). Returns the weights after every step.
+ */
+export const reference = {
   sgd: (p) => {
     const lr = p.learningRate as number, mu = p.momentum as number;
     const w = [...W0], v = W0.map(() => 0), out: Vec[] = [];
@@ -39,7 +42,9 @@ export const reference: Record<OptimizerId, (p: ParameterValues) => Vec[]> = {
     const w = [...W0], m = W0.map(() => 0), v = W0.map(() => 0), vHat = W0.map(() => 0), out: Vec[] = [];
     GRADIENTS.forEach((g, step) => {
       const t = step + 1;
-      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+      // adam.py casts lr, beta_1 and beta_2 to float32 before power and sqrt: alpha is float32 arithmetic.
+      const f = Math.fround;
+      const alpha = f(f(f(lr) * f(Math.sqrt(f(1 - f(f(b2) ** t))))) / f(1 - f(f(b1) ** t)));
       for (let i = 0; i < w.length; i++) {
         m[i] += (g[i] - m[i]) * (1 - b1);
         v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
@@ -94,7 +99,39 @@ export const reference: Record<OptimizerId, (p: ParameterValues) => Vec[]> = {
     }
     return out;
   },
-};
+} as Record<OptimizerId, (p: ParameterValues) => Vec[]>;
+
+/**
+ * keras/src/optimizers/nadam.py: the elementwise formula in float64; the scalars
+ * as Keras computes them, in float32 from beta_1 and beta_2 cast to float32
+ * (1 - beta_2^t in float32 is off the exact value by up to ~1e-5 relative, and
+ * so are Keras's own steps): u_t = beta_1 (1 - 0.5 * 0.96^t); u_product, updated
+ * once per step as u_product * beta_1 * (1 - 0.5 * 0.96^t); 1 - beta_1 and 1 - beta_2.
+ */
+function nadamReference(p: ParameterValues): Vec[] {
+  const f = Math.fround;
+  const lr = p.learningRate as number, eps = p.epsilon as number;
+  const b1 = f(p.beta1 as number), b2 = f(p.beta2 as number), decay = f(0.96);
+  const w = [...W0], m = W0.map(() => 0), v = W0.map(() => 0), out: Vec[] = [];
+  const u = (t: number) => f(b1 * f(1 - f(0.5 * f(decay ** t))));
+  let uProduct = 1;
+  GRADIENTS.forEach((g, step) => {
+    const t = step + 1;
+    uProduct = f(f(uProduct * b1) * f(1 - f(0.5 * f(decay ** t))));
+    const uProductNext = f(uProduct * u(t + 1));
+    const beta2Power = f(b2 ** t);
+    for (let i = 0; i < w.length; i++) {
+      m[i] += (g[i] - m[i]) * f(1 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * f(1 - b2);
+      const mHat = (u(t + 1) * m[i]) / f(1 - uProductNext) + (f(1 - u(t)) * g[i]) / f(1 - uProduct);
+      const vHat = v[i] / f(1 - beta2Power);
+      w[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
+    }
+    out.push([...w]);
+  });
+  return out;
+}
+reference.nadam = nadamReference;
 
 export function maxRelativeError(actual: Vec[], expected: Vec[]): number {
   let worst = 0;
@@ -122,4 +159,7 @@ export const CASES: [OptimizerId, string, ParameterValues][] = [
   ['rmsprop', 'lr 0.05, momentum 0.5', { ...optimizerDefaults('rmsprop'), learningRate: 0.05, momentum: 0.5 }],
   ['rmsprop', 'lr 0.05, centered', { ...optimizerDefaults('rmsprop'), learningRate: 0.05, centered: true }],
   ['rmsprop', 'lr 0.05, momentum 0.5, centered', { ...optimizerDefaults('rmsprop'), learningRate: 0.05, momentum: 0.5, centered: true }],
+  ['nadam', 'Keras defaults', optimizerDefaults('nadam')],
+  ['nadam', 'lr 0.1', { ...optimizerDefaults('nadam'), learningRate: 0.1 }],
+  ['nadam', 'lr 0.05, beta1 0.5, beta2 0.67, epsilon 1e-5 (Keras\'s test settings)', { ...optimizerDefaults('nadam'), learningRate: 0.05, beta1: 0.5, beta2: 0.67, epsilon: 1e-5 }],
 ];

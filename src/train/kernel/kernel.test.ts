@@ -30,6 +30,7 @@ import {
   type KernelRunSpec,
   type KernelTrainer,
 } from './kernel';
+import { kernelLayout, kernelVariant } from './layout';
 
 const BUILDS: KernelBuild[] = ['simd', 'relaxed-simd'];
 const kernels = {} as Record<KernelBuild, Kernel>;
@@ -79,6 +80,19 @@ describe('feature detection and builds', () => {
     expect(requested).toEqual([KERNEL_URLS['relaxed-simd']]);
     const missing = (async () => new Response('', { status: 404 })) as typeof fetch;
     await expect(loadBrowserKernel(missing)).rejects.toThrow(/HTTP 404/);
+  });
+
+  it('both builds were generated from the current optimizer definitions (else createTrainer refuses them)', async () => {
+    for (const build of BUILDS) {
+      const instance = await WebAssembly.instantiate(kernels[build].module, { env: { abort: () => {} } });
+      expect((instance.exports.layoutHash as () => number)() >>> 0).toBe(kernelLayout().hash);
+    }
+    const stale = vi.spyOn(WebAssembly, 'instantiate').mockImplementation(async (module, imports) => {
+      stale.mockRestore();
+      const real = await WebAssembly.instantiate(module as WebAssembly.Module, imports);
+      return new Proxy(real, { get: (target, key) => (key === 'exports' ? { ...real.exports, layoutHash: () => kernelLayout().hash ^ 1 } : Reflect.get(target, key)) });
+    });
+    await expect(trainer('simd', [defaults('adam')])).rejects.toThrow(/generated from other optimizer definitions/);
   });
 
   it('compiles relaxed_madd into the relaxed build only', () => {
@@ -350,7 +364,7 @@ describe('evaluation and bookkeeping', () => {
     const runs = OPTIMIZER_IDS.map(defaults);
     const t = await trainer(build, runs);
     const before = t.memoryBytes;
-    const estimate = kernelMemoryBytes(128, 128, [0, 2, 1, 2, 1]);
+    const estimate = kernelMemoryBytes(128, 128, runs.map((r) => kernelVariant(r.optimizer, r.params).slots.length));
     expect(before).toBeLessThanOrEqual(Math.ceil(estimate / 65536) * 65536);
     expect(before).toBeGreaterThan(estimate - 64 * 1024 - 65536);
     for (let s = 0; s < 40; s++) {
@@ -358,7 +372,7 @@ describe('evaluation and bookkeeping', () => {
       runs.forEach((_, run) => t.trainStep(run));
       expect(t.memoryBytes).toBe(before);
     }
-    t.evaluateRuns([0, 1, 2, 3, 4], data.test.images, data.test.labels, 0, 1000);
+    t.evaluateRuns(runs.map((_, run) => run), data.test.images, data.test.labels, 0, 1000);
     expect(t.memoryBytes).toBe(before);
   });
 });

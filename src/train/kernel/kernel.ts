@@ -6,8 +6,10 @@
  * and src/testing/kernelNode.ts for Node).
  */
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
-import type { OptimizerId } from '../../experiment/optimizers';
+import { stepScalars } from '../../experiment/algebra';
+import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
+import { kernelLayout, kernelVariant, type KernelVariant } from './layout';
 
 export type KernelBuild = 'simd' | 'relaxed-simd';
 
@@ -51,22 +53,6 @@ export function preferredKernelBuild(): KernelBuild | undefined {
   return supportsSimd() ? 'simd' : undefined;
 }
 
-/** Optimizer variants, numbered as in assembly/kernel.ts. */
-const Kind = {
-  sgd: 0,
-  sgdMomentum: 1,
-  sgdNesterov: 2,
-  adam: 3,
-  adamAmsgrad: 4,
-  adagrad: 5,
-  adadelta: 6,
-  rmsprop: 7,
-  rmspropMomentum: 8,
-  rmspropCentered: 9,
-  rmspropCenteredMomentum: 10,
-} as const;
-const SLOT_COUNT = [0, 1, 1, 2, 3, 1, 2, 1, 2, 2, 3];
-
 /** How the first layer reads a batch: by nonzero-pixel lists, densely, or chosen per batch by density. */
 export type FirstLayerMode = 'auto' | 'sparse' | 'dense';
 const MODE_CODE: Record<FirstLayerMode, number> = { auto: 0, sparse: 1, dense: 2 };
@@ -103,25 +89,27 @@ export interface EvaluationMetrics {
 interface KernelExports {
   memory: WebAssembly.Memory;
   init(hidden: number, maxBatch: number, runs: number): number;
-  addRun(run: number, kind: number, c0: number, c1: number, c2: number, c3: number, c4: number, slotInit: number): number;
+  addRun(run: number, kind: number): number;
+  layoutHash(): number;
   tablePointer(): number;
   stagingPointer(): number;
   labelsPointer(): number;
   gradientRowPointer(): number;
   paramsPointer(run: number): number;
   slotPointer(run: number, slot: number): number;
+  valuesPointer(run: number): number;
   lastCorrect(): number;
   memoryEnd(): number;
   prepareBatch(count: number, mode: number, columns: number): number;
-  train(run: number, alpha: number): number;
+  train(run: number): number;
   gradientsOnly(run: number): number;
   evaluate(run: number): number;
-  applyGradient(run: number, offset: number, bytes: number, alpha: number): void;
+  applyGradient(run: number, offset: number, bytes: number): void;
 }
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
-  'init', 'addRun', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
-  'slotPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient',
+  'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
+  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient',
 ];
 
 // The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
@@ -145,7 +133,11 @@ export class Kernel {
   async createTrainer(options: KernelTrainerOptions): Promise<KernelTrainer> {
     checkTrainerOptions(options);
     const instance = await WebAssembly.instantiate(this.module, IMPORTS);
-    return new KernelTrainer(instance.exports as unknown as KernelExports, options);
+    const exports = instance.exports as unknown as KernelExports;
+    if (exports.layoutHash() >>> 0 !== kernelLayout().hash) {
+      throw new Error('This kernel build was generated from other optimizer definitions: rebuild it (npm run build:kernel).');
+    }
+    return new KernelTrainer(exports, options);
   }
 }
 
@@ -177,7 +169,8 @@ export function kernelMemoryBytes(hidden: number, maxBatch: number, slotCounts: 
   const pixels = maxBatch * IMAGE_SIZE;
   const shared = [
     256 * 4, pixels, maxBatch, pixels * 4, (maxBatch + 1) * 4, pixels * 8, pixels * 2, (IMAGE_SIZE + 1) * 4, IMAGE_SIZE * 4, pixels * 8,
-    maxBatch * row, maxBatch * row, IMAGE_SIZE * Math.ceil(row / 64) * 64, row, ((1 + NUM_CLASSES) * (row / 4) + 12) * 4, 16 * 4, slotCounts.length * 64,
+    maxBatch * row, maxBatch * row, IMAGE_SIZE * Math.ceil(row / 64) * 64, row, ((1 + NUM_CLASSES) * (row / 4) + 12) * 4, 16 * 4,
+    slotCounts.length * kernelLayout().record.bytes,
   ];
   const block = paramFloats(row / 4) * 4;
   const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(block));
@@ -185,57 +178,32 @@ export function kernelMemoryBytes(hidden: number, maxBatch: number, slotCounts: 
 }
 
 interface RunSetup {
-  kind: number;
-  constants: [number, number, number, number, number];
-  slotInit: number;
-  /** Adam's step size for step t, in double as adam.ts computes it; 0 for the others. */
-  alpha: (t: number) => number;
+  variant: KernelVariant;
+  /** The run's named constants (double; stored as float32) and its slots' initial values. */
+  constants: Record<string, number>;
+  slotInit: Record<string, number>;
+  /** This step's named scalars, as the definition computes them from t, and where each goes. */
+  scalars: (t: number) => Record<string, number>;
+  scalarOffsets: readonly (readonly [string, number])[];
 }
 
-function numberParam(params: ParameterValues, key: string, optimizer: OptimizerId): number {
-  const value = params[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${optimizer}: parameter ${key} must be a finite number, got ${String(value)}.`);
-  return value;
-}
-
-/** The float32 constants of assembly/kernel.ts's update(), computed in double as the tfjs rules do. */
+/** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
 function runSetup({ optimizer, params }: KernelRunSpec): RunSetup {
-  const num = (key: string) => numberParam(params, key, optimizer);
-  const none = () => 0;
-  switch (optimizer) {
-    case 'sgd': {
-      const lr = num('learningRate');
-      const momentum = num('momentum');
-      const kind = momentum === 0 ? Kind.sgd : params.nesterov === true ? Kind.sgdNesterov : Kind.sgdMomentum;
-      return { kind, constants: [lr, -lr, momentum, 0, 0], slotInit: 0, alpha: none };
-    }
-    case 'adam': {
-      const [lr, beta1, beta2] = [num('learningRate'), num('beta1'), num('beta2')];
-      return {
-        kind: params.amsgrad === true ? Kind.adamAmsgrad : Kind.adam,
-        constants: [1 - beta1, 1 - beta2, num('epsilon'), 0, 0],
-        slotInit: 0,
-        alpha: (t) => (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t),
-      };
-    }
-    case 'adagrad':
-      return { kind: Kind.adagrad, constants: [num('learningRate'), num('epsilon'), 0, 0, 0], slotInit: num('initialAccumulator'), alpha: none };
-    case 'adadelta': {
-      const rho = num('rho');
-      return { kind: Kind.adadelta, constants: [rho, 1 - rho, num('epsilon'), num('learningRate'), 0], slotInit: 0, alpha: none };
-    }
-    case 'rmsprop': {
-      const rho = num('rho');
-      const momentum = num('momentum');
-      const centered = params.centered === true;
-      const kind = centered
-        ? momentum > 0 ? Kind.rmspropCenteredMomentum : Kind.rmspropCentered
-        : momentum > 0 ? Kind.rmspropMomentum : Kind.rmsprop;
-      return { kind, constants: [rho, 1 - rho, num('epsilon'), num('learningRate'), momentum], slotInit: 0, alpha: none };
-    }
-    default:
-      throw new Error(`Unknown optimizer ${String(optimizer)}.`);
+  const definition = OPTIMIZERS[optimizer];
+  if (!definition) throw new Error(`Unknown optimizer ${String(optimizer)}.`);
+  for (const spec of definition.parameters) {
+    const value = params[spec.key];
+    const ok = spec.kind === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'boolean';
+    if (!ok) throw new Error(`${optimizer}: parameter ${spec.key} must be a ${spec.kind === 'number' ? 'finite number' : 'boolean'}, got ${String(value)}.`);
   }
+  const variant = kernelVariant(optimizer, params);
+  return {
+    variant,
+    constants: definition.constants(params),
+    slotInit: definition.slots(params),
+    scalars: (t) => stepScalars(definition, params, t),
+    scalarOffsets: Object.entries(variant.scalars),
+  };
 }
 
 /** Throws KernelSizeError for sizes the kernel does not take; run before any wasm call. */
@@ -245,7 +213,7 @@ export function checkTrainerOptions(options: KernelTrainerOptions): void {
   if (!isWhole(maxBatch, 1, KERNEL_LIMITS.maxBatch)) throw new KernelSizeError(`Batch size ${maxBatch} is outside the kernel's range 1 to ${KERNEL_LIMITS.maxBatch}.`);
   if (!isWhole(runs.length, 1, KERNEL_LIMITS.maxRuns)) throw new KernelSizeError(`${runs.length} optimizer runs is outside the kernel's range 1 to ${KERNEL_LIMITS.maxRuns}.`);
   checkWeightShapes(hidden, initial);
-  const bytes = kernelMemoryBytes(hidden, maxBatch, runs.map((run) => SLOT_COUNT[runSetup(run).kind]));
+  const bytes = kernelMemoryBytes(hidden, maxBatch, runs.map((run) => runSetup(run).variant.slots.length));
   if (bytes > KERNEL_LIMITS.maxMemoryBytes) {
     const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
     throw new KernelSizeError(`Hidden width ${hidden}, batch size ${maxBatch} and ${runs.length} runs need ${mib(bytes)} of kernel memory, over the ${mib(KERNEL_LIMITS.maxMemoryBytes)} cap.`);
@@ -299,14 +267,22 @@ export class KernelTrainer {
     const outOfMemory = () => new Error('The training kernel could not get enough memory.');
     if (!exports.init(this.hidden, this.maxBatch, this.runCount)) throw outOfMemory();
     this.runs.forEach(({ setup }, run) => {
-      const [c0, c1, c2, c3, c4] = setup.constants;
-      if (!exports.addRun(run, setup.kind, c0, c1, c2, c3, c4, setup.slotInit)) throw outOfMemory();
+      if (!exports.addRun(run, setup.variant.kind)) throw outOfMemory();
     });
     // Memory is laid out for good now, so these views stay valid.
     this.u8 = new Uint8Array(exports.memory.buffer);
     this.f32 = new Float32Array(exports.memory.buffer);
     this.f32.set(PIXEL_TABLE, exports.tablePointer() / 4);
-    for (let run = 0; run < this.runCount; run++) this.setWeights(run, options.initial);
+    const blockFloats = paramFloats(this.hp);
+    this.runs.forEach(({ setup: { variant, constants, slotInit } }, run) => {
+      this.setWeights(run, options.initial);
+      variant.slots.forEach((name, slot) => {
+        const at = exports.slotPointer(run, slot) / 4;
+        this.f32.fill(slotInit[name], at, at + blockFloats);
+      });
+      const values = exports.valuesPointer(run) / 4;
+      for (const [name, offset] of Object.entries(variant.constants)) this.f32[values + offset] = constants[name];
+    });
   }
 
   private get wasm(): KernelExports {
@@ -367,7 +343,8 @@ export class KernelTrainer {
     const state = this.runs[this.checkRun(run)];
     if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first (evaluate replaces the batch).');
     state.step += 1;
-    const loss = wasm.train(run, state.setup.alpha(state.step));
+    this.writeScalars(run, state);
+    const loss = wasm.train(run);
     return { loss, correct: wasm.lastCorrect() };
   }
 
@@ -449,7 +426,7 @@ export class KernelTrainer {
     const state = this.runs[this.checkRun(run)];
     checkWeightShapes(this.hidden, gradients);
     state.step += 1;
-    const alpha = state.setup.alpha(state.step);
+    this.writeScalars(run, state);
     const { hidden: h, hp, f32 } = this;
     const stage = wasm.gradientRowPointer() / 4;
     const o = this.offsets;
@@ -458,12 +435,20 @@ export class KernelTrainer {
     const apply = (offsetFloats: number, values: ArrayLike<number>, floats: number) => {
       f32.fill(0, stage, stage + floats);
       for (let i = 0; i < values.length; i++) f32[stage + i] = values[i];
-      wasm.applyGradient(run, offsetFloats * 4, floats * 4, alpha);
+      wasm.applyGradient(run, offsetFloats * 4, floats * 4);
     };
     for (let i = 0; i < IMAGE_SIZE; i++) apply(i * hp, g1.subarray(i * h, (i + 1) * h), hp);
     apply(o.b1, gb1, hp);
     for (let c = 0; c < NUM_CLASSES; c++) apply(o.w2t + c * hp, Array.from({ length: h }, (_, j) => g2[j * NUM_CLASSES + c]), hp);
     for (let k = 0; k < 12; k += 4) apply(o.b2 + k, gb2.subarray(k, Math.min(k + 4, NUM_CLASSES)), 4);
+  }
+
+  /** Writes the run's per-step scalars for its current step into its record, by name. */
+  private writeScalars(run: number, { setup, step }: RunState): void {
+    if (!setup.scalarOffsets.length) return;
+    const values = this.wasm.valuesPointer(run) / 4;
+    const scalars = setup.scalars(step);
+    for (const [name, offset] of setup.scalarOffsets) this.f32[values + offset] = scalars[name];
   }
 
   /** Profiling: the forward pass of `run` over the current batch; returns the loss sum. */

@@ -1,22 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerId } from '../../experiment/optimizers';
-import { adadelta } from './adadelta';
-import { adagrad } from './adagrad';
-import { adam } from './adam';
-import { rmsprop } from './rmsprop';
+import { stepScalars, variantFor, type OptimizerDefinition } from '../../experiment/algebra';
+import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
+import { evaluateProgram } from './evaluate';
 import type { Slots, UpdateRule } from './rule';
-import { sgd } from './sgd';
-
-/** One update rule per catalog entry; the catalog holds names, defaults and ranges. */
-export const UPDATE_RULES: Record<OptimizerId, UpdateRule> = {
-  sgd: sgd as UpdateRule,
-  adam: adam as UpdateRule,
-  adagrad: adagrad as UpdateRule,
-  adadelta: adadelta as UpdateRule,
-  rmsprop: rmsprop as UpdateRule,
-};
 
 export type { Slots, UpdateRule } from './rule';
+export { evaluateProgram } from './evaluate';
+
+/** A definition's update as a tfjs rule: its variant's program, evaluated with tensors. */
+export function tfjsRule(definition: OptimizerDefinition): UpdateRule {
+  return {
+    slots(params) {
+      const initial = definition.slots(params);
+      return Object.fromEntries(variantFor(definition, params).program.slots.map(({ name }) => [name, initial[name]]));
+    },
+    update(weight, gradient, slots, step, params) {
+      const { program } = variantFor(definition, params);
+      return evaluateProgram(program, weight, gradient, slots, definition.constants(params), stepScalars(definition, params, step));
+    },
+  };
+}
+
+/** One update rule per catalog entry, all evaluated from the definitions. */
+export const UPDATE_RULES: Record<OptimizerId, UpdateRule> = Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, tfjsRule(OPTIMIZERS[id])])) as Record<OptimizerId, UpdateRule>;
 
 /** Runs one update inside tf.tidy, so only the new weight and slots survive. */
 export function applyRule(

@@ -5,7 +5,7 @@
  * One call trains one batch for one optimizer run: forward, Keras's clipped
  * cross-entropy, backward and the update of all four parameter tensors, with the
  * same float32 operations, in the same order, as the tfjs path (network.ts,
- * denseGradients.ts, optimizers/*.ts). Sums are ordered differently, so results
+ * denseGradients.ts, the update programs). Sums are ordered differently, so results
  * agree to float32 rounding, not bit for bit.
  *
  * Memory is laid out once by init() and addRun(); nothing is allocated per batch.
@@ -16,27 +16,19 @@
  *   W2T [10][hp]   dense2/kernel transposed, so both layer-2 products run along hp
  *   b2  [12]       10 used
  * Each optimizer slot (m, v, ...) is a block with the same layout.
+ *
+ * The optimizer updates are generated from the optimizer definitions
+ * (src/experiment/definitions/) into update.generated.ts by scripts/build-kernel.ts,
+ * with the run record's layout: kind, parameter and slot block addresses, and the
+ * run's named float32 constants and per-step scalars, which the host writes.
  */
+import { applyUpdate, layoutHash as generatedLayoutHash, PARAMS_AT, RUN_RECORD, skipsZeroGradient, slotCount, SLOTS_AT, VALUES_AT } from './update.generated';
 
 const INPUTS: i32 = 784;
 const CLASSES: i32 = 10;
 const CLASSES_PADDED: i32 = 12;
-const RUN_RECORD: usize = 64;
 const CLIP_LOW: f32 = 1e-7;
 const CLIP_HIGH: f32 = <f32>(1 - 1e-7);
-
-// Optimizer variants; the wrapper (kernel.ts) uses the same numbers.
-const SGD = 0;
-const SGD_MOMENTUM = 1;
-const SGD_NESTEROV = 2;
-const ADAM = 3;
-const ADAM_AMSGRAD = 4;
-const ADAGRAD = 5;
-const ADADELTA = 6;
-const RMSPROP = 7;
-const RMSPROP_MOMENTUM = 8;
-const RMSPROP_CENTERED = 9;
-const RMSPROP_CENTERED_MOMENTUM = 10;
 
 // First-layer modes for prepareBatch.
 const MODE_AUTO = 0;
@@ -69,7 +61,6 @@ let batchSize: i32 = 0;
 let denseBatch: bool = false;
 let columnsBuilt: bool = false; // columnStartPtr describes this batch (else columnCursorPtr holds the counts)
 let lastCorrectCount: i32 = 0;
-let stepAlpha: f32 = 0;
 
 // ---- layout -------------------------------------------------------------------------
 
@@ -125,49 +116,26 @@ export function init(hidden: i32, batchCapacity: i32, runs: i32): bool {
   return ensureMemory();
 }
 
-function slotCount(kind: i32): i32 {
-  switch (kind) {
-    case SGD:
-      return 0;
-    case SGD_MOMENTUM:
-    case SGD_NESTEROV:
-    case ADAGRAD:
-    case RMSPROP:
-      return 1;
-    case ADAM:
-    case ADADELTA:
-    case RMSPROP_MOMENTUM:
-    case RMSPROP_CENTERED:
-      return 2;
-    default:
-      return 3; // ADAM_AMSGRAD, RMSPROP_CENTERED_MOMENTUM
-  }
-}
-
 /**
- * Allocates one run's parameters and slots. c0..c4 are the run's float32
- * constants (see update()); slotInit fills the first slot (Adagrad's initial
- * accumulator). Returns false when memory cannot grow.
+ * Allocates one run's parameters and the slot blocks of its optimizer variant
+ * (`kind`, numbered as in update.generated.ts). The host then writes the weights,
+ * the slots' initial values and the run's constants (valuesPointer). Returns
+ * false when memory cannot grow.
  */
-export function addRun(run: i32, kind: i32, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, slotInit: f32): bool {
+export function addRun(run: i32, kind: i32): bool {
   const record = runsPtr + <usize>run * RUN_RECORD;
   const bytes = <usize>paramFloats() << 2;
   const slots = slotCount(kind);
+  memory.fill(record, 0, RUN_RECORD);
   store<i32>(record, kind);
-  store<usize>(record, reserve(bytes), 4);
-  for (let s = 0; s < 3; s++) store<usize>(record + (<usize>s << 2), s < slots ? reserve(bytes) : 0, 8);
-  store<f32>(record, c0, 20);
-  store<f32>(record, c1, 24);
-  store<f32>(record, c2, 28);
-  store<f32>(record, c3, 32);
-  store<f32>(record, c4, 36);
-  if (!ensureMemory()) return false;
-  if (slots > 0 && slotInit != 0) {
-    const first = load<usize>(record, 8);
-    const fill = f32x4.splat(slotInit);
-    for (let p: usize = 0; p < bytes; p += 16) v128.store(first + p, fill);
-  }
-  return true;
+  store<usize>(record, reserve(bytes), PARAMS_AT);
+  for (let s = 0; s < slots; s++) store<usize>(record + (<usize>s << 2), reserve(bytes), SLOTS_AT);
+  return ensureMemory();
+}
+
+/** The interface version: the hash of the layout and programs update.generated.ts was generated from. */
+export function layoutHash(): u32 {
+  return generatedLayoutHash();
 }
 
 export function tablePointer(): usize {
@@ -183,10 +151,14 @@ export function gradientRowPointer(): usize {
   return gradRowPtr;
 }
 export function paramsPointer(run: i32): usize {
-  return load<usize>(runsPtr + <usize>run * RUN_RECORD, 4);
+  return load<usize>(runsPtr + <usize>run * RUN_RECORD, PARAMS_AT);
 }
 export function slotPointer(run: i32, slot: i32): usize {
-  return load<usize>(runsPtr + <usize>run * RUN_RECORD + (<usize>slot << 2), 8);
+  return load<usize>(runsPtr + <usize>run * RUN_RECORD + (<usize>slot << 2), SLOTS_AT);
+}
+/** The run's named float32 values (constants, then per-step scalars), as laid out in update.generated.ts. */
+export function valuesPointer(run: i32): usize {
+  return runsPtr + <usize>run * RUN_RECORD + VALUES_AT;
 }
 export function lastCorrect(): i32 {
   return lastCorrectCount;
@@ -576,121 +548,12 @@ function backwardExample(w2t: usize, b: i32, label: i32, inverseBatch: f32): voi
 // ---- update -------------------------------------------------------------------------
 
 /**
- * Applies run's update rule to `bytes` bytes of parameters at byte offset `offset`
- * (and the same offset in each slot block), with gradients at `g`. Each rule is
- * the tfjs rule's sequence of float32 operations, op for op and unfused, so given
- * the same gradient it gives the same bits. Constants (float32, computed by the
- * host in double as the tfjs rules do):
- *   SGD*:     c0 lr, c1 -lr, c2 momentum
- *   Adam*:    c0 1-beta1, c1 1-beta2, c2 epsilon; stepAlpha = lr sqrt(1-beta2^t)/(1-beta1^t)
- *   Adagrad:  c0 lr, c1 epsilon
- *   Adadelta, RMSprop*: c0 rho, c1 1-rho, c2 epsilon, c3 lr, c4 momentum
+ * Applies run's update rule (generated, update.generated.ts) to `bytes` bytes of
+ * parameters at byte offset `offset` (and the same offset in each slot block),
+ * with gradients at `g`; the run's constants and this step's scalars are in its record.
  */
 function update(run: i32, offset: usize, g: usize, bytes: usize): void {
-  const record = runsPtr + <usize>run * RUN_RECORD;
-  const kind = load<i32>(record);
-  const w = load<usize>(record, 4) + offset;
-  const s0 = load<usize>(record, 8) + offset;
-  const s1 = load<usize>(record, 12) + offset;
-  const s2 = load<usize>(record, 16) + offset;
-  const c0 = v128.load32_splat(record, 20);
-  const c1 = v128.load32_splat(record, 24);
-  const c2 = v128.load32_splat(record, 28);
-  const c3 = v128.load32_splat(record, 32);
-  const c4 = v128.load32_splat(record, 36);
-  switch (kind) {
-    case SGD: {
-      for (let i: usize = 0; i < bytes; i += 16) v128.store(w + i, f32x4.sub(v128.load(w + i), f32x4.mul(v128.load(g + i), c0)));
-      break;
-    }
-    case SGD_MOMENTUM: {
-      for (let i: usize = 0; i < bytes; i += 16) {
-        const m = f32x4.add(f32x4.mul(v128.load(g + i), c1), f32x4.mul(v128.load(s0 + i), c2));
-        v128.store(s0 + i, m);
-        v128.store(w + i, f32x4.add(v128.load(w + i), m));
-      }
-      break;
-    }
-    case SGD_NESTEROV: {
-      for (let i: usize = 0; i < bytes; i += 16) {
-        const step = f32x4.mul(v128.load(g + i), c1);
-        const m = f32x4.add(step, f32x4.mul(v128.load(s0 + i), c2));
-        v128.store(s0 + i, m);
-        v128.store(w + i, f32x4.add(v128.load(w + i), f32x4.add(step, f32x4.mul(m, c2))));
-      }
-      break;
-    }
-    case ADAM:
-    case ADAM_AMSGRAD: {
-      const alpha = f32x4.splat(stepAlpha);
-      const amsgrad = kind == ADAM_AMSGRAD;
-      for (let i: usize = 0; i < bytes; i += 16) {
-        const gi = v128.load(g + i);
-        let m = v128.load(s0 + i);
-        let v = v128.load(s1 + i);
-        m = f32x4.add(m, f32x4.mul(f32x4.sub(gi, m), c0));
-        v = f32x4.add(v, f32x4.mul(f32x4.sub(f32x4.mul(gi, gi), v), c1));
-        v128.store(s0 + i, m);
-        v128.store(s1 + i, v);
-        let source = v;
-        if (amsgrad) {
-          source = f32x4.max(v128.load(s2 + i), v);
-          v128.store(s2 + i, source);
-        }
-        const step = f32x4.div(f32x4.mul(m, alpha), f32x4.add(f32x4.sqrt(source), c2));
-        v128.store(w + i, f32x4.sub(v128.load(w + i), step));
-      }
-      break;
-    }
-    case ADAGRAD: {
-      for (let i: usize = 0; i < bytes; i += 16) {
-        const gi = v128.load(g + i);
-        const a = f32x4.add(v128.load(s0 + i), f32x4.mul(gi, gi));
-        v128.store(s0 + i, a);
-        v128.store(w + i, f32x4.sub(v128.load(w + i), f32x4.div(f32x4.mul(gi, c0), f32x4.sqrt(f32x4.add(a, c1)))));
-      }
-      break;
-    }
-    case ADADELTA: {
-      for (let i: usize = 0; i < bytes; i += 16) {
-        const gi = v128.load(g + i);
-        const eg = f32x4.add(f32x4.mul(v128.load(s0 + i), c0), f32x4.mul(f32x4.mul(gi, gi), c1));
-        const ed = v128.load(s1 + i);
-        const delta = f32x4.neg(f32x4.div(f32x4.mul(f32x4.sqrt(f32x4.add(ed, c2)), gi), f32x4.sqrt(f32x4.add(eg, c2))));
-        v128.store(s0 + i, eg);
-        v128.store(s1 + i, f32x4.add(f32x4.mul(ed, c0), f32x4.mul(f32x4.mul(delta, delta), c1)));
-        v128.store(w + i, f32x4.add(v128.load(w + i), f32x4.mul(delta, c3)));
-      }
-      break;
-    }
-    default: {
-      // RMSprop: s0 velocity; s1 momentum (if any); the running mean of g in s1 (centered) or s2 (both).
-      const centered = kind == RMSPROP_CENTERED || kind == RMSPROP_CENTERED_MOMENTUM;
-      const momentum = kind == RMSPROP_MOMENTUM || kind == RMSPROP_CENTERED_MOMENTUM;
-      const average = kind == RMSPROP_CENTERED ? s1 : s2;
-      for (let i: usize = 0; i < bytes; i += 16) {
-        const gi = v128.load(g + i);
-        const velocity = f32x4.add(f32x4.mul(v128.load(s0 + i), c0), f32x4.mul(f32x4.mul(gi, gi), c1));
-        v128.store(s0 + i, velocity);
-        let denominator: v128;
-        if (centered) {
-          const mean = f32x4.add(f32x4.mul(v128.load(average + i), c0), f32x4.mul(gi, c1));
-          v128.store(average + i, mean);
-          denominator = f32x4.add(f32x4.sub(velocity, f32x4.mul(mean, mean)), c2);
-        } else {
-          denominator = f32x4.add(velocity, c2);
-        }
-        const increment = f32x4.div(f32x4.mul(gi, c3), f32x4.sqrt(denominator));
-        if (momentum) {
-          const m = f32x4.add(f32x4.mul(v128.load(s1 + i), c4), increment);
-          v128.store(s1 + i, m);
-          v128.store(w + i, f32x4.sub(v128.load(w + i), m));
-        } else {
-          v128.store(w + i, f32x4.sub(v128.load(w + i), increment));
-        }
-      }
-    }
-  }
+  applyUpdate(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes);
 }
 
 // ---- entry points -------------------------------------------------------------------
@@ -700,7 +563,7 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
  * the update. Returns the mean loss; lastCorrect() the number of correct argmaxes.
  */
 // @ts-ignore: decorator
-@inline function step(run: i32, alpha: f32, apply: bool): f64 {
+@inline function step(run: i32, apply: bool): f64 {
   const params = paramsPointer(run);
   const n = batchSize;
   const inverseBatch = <f32>1 / <f32>n;
@@ -713,11 +576,9 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
     lossSum += forwardExample(params, b);
     backwardExample(w2t, b, <i32>load<u8>(labelsPtr + <usize>b), inverseBatch);
   }
-  stepAlpha = alpha;
-  // With a zero gradient, plain SGD and Adagrad leave a row exactly as it is:
+  // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
   // skip pixels that are blank in the whole batch.
-  const kind = load<i32>(runsPtr + <usize>run * RUN_RECORD);
-  const skipBlank = kind == SGD || kind == ADAGRAD;
+  const skipBlank = skipsZeroGradient(load<i32>(runsPtr + <usize>run * RUN_RECORD));
   for (let pixel = 0; pixel < INPUTS; pixel++) {
     const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
     if (apply && skipBlank && blank) continue;
@@ -728,14 +589,14 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
   return lossSum / <f64>n;
 }
 
-/** One training step of run on the prepared batch (prepareBatch with columns). */
-export function train(run: i32, alpha: f32): f64 {
-  return step(run, alpha, true);
+/** One training step of run on the prepared batch (prepareBatch with columns); the host has written the step's scalars. */
+export function train(run: i32): f64 {
+  return step(run, true);
 }
 
 /** Forward and backward without the update (profiling). */
 export function gradientsOnly(run: i32): f64 {
-  return step(run, 0, false);
+  return step(run, false);
 }
 
 /** Sum of the per-example losses over the prepared batch; lastCorrect() counts the correct ones. */
@@ -752,7 +613,6 @@ export function evaluate(run: i32): f64 {
  * Applies run's update to `bytes` bytes at byte offset `offset` of its parameters
  * with the gradient the host wrote at gradientRowPointer() (single-step tests).
  */
-export function applyGradient(run: i32, offset: usize, bytes: usize, alpha: f32): void {
-  stepAlpha = alpha;
+export function applyGradient(run: i32, offset: usize, bytes: usize): void {
   update(run, offset, gradRowPtr, bytes);
 }

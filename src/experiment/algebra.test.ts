@@ -1,0 +1,159 @@
+/**
+ * The optimizer algebra and the definitions: typed hyperparameters, variants,
+ * the zero-gradient analysis, and the host scalars Keras computes in float32.
+ */
+import { describe, expect, it } from 'vitest';
+import { add, compileProgram, declaredNames, defineOptimizer, mul, stepScalars, sub, variantFor, variantsOf } from './algebra';
+import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
+
+const toy = defineOptimizer({
+  id: 'toy',
+  label: 'Toy',
+  color: '#000000',
+  rule: 'w −= lr·g',
+  parameters: {
+    learningRate: { kind: 'number', label: 'Learning rate', urlKey: 'lr', defaultValue: 0.1, min: 0, max: 1, help: 'Step size.' },
+    beta1: { kind: 'number', label: 'Beta 1', defaultValue: 0.9, min: 0, max: 1, help: 'Decay.' },
+    flip: { kind: 'boolean', label: 'Flip', defaultValue: false, help: 'A switch.' },
+  },
+  slots: () => ({ m: 0 }),
+  constants: (p) => {
+    // @ts-expect-error beta3 is not a hyperparameter of this optimizer: a misspelt key does not compile.
+    const misspelt: number = p.beta3;
+    const typed: number = p.beta1;
+    // @ts-expect-error a switch is a boolean, not a number.
+    const wrongType: number = p.flip;
+    return { learningRate: p.learningRate, beta1: typed + 0 * (misspelt ?? 0) * Number(wrongType ?? 0) };
+  },
+  switches: (p) => ({ flip: p.flip }),
+  update: ({ w, g, slot, c }, on) => {
+    // @ts-expect-error only declared constants exist.
+    void c.learningRat;
+    // @ts-expect-error only declared slots exist.
+    void slot.v;
+    const m = add(mul(slot.m, c.beta1), g);
+    return { weight: on.flip ? add(w, mul(m, c.learningRate)) : sub(w, mul(m, c.learningRate)), slots: { m } };
+  },
+});
+
+describe('defineOptimizer', () => {
+  it('derives the parameter table (keys from the declaration) and the defaults', () => {
+    expect(toy.parameters.map((p) => [p.key, p.urlKey])).toEqual([['learningRate', 'lr'], ['beta1', undefined], ['flip', undefined]]);
+    expect(OPTIMIZERS.adam.parameters.map((p) => p.key)).toEqual(['learningRate', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
+    expect(optimizerDefaults('adagrad')).toEqual({ learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 });
+    expect(optimizerDefaults('rmsprop')).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+    expect(OPTIMIZERS.adagrad.parameters.find((p) => p.key === 'initialAccumulator')?.urlKey).toBe('accumulator');
+  });
+
+  it('compiles each switch combination into a variant', () => {
+    expect(variantsOf(toy).map((v) => v.name)).toEqual(['toy', 'toy+flip']);
+    expect(variantFor(toy, { learningRate: 0.1, beta1: 0.9, flip: true }).name).toBe('toy+flip');
+  });
+
+  it('refuses a program that reads a slot it does not update', () => {
+    const names = declaredNames(toy);
+    expect(() => compileProgram(toy, { weight: sub({ op: 'weight' }, { op: 'slot', name: 'm' }) }, names)).toThrow(/slot m is read but not updated/);
+    expect(() => compileProgram(toy, { weight: sub({ op: 'weight' }, { op: 'constant', name: 'nope' }) }, names)).toThrow(/undeclared constant nope/);
+  });
+
+  it('merges common subexpressions: one node per distinct operation', () => {
+    const { program } = variantFor(OPTIMIZERS.sgd, { ...optimizerDefaults('sgd'), momentum: 0.9, nesterov: true });
+    expect(program.nodes.filter((n) => n.op === 'mul' && n.args.length === 2).length).toBe(3); // g·(−lr), v·mu, v'·mu
+  });
+});
+
+describe('the registry', () => {
+  it('has every variant Keras has, switch combinations that give the same program merged', () => {
+    expect(OPTIMIZER_IDS.flatMap((id) => variantsOf(OPTIMIZERS[id]).map((v) => v.name))).toEqual([
+      'sgd', 'sgd+momentum', 'sgd+momentum+nesterov',
+      'adam', 'adam+amsgrad',
+      'adagrad',
+      'adadelta',
+      'rmsprop', 'rmsprop+momentum', 'rmsprop+centered', 'rmsprop+momentum+centered',
+      'nadam',
+    ]);
+    expect(variantFor(OPTIMIZERS.sgd, { ...optimizerDefaults('sgd'), nesterov: true }).name).toBe('sgd');
+  });
+
+  it('keeps each variant\'s slots', () => {
+    const slots = (id: (typeof OPTIMIZER_IDS)[number], params: object) => variantFor(OPTIMIZERS[id], { ...optimizerDefaults(id), ...params }).program.slots.map((s) => s.name);
+    expect(slots('sgd', {})).toEqual([]);
+    expect(slots('sgd', { momentum: 0.5 })).toEqual(['momentum']);
+    expect(slots('adam', { amsgrad: true })).toEqual(['m', 'v', 'vHat']);
+    expect(slots('rmsprop', { centered: true })).toEqual(['velocity', 'averageGrad']);
+    expect(slots('rmsprop', { centered: true, momentum: 0.5 })).toEqual(['velocity', 'momentum', 'averageGrad']);
+  });
+
+  it('finds the variants a zero gradient leaves unchanged: plain SGD and Adagrad only', () => {
+    const keeping = OPTIMIZER_IDS.flatMap((id) => variantsOf(OPTIMIZERS[id]).filter((v) => v.program.zeroGradientKeepsState).map((v) => v.name));
+    expect(keeping).toEqual(['sgd', 'adagrad']);
+  });
+});
+
+describe('host scalars in float32, as Keras computes them', () => {
+  // numpy 2.4: lr, b1, b2, t = map(np.float32, ...); lr * np.sqrt(1 - b2**t) / (1 - b1**t), Keras defaults.
+  const NUMPY_ALPHA: [number, number][] = [
+    [1, 0.00031622566166333854],
+    [2, 0.0002353143790969625],
+    [3, 0.0002020098763750866],
+    [10, 0.0001531880407128483],
+    [100, 0.000308563990984112],
+    [1000, 0.0007951728766784072],
+    [4690, 0.000995406648144126],
+  ];
+
+  it.each(NUMPY_ALPHA)('Adam\'s step size at t = %i matches numpy\'s float32', (t, expected) => {
+    const p = optimizerDefaults('adam');
+    const { alpha } = stepScalars(OPTIMIZERS.adam, p, t);
+    expect(alpha).toBe(expected);
+    // Not the double formula rounded once: 1 - beta2 in float32 differs from 0.001 by 1.3e-5.
+    const double = (0.001 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+    expect(alpha).not.toBe(Math.fround(double));
+  });
+
+  // numpy 2.4 in float32, transcribing nadam.py: u_product = u_product * b1 * (1 - 0.5 * 0.96**t) once per
+  // step, then u_t, u_{t+1} = b1 * (1 - 0.5 * decay**t) ..., u_product * u_{t+1} and 1 - b2**t; Keras defaults.
+  // (1 - u_product after step 2 differs from 1 - u_product * u_2 at step 1: Keras associates them differently.)
+  const NUMPY_NADAM: [number, Record<string, number>][] = [
+    [1, { uNext: 0.48528000712394714, oneMinusUProductNext: 0.7728889584541321, oneMinusU: 0.5320000648498535, oneMinusUProduct: 0.5320000648498535, oneMinusBeta2Power: 0.0009999871253967285 }],
+    [2, { uNext: 0.5018687844276428, oneMinusUProductNext: 0.8860200643539429, oneMinusU: 0.5147199630737305, oneMinusUProduct: 0.7728890180587769, oneMinusBeta2Power: 0.0019989609718322754 }],
+    [3, { uNext: 0.5177940726280212, oneMinusUProductNext: 0.9409818649291992, oneMinusU: 0.4981312155723572, oneMinusUProduct: 0.8860200643539429, oneMinusBeta2Power: 0.002996981143951416 }],
+    [4, { uNext: 0.5330823063850403, oneMinusUProductNext: 0.9685384631156921, oneMinusU: 0.48220592737197876, oneMinusUProduct: 0.9409818649291992, oneMinusBeta2Power: 0.0039939284324646 }],
+    [5, { uNext: 0.5477589964866638, oneMinusUProductNext: 0.9827666878700256, oneMinusU: 0.4669176936149597, oneMinusUProduct: 0.9685384631156921, oneMinusBeta2Power: 0.004989922046661377 }],
+  ];
+
+  // Within 2^-22 relative: numpy's powf gives 0.96^4 one ulp above the correctly rounded value,
+  // which f32(f32(0.96) ** 4) is; u_4 carries that ulp, and 1 - u_4 (near 0.48) doubles it relatively.
+  it.each(NUMPY_NADAM)('Nadam\'s scalars at t = %i match numpy\'s float32 (u_product carried once per step)', (t, expected) => {
+    const scalars = stepScalars(OPTIMIZERS.nadam, optimizerDefaults('nadam'), t);
+    expect(Object.keys(scalars)).toEqual(Object.keys(expected));
+    for (const [name, value] of Object.entries(expected)) {
+      expect(Math.abs(scalars[name] - value) / value, name).toBeLessThanOrEqual(2 ** -22);
+      expect(Math.fround(scalars[name]), name).toBe(scalars[name]);
+    }
+    if (t === 2) {
+      // Keras's association: 1 - u_product at t is not always 1 - u_product(t-1)·u_t as the previous step had it.
+      expect(scalars.oneMinusUProduct).not.toBe(stepScalars(OPTIMIZERS.nadam, optimizerDefaults('nadam'), t - 1).oneMinusUProductNext);
+    }
+  });
+
+  it('gives the same scalars whatever order the steps are asked in (host state is a cache)', () => {
+    for (const id of OPTIMIZER_IDS) {
+      const p = { ...optimizerDefaults(id) };
+      const inOrder = [1, 2, 3, 4, 5].map((t) => stepScalars(OPTIMIZERS[id], p, t));
+      const fresh = { ...optimizerDefaults(id) };
+      const shuffled = [5, 2, 4, 1, 3].map((t) => [t, stepScalars(OPTIMIZERS[id], fresh, t)] as const);
+      for (const [t, scalars] of shuffled) expect(scalars).toEqual(inOrder[t - 1]);
+    }
+  });
+
+  it('declares key sets that do not depend on the values', () => {
+    for (const id of OPTIMIZER_IDS) {
+      const d = OPTIMIZERS[id];
+      const other = Object.fromEntries(d.parameters.map((p) => [p.key, p.kind === 'boolean' ? !p.defaultValue : (p.min + p.max) / 3]));
+      expect(Object.keys(d.constants(other))).toEqual(declaredNames(d).constants);
+      expect(Object.keys(d.slots(other))).toEqual(declaredNames(d).slots);
+      expect(Object.keys(stepScalars(d, other, 3))).toEqual(declaredNames(d).scalars);
+    }
+  });
+});

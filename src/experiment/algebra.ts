@@ -1,0 +1,326 @@
+/**
+ * The elementwise algebra every optimizer's update is written in, and
+ * `defineOptimizer`, the one place an optimizer is declared (catalog entry and
+ * update rule together). Pure TypeScript: the tfjs engine evaluates a program with
+ * tensors (src/train/optimizers/), scripts/build-kernel.ts turns the same program
+ * into the wasm kernel's SIMD loop (src/train/kernel/generateUpdate.ts).
+ *
+ * A program reads w (the weight), g (its gradient), the optimizer's slots (per
+ * weight, laid out like the weight), per-run constants (named numbers computed on
+ * the host from the hyperparameters, in double, rounded to float32 once) and
+ * per-step scalars (named numbers the host computes from the step t, e.g. Adam's
+ * step size). Every elementwise operation is one float32 operation, in the order
+ * the tree gives, in both engines. Structural switches (amsgrad, momentum > 0,
+ * nesterov, centered) select a variant of the program.
+ */
+import type { BooleanParameter, NumberParameter, Parameter, ParameterValues } from './parameters';
+
+// ---- expressions -------------------------------------------------------------------
+
+export type Leaf =
+  | { readonly op: 'weight' }
+  | { readonly op: 'gradient' }
+  | { readonly op: 'slot' | 'constant' | 'scalar'; readonly name: string };
+export type UnaryOp = 'neg' | 'sqrt' | 'square';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max';
+export type Expr = Leaf | { readonly op: UnaryOp; readonly a: Expr } | { readonly op: BinaryOp; readonly a: Expr; readonly b: Expr };
+
+export const add = (a: Expr, b: Expr): Expr => ({ op: 'add', a, b });
+export const sub = (a: Expr, b: Expr): Expr => ({ op: 'sub', a, b });
+export const mul = (a: Expr, b: Expr): Expr => ({ op: 'mul', a, b });
+export const div = (a: Expr, b: Expr): Expr => ({ op: 'div', a, b });
+/** Elementwise maximum (NaN propagates). */
+export const max = (a: Expr, b: Expr): Expr => ({ op: 'max', a, b });
+export const neg = (a: Expr): Expr => ({ op: 'neg', a });
+export const sqrt = (a: Expr): Expr => ({ op: 'sqrt', a });
+export const square = (a: Expr): Expr => ({ op: 'square', a });
+
+/** Float32 rounding, for host scalars that Keras computes in float32 (one call per operation). */
+export const f32 = Math.fround;
+
+// ---- definitions -------------------------------------------------------------------
+
+export type NumberSpec = Omit<NumberParameter, 'key'>;
+export type BooleanSpec = Omit<BooleanParameter, 'key'>;
+export type ParameterSpecs = Record<string, NumberSpec | BooleanSpec>;
+/** Hyperparameter values typed from their declaration: a misspelt key does not compile. */
+export type ValuesOf<P extends ParameterSpecs> = { readonly [K in keyof P]: P[K] extends BooleanSpec ? boolean : number };
+
+export interface Inputs<L extends string, C extends string, S extends string> {
+  readonly w: Expr;
+  readonly g: Expr;
+  readonly slot: { readonly [K in L]: Expr };
+  readonly c: { readonly [K in C]: Expr };
+  readonly s: { readonly [K in S]: Expr };
+}
+
+/** What a variant computes: the new weight and the new value of each slot it keeps. */
+export interface Program<L extends string> {
+  weight: Expr;
+  slots?: { readonly [K in L]?: Expr };
+}
+
+type Numbers<K extends string> = { readonly [Key in K]: number };
+
+export interface OptimizerSource<
+  Id extends string,
+  P extends ParameterSpecs,
+  L extends string,
+  C extends string,
+  S extends string,
+  W extends string,
+  H extends Record<string, number>,
+> {
+  id: Id;
+  label: string;
+  /** Chart and table colour; chosen to stay distinguishable for common colour-vision deficiencies. */
+  color: string;
+  /** The update rule as Keras writes it, shown to students under the settings. */
+  rule: string;
+  /** Hyperparameters with Keras 3's defaults, ranges, help and link keys, in form order. */
+  parameters: P;
+  /** The slots Keras keeps per weight and the value each starts at (declared order is the kernel's slot order). */
+  slots?: (p: ValuesOf<P>) => Numbers<L>;
+  /** Per-run constants, computed in double on the host and rounded to float32 once. */
+  constants: (p: ValuesOf<P>) => Numbers<C>;
+  /** Host state carried from step to step (Nadam's u_product), advanced once per step before `scalars`. */
+  state?: { initial: (p: ValuesOf<P>) => H; next: (p: ValuesOf<P>, t: number, previous: H) => H };
+  /** Per-step scalars for step t (1-based), computed on the host; use f32 where Keras computes in float32. */
+  scalars?: (p: ValuesOf<P>, t: number, state: H) => Numbers<S>;
+  /** Structural switches; each combination selects a variant of the program. */
+  switches?: (p: ValuesOf<P>) => { readonly [K in W]: boolean };
+  update: (x: Inputs<L, C, S>, on: { readonly [K in W]: boolean }) => Program<L>;
+}
+
+/** A definition with its types erased, as the registry, the engines and the code generator see it. */
+export interface OptimizerDefinition<Id extends string = string> {
+  readonly id: Id;
+  readonly label: string;
+  readonly color: string;
+  readonly rule: string;
+  readonly parameters: readonly Parameter[];
+  readonly slots: (p: ParameterValues) => Record<string, number>;
+  readonly constants: (p: ParameterValues) => Record<string, number>;
+  readonly state?: { initial: (p: ParameterValues) => Record<string, number>; next: (p: ParameterValues, t: number, previous: Record<string, number>) => Record<string, number> };
+  readonly scalars: (p: ParameterValues, t: number, state: Record<string, number>) => Record<string, number>;
+  readonly switches: (p: ParameterValues) => Record<string, boolean>;
+  readonly update: (x: Inputs<string, string, string>, on: Record<string, boolean>) => Program<string>;
+}
+
+export function defineOptimizer<
+  const Id extends string,
+  const P extends ParameterSpecs,
+  L extends string = never,
+  C extends string = never,
+  S extends string = never,
+  W extends string = never,
+  H extends Record<string, number> = Record<string, never>,
+>(source: OptimizerSource<Id, P, L, C, S, W, H>): OptimizerDefinition<Id> {
+  const parameters = Object.entries(source.parameters).map(([key, spec]) => ({ ...spec, key }) as Parameter);
+  const erased = source as unknown as OptimizerDefinition<Id> & OptimizerSource<Id, ParameterSpecs, string, string, string, string, Record<string, number>>;
+  return {
+    id: source.id,
+    label: source.label,
+    color: source.color,
+    rule: source.rule,
+    parameters,
+    slots: (p) => ({ ...(erased.slots?.(p as never) ?? {}) }),
+    constants: (p) => ({ ...erased.constants(p as never) }),
+    state: erased.state as OptimizerDefinition['state'],
+    scalars: (p, t, state) => ({ ...(erased.scalars?.(p as never, t, state) ?? {}) }),
+    switches: (p) => ({ ...(erased.switches?.(p as never) ?? {}) }),
+    update: erased.update as OptimizerDefinition['update'],
+  };
+}
+
+// ---- compiled programs -------------------------------------------------------------
+
+/** One operation of a compiled program; `args` index earlier nodes. */
+export interface Node {
+  readonly op: Expr['op'];
+  readonly name?: string;
+  readonly args: readonly number[];
+}
+
+/** A variant's program as a list of distinct nodes in evaluation order (common subexpressions merged). */
+export interface CompiledProgram {
+  readonly nodes: readonly Node[];
+  /** Node index of the new weight. */
+  readonly weight: number;
+  /** Slots this variant keeps, in declared order, with the node index of each one's new value. */
+  readonly slots: readonly { readonly name: string; readonly value: number }[];
+  /** Constants and scalars the program reads, in declared order. */
+  readonly constants: readonly string[];
+  readonly scalars: readonly string[];
+  /** Whether a zero gradient leaves the weight and every slot exactly as they are (the kernel then skips blank pixels). */
+  readonly zeroGradientKeepsState: boolean;
+  /** Structural identity, e.g. to tell which switch combinations give the same program. */
+  readonly key: string;
+}
+
+const isLeaf = (e: Expr): e is Leaf => !('a' in e);
+
+export function compileProgram(definition: OptimizerDefinition, program: Program<string>, declared: { slots: string[]; constants: string[]; scalars: string[] }): CompiledProgram {
+  const nodes: Node[] = [];
+  const byKey = new Map<string, number>();
+  const seen = new Map<Expr, number>();
+  const visit = (e: Expr): number => {
+    const known = seen.get(e);
+    if (known !== undefined) return known;
+    let node: Node;
+    if (isLeaf(e)) {
+      const name = 'name' in e ? e.name : undefined;
+      if (e.op === 'slot' && !declared.slots.includes(name!)) throw new Error(`${definition.id}: the update reads undeclared slot ${name}.`);
+      if (e.op === 'constant' && !declared.constants.includes(name!)) throw new Error(`${definition.id}: the update reads undeclared constant ${name}.`);
+      if (e.op === 'scalar' && !declared.scalars.includes(name!)) throw new Error(`${definition.id}: the update reads undeclared scalar ${name}.`);
+      node = name === undefined ? { op: e.op, args: [] } : { op: e.op, name, args: [] };
+    } else {
+      node = { op: e.op, args: 'b' in e ? [visit(e.a), visit(e.b)] : [visit(e.a)] };
+    }
+    const key = `${node.op}${node.name === undefined ? '' : ` ${node.name}`}${node.args.map((a) => ` ${a}`).join('')}`;
+    let index = byKey.get(key);
+    if (index === undefined) {
+      index = nodes.push(node) - 1;
+      byKey.set(key, index);
+    }
+    seen.set(e, index);
+    return index;
+  };
+  const weight = visit(program.weight);
+  const outputs = program.slots ?? {};
+  const slots = declared.slots.filter((name) => outputs[name] !== undefined).map((name) => ({ name, value: visit(outputs[name]!) }));
+  const read = (op: string) => new Set(nodes.filter((n) => n.op === op).map((n) => n.name!));
+  for (const name of read('slot')) {
+    if (!slots.some((s) => s.name === name)) throw new Error(`${definition.id}: slot ${name} is read but not updated in this variant.`);
+  }
+  const constants = declared.constants.filter((name) => read('constant').has(name));
+  const scalars = declared.scalars.filter((name) => read('scalar').has(name));
+  const key = [...nodes.map((n, i) => `${i}=${n.op}${n.name ? ` ${n.name}` : ''}${n.args.map((a) => ` ${a}`).join('')}`), `w=${weight}`, ...slots.map((s) => `${s.name}=${s.value}`)].join(';');
+  return { nodes, weight, slots, constants, scalars, zeroGradientKeepsState: keepsStateAtZeroGradient(nodes, weight, slots), key };
+}
+
+/**
+ * With g = 0, is every output exactly its own input? Nodes are classed as zero,
+ * the unchanged value of one input, or anything else. A product is zero only by a
+ * finite host number; a quotient with a zero numerator is zero (denominators are
+ * taken to be nonzero, as sqrt(a + epsilon) is); x + 0 and x - 0 are x.
+ */
+function keepsStateAtZeroGradient(nodes: readonly Node[], weight: number, slots: readonly { name: string; value: number }[]): boolean {
+  type Class = 'zero' | 'host' | 'other' | `input:${string}`;
+  const classes: Class[] = [];
+  for (const node of nodes) {
+    const [a, b] = node.args.map((i) => classes[i]);
+    let c: Class = 'other';
+    switch (node.op) {
+      case 'gradient': c = 'zero'; break;
+      case 'weight': c = 'input:weight'; break;
+      case 'slot': c = `input:slot ${node.name}`; break;
+      case 'constant': case 'scalar': c = 'host'; break;
+      case 'neg': case 'sqrt': case 'square': c = a === 'zero' ? 'zero' : a === 'host' ? 'host' : 'other'; break;
+      case 'mul': c = (a === 'zero' && (b === 'host' || b === 'zero')) || (b === 'zero' && a === 'host') ? 'zero' : a === 'host' && b === 'host' ? 'host' : 'other'; break;
+      case 'div': c = a === 'zero' ? 'zero' : a === 'host' && b === 'host' ? 'host' : 'other'; break;
+      case 'add': c = b === 'zero' ? a : a === 'zero' ? b : a === 'host' && b === 'host' ? 'host' : 'other'; break;
+      case 'sub': c = b === 'zero' ? a : a === 'host' && b === 'host' ? 'host' : 'other'; break;
+      case 'max': c = a === 'host' && b === 'host' ? 'host' : 'other'; break;
+    }
+    classes.push(c);
+  }
+  return classes[weight] === 'input:weight' && slots.every((s) => classes[s.value] === `input:slot ${s.name}`);
+}
+
+export interface Variant {
+  readonly optimizer: string;
+  /** e.g. 'sgd', 'sgd+momentum+nesterov' (the switches that are on). */
+  readonly name: string;
+  readonly switches: Readonly<Record<string, boolean>>;
+  readonly program: CompiledProgram;
+}
+
+/** Declared names: the key sets of slots, constants, scalars and switches (they never depend on the values). */
+export function declaredNames(definition: OptimizerDefinition) {
+  const p = defaultValuesOf(definition);
+  const state = definition.state?.initial(p) ?? {};
+  return {
+    slots: Object.keys(definition.slots(p)),
+    constants: Object.keys(definition.constants(p)),
+    scalars: Object.keys(definition.scalars(p, 1, definition.state ? definition.state.next(p, 1, state) : state)),
+    switches: Object.keys(definition.switches(p)),
+  };
+}
+
+function defaultValuesOf(definition: OptimizerDefinition): ParameterValues {
+  return Object.fromEntries(definition.parameters.map((p) => [p.key, p.defaultValue]));
+}
+
+function inputs(names: ReturnType<typeof declaredNames>): Inputs<string, string, string> {
+  const leaves = (op: 'slot' | 'constant' | 'scalar', list: string[]) => Object.fromEntries(list.map((name) => [name, { op, name } as Expr]));
+  return { w: { op: 'weight' }, g: { op: 'gradient' }, slot: leaves('slot', names.slots), c: leaves('constant', names.constants), s: leaves('scalar', names.scalars) };
+}
+
+function build(definition: OptimizerDefinition, on: Record<string, boolean>, names = declaredNames(definition)): CompiledProgram {
+  return compileProgram(definition, definition.update(inputs(names), on), names);
+}
+
+const variantCache = new WeakMap<OptimizerDefinition, Variant[]>();
+
+/**
+ * Every distinct program of a definition: switch combinations in binary order
+ * (the first switch the lowest bit), merged where they give the same program
+ * (SGD's nesterov without momentum is plain SGD).
+ */
+export function variantsOf(definition: OptimizerDefinition): readonly Variant[] {
+  let variants = variantCache.get(definition);
+  if (!variants) {
+    const names = declaredNames(definition);
+    const found: Variant[] = [];
+    for (let mask = 0; mask < 2 ** names.switches.length; mask++) {
+      const switches = Object.fromEntries(names.switches.map((s, i) => [s, (mask & (1 << i)) !== 0]));
+      const program = build(definition, switches, names);
+      if (found.some((v) => v.program.key === program.key)) continue;
+      const on = names.switches.filter((s) => switches[s]);
+      found.push({ optimizer: definition.id, name: [definition.id, ...on].join('+'), switches, program });
+    }
+    variantCache.set(definition, (variants = found));
+  }
+  return variants;
+}
+
+const selectedCache = new WeakMap<OptimizerDefinition, Map<string, Variant>>();
+
+/** The variant a set of hyperparameters selects. */
+export function variantFor(definition: OptimizerDefinition, params: ParameterValues): Variant {
+  const switches = definition.switches(params);
+  const combination = JSON.stringify(Object.entries(switches).sort());
+  let cache = selectedCache.get(definition);
+  if (!cache) selectedCache.set(definition, (cache = new Map()));
+  let variant = cache.get(combination);
+  if (!variant) {
+    const { key } = build(definition, switches);
+    variant = variantsOf(definition).find((v) => v.program.key === key);
+    if (!variant) throw new Error(`${definition.id}: switches ${combination} give a program outside its variants.`);
+    cache.set(combination, variant);
+  }
+  return variant;
+}
+
+const stepCache = new WeakMap<OptimizerDefinition, WeakMap<ParameterValues, { t: number; state: Record<string, number> }>>();
+
+/**
+ * The per-step scalars of step t (1-based). A pure function of (params, t); the
+ * host state of the previous call with the same params object is reused, so a
+ * run that steps 1, 2, 3, ... advances it once per step.
+ */
+export function stepScalars(definition: OptimizerDefinition, params: ParameterValues, t: number): Record<string, number> {
+  const { state: carried } = definition;
+  if (!carried) return definition.scalars(params, t, {});
+  let cache = stepCache.get(definition);
+  if (!cache) stepCache.set(definition, (cache = new WeakMap()));
+  let entry = cache.get(params);
+  if (!entry || entry.t > t) entry = { t: 0, state: carried.initial(params) };
+  while (entry.t < t) {
+    entry.t += 1;
+    entry.state = carried.next(params, entry.t, entry.state);
+  }
+  cache.set(params, entry);
+  return definition.scalars(params, t, entry.state);
+}

@@ -1,0 +1,28 @@
+import { add, defineOptimizer, div, mul, neg, sqrt, square } from '../algebra';
+import { decayRate, epsilon, learningRate } from './common';
+
+/**
+ * keras/src/optimizers/adadelta.py. The delta divides by the *updated* running
+ * average of squared gradients; tf.train.adadelta uses the previous one, which
+ * makes its first step plain SGD.
+ */
+export const adadelta = defineOptimizer({
+  id: 'adadelta',
+  label: 'Adadelta',
+  color: '#CC79A7',
+  rule: 'Eg = ρ·Eg + (1 − ρ)g²;  d = −√(Ed + ε)/√(Eg + ε)·g;  Ed = ρ·Ed + (1 − ρ)d²;  w += lr·d',
+  parameters: {
+    learningRate: learningRate(0.001),
+    rho: decayRate('Rho', 0.95, 'Decay rate of the running averages.'),
+    epsilon,
+  },
+  slots: () => ({ accumulatedGrad: 0, accumulatedDelta: 0 }),
+  constants: (p) => ({ rho: p.rho, oneMinusRho: 1 - p.rho, epsilon: p.epsilon, learningRate: p.learningRate }),
+  update: ({ w, g, slot, c }) => {
+    const rms = (x: typeof w) => sqrt(add(x, c.epsilon));
+    const accumulatedGrad = add(mul(slot.accumulatedGrad, c.rho), mul(square(g), c.oneMinusRho));
+    const delta = neg(div(mul(rms(slot.accumulatedDelta), g), rms(accumulatedGrad)));
+    const accumulatedDelta = add(mul(slot.accumulatedDelta, c.rho), mul(square(delta), c.oneMinusRho));
+    return { weight: add(w, mul(delta, c.learningRate)), slots: { accumulatedGrad, accumulatedDelta } };
+  },
+});

@@ -1,0 +1,29 @@
+import { add, defineOptimizer, div, mul, sqrt, square, sub } from '../algebra';
+import { epsilon, learningRate } from './common';
+
+/** keras/src/optimizers/adagrad.py. tf.train.adagrad cannot set epsilon. */
+export const adagrad = defineOptimizer({
+  id: 'adagrad',
+  label: 'Adagrad',
+  color: '#009E73',
+  rule: 'a starts at the initial accumulator;  a += g²;  w −= lr·g/√(a + ε)',
+  parameters: {
+    learningRate: learningRate(0.001),
+    initialAccumulator: {
+      kind: 'number',
+      label: 'Initial accumulator',
+      urlKey: 'accumulator',
+      defaultValue: 0.1,
+      min: 0,
+      max: 100,
+      help: 'Starting value of the sum of squared gradients.',
+    },
+    epsilon,
+  },
+  slots: (p) => ({ accumulator: p.initialAccumulator }),
+  constants: (p) => ({ learningRate: p.learningRate, epsilon: p.epsilon }),
+  update: ({ w, g, slot, c }) => {
+    const accumulator = add(slot.accumulator, square(g));
+    return { weight: sub(w, div(mul(g, c.learningRate), sqrt(add(accumulator, c.epsilon)))), slots: { accumulator } };
+  },
+});

@@ -1,0 +1,28 @@
+import { add, defineOptimizer, div, mul, sqrt, square, sub } from '../algebra';
+import { decayRate, epsilon, flag, learningRate } from './common';
+
+/** keras/src/optimizers/rmsprop.py */
+export const rmsprop = defineOptimizer({
+  id: 'rmsprop',
+  label: 'RMSprop',
+  color: '#8C6D00',
+  rule: 's = ρ·s + (1 − ρ)g²;  w −= lr·g/√(s + ε)  (with momentum and centring when set)',
+  parameters: {
+    learningRate: learningRate(0.001),
+    rho: decayRate('Rho', 0.9, 'Decay rate of the running mean of squared gradients.'),
+    momentum: decayRate('Momentum', 0, 'Fraction of the previous step carried into this one.'),
+    epsilon,
+    centered: flag('Centered', 'Normalise by the estimated variance instead of the raw second moment.'),
+  },
+  slots: () => ({ velocity: 0, momentum: 0, averageGrad: 0 }),
+  constants: (p) => ({ rho: p.rho, oneMinusRho: 1 - p.rho, epsilon: p.epsilon, learningRate: p.learningRate, momentum: p.momentum }),
+  switches: (p) => ({ momentum: p.momentum > 0, centered: p.centered }),
+  update: ({ w, g, slot, c }, on) => {
+    const velocity = add(mul(slot.velocity, c.rho), mul(square(g), c.oneMinusRho));
+    const averageGrad = on.centered ? add(mul(slot.averageGrad, c.rho), mul(g, c.oneMinusRho)) : undefined;
+    const denominator = averageGrad ? add(sub(velocity, square(averageGrad)), c.epsilon) : add(velocity, c.epsilon);
+    const increment = div(mul(g, c.learningRate), sqrt(denominator));
+    const momentum = on.momentum ? add(mul(slot.momentum, c.momentum), increment) : undefined;
+    return { weight: sub(w, momentum ?? increment), slots: { velocity, momentum, averageGrad } };
+  },
+});
