@@ -1,6 +1,6 @@
 /**
  * Test helper: the Keras 3 update rules computed independently in float64
- * (../shared/KERAS-OPTIMIZERS.md), on fixed vectors, with the cases the rule tests
+ * (docs/OPTIMIZERS.md), on fixed vectors, with the cases the rule tests
  * use. Shared by the tfjs rule tests and the wasm kernel's single-step tests.
  */
 import { optimizerDefaults, type OptimizerId } from '../experiment/optimizers';

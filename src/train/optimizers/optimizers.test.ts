@@ -1,6 +1,6 @@
 /**
  * Each update rule against the Keras 3 formulas computed independently in float64
- * (../shared/KERAS-OPTIMIZERS.md; src/testing/kerasReference.ts), over several steps on fixed vectors.
+ * (docs/OPTIMIZERS.md; src/testing/kerasReference.ts), over several steps on fixed vectors.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
