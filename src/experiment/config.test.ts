@@ -50,8 +50,10 @@ describe('defaultExperiment', () => {
   });
 
   it('selects the article five, one contestant per optimizer, in catalog order', () => {
-    expect(config.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
-    expect(config.contestants.every((c) => c.ordinal === 1 && c.selected)).toBe(true);
+    expect(config.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
+    expect(config.contestants.every((c) => c.ordinal === 1)).toBe(true);
+    expect(config.contestants.filter((c) => c.selected).map(contestantKey)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(contestant(config, 'nadam').selected).toBe(false);
     expect(trainingContestants(config).map(contestantKey)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
   });
 
@@ -80,6 +82,10 @@ describe('defaultExperiment', () => {
     expect(contestant(config, 'rmsprop').hyperparameters).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
   });
 
+  it('uses the Keras defaults for Nadam', () => {
+    expect(contestant(config, 'nadam').hyperparameters).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+  });
+
   it('has exactly one contestant per optimizer of the catalog', () => {
     expect(config.contestants.map((c) => c.optimizer).sort()).toEqual([...OPTIMIZER_IDS].sort());
   });
@@ -92,7 +98,7 @@ describe('defaultExperiment', () => {
     first.network.hiddenLayers.push(64);
     first.epochs = 99;
     const second = defaultExperiment();
-    expect(second.contestants).toHaveLength(5);
+    expect(second.contestants).toHaveLength(OPTIMIZER_IDS.length);
     expect(contestant(second, 'adam').hyperparameters.learningRate).toBe(0.001);
     expect(contestant(second, 'sgd').selected).toBe(true);
     expect(second.network.hiddenLayers).toEqual([128]);
@@ -140,8 +146,8 @@ describe('validateExperiment', () => {
 
   it('reports an unknown optimizer id', () => {
     const config = defaultExperiment();
-    config.contestants.push({ optimizer: 'lion' as OptimizerId, ordinal: 1, selected: true, hyperparameters: {} });
-    expect(validateExperiment(config)).toEqual(['Unknown optimizer "lion".']);
+    config.contestants.push({ optimizer: 'nosuchopt' as OptimizerId, ordinal: 1, selected: true, hyperparameters: {} });
+    expect(validateExperiment(config)).toEqual(['Unknown optimizer "nosuchopt".']);
   });
 
   it('accepts a second contestant of an optimizer, and up to 12 selected', () => {
@@ -149,14 +155,15 @@ describe('validateExperiment', () => {
     config.contestants.splice(2, 0, { ...extra('adam', 2), hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } });
     expect(validateExperiment(config)).toEqual([]);
     const full = defaultExperiment();
-    full.contestants.push(...Array.from({ length: MAX_CONTESTANTS - 5 }, (_, i) => extra('sgd', i + 2)));
+    const selectedByDefault = trainingContestants(full).length;
+    full.contestants.push(...Array.from({ length: MAX_CONTESTANTS - selectedByDefault }, (_, i) => extra('sgd', i + 2)));
     expect(trainingContestants(full)).toHaveLength(12);
     expect(validateExperiment(full)).toEqual([]);
   });
 
   it('reports more than 12 selected contestants', () => {
     const config = defaultExperiment();
-    config.contestants.push(...Array.from({ length: MAX_CONTESTANTS - 4 }, (_, i) => extra('adam', i + 2)));
+    config.contestants.push(...Array.from({ length: MAX_CONTESTANTS + 1 - trainingContestants(config).length }, (_, i) => extra('adam', i + 2)));
     expect(validateExperiment(config)).toEqual(['At most 12 contestants can train at once; 13 are selected.']);
     // Unticked ones do not count.
     config.contestants[0].selected = false;

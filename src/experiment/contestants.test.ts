@@ -49,8 +49,10 @@ describe('contestant keys and names', () => {
     'adam-2',
     'Adam',
     'ADAM2',
-    'nadam',
-    'lion2',
+    'nosuchopt', // no such optimizer in the catalog
+    'nosuchopt2',
+    'nadam1',
+    'nadam13',
     '',
     '2',
     'adam2x',

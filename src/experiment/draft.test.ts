@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRAINING_PARAMETERS, defaultExperiment, trainingContestants, validateExperiment, type ExperimentConfig } from './config';
-import { contestantKey, MAX_CONTESTANTS, type Contestant } from './contestants';
+import { ARTICLE_OPTIMIZERS, contestantKey, MAX_CONTESTANTS, type Contestant } from './contestants';
 import {
   addContestant,
   bestEffortConfig,
@@ -23,6 +23,9 @@ function contestant(config: Pick<ExperimentConfig, 'contestants'>, key: string):
   if (!found) throw new Error(`no contestant ${key}`);
   return found;
 }
+
+/** Every first contestant's key in catalog order, with "adam2" right after "adam" (editedConfig's list). */
+const KEYS_WITH_ADAM2 = OPTIMIZER_IDS.flatMap((id): string[] => (id === 'adam' ? ['adam', 'adam2'] : [id]));
 
 /** The keys of the contestants that train. */
 const trained = (config: ExperimentConfig | null) => trainingContestants(config!).map(contestantKey);
@@ -73,9 +76,10 @@ describe('defaultDraft', () => {
     expect(resolution.config).toEqual(defaultExperiment());
   });
 
-  it('selects every optimizer and has a text field for every number and a flag for every switch', () => {
+  it('lists every optimizer, ticks the article five, and has a text field for every number and a flag for every switch', () => {
     const draft = defaultDraft();
-    expect(draft.contestants).toEqual(OPTIMIZER_IDS.map((optimizer) => ({ optimizer, ordinal: 1, selected: true })));
+    expect(draft.contestants).toEqual(OPTIMIZER_IDS.map((optimizer) => ({ optimizer, ordinal: 1, selected: ARTICLE_OPTIMIZERS.includes(optimizer) })));
+    expect(draft.contestants.find((c) => c.optimizer === 'nadam')?.selected).toBe(false);
     for (const spec of TRAINING_PARAMETERS) expect(draft.text[spec.key]).toBe(String(spec.defaultValue));
     expect(draft.text.hiddenLayers).toBe('1');
     for (const spec of LAYER_UNITS_PARAMETERS) expect(draft.text[spec.key]).toBe('128');
@@ -127,7 +131,7 @@ describe('draftFromConfig / resolveDraft', () => {
     expect(draft.text.layer2Units).toBe('64');
     expect(draft.text.layer3Units).toBe('128'); // unused layer: its default, ready if a layer is added
     expect(draft.choices.activation).toBe('tanh');
-    expect(draft.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(draft.contestants.map(contestantKey)).toEqual(KEYS_WITH_ADAM2);
 
     const resolution = resolveDraft(draft);
     expect(resolution.errors).toEqual({});
@@ -150,7 +154,7 @@ describe('draftFromConfig / resolveDraft', () => {
     draft.contestants[4].selected = true;
     draft.contestants.pop();
     expect(trained(config)).toEqual(['sgd', 'adam', 'adam2']);
-    expect(config.contestants).toHaveLength(6);
+    expect(config.contestants).toHaveLength(OPTIMIZER_IDS.length + 1);
     const resolved = resolveDraft(draftFromConfig(config)).config!;
     resolved.contestants[0].hyperparameters.learningRate = 9;
     resolved.network.hiddenLayers.push(8);
@@ -162,7 +166,7 @@ describe('draftFromConfig / resolveDraft', () => {
     const config = editedConfig();
     config.contestants.reverse();
     const draft = draftFromConfig(config);
-    expect(draft.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(draft.contestants.map(contestantKey)).toEqual(KEYS_WITH_ADAM2);
     expect(trained(resolveDraft(draft).config)).toEqual(['sgd', 'adam', 'adam2']);
   });
 
@@ -173,13 +177,13 @@ describe('draftFromConfig / resolveDraft', () => {
     draft = setContestantSelected(draft, 'adam', false);
     draft = setContestantSelected(draft, 'sgd', true); // already ticked: no duplicate
     expect(trained(resolveDraft(draft).config)).toEqual(['sgd', 'rmsprop']);
-    expect(draft.contestants).toHaveLength(5);
+    expect(draft.contestants).toHaveLength(OPTIMIZER_IDS.length);
   });
 
   it('keeps the hyperparameters of every contestant, selected or not', () => {
     const config = editedConfig();
     const resolved = resolveDraft(draftFromConfig(config)).config!;
-    expect(resolved.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(resolved.contestants.map(contestantKey)).toEqual(KEYS_WITH_ADAM2);
     expect(contestant(resolved, 'rmsprop').hyperparameters.centered).toBe(true);
     expect(contestant(resolved, 'rmsprop').selected).toBe(false);
     expect(contestant(resolved, 'adagrad').hyperparameters.epsilon).toBe(1e-10);
@@ -346,7 +350,7 @@ describe('resolveDraft: selection', () => {
 
   it('refuses more than 12 ticked contestants with a general message', () => {
     let draft = defaultDraft();
-    for (let i = 0; i < MAX_CONTESTANTS - 5; i++) draft = addContestant(draft, 'sgd');
+    for (let i = 0; i < MAX_CONTESTANTS - ARTICLE_OPTIMIZERS.length; i++) draft = addContestant(draft, 'sgd');
     expect(draft.contestants.filter((c) => c.selected)).toHaveLength(12);
     expect(resolveDraft(draft).config).not.toBeNull();
     // addContestant stops at the cap, so go past it by hand (an edited draft, an old link).
@@ -432,7 +436,7 @@ describe('contestant edits', () => {
   it('addContestant adds "Adam 2" at Keras defaults, ticked, right after Adam', () => {
     const before = defaultDraft();
     const draft = addContestant(before, 'adam');
-    expect(draft.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(draft.contestants.map(contestantKey)).toEqual(KEYS_WITH_ADAM2);
     expect(draft.contestants[2]).toEqual({ optimizer: 'adam', ordinal: 2, selected: true });
     for (const spec of OPTIMIZERS.adam.parameters) {
       const key = fieldKey('adam2', spec.key);
@@ -440,7 +444,7 @@ describe('contestant edits', () => {
       else expect(draft.text[key]).toBe(String(spec.defaultValue));
     }
     const config = resolveDraft(draft).config!;
-    expect(trained(config)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(trained(config)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']); // Nadam stays unticked
     expect(contestant(config, 'adam2')).toEqual({ optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: optimizerDefaults('adam') });
     expect(validateExperiment(config)).toEqual([]);
     // Pure: the draft it was given is unchanged.
@@ -495,7 +499,7 @@ describe('contestant edits', () => {
 
   it('caps the ticked contestants at 12: Add is disabled at 12, and addContestant then changes nothing', () => {
     let draft = defaultDraft();
-    for (let i = 0; i < MAX_CONTESTANTS - 5; i++) {
+    for (let i = 0; i < MAX_CONTESTANTS - ARTICLE_OPTIMIZERS.length; i++) {
       expect(canAddContestant(draft, 'rmsprop')).toBe(true);
       draft = addContestant(draft, 'rmsprop');
     }
@@ -560,6 +564,7 @@ describe('bestEffortConfig', () => {
 
   it('falls back to the default selection when nothing is ticked', () => {
     const config = bestEffortConfig(withSelected(defaultDraft(), []));
-    expect(trained(config)).toEqual([...OPTIMIZER_IDS]);
+    expect(trained(config)).toEqual([...ARTICLE_OPTIMIZERS]);
+    expect(contestant(config, 'nadam').selected).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { defaultExperiment, trainingContestants, validateExperiment, type ExperimentConfig } from './config';
-import { contestantKey, type Contestant } from './contestants';
+import { contestantKey, MAX_PER_OPTIMIZER, type Contestant } from './contestants';
 import type { EpochMetrics } from './metrics';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 import {
@@ -43,7 +43,7 @@ function contestant(config: Pick<ExperimentConfig, 'contestants'>, key: string):
   return found;
 }
 
-/** A non-default experiment: three of five optimizers, edited settings, a 2-layer network. */
+/** A non-default experiment: three of the catalog's optimizers, edited settings, a 2-layer network. */
 function experiment(): ExperimentConfig {
   const config = defaultExperiment();
   config.epochs = 3;
@@ -85,6 +85,9 @@ function twoAdamsResults(): ExperimentResults {
     { contestant: 'rmsprop', status: 'done', history: [metrics(1), metrics(2, { testAccuracy: 0.97 })] },
   ]);
 }
+
+/** twoAdamsResults' contestant keys: every optimizer's first in catalog order, "adam2" and "adam3" right after "adam". */
+const TWO_ADAMS_KEYS = OPTIMIZER_IDS.flatMap((id): string[] => (id === 'adam' ? ['adam', 'adam2', 'adam3'] : [id]));
 
 /** The exported JSON as a mutable object. */
 function sampleJson(): Record<string, any> {
@@ -166,7 +169,7 @@ describe('results file: JSON export and round trip', () => {
     const outcome = parseResultsFile(resultsToJson(results), 'adams.json');
     expect(outcome).toEqual({ ok: true, results });
     const experiment = opened(outcome).experiment;
-    expect(experiment.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adam3', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(experiment.contestants.map(contestantKey)).toEqual(TWO_ADAMS_KEYS);
     expect(contestant(experiment, 'adam2').hyperparameters.learningRate).toBe(0.01);
     expect(contestant(experiment, 'adam3')).toMatchObject({ selected: false, hyperparameters: { beta1: 0.5 } });
     expect(opened(parseResultsFile(resultsToJson(sampleResults()))).experiment.network).toEqual({ hiddenLayers: [64, 32], activation: 'sigmoid' });
@@ -415,19 +418,27 @@ describe('results file: refusals', () => {
 
   it('refuses an unknown optimizer id in the experiment', () => {
     const inExperiment = sampleJson();
-    jsonContestant(inExperiment, 'adagrad').optimizer = 'nadam';
+    jsonContestant(inExperiment, 'adagrad').optimizer = 'nosuchopt';
     expect(refused(parseObject(inExperiment), 'bad.json')).toContain('experiment.contestants.2.optimizer');
     const asProto = sampleJson();
     asProto.experiment.contestants[0].optimizer = '__proto__';
     refused(parseObject(asProto), 'bad.json');
     // Version 1 named runs by optimizer, and refuses unknown ones.
     const v1 = v1Json();
-    v1.runs[0].optimizer = 'nadam';
+    v1.runs[0].optimizer = 'nosuchopt';
     expect(refused(parseObject(v1), 'bad.json')).toContain('runs.0.optimizer');
+    // Version 1 knew five optimizers: one the catalog gained later is unknown to it too.
+    const v1Nadam = v1Json();
+    v1Nadam.runs[0].optimizer = 'nadam';
+    expect(refused(parseObject(v1Nadam), 'bad.json')).toContain('runs.0.optimizer');
+    const v1NadamSelected = v1Json();
+    v1NadamSelected.experiment.optimizers = ['adam', 'nadam'];
+    expect(refused(parseObject(v1NadamSelected), 'bad.json')).toContain('experiment.optimizers.1');
   });
 
   it('never shows a run whose contestant key is unknown', () => {
-    for (const key of ['nadam', '__proto__', 'adam1', 'adam13', 'constructor', 'x'.repeat(21)]) {
+    // 'nadam' is a known key, but of a contestant the file does not select.
+    for (const key of ['nosuchopt', 'nadam', '__proto__', 'adam1', 'adam13', 'constructor', 'x'.repeat(21)]) {
       const json = sampleJson();
       json.runs[0].contestant = key;
       const outcome = parseObject(json);
@@ -439,7 +450,7 @@ describe('results file: refusals', () => {
   // A run must name a contestant the app knows, as version 1 required a known optimizer.
   it('refuses an unknown contestant key in the runs, as version 1 refused an unknown optimizer', () => {
     const json = sampleJson();
-    json.runs[0].contestant = 'nadam';
+    json.runs[0].contestant = 'nosuchopt';
     expect(refused(parseObject(json), 'bad.json')).toContain('runs.0.contestant');
   });
 
@@ -729,6 +740,7 @@ describe('results file: properties', () => {
 describe('results file: every optimizer', () => {
   it('round trips a run for each optimizer in the catalog', () => {
     const config = defaultExperiment();
+    for (const c of config.contestants) c.selected = true; // Nadam too, unticked by default
     const results = buildResults(
       config,
       { name: 'cpu', precision: 'float32' },
@@ -747,7 +759,7 @@ describe('results file: consistency with its experiment', () => {
     reordered.experiment.contestants.reverse();
     reordered.runs.reverse();
     const outcome = opened(parseObject(reordered));
-    expect(outcome.experiment.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adam3', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(outcome.experiment.contestants.map(contestantKey)).toEqual(TWO_ADAMS_KEYS);
     expect(outcome.runs.map((r) => r.contestant)).toEqual(['adam', 'adam2', 'rmsprop']);
     expect({ ...outcome, exportedAt: '' }).toEqual({ ...twoAdamsResults(), exportedAt: '' });
 
@@ -789,6 +801,8 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
         { optimizer: 'adagrad', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
         { optimizer: 'adadelta', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
         { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+        // Not in version 1: joins unticked, at Keras defaults.
+        { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       ],
     };
     expect(results.experiment).toStrictEqual(expected);
@@ -798,6 +812,14 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
     expect(results.exportedAt).toBe('2026-11-26T16:14:08.009Z');
     expect(results.backend).toEqual({ name: 'wasm', precision: 'float32' });
     expect(results).not.toHaveProperty('link');
+  });
+
+  it('opens with Nadam, which version 1 did not know, present as an unticked first contestant at Keras defaults', () => {
+    const results = opened(parseResultsFile(FIXTURE_V1, 'article.json'));
+    expect(results.experiment.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
+    expect(contestant(results.experiment, 'nadam')).toEqual({ optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: optimizerDefaults('nadam') });
+    expect(trainingContestants(results.experiment).map(contestantKey)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(results.runs.map((r) => r.contestant)).not.toContain('nadam');
   });
 
   it('keeps every per-epoch number, each run now named by its contestant key', () => {
@@ -874,6 +896,8 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
         { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
         { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
         { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
+        // Written before the catalog had Nadam: it joins unticked, at Keras defaults.
+        { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       ],
     });
     expect(results.appVersion).toBe('0.1.0');
@@ -895,11 +919,19 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
     expect(results.runs[1].history.map((m) => m.testAccuracy)).toEqual([0.8628, 0.8565]);
   });
 
-  it('round-trips: written again it says the same, and its link opens the same experiment', () => {
+  it('round-trips: written again it says the same (plus the unticked Nadam it gained), and its link opens the same experiment', () => {
     const results = opened(parseResultsFile(FIXTURE_V2, 'adams.json'));
     const again = resultsToJson(results);
-    expect(JSON.parse(again)).toEqual(JSON.parse(FIXTURE_V2));
+    // The fixture predates Nadam: written again, it lists Nadam unticked at defaults, and is otherwise the same file.
+    const fixture = JSON.parse(FIXTURE_V2);
+    const written = JSON.parse(again);
+    const isNadam = (c: Contestant) => c.optimizer === 'nadam';
+    expect(fixture.experiment.contestants.some(isNadam)).toBe(false);
+    expect(written.experiment.contestants.filter(isNadam)).toEqual([{ optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: optimizerDefaults('nadam') }]);
+    expect(written.experiment.contestants.filter((c: Contestant) => !isNadam(c))).toEqual(fixture.experiment.contestants);
+    expect({ ...written, experiment: { ...written.experiment, contestants: [] } }).toEqual({ ...fixture, experiment: { ...fixture.experiment, contestants: [] } });
     expect(opened(parseResultsFile(again))).toEqual(results);
+    expect(resultsToJson(opened(parseResultsFile(again)))).toBe(again);
     const { link } = JSON.parse(FIXTURE_V2);
     expect(link).toBe('?v=2&opt=adam,adam2&epochs=2&examples=10000&seed=7&layers=2&units1=256&units2=256&act=tanh&adam2.lr=0.01&rmsprop.centered=1');
     expect(decodeExperimentUrl(link)).toEqual({ config: results.experiment, view: defaultView(), notices: [] });
@@ -916,7 +948,7 @@ describe('results file: the largest experiments the form can make', () => {
   function fullForm(): ExperimentResults {
     const config = defaultExperiment();
     for (const optimizer of OPTIMIZER_IDS) {
-      for (let ordinal = 2; ordinal <= 12; ordinal++) config.contestants.push({ optimizer, ordinal, selected: false, hyperparameters: optimizerDefaults(optimizer) });
+      for (let ordinal = 2; ordinal <= MAX_PER_OPTIMIZER; ordinal++) config.contestants.push({ optimizer, ordinal, selected: false, hyperparameters: optimizerDefaults(optimizer) });
     }
     config.contestants.sort((a, b) => OPTIMIZER_IDS.indexOf(a.optimizer) - OPTIMIZER_IDS.indexOf(b.optimizer) || a.ordinal - b.ordinal);
     for (const c of config.contestants.filter((c) => c.optimizer === 'adam').slice(1, 8)) c.selected = true;
@@ -938,7 +970,7 @@ describe('results file: the largest experiments the form can make', () => {
   // The form keeps up to 12 contestants per optimizer, ticked or not, and exports them all.
   it('round trips every contestant the form can hold', () => {
     const results = fullForm();
-    expect(results.experiment.contestants).toHaveLength(60);
+    expect(results.experiment.contestants).toHaveLength(OPTIMIZER_IDS.length * MAX_PER_OPTIMIZER);
     expect(parseResultsFile(resultsToJson(results))).toEqual({ ok: true, results });
   });
 });

@@ -425,7 +425,7 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
     expect(link).toMatch(/^\?[a-z0-9.,=&+-]+$/i);
     expect(link.length).toBeLessThan(250);
     // Values equal to their defaults, and layers the network does not have, are left out.
-    for (const absent of ['sgd.lr', 'adam.beta1', 'adam.beta2', 'adam.eps', 'adagrad.lr', 'adadelta.', 'rmsprop.', 'logloss', 'adagrad.accumulator',
+    for (const absent of ['sgd.lr', 'adam.beta1', 'adam.beta2', 'adam.eps', 'adagrad.lr', 'adadelta.', 'rmsprop.', 'nadam.', 'logloss', 'adagrad.accumulator',
       'adam2.beta1', 'adam3.lr', 'units3']) {
       expect(link).not.toContain(`${absent}`);
     }
@@ -482,7 +482,7 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
         expect(new Set(params.map(([k]) => k)).size).toBe(params.length);
         for (const [key, value] of params.slice(1)) {
           if (key === 'opt') {
-            expect(value).not.toBe(OPTIMIZER_IDS.join(','));
+            expect(value).not.toBe(trained(defaultExperiment()).join(','));
             expect(value).toBe(trained(shared.config).join(','));
             continue;
           }
@@ -526,14 +526,25 @@ describe('contestants and the network in links', () => {
     expectSafeResult(r);
     expect(trained(r.config)).toEqual(['adam', 'adam2']);
     expect(contestant(r.config, 'adam2')).toEqual(extra('adam', 2, true));
-    expect(r.config.contestants.map(contestantKey)).toEqual(['sgd', 'adam', 'adam2', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(r.config.contestants.map(contestantKey)).toEqual(OPTIMIZER_IDS.flatMap((id): string[] => (id === 'adam' ? ['adam', 'adam2'] : [id])));
+  });
+
+  it('Nadam can be a contestant too: opt=nadam,nadam2 with nadam2.lr', () => {
+    const r = decodeExperimentUrl('?opt=nadam,nadam2&nadam2.lr=0.01');
+    expect(r.notices).toEqual([]);
+    expectSafeResult(r);
+    expect(trained(r.config)).toEqual(['nadam', 'nadam2']);
+    expect(contestant(r.config, 'nadam')).toEqual(extra('nadam', 1, true));
+    expect(contestant(r.config, 'nadam2')).toEqual(extra('nadam', 2, true, { learningRate: 0.01 }));
+    expect(contestant(r.config, 'adam').selected).toBe(false);
+    expect(encodeExperimentUrl({ config: r.config, view: r.view })).toBe('?v=2&opt=nadam,nadam2&nadam2.lr=0.01');
   });
 
   it("adam2.lr without opt creates an unselected Adam 2 with that rate, and leaves the selection alone", () => {
     const r = decodeExperimentUrl('?adam2.lr=0.01');
     expect(r.notices).toEqual([]);
     expectSafeResult(r);
-    expect(trained(r.config)).toEqual([...OPTIMIZER_IDS]);
+    expect(trained(r.config)).toEqual(trained(defaultExperiment()));
     expect(contestant(r.config, 'adam2')).toEqual(extra('adam', 2, false, { learningRate: 0.01 }));
     expect(hp(r.config, 'adam').learningRate).toBe(0.001);
   });
@@ -576,7 +587,7 @@ describe('contestants and the network in links', () => {
     const r = decodeOne(`?opt=adam,${encodeURIComponent(junk)}`);
     expect(r.notice).toBe(`Unknown optimizer "${junk}" ignored.`);
     expect(trained(r.config)).toEqual(['adam']);
-    expect(r.config.contestants).toHaveLength(5);
+    expect(r.config.contestants).toHaveLength(OPTIMIZER_IDS.length);
   });
 
   it.each(['adam1.lr', 'adam13.lr', 'adam0.lr', '__proto__.lr', 'adam2.nope', 'adam2.__proto__', 'adam2.', 'adam2..lr'])(
@@ -682,11 +693,22 @@ describe('format version 1 fixture', () => {
     expect(decodeExperimentUrl('?v=1').config).toStrictEqual(defaultExperiment());
   });
 
+  it('never selects Nadam, which version 1 did not know, from a v1 link without opt: it is there, unticked at defaults', () => {
+    for (const link of ['?v=1', '?v=1&epochs=2&adam.lr=0.002']) {
+      const r = decodeExperimentUrl(link);
+      expect(r.notices).toEqual([]);
+      expect(trained(r.config)).not.toContain('nadam');
+      expect(trained(r.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+      expect(contestant(r.config, 'nadam')).toEqual(extra('nadam', 1, false));
+      expect(r.config.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
+    }
+  });
+
   it('reads a v1 link with a partial opt as exactly those first contestants', () => {
     const r = decodeExperimentUrl('?v=1&opt=adagrad');
     expect(r.notices).toEqual([]);
     expect(trained(r.config)).toEqual(['adagrad']);
-    expect(r.config.contestants).toHaveLength(5);
+    expect(r.config.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
   });
 });
 
@@ -708,6 +730,8 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
       { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
       { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+      // Not in the catalog when the link was written: unticked, at Keras defaults.
+      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
     ],
   };
   // DO NOT EDIT. Everything at once: an unticked RMSprop 3 with an edit, settings, no hidden layer, the view.
@@ -727,6 +751,7 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
       { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
       { optimizer: 'rmsprop', ordinal: 3, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.8, momentum: 0, epsilon: 1e-7, centered: false } },
+      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
     ],
   };
 
@@ -804,12 +829,13 @@ describe('decodeExperimentUrl with bad values', () => {
   it('keeps the default selection (the article five) when the link selects none', () => {
     const empty = decodeOne('?opt=');
     expect(empty.notice).toBe('The link selects no known optimizer; using the default selection.');
-    expect(trained(empty.config)).toEqual([...OPTIMIZER_IDS]);
+    expect(trained(empty.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(contestant(empty.config, 'nadam').selected).toBe(false);
 
     // "opt=foo" currently gives two notices: the ignored name and the fallback to the default selection.
     const foo = decodeExperimentUrl('?opt=foo');
     expectSafeResult(foo);
-    expect(trained(foo.config)).toEqual([...OPTIMIZER_IDS]);
+    expect(trained(foo.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
     expect(foo.notices.length).toBeGreaterThanOrEqual(1);
     expect(foo.notices.length).toBeLessThanOrEqual(2);
     expect(foo.notices.join(' ')).toContain('"foo"');
@@ -830,7 +856,7 @@ describe('decodeExperimentUrl with bad values', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
     expect(Object.getPrototypeOf(more.config)).toBe(Object.prototype);
-    expect(more.config.contestants).toHaveLength(5);
+    expect(more.config.contestants).toHaveLength(OPTIMIZER_IDS.length);
   });
 
   it('uses the first of a repeated key', () => {
@@ -997,5 +1023,28 @@ describe('decodeExperimentUrl fuzz', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
     expect(Object.getOwnPropertyNames(Array.prototype).sort()).toEqual(arrayPrototypeKeys);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('version 1 links name only the optimizers version 1 had', () => {
+  it('ignores, with v1’s notices, an optimizer or a contestant key that v1 did not know', () => {
+    const decoded = decodeExperimentUrl('?v=1&opt=adam,nadam,adam2&nadam.lr=0.1&adam2.lr=0.5&adam.lr=0.002');
+    expect(trained(decoded.config)).toEqual(['adam']);
+    expect(decoded.config.contestants.find((c) => c.optimizer === 'nadam')).toMatchObject({ selected: false, hyperparameters: optimizerDefaults('nadam') });
+    expect(decoded.config.contestants.some((c) => c.ordinal > 1)).toBe(false);
+    expect(decoded.config.contestants.find((c) => contestantKey(c) === 'adam')!.hyperparameters.learningRate).toBe(0.002);
+    expect(decoded.notices).toEqual(['Unknown optimizers "nadam", "adam2" ignored.', 'Ignored unknown settings "nadam.lr", "adam2.lr".']);
+  });
+
+  it('falls back to the five of v1 when a v1 link selects none that v1 knew', () => {
+    const decoded = decodeExperimentUrl('?v=1&opt=nadam');
+    expect(trained(decoded.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+    expect(decoded.notices).toEqual(['Unknown optimizer "nadam" ignored.', 'The link selects no known optimizer; using all five.']);
+  });
+
+  it('reads the same keys in a v2 link as contestants', () => {
+    const decoded = decodeExperimentUrl('?v=2&opt=adam,nadam,adam2&nadam.lr=0.1&adam2.lr=0.5');
+    expect(trained(decoded.config)).toEqual(['adam', 'adam2', 'nadam']);
+    expect(decoded.notices).toEqual([]);
   });
 });

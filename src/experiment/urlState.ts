@@ -39,17 +39,43 @@ export const URL_FORMAT_VERSION = 2;
 const V1_OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
 
 /**
- * Each step rewrites a link of version k into version k + 1, in place.
- * 1 → 2: contestants and the network arrived. A v1 key means the same in v2
- * (`adam.lr` is the first Adam's rate, `opt` lists first contestants, no network keys
- * is the article's network), except that no `opt` meant "the five of v1", not
- * "whatever the default selection is now".
+ * Each step rewrites a link of version k into version k + 1, in place, and says what
+ * it had to leave out. 1 → 2: contestants and the network arrived. A v1 key means the
+ * same in v2 (`adam.lr` is the first Adam's rate, `opt` lists first contestants, no
+ * network keys is the article's network), except that no `opt` meant "the five of v1",
+ * not "whatever the default selection is now"; and v1 knew only those five, so a v1
+ * link naming another optimizer (or "adam2") is read as v1 read it: ignored, with a notice.
  */
-const LINK_MIGRATIONS: Record<number, (params: URLSearchParams) => void> = {
-  1: (params) => {
-    if (!params.has(OPTIMIZERS_KEY)) params.set(OPTIMIZERS_KEY, V1_OPTIMIZERS.join(','));
+interface MigrationReport {
+  notices: string[];
+  /** Keys set aside as unknown, listed with the decoder's own unknown keys. */
+  unknown: string[];
+}
+
+const LINK_MIGRATIONS: Record<number, (params: URLSearchParams, report: MigrationReport) => void> = {
+  1: (params, { notices, unknown }) => {
+    const raw = params.get(OPTIMIZERS_KEY);
+    if (raw !== null) {
+      const requested = raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+      const known = requested.filter((t) => V1_OPTIMIZERS.includes(t));
+      const ignored = requested.filter((t) => !V1_OPTIMIZERS.includes(t));
+      if (ignored.length) notices.push(`Unknown optimizer${ignored.length > 1 ? 's' : ''} ${ignored.slice(0, 3).map(quote).join(', ')} ignored.`);
+      if (!known.length) notices.push('The link selects no known optimizer; using all five.');
+      params.set(OPTIMIZERS_KEY, (known.length ? known : V1_OPTIMIZERS).join(','));
+    } else {
+      params.set(OPTIMIZERS_KEY, V1_OPTIMIZERS.join(','));
+    }
+    // Settings of optimizers v1 did not have stay unknown, as they were then.
+    for (const key of [...params.keys()]) {
+      const dot = key.indexOf('.');
+      if (dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) {
+        params.delete(key);
+        unknown.push(key);
+      }
+    }
   },
 };
+
 
 const VERSION_KEY = 'v';
 const OPTIMIZERS_KEY = 'opt';
@@ -274,7 +300,8 @@ function decodeValue(field: Field, raw: string, fallback: number | boolean | str
 }
 
 /** Brings a link of an earlier version to the current one; notices for versions it cannot know. */
-function migrate(params: URLSearchParams, notices: string[]): void {
+function migrate(params: URLSearchParams, report: MigrationReport): void {
+  const { notices } = report;
   const raw = params.get(VERSION_KEY);
   // No version: a hand-written link, read as the current format.
   let version = raw === null ? URL_FORMAT_VERSION : Number(raw);
@@ -282,7 +309,7 @@ function migrate(params: URLSearchParams, notices: string[]): void {
     notices.push(`The link says format version ${quote(raw ?? '')}; this app reads versions 1 to ${URL_FORMAT_VERSION}, so some settings may differ.`);
     version = URL_FORMAT_VERSION;
   }
-  for (; version < URL_FORMAT_VERSION; version++) LINK_MIGRATIONS[version](params);
+  for (; version < URL_FORMAT_VERSION; version++) LINK_MIGRATIONS[version](params, report);
 }
 
 export function decodeExperimentUrl(search: string): DecodedExperiment {
@@ -295,10 +322,10 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     return { config: shared.config, view: shared.view, notices: ['The link could not be read; using the default experiment.'] };
   }
   if (params.size === 0) return { config: shared.config, view: shared.view, notices };
-  migrate(params, notices);
+  const unknown: string[] = [];
+  migrate(params, { notices, unknown });
 
   const seen = new Set<string>();
-  const unknown: string[] = [];
   for (const [key, raw] of params) {
     if (key === VERSION_KEY) continue;
     if (seen.has(key)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExperiment } from '../experiment/config';
+import { defaultExperiment, trainingContestants } from '../experiment/config';
 import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
 import { optimizerDefaults } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
@@ -83,9 +83,10 @@ describe('TrainingClient', () => {
     const config = defaultExperiment();
     client.train(3, config);
     client.stop(3);
+    // The worker gets the selected contestants only (the default's unticked Nadam stays home).
     expect(latest().posted).toEqual([
       { type: 'load', dataUrl: URL_A, backend: 'auto' },
-      { type: 'train', runId: 3, config },
+      { type: 'train', runId: 3, config: { ...config, contestants: trainingContestants(config) } },
       { type: 'stop', runId: 3 },
     ]);
   });
@@ -279,7 +280,8 @@ describe('TrainingClient worker pool', () => {
     ]);
     // Each worker gets the whole experiment with only its share of the contestants.
     for (const c of sent) expect({ ...c.config, contestants: config.contestants }).toEqual(config);
-    expect(sent.flatMap((c) => c.config.contestants)).toEqual(expect.arrayContaining(config.contestants));
+    expect(sent.flatMap((c) => c.config.contestants)).toEqual(expect.arrayContaining(trainingContestants(config)));
+    expect(sent.flatMap((c) => c.config.contestants)).toHaveLength(trainingContestants(config).length);
     expect(assignContestants(['adam'], 4)).toEqual([['adam']]);
     expect(assignContestants([1, 2, 3, 4, 5], 2)).toEqual([[1, 3, 5], [2, 4]]);
     expect(assignContestants([], 3)).toEqual([]);
