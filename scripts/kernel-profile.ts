@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
 import type { MnistData } from '../src/data/shardLoader';
+import { articleNetwork } from '../src/experiment/network';
 import { OPTIMIZER_IDS, optimizerDefaults, OPTIMIZERS } from '../src/experiment/optimizers';
 import { loadKernel } from '../src/testing/kernelNode';
 import { loadRealMnist } from '../src/testing/realMnist';
@@ -61,7 +62,7 @@ function batches(): Uint32Array[] {
 async function createTrainer(build: KernelBuild): Promise<KernelTrainer> {
   const kernel = await loadKernel(build);
   return kernel.createTrainer({
-    hidden: 128,
+    network: articleNetwork(),
     maxBatch: BATCH,
     runs: OPTIMIZER_IDS.map((optimizer) => ({ optimizer, params: optimizerDefaults(optimizer) })),
     initial: initialWeights(SEED),
