@@ -73,6 +73,14 @@ let activation: i32 = RELU;
 let hp: i32 = 0; // first layer's outputs padded to a multiple of 4
 let rowBytes: usize = 0; // bytes in one W1 row (hp floats)
 let outRowBytes: usize = 0; // bytes in one row of WoT (the last hidden layer's padded width)
+// Fixed by init(), so the per-example code reads them as the article-only kernel read its constants:
+let outKernelOffset: usize = 0; // WoT's byte offset in a parameter block
+let outBiasOffset: usize = 0; // bo's
+let lastActPtr: usize = 0; // the last hidden layer's activations (K >= 1)
+let lastDprePtr: usize = 0; // its pre-activation gradients
+let gradOutKernelPtr: usize = 0; // WoT's gradient in gradTailPtr
+let gradOutBiasPtr: usize = 0; // bo's gradient
+let gradLastBiasPtr: usize = 0; // the last hidden layer's bias gradient (K >= 1)
 let blockFloats: i32 = 0; // floats in one parameter block
 let nextFree: usize = 0;
 
@@ -211,6 +219,15 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   gradTailPtr = reserve(tailBytes());
   logitsPtr = reserve(16 << 2);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
+  outKernelOffset = layerPtr(layers, L_WEIGHTS);
+  outBiasOffset = layerPtr(layers, L_BIAS);
+  gradOutKernelPtr = gradTailPtr + outKernelOffset - tailOffset();
+  gradOutBiasPtr = gradTailPtr + outBiasOffset - tailOffset();
+  if (layers > 0) {
+    lastActPtr = layerPtr(layers - 1, L_ACT);
+    lastDprePtr = layerPtr(layers - 1, L_DPRE);
+    gradLastBiasPtr = gradTailPtr + layerPtr(layers - 1, L_BIAS) - tailOffset();
+  }
   return ensureMemory();
 }
 
@@ -675,8 +692,8 @@ function softmaxLoss(label: i32): f32 {
   if (hiddenLayers == 0) {
     memory.copy(logitsPtr, hiddenAllPtr + <usize>b * rowBytes, <usize>CLASSES << 2);
   } else {
-    hiddenPtr = layerPtr(hiddenLayers - 1, L_ACT) + <usize>b * outRowBytes;
-    logits(params + layerPtr(hiddenLayers, L_WEIGHTS), params + layerPtr(hiddenLayers, L_BIAS));
+    hiddenPtr = lastActPtr + <usize>b * outRowBytes;
+    logits(params + outKernelOffset, params + outBiasOffset);
   }
   return softmaxLoss(<i32>load<u8>(labelsPtr + <usize>b));
 }
@@ -710,6 +727,16 @@ function softmaxLoss(label: i32): f32 {
   const one = f32x4.splat(1);
   if (act == TANH) return f32x4.mul(f32x4.sub(one, f32x4.mul(h, h)), dh);
   return f32x4.mul(dh, f32x4.mul(h, f32x4.sub(one, h)));
+}
+
+/** dpre = act'(dh) in place over one row (h the activations), added to the bias gradient gb. */
+// @ts-ignore: decorator
+@inline function throughActivation(act: i32, row: usize, h: usize, gb: usize, bytes: usize): void {
+  for (let at: usize = 0; at < bytes; at += 16) {
+    const g = activationGradient(act, v128.load(row + at), v128.load(h + at));
+    v128.store(row + at, g);
+    v128.store(gb + at, f32x4.add(v128.load(gb + at), g));
+  }
 }
 
 /**
@@ -762,20 +789,18 @@ function softmaxLoss(label: i32): f32 {
  * dpre[b] of the layer below (the first layer's, for the W1 pass, when K <= 1).
  */
 function backwardExample(params: usize, b: i32, label: i32, inverseBatch: f32): void {
-  const k = hiddenLayers;
-  const gbo = gradTailPtr + (layerPtr(k, L_BIAS) - tailOffset());
-  logitsGradient(label, inverseBatch, gbo);
-  if (k == 0) {
+  logitsGradient(label, inverseBatch, gradOutBiasPtr);
+  if (hiddenLayers == 0) {
     // The logits are the first layer's outputs: dpre[b] is their gradient (padding 0).
     const dpre = dprePtr + <usize>b * rowBytes;
     memory.copy(dpre, logitsPtr, <usize>CLASSES << 2);
     store<u64>(dpre + (<usize>CLASSES << 2), 0);
     return;
   }
-  const w2t = params + layerPtr(k, L_WEIGHTS);
-  const gw2t = gradTailPtr + (layerPtr(k, L_WEIGHTS) - tailOffset());
-  const gb1 = gradTailPtr + (layerPtr(k - 1, L_BIAS) - tailOffset());
-  const dpreRows = layerPtr(k - 1, L_DPRE);
+  const w2t = params + outKernelOffset;
+  const gw2t = gradOutKernelPtr;
+  const gb1 = gradLastBiasPtr;
+  const dpreRows = lastDprePtr;
   if (activation == RELU) backwardOutput(w2t, b, RELU, gb1, gw2t, dpreRows);
   else if (activation == TANH) backwardOutput(w2t, b, TANH, gb1, gw2t, dpreRows);
   else backwardOutput(w2t, b, SIGMOID, gb1, gw2t, dpreRows);
@@ -826,13 +851,9 @@ function backwardLaterLayers(params: usize): void {
         store<f32>(at, lanesSum(a3), 12);
       }
       const h = hIn + <usize>b * inBytes;
-      for (let at: usize = 0; at < inBytes; at += 16) {
-        const dh = v128.load(out + at);
-        const x = v128.load(h + at);
-        const g = activation == RELU ? activationGradient(RELU, dh, x) : activation == TANH ? activationGradient(TANH, dh, x) : activationGradient(SIGMOID, dh, x);
-        v128.store(out + at, g);
-        v128.store(gbIn + at, f32x4.add(v128.load(gbIn + at), g));
-      }
+      if (activation == RELU) throughActivation(RELU, out, h, gbIn, inBytes);
+      else if (activation == TANH) throughActivation(TANH, out, h, gbIn, inBytes);
+      else throughActivation(SIGMOID, out, h, gbIn, inBytes);
     }
   }
 }
