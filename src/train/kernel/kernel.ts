@@ -174,7 +174,7 @@ export class KernelSizeError extends Error {
 const isWhole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
 const padded = (units: number) => Math.ceil(units / 4) * 4;
-/** assembly/kernel.ts starts its buffers at __heap_base, a few hundred bytes in; this bounds it. */
+/** assembly/kernel.ts starts its buffers at __heap_base, a few KiB in (its static data); this bounds it. */
 const HEAP_BASE_BOUND = 64 * 1024;
 const ACTIVATION_CODE: Record<Activation, number> = { relu: 0, tanh: 1, sigmoid: 2 };
 
