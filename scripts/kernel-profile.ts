@@ -16,19 +16,22 @@
  * baseline, default 40; the figure is per sample, so a part of the epoch suffices;
  * 0 skips it), --builds simd,relaxed-simd, --optimizers sgd,adam,... (default: all;
  * `--optimizers sgd,adam,adagrad,adadelta,rmsprop` is the five the speed figures in
- * docs/KERNEL.md were measured with).
+ * docs/KERNEL.md were measured with), --network WIDTHS:ACTIVATION (default the
+ * article's 128:relu; e.g. 256,256:tanh, or none:relu for no hidden layer; the tfjs
+ * baseline trains the same network).
  */
 import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
 import type { MnistData } from '../src/data/shardLoader';
+import { isActivation, type NetworkSettings } from '../src/experiment/network';
 import { isOptimizerId, OPTIMIZER_IDS as ALL_OPTIMIZERS, optimizerDefaults, OPTIMIZERS } from '../src/experiment/optimizers';
 import { loadKernel } from '../src/testing/kernelNode';
 import { loadRealMnist } from '../src/testing/realMnist';
 import { gatherBatch, toTensors } from '../src/train/batches';
 import { denseLossAndGradients } from '../src/train/denseGradients';
-import { countCorrect, crossEntropySum, initialWeights, PARAMETER_SHAPES, predict } from '../src/train/network';
+import { countCorrect, crossEntropySum, initialWeights, parameterShapes, predict } from '../src/train/network';
 import { applyRule, UPDATE_RULES } from '../src/train/optimizers';
 import { createRandom, RandomStream, shuffledIndices } from '../src/train/random';
 import { supportsRelaxedSimd, type KernelBuild, type KernelTrainer } from '../src/train/kernel/kernel';
@@ -46,6 +49,12 @@ const TFJS_BATCHES = Number(option('--tfjs-batches', '40'));
 const BUILDS = option('--builds', 'simd,relaxed-simd').split(',') as KernelBuild[];
 const OPTIMIZER_IDS = option('--optimizers', ALL_OPTIMIZERS.join(',')).split(',').filter(isOptimizerId);
 const COUNT = `${OPTIMIZER_IDS.length}`;
+const NETWORK = ((spec: string): NetworkSettings => {
+  const [widths, activation = 'relu'] = spec.split(':');
+  if (!isActivation(activation)) throw new Error(`--network: unknown activation ${activation}`);
+  return { hiddenLayers: widths === 'none' || widths === '' ? [] : widths.split(',').map(Number), activation };
+})(option('--network', '128:relu'));
+const SHAPES = parameterShapes(NETWORK);
 const BATCH = 128;
 const TRAIN = 60_000;
 const TEST = 10_000;
@@ -65,10 +74,10 @@ function batches(): Uint32Array[] {
 async function createTrainer(build: KernelBuild): Promise<KernelTrainer> {
   const kernel = await loadKernel(build);
   return kernel.createTrainer({
-    hidden: 128,
+    network: NETWORK,
     maxBatch: BATCH,
     runs: OPTIMIZER_IDS.map((optimizer) => ({ optimizer, params: optimizerDefaults(optimizer) })),
-    initial: initialWeights(SEED),
+    initial: initialWeights(SEED, NETWORK),
   });
 }
 
@@ -146,8 +155,8 @@ async function tfjsBaseline(data: MnistData) {
   for (const id of ['warm-up', ...OPTIMIZER_IDS] as const) {
     const params = optimizerDefaults(id === 'warm-up' ? 'adam' : id);
     const rule = UPDATE_RULES[id === 'warm-up' ? 'adam' : id];
-    const weights = initialWeights(SEED).map((values, i) => tf.variable(tf.tensor(values, PARAMETER_SHAPES[i].shape)));
-    const slots = PARAMETER_SHAPES.map(({ shape }) => Object.fromEntries(Object.entries(rule.slots(params)).map(([k, v]) => [k, tf.variable(tf.fill(shape, v))])));
+    const weights = initialWeights(SEED, NETWORK).map((values, i) => tf.variable(tf.tensor(values, SHAPES[i].shape)));
+    const slots = SHAPES.map(({ shape }) => Object.fromEntries(Object.entries(rule.slots(params)).map(([k, v]) => [k, tf.variable(tf.fill(shape, v))])));
     let train = 0;
     let gather = 0;
     const pending: tf.Tensor[] = [];
@@ -158,7 +167,7 @@ async function tfjsBaseline(data: MnistData) {
       t = now();
       pending.push(
         tf.tidy(() => {
-          const { loss, correct, gradients } = denseLossAndGradients(weights, batch.images, batch.oneHot, batch.labels);
+          const { loss, correct, gradients } = denseLossAndGradients(weights, batch.images, batch.oneHot, batch.labels, NETWORK.activation);
           weights.forEach((w, i) => {
             const next = applyRule(rule, w, gradients[i], slots[i], step, params);
             w.assign(next.weight);
@@ -178,7 +187,7 @@ async function tfjsBaseline(data: MnistData) {
       let loss: tf.Tensor = tf.scalar(0);
       let correct: tf.Tensor = tf.scalar(0);
       for (const chunk of testChunks) {
-        const p = predict(weights, chunk.images);
+        const p = predict(weights, chunk.images, NETWORK.activation);
         loss = tf.add(loss, crossEntropySum(p, chunk.oneHot));
         correct = tf.add(correct, countCorrect(p, chunk.labels));
       }
@@ -207,7 +216,7 @@ async function main() {
   const loadStarted = now();
   const data = loadRealMnist(TRAIN, TEST);
   console.log(`Machine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node} (V8 ${process.versions.v8}); one core used.`);
-  console.log(`Workload: one epoch of ${TRAIN.toLocaleString('en-US')} MNIST images, batch ${BATCH}, seed ${SEED}, each optimizer at Keras defaults; evaluation on ${TEST.toLocaleString('en-US')} test images. Data loaded in ${(now() - loadStarted).toFixed(1)} s.\n`);
+  console.log(`Workload: one epoch of ${TRAIN.toLocaleString('en-US')} MNIST images, batch ${BATCH}, seed ${SEED}, network 784-${[...NETWORK.hiddenLayers, 10].join('-')} (${NETWORK.activation}), each optimizer at Keras defaults; evaluation on ${TEST.toLocaleString('en-US')} test images. Data loaded in ${(now() - loadStarted).toFixed(1)} s.\n`);
 
   for (const build of BUILDS) {
     await kernelEpoch(build, data); // warm-up: compile tiers, page in the data

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
 import type { SplitData } from '../data/shardLoader';
+import type { Activation } from '../experiment/network';
 import type { OptimizerId } from '../experiment/optimizers';
 import type { ParameterValues } from '../experiment/parameters';
 import { gatherBatch, toTensors } from '../train/batches';
@@ -14,12 +15,26 @@ import { countCorrect, crossEntropySum, predict } from '../train/network';
 import { applyRule, UPDATE_RULES } from '../train/optimizers';
 import { createRandom } from '../train/random';
 
-export const shapesFor = (hidden: number): number[][] => [[IMAGE_SIZE, hidden], [hidden], [hidden, NUM_CLASSES], [NUM_CLASSES]];
+export const shapesFor = (hidden: number): number[][] => shapesOf([hidden]);
 
-/** Glorot-uniform kernels and small nonzero biases (so bias handling is exercised), any width. */
-export function randomWeights(seed: number, hidden: number): Float32Array[] {
+/** Keras-order shapes of a network with these hidden widths (784 inputs, 10 outputs). */
+export function shapesOf(hiddenLayers: readonly number[]): number[][] {
+  const widths = [...hiddenLayers, NUM_CLASSES];
+  return widths.flatMap((fanOut, i) => [[i === 0 ? IMAGE_SIZE : widths[i - 1], fanOut], [fanOut]]);
+}
+
+/** The shapes of Keras-order weights, read off their sizes: each bias gives its layer's width. */
+function shapesFromWeights(weights: readonly ArrayLike<number>[]): number[][] {
+  return shapesOf(weights.filter((_, i) => i % 2 === 1 && i < weights.length - 1).map((b) => b.length));
+}
+
+/**
+ * Glorot-uniform kernels and small nonzero biases (so bias handling is exercised):
+ * one hidden layer of `hidden` units, or any hidden widths.
+ */
+export function randomWeights(seed: number, hidden: number | readonly number[]): Float32Array[] {
   const random = createRandom(seed, 7);
-  return shapesFor(hidden).map((shape) => {
+  return shapesOf(typeof hidden === 'number' ? [hidden] : hidden).map((shape) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const limit = shape.length === 2 ? Math.sqrt(6 / (shape[0] + shape[1])) : 0.05;
     return Float32Array.from({ length: n }, () => (2 * random.next() - 1) * limit);
@@ -40,11 +55,17 @@ export interface Trajectory {
   weights: Float32Array[];
 }
 
-/** Trains with the tfjs path (as trainer.ts does per run) on the given batches. */
-export function tfjsTrajectory(optimizer: OptimizerId, params: ParameterValues, initial: readonly Float32Array[], split: SplitData, batches: readonly ArrayLike<number>[]): Trajectory {
-  const hidden = initial[1].length;
+/** Trains with the tfjs path (as trainer.ts does per run) on the given batches; the network's shape is read off `initial`. */
+export function tfjsTrajectory(
+  optimizer: OptimizerId,
+  params: ParameterValues,
+  initial: readonly Float32Array[],
+  split: SplitData,
+  batches: readonly ArrayLike<number>[],
+  activation: Activation = 'relu',
+): Trajectory {
   const rule = UPDATE_RULES[optimizer];
-  const shapes = shapesFor(hidden);
+  const shapes = shapesFromWeights(initial);
   let weights = initial.map((values, i) => tf.tensor(values, shapes[i]));
   let slots = shapes.map((shape) => Object.fromEntries(Object.entries(rule.slots(params)).map(([name, value]) => [name, tf.fill(shape, value)])));
   const losses: number[] = [];
@@ -52,7 +73,7 @@ export function tfjsTrajectory(optimizer: OptimizerId, params: ParameterValues, 
   batches.forEach((indices, step) => {
     const batch = toTensors(gatherBatch(split, indices));
     const [loss, right, ...gradients] = tf.tidy(() => {
-      const r = denseLossAndGradients(weights, batch.images, batch.oneHot, batch.labels);
+      const r = denseLossAndGradients(weights, batch.images, batch.oneHot, batch.labels, activation);
       return [r.loss, r.correct, ...r.gradients];
     });
     losses.push(loss.dataSync()[0]);
@@ -68,12 +89,12 @@ export function tfjsTrajectory(optimizer: OptimizerId, params: ParameterValues, 
 }
 
 /** Loss sum and correct count over a split, as trainer.ts evaluates the test set. */
-export function tfjsEvaluate(weights: readonly Float32Array[], split: SplitData): { lossSum: number; correct: number } {
-  const shapes = shapesFor(weights[1].length);
+export function tfjsEvaluate(weights: readonly Float32Array[], split: SplitData, activation: Activation = 'relu'): { lossSum: number; correct: number } {
+  const shapes = shapesFromWeights(weights);
   const params = weights.map((values, i) => tf.tensor(values, shapes[i]));
   const batch = toTensors(gatherBatch(split, Array.from({ length: split.count }, (_, i) => i)));
   const [lossSum, correct] = tf.tidy(() => {
-    const p = predict(params, batch.images);
+    const p = predict(params, batch.images, activation);
     return [crossEntropySum(p, batch.oneHot).dataSync()[0], countCorrect(p, batch.labels).dataSync()[0]];
   });
   tf.dispose([...params, batch.images, batch.oneHot, batch.labels]);

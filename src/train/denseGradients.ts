@@ -1,5 +1,6 @@
 /**
- * The dense network's backward pass written out by hand. On the wasm backend,
+ * The dense network's backward pass written out by hand, for any depth and
+ * activation (experiment/network.ts). On the wasm backend,
  * autodiff's transposed matMuls dominate a step (~13.6 of 14.5 ms measured); an
  * explicit tf.transpose followed by a plain matMul is several times faster, with
  * the same result. Autodiff (tf.variableGrads) stays as the reference: the unit
@@ -11,7 +12,8 @@
  * [1e-7, 1 - 1e-7], and zero for the others (the clip passes no gradient there).
  */
 import * as tf from '@tensorflow/tfjs';
-import { countCorrect, crossEntropy, KERAS_EPSILON, type Parameters } from './network';
+import type { Activation } from '../experiment/network';
+import { activate, countCorrect, crossEntropy, KERAS_EPSILON, type Parameters } from './network';
 
 export interface StepResult {
   loss: tf.Scalar;
@@ -20,31 +22,70 @@ export interface StepResult {
   gradients: tf.Tensor[];
 }
 
-/** Forward and backward pass for one batch. Call inside tf.tidy. */
-export function denseLossAndGradients(params: Parameters, images: tf.Tensor2D, oneHot: tf.Tensor2D, labels: tf.Tensor1D): StepResult {
-  const [kernel1, bias1, kernel2, bias2] = params as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+/**
+ * The gradient through a hidden layer's activation, as tfjs's own gradient
+ * functions compute it: ReLU passes dy where its input was strictly positive;
+ * tanh is (1 - y^2) dy and sigmoid dy (y (1 - y)), from the layer's output y.
+ */
+function activationGradient(activation: Activation, dy: tf.Tensor, preActivation: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.mul(dy, tf.cast(tf.greater(preActivation, 0), 'float32'));
+    case 'tanh':
+      return tf.mul(tf.sub(tf.scalar(1), tf.square(y)), dy);
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));
+    default:
+      throw new Error(`Unknown activation ${String(activation)}.`);
+  }
+}
+
+/**
+ * Forward and backward pass for one batch, any depth (params: kernel, bias per
+ * layer, the last layer's output the 10 logits). Call inside tf.tidy.
+ */
+export function denseLossAndGradients(
+  params: Parameters,
+  images: tf.Tensor2D,
+  oneHot: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  activation: Activation = 'relu',
+): StepResult {
+  const layers = params.length / 2;
   const batch = images.shape[0];
 
-  const preActivation = tf.add(tf.matMul(images, kernel1), bias1);
-  const hidden = tf.relu(preActivation);
-  const probabilities = tf.softmax(tf.add(tf.matMul(hidden, kernel2), bias2) as tf.Tensor2D);
+  // Forward, keeping each layer's input and each hidden layer's pre-activation.
+  const inputs: tf.Tensor2D[] = [images];
+  const preActivations: tf.Tensor2D[] = [];
+  let logits: tf.Tensor2D | undefined;
+  for (let layer = 0; layer < layers; layer++) {
+    const z = tf.add(tf.matMul(inputs[layer], params[2 * layer] as tf.Tensor2D), params[2 * layer + 1]) as tf.Tensor2D;
+    if (layer < layers - 1) {
+      preActivations.push(z);
+      inputs.push(activate(activation, z) as tf.Tensor2D);
+    } else logits = z;
+  }
+  const probabilities = tf.softmax(logits!);
 
   const trueClassProbability = tf.sum(tf.mul(probabilities, oneHot), 1, true);
   const insideClip = tf.logicalAnd(tf.greaterEqual(trueClassProbability, KERAS_EPSILON), tf.lessEqual(trueClassProbability, 1 - KERAS_EPSILON));
-  const logitsGradient = tf.mul(tf.sub(probabilities, oneHot), tf.div(tf.cast(insideClip, 'float32'), batch)) as tf.Tensor2D;
+  // The gradient with respect to the current layer's output (pre-activation for hidden layers).
+  let outputGradient = tf.mul(tf.sub(probabilities, oneHot), tf.div(tf.cast(insideClip, 'float32'), batch)) as tf.Tensor2D;
 
-  const kernel2Gradient = tf.matMul(tf.transpose(hidden), logitsGradient);
-  const bias2Gradient = tf.sum(logitsGradient, 0);
-  const hiddenGradient = tf.matMul(logitsGradient, tf.transpose(kernel2));
-  // ReLU passes gradient where its input was strictly positive, as tfjs's own gradient does.
-  const preActivationGradient = tf.mul(hiddenGradient, tf.cast(tf.greater(preActivation, 0), 'float32')) as tf.Tensor2D;
-  const kernel1Gradient = tf.matMul(tf.transpose(images), preActivationGradient);
-  const bias1Gradient = tf.sum(preActivationGradient, 0);
+  const gradients: tf.Tensor[] = new Array<tf.Tensor>(params.length);
+  for (let layer = layers - 1; layer >= 0; layer--) {
+    gradients[2 * layer] = tf.matMul(tf.transpose(inputs[layer]), outputGradient);
+    gradients[2 * layer + 1] = tf.sum(outputGradient, 0);
+    if (layer > 0) {
+      const inputGradient = tf.matMul(outputGradient, tf.transpose(params[2 * layer] as tf.Tensor2D));
+      outputGradient = activationGradient(activation, inputGradient, preActivations[layer - 1], inputs[layer]) as tf.Tensor2D;
+    }
+  }
 
   return {
     loss: crossEntropy(probabilities, oneHot),
     correct: countCorrect(probabilities, labels),
-    gradients: [kernel1Gradient, bias1Gradient, kernel2Gradient, bias2Gradient],
+    gradients,
   };
 }
 

@@ -3,7 +3,6 @@
  * per optimizer step (forward, backward and update), results already on the host.
  */
 import type { Kernel } from './kernel/kernel';
-import { HIDDEN_UNITS } from './network';
 import type { EngineFactory, TrainingEngine } from './engine';
 
 /** Evaluation runs in chunks of the kernel's batch buffer; this floor keeps them few. */
@@ -12,7 +11,7 @@ const MIN_KERNEL_BATCH = 256;
 export function kernelEngine(kernel: Kernel): EngineFactory {
   return async (data, plan, initial): Promise<TrainingEngine> => {
     const trainer = await kernel.createTrainer({
-      hidden: HIDDEN_UNITS,
+      network: plan.network,
       maxBatch: Math.max(plan.batchSize, MIN_KERNEL_BATCH),
       runs: plan.runs.map((run) => ({ optimizer: run.optimizer, params: run.hyperparameters })),
       initial,

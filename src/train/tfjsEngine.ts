@@ -9,7 +9,8 @@ import type { MnistData } from '../data/shardLoader';
 import { gatherBatch, toTensors, type BatchTensors } from './batches';
 import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
 import type { EnginePlan, RunSpec, TrainingEngine } from './engine';
-import { countCorrect, crossEntropySum, PARAMETER_SHAPES, predict } from './network';
+import type { Activation } from '../experiment/network';
+import { countCorrect, crossEntropySum, parameterShapes, predict, type LayerShape } from './network';
 import { applyRule, UPDATE_RULES, type UpdateRule } from './optimizers';
 
 /** 'dense': the hand-written backward pass (fast); 'autodiff': tf.variableGrads (the reference). */
@@ -28,14 +29,16 @@ class TfjsRun {
   constructor(
     { optimizer, hyperparameters }: RunSpec,
     initial: readonly Float32Array[],
+    shapes: readonly LayerShape[],
+    private readonly activation: Activation,
   ) {
     this.params = hyperparameters;
     this.rule = UPDATE_RULES[optimizer];
     // From a copy of the shared initial values: no run can disturb another's start.
     // tf.variable shares its initial tensor's data; the tidy releases that tensor's handle.
-    this.weights = initial.map((values, i) => tf.tidy(() => tf.variable(tf.tensor(values, PARAMETER_SHAPES[i].shape), true)));
+    this.weights = initial.map((values, i) => tf.tidy(() => tf.variable(tf.tensor(values, shapes[i].shape), true)));
     const slotInit = this.rule.slots(hyperparameters);
-    this.slots = PARAMETER_SHAPES.map(({ shape }) =>
+    this.slots = shapes.map(({ shape }) =>
       Object.fromEntries(
         Object.entries(slotInit).map(([name, value]) => [name, tf.tidy(() => tf.variable(tf.fill(shape, value), false))]),
       ),
@@ -48,8 +51,8 @@ class TfjsRun {
       const { images, oneHot, labels } = batch;
       const { loss, correct, gradients } =
         method === 'autodiff'
-          ? autodiffLossAndGradients(this.weights, images, oneHot, labels, predict)
-          : denseLossAndGradients(this.weights, images, oneHot, labels);
+          ? autodiffLossAndGradients(this.weights, images, oneHot, labels, (params, x) => predict(params, x, this.activation))
+          : denseLossAndGradients(this.weights, images, oneHot, labels, this.activation);
       this.weights.forEach((weight, i) => {
         const { weight: next, slots } = applyRule(this.rule, weight, gradients[i], this.slots[i], this.stepCount, this.params);
         weight.assign(next);
@@ -67,7 +70,12 @@ class TfjsRun {
 
 /** tfjs on its current backend (WebGL, wasm or cpu), with hand-written or automatic gradients. */
 export function createTfjsEngine(data: MnistData, plan: EnginePlan, initial: readonly Float32Array[], method: GradientMethod): TrainingEngine {
-  const runs: (TfjsRun | undefined)[] = plan.runs.map((spec) => new TfjsRun(spec, initial));
+  const shapes = parameterShapes(plan.network);
+  if (initial.length !== shapes.length || initial.some((values, i) => values.length !== shapes[i].shape.reduce((a, b) => a * b, 1))) {
+    throw new Error(`Expected initial weights of shapes ${shapes.map((s) => s.shape.join('x')).join(', ')}.`);
+  }
+  const { activation } = plan.network;
+  const runs: (TfjsRun | undefined)[] = plan.runs.map((spec) => new TfjsRun(spec, initial, shapes, activation));
   const testChunks: BatchTensors[] = [];
   for (let start = 0; start < data.test.count; start += EVAL_CHUNK) {
     const size = Math.min(EVAL_CHUNK, data.test.count - start);
@@ -80,7 +88,7 @@ export function createTfjsEngine(data: MnistData, plan: EnginePlan, initial: rea
       let lossSum: tf.Tensor = tf.scalar(0);
       let correct: tf.Tensor = tf.scalar(0);
       for (const chunk of testChunks) {
-        const probabilities = predict(runs[run]!.weights, chunk.images);
+        const probabilities = predict(runs[run]!.weights, chunk.images, activation);
         lossSum = tf.add(lossSum, crossEntropySum(probabilities, chunk.oneHot));
         correct = tf.add(correct, countCorrect(probabilities, chunk.labels));
       }

@@ -168,7 +168,7 @@ export async function trainExperiment(
 
   const readbackIntervalMs = options.readbackIntervalMs ?? 200;
   const read = (tensor: tf.Tensor) => (control.deviceLost ? Promise.race([tensor.data(), control.deviceLost]) : tensor.data());
-  const initial = initialWeights(config.seed);
+  const initial = initialWeights(config.seed, config.network);
   const plan = enginePlan(config);
   const engine = options.engine ? await options.engine(data, plan, initial) : createTfjsEngine(data, plan, initial, options.gradients ?? 'dense');
   const runs = trainingContestants(config).map((contestant, index) => new OptimizerRun(contestantKey(contestant), index));

@@ -2,6 +2,7 @@
  * Both engines against Keras 3's own expected values (src/testing/kerasGolden.ts),
  * and a check that the float64 reference cases cover every variant of every optimizer.
  */
+import { NETWORK_LIMITS } from '../../experiment/network';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
@@ -33,12 +34,12 @@ function tfjsSteps(c: GoldenCase): Float32Array[] {
   });
 }
 
-/** The case's vector in the first elements of every tensor (hidden = its length), stepped with applyGradients. */
+/** The case's vector in the first elements of every tensor (the rest zero, so untouched), stepped with applyGradients. */
 async function kernelSteps(build: KernelBuild, c: GoldenCase): Promise<Float32Array[][]> {
-  const hidden = c.initial.length;
+  const hidden = Math.max(NETWORK_LIMITS.minUnits, c.initial.length);
   const sizes = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
   const place = (values: number[]) => sizes.map((n) => Float32Array.from({ length: n }, (_, i) => (i < values.length ? values[i] : 0)));
-  const trainer = await (await loadKernel(build)).createTrainer({ hidden, maxBatch: 1, runs: [{ optimizer: c.optimizer, params: paramsOf(c) }], initial: place(c.initial) });
+  const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: c.optimizer, params: paramsOf(c) }], initial: place(c.initial) });
   const out = c.gradients.map((g) => {
     trainer.applyGradients(0, place(g));
     return trainer.weights(0);

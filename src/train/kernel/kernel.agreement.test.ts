@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SplitData } from '../../data/shardLoader';
+import { articleNetwork } from '../../experiment/network';
 import { optimizerDefaults, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
 import { normRelativeError, randomWeights, relativeError, syntheticSplit, tfjsTrajectory, type Trajectory } from '../../testing/kernelFixtures';
@@ -106,7 +107,7 @@ describe.each([0, 1])('kernel agrees with the tfjs path: scenario %i', (which) =
     const scenario = scenarios[which];
     const kernel = await loadKernel(build);
     const trainer = await kernel.createTrainer({
-      hidden: 128,
+      network: articleNetwork(),
       maxBatch: 128,
       runs: VARIANTS.map(([, optimizer, params]) => ({ optimizer, params })),
       initial: scenario.initial,
@@ -150,7 +151,7 @@ async function compareShort(variants: typeof VARIANTS, hidden: number, initial: 
   const expected = variants.map(([, id, params]) => tfjsTrajectory(id, params, initial, split, batches));
   const maxBatch = Math.max(...batches.map((b) => b.length));
   for (const build of BUILDS) {
-    const trainer = await (await loadKernel(build)).createTrainer({ hidden, maxBatch, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
+    const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
     const losses = variants.map((): number[] => []);
     for (const indices of batches) {
       trainer.setBatch(split.images, split.labels, indices);

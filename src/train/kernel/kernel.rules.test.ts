@@ -3,6 +3,7 @@
  * definitions, given the same gradients: every variant, both builds, bit for bit
  * (the updates never fuse, and both run the program's float32 operations in its order).
  */
+import { NETWORK_LIMITS } from '../../experiment/network';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
@@ -17,10 +18,10 @@ beforeAll(async () => {
 describe('generated kernel updates give the tfjs evaluator\'s bits', () => {
   const cases = (['simd', 'relaxed-simd'] as const).flatMap((build) => CASES.map(([id, name, params]) => [build, id, name, params] as const));
   it.each(cases)('%s build: %s (%s)', async (build, id, _name, params) => {
-    const hidden = W0.length;
+    const hidden = Math.max(NETWORK_LIMITS.minUnits, W0.length);
     const sizes = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
     const place = (values: number[]) => sizes.map((n) => Float32Array.from({ length: n }, (_, i) => values[i % values.length] * (1 + i / n)));
-    const trainer = await (await loadKernel(build)).createTrainer({ hidden, maxBatch: 1, runs: [{ optimizer: id, params }], initial: place(W0) });
+    const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: id, params }], initial: place(W0) });
     const rule = UPDATE_RULES[id];
     const shapes = [[IMAGE_SIZE, hidden], [hidden], [hidden, NUM_CLASSES], [NUM_CLASSES]];
     // The kernel holds dense2/kernel transposed; the elementwise update does not care, so tfjs gets it as weights() gives it.

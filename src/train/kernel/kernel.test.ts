@@ -47,12 +47,14 @@ afterEach(() => {
 });
 
 const defaults = (optimizer: OptimizerId): KernelRunSpec => ({ optimizer, params: optimizerDefaults(optimizer) });
+/** The article's shape at another width: one hidden ReLU layer (other shapes: kernel.network.test.ts). */
+const oneLayer = (hidden: number) => ({ hiddenLayers: [hidden], activation: 'relu' as const });
 const firstBatch = (size = 128, offset = 0) => Array.from({ length: size }, (_, i) => offset + i);
 
 function trainer(build: KernelBuild, runs: KernelRunSpec[], options: { hidden?: number; maxBatch?: number; initial?: Float32Array[]; firstLayer?: FirstLayerMode } = {}) {
   const hidden = options.hidden ?? 128;
   return kernels[build].createTrainer({
-    hidden,
+    network: oneLayer(hidden),
     maxBatch: options.maxBatch ?? 128,
     runs,
     initial: options.initial ?? (hidden === 128 ? initialWeights(1) : randomWeights(1, hidden)),
@@ -187,12 +189,12 @@ describe('update rules match the Keras 3 formulas (float64), one step at a time'
 });
 
 describe('size checks', () => {
-  const good = { hidden: 128, maxBatch: 128, runs: [defaults('adam')], initial: initialWeights(1) };
-  const withHidden = (hidden: number) => ({ ...good, hidden, initial: randomWeights(1, Math.max(1, Math.floor(hidden) || 1)) });
+  const good = { network: oneLayer(128), maxBatch: 128, runs: [defaults('adam')], initial: initialWeights(1) };
+  const withHidden = (hidden: number) => ({ ...good, network: oneLayer(hidden), initial: randomWeights(1, Math.max(1, Math.floor(hidden) || 1)) });
   const bad: [string, Parameters<Kernel['createTrainer']>[0], RegExp][] = [
-    ['hidden 0', withHidden(0), /Hidden width 0/],
-    ['hidden 1025', withHidden(1025), /Hidden width 1025 .* 1 to 1024/],
-    ['hidden 2.5', withHidden(2.5), /Hidden width 2.5/],
+    ['hidden 0', withHidden(0), /Hidden layer 1 width 0/],
+    ['hidden 1025', withHidden(1025), /Hidden layer 1 width 1025 .* 1 to 1024/],
+    ['hidden 2.5', withHidden(2.5), /Hidden layer 1 width 2.5/],
     ['batch 0', { ...good, maxBatch: 0 }, /Batch size 0/],
     ['batch 4097', { ...good, maxBatch: 4097 }, /Batch size 4097 .* 1 to 4096/],
     ['no runs', { ...good, runs: [] }, /0 optimizer runs/],
@@ -364,7 +366,7 @@ describe('evaluation and bookkeeping', () => {
     const runs = OPTIMIZER_IDS.map(defaults);
     const t = await trainer(build, runs);
     const before = t.memoryBytes;
-    const estimate = kernelMemoryBytes(128, 128, runs.map((r) => kernelVariant(r.optimizer, r.params).slots.length));
+    const estimate = kernelMemoryBytes(oneLayer(128), 128, runs.map((r) => kernelVariant(r.optimizer, r.params).slots.length));
     expect(before).toBeLessThanOrEqual(Math.ceil(estimate / 65536) * 65536);
     expect(before).toBeGreaterThan(estimate - 64 * 1024 - 65536);
     for (let s = 0; s < 40; s++) {

@@ -7,15 +7,23 @@
  */
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
 import { stepScalars } from '../../experiment/algebra';
+import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
 import { kernelLayout, kernelVariant, type KernelVariant } from './layout';
 
 export type KernelBuild = 'simd' | 'relaxed-simd';
 
-/** Sizes the kernel accepts; anything outside is refused before wasm runs. */
+/**
+ * Sizes the kernel accepts; anything outside is refused before wasm runs. The
+ * network's depth and widths are capped by the settings' NETWORK_LIMITS; a
+ * width under the settings' minimum (8) still trains (the kernel's own tests use
+ * widths 1 and 5 for the padding paths).
+ */
 export const KERNEL_LIMITS = {
-  maxHidden: 1024,
+  maxHiddenLayers: NETWORK_LIMITS.maxHiddenLayers,
+  minUnits: 1,
+  maxUnits: NETWORK_LIMITS.maxUnits,
   /** The app's largest batch size. */
   maxBatch: 4096,
   maxRuns: 64,
@@ -63,12 +71,15 @@ export interface KernelRunSpec {
   params: ParameterValues;
 }
 
+/** The network the kernel trains: hidden layer widths (input side first) and their activation. */
+export type KernelNetwork = Pick<NetworkSettings, 'activation'> & { hiddenLayers: readonly number[] };
+
 export interface KernelTrainerOptions {
-  hidden: number;
+  network: KernelNetwork;
   /** The largest batch setBatch will be given (evaluation is chunked to it). */
   maxBatch: number;
   runs: readonly KernelRunSpec[];
-  /** [dense1/kernel 784xH, dense1/bias H, dense2/kernel Hx10, dense2/bias 10], copied into every run. */
+  /** Keras order, copied into every run: kernel ([fanIn, fanOut] row-major) then bias, layer by layer. */
   initial: readonly Float32Array[];
   /** Default 'auto': sparse unless over half the pixels are nonzero. */
   firstLayer?: FirstLayerMode;
@@ -88,7 +99,7 @@ export interface EvaluationMetrics {
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  init(hidden: number, maxBatch: number, runs: number): number;
+  init(layers: number, width0: number, width1: number, width2: number, activation: number, maxBatch: number, runs: number): number;
   addRun(run: number, kind: number): number;
   layoutHash(): number;
   tablePointer(): number;
@@ -154,26 +165,68 @@ export class KernelSizeError extends Error {
 
 const isWhole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
-const paddedHidden = (hidden: number) => Math.ceil(hidden / 4) * 4;
-/** Floats in one run's parameter block: W1, b1, W2T (all rows of hp floats) and b2 padded to 12. */
-const paramFloats = (hp: number) => (IMAGE_SIZE + 1 + NUM_CLASSES) * hp + 12;
-/** assembly/kernel.ts starts its buffers at __heap_base, a few hundred bytes in; this bounds it. */
+const padded = (units: number) => Math.ceil(units / 4) * 4;
+/** assembly/kernel.ts starts its buffers at __heap_base, a few KiB in (its static data); this bounds it. */
 const HEAP_BASE_BOUND = 64 * 1024;
+const ACTIVATION_CODE: Record<Activation, number> = { relu: 0, tanh: 1, sigmoid: 2 };
+
+/** Where one Dense layer's tensors lie in a parameter block (in floats), as assembly/kernel.ts's init() lays them out. */
+export interface KernelLayer {
+  fanIn: number;
+  fanOut: number;
+  /** Stored kernel rows (the inputs padded to 4; for the transposed output kernel, the 10 classes). */
+  rows: number;
+  /** Floats per stored row (the outputs padded to 4; for the transposed output kernel, the inputs padded). */
+  rowLength: number;
+  /** The output kernel of a network with hidden layers is stored transposed, [10][fanIn padded]. */
+  transposed: boolean;
+  kernel: number;
+  bias: number;
+  /** The bias padded: to 4, or 12 for the 10 classes. */
+  biasLength: number;
+}
+
+/** The kernel's parameter block, layer by layer; `floats` in all. */
+export function parameterLayout(network: KernelNetwork): { layers: KernelLayer[]; floats: number } {
+  const widths = [...network.hiddenLayers, NUM_CLASSES];
+  const layers: KernelLayer[] = [];
+  let offset = 0;
+  let fanIn = IMAGE_SIZE;
+  widths.forEach((fanOut, l) => {
+    const output = l === widths.length - 1;
+    const transposed = output && l > 0;
+    const outPad = output ? 12 : padded(fanOut);
+    const inPad = l === 0 ? IMAGE_SIZE : padded(fanIn);
+    const [rows, rowLength] = transposed ? [NUM_CLASSES, inPad] : [inPad, outPad];
+    const kernel = offset;
+    offset += rows * rowLength;
+    layers.push({ fanIn, fanOut, rows, rowLength, transposed, kernel, bias: offset, biasLength: outPad });
+    offset += outPad;
+    fanIn = fanOut;
+  });
+  return { layers, floats: offset };
+}
 
 /**
  * The linear memory a trainer needs, following assembly/kernel.ts's init() and
- * addRun() buffer by buffer (an upper bound: the real heap base is lower).
+ * addRun() buffer by buffer (an upper bound: the real heap base is lower). It
+ * grows with the network, the batch size and the runs, never with the dataset.
  */
-export function kernelMemoryBytes(hidden: number, maxBatch: number, slotCounts: readonly number[]): number {
-  const row = paddedHidden(hidden) * 4;
+export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[]): number {
+  const { layers, floats } = parameterLayout(network);
   const pixels = maxBatch * IMAGE_SIZE;
+  const firstRow = layers[0].biasLength * 4;
+  // Per-example rows (activations and pre-activation gradients) of each hidden layer; with none, of the logits.
+  const buffered = layers.slice(0, Math.max(1, layers.length - 1));
+  const longest = Math.max(12, ...layers.map((l) => l.biasLength));
   const shared = [
     256 * 4, pixels, maxBatch, pixels * 4, (maxBatch + 1) * 4, pixels * 8, pixels * 2, (IMAGE_SIZE + 1) * 4, IMAGE_SIZE * 4, pixels * 8,
-    maxBatch * row, maxBatch * row, IMAGE_SIZE * Math.ceil(row / 64) * 64, row, ((1 + NUM_CLASSES) * (row / 4) + 12) * 4, 16 * 4,
+    layers.length * 32,
+    ...buffered.flatMap((l) => [maxBatch * l.biasLength * 4, maxBatch * l.biasLength * 4]),
+    IMAGE_SIZE * Math.ceil(firstRow / 64) * 64, longest * 4, (floats - IMAGE_SIZE * layers[0].rowLength) * 4, 16 * 4,
     slotCounts.length * kernelLayout().record.bytes,
   ];
-  const block = paramFloats(row / 4) * 4;
-  const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(block));
+  const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(floats * 4));
   return [...shared, ...perRun].reduce((end, bytes) => align64(end) + bytes, HEAP_BASE_BOUND);
 }
 
@@ -208,22 +261,46 @@ function runSetup({ optimizer, params }: KernelRunSpec): RunSetup {
 
 /** Throws KernelSizeError for sizes the kernel does not take; run before any wasm call. */
 export function checkTrainerOptions(options: KernelTrainerOptions): void {
-  const { hidden, maxBatch, runs, initial } = options;
-  if (!isWhole(hidden, 1, KERNEL_LIMITS.maxHidden)) throw new KernelSizeError(`Hidden width ${hidden} is outside the kernel's range 1 to ${KERNEL_LIMITS.maxHidden}.`);
+  const { network, maxBatch, runs, initial } = options;
+  checkNetwork(network);
   if (!isWhole(maxBatch, 1, KERNEL_LIMITS.maxBatch)) throw new KernelSizeError(`Batch size ${maxBatch} is outside the kernel's range 1 to ${KERNEL_LIMITS.maxBatch}.`);
   if (!isWhole(runs.length, 1, KERNEL_LIMITS.maxRuns)) throw new KernelSizeError(`${runs.length} optimizer runs is outside the kernel's range 1 to ${KERNEL_LIMITS.maxRuns}.`);
-  checkWeightShapes(hidden, initial);
-  const bytes = kernelMemoryBytes(hidden, maxBatch, runs.map((run) => runSetup(run).variant.slots.length));
+  checkWeightShapes(network, initial);
+  const bytes = kernelMemoryBytes(network, maxBatch, runs.map((run) => runSetup(run).variant.slots.length));
   if (bytes > KERNEL_LIMITS.maxMemoryBytes) {
     const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
-    throw new KernelSizeError(`Hidden width ${hidden}, batch size ${maxBatch} and ${runs.length} runs need ${mib(bytes)} of kernel memory, over the ${mib(KERNEL_LIMITS.maxMemoryBytes)} cap.`);
+    throw new KernelSizeError(
+      `Hidden layers ${describeLayers(network)}, batch size ${maxBatch} and ${runs.length} runs need ${mib(bytes)} of kernel memory, over the ${mib(KERNEL_LIMITS.maxMemoryBytes)} cap.`,
+    );
   }
 }
 
-function checkWeightShapes(hidden: number, weights: readonly Float32Array[]): void {
-  const expected = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
-  if (weights.length !== 4 || weights.some((w, i) => w.length !== expected[i])) {
-    throw new KernelSizeError(`Expected 4 weight arrays of ${expected.join(', ')} values, got ${weights.map((w) => w.length).join(', ')}.`);
+const describeLayers = (network: KernelNetwork) => (network.hiddenLayers.length ? network.hiddenLayers.join(' x ') : 'none');
+
+/** The network's depth, widths and activation against the limits (NETWORK_LIMITS' maxima). */
+function checkNetwork(network: KernelNetwork): void {
+  if (!network || !Array.isArray(network.hiddenLayers)) throw new KernelSizeError('The kernel needs a network (hidden layers and activation).');
+  const { hiddenLayers, activation } = network;
+  if (hiddenLayers.length > KERNEL_LIMITS.maxHiddenLayers) {
+    throw new KernelSizeError(`${hiddenLayers.length} hidden layers is over the limit of ${KERNEL_LIMITS.maxHiddenLayers} (NETWORK_LIMITS.maxHiddenLayers).`);
+  }
+  hiddenLayers.forEach((units, i) => {
+    if (!isWhole(units, KERNEL_LIMITS.minUnits, KERNEL_LIMITS.maxUnits)) {
+      throw new KernelSizeError(`Hidden layer ${i + 1} width ${units} is outside the kernel's range ${KERNEL_LIMITS.minUnits} to ${KERNEL_LIMITS.maxUnits} (NETWORK_LIMITS.maxUnits).`);
+    }
+  });
+  if (!(ACTIVATIONS as readonly string[]).includes(activation)) throw new KernelSizeError(`Unknown activation "${String(activation)}" (the kernel runs ${ACTIVATIONS.join(', ')}).`);
+}
+
+/** Keras order: kernel [fanIn * fanOut] then bias [fanOut], layer by layer. */
+function weightSizes(network: KernelNetwork): number[] {
+  return parameterLayout(network).layers.flatMap((l) => [l.fanIn * l.fanOut, l.fanOut]);
+}
+
+function checkWeightShapes(network: KernelNetwork, weights: readonly Float32Array[]): void {
+  const expected = weightSizes(network);
+  if (weights.length !== expected.length || weights.some((w, i) => w.length !== expected[i])) {
+    throw new KernelSizeError(`Expected ${expected.length} weight arrays of ${expected.join(', ')} values, got ${weights.map((w) => w.length).join(', ')}.`);
   }
 }
 
@@ -241,10 +318,10 @@ interface RunState {
  * so call setBatch again after it before training.
  */
 export class KernelTrainer {
-  readonly hidden: number;
+  readonly network: KernelNetwork;
   readonly maxBatch: number;
   readonly runCount: number;
-  private readonly hp: number;
+  private readonly layout: { layers: KernelLayer[]; floats: number };
   private readonly mode: number;
   private readonly runs: RunState[];
   private exports: KernelExports | undefined;
@@ -257,15 +334,17 @@ export class KernelTrainer {
   /** Use Kernel.createTrainer, which checks the options first. */
   constructor(exports: KernelExports, options: KernelTrainerOptions) {
     checkTrainerOptions(options);
-    this.hidden = options.hidden;
+    this.network = { hiddenLayers: [...options.network.hiddenLayers], activation: options.network.activation };
     this.maxBatch = options.maxBatch;
     this.runCount = options.runs.length;
-    this.hp = paddedHidden(options.hidden);
+    this.layout = parameterLayout(this.network);
     this.mode = MODE_CODE[options.firstLayer ?? 'auto'];
     this.exports = exports;
     this.runs = options.runs.map((spec) => ({ setup: runSetup(spec), step: 0 }));
     const outOfMemory = () => new Error('The training kernel could not get enough memory.');
-    if (!exports.init(this.hidden, this.maxBatch, this.runCount)) throw outOfMemory();
+    const [width0 = 0, width1 = 0, width2 = 0] = this.network.hiddenLayers;
+    const layers = this.network.hiddenLayers.length;
+    if (!exports.init(layers, width0, width1, width2, ACTIVATION_CODE[this.network.activation], this.maxBatch, this.runCount)) throw outOfMemory();
     this.runs.forEach(({ setup }, run) => {
       if (!exports.addRun(run, setup.variant.kind)) throw outOfMemory();
     });
@@ -273,7 +352,7 @@ export class KernelTrainer {
     this.u8 = new Uint8Array(exports.memory.buffer);
     this.f32 = new Float32Array(exports.memory.buffer);
     this.f32.set(PIXEL_TABLE, exports.tablePointer() / 4);
-    const blockFloats = paramFloats(this.hp);
+    const blockFloats = this.layout.floats;
     this.runs.forEach(({ setup: { variant, constants, slotInit } }, run) => {
       this.setWeights(run, options.initial);
       variant.slots.forEach((name, slot) => {
@@ -293,6 +372,11 @@ export class KernelTrainer {
   /** Bytes of wasm linear memory in use (constant after construction). */
   get memoryBytes(): number {
     return this.wasm.memory.buffer.byteLength;
+  }
+
+  /** Bytes of linear memory laid out (the end of the last buffer), for checking kernelMemoryBytes. */
+  get memoryInUse(): number {
+    return this.wasm.memoryEnd();
   }
 
   /** Steps taken by a run (Adam's t). */
@@ -381,40 +465,42 @@ export class KernelTrainer {
     return results;
   }
 
-  /** Offsets (in floats) of b1, W2T and b2 in a parameter block. */
-  private get offsets() {
-    const hp = this.hp;
-    return { b1: IMAGE_SIZE * hp, w2t: (IMAGE_SIZE + 1) * hp, b2: (IMAGE_SIZE + 1 + NUM_CLASSES) * hp };
-  }
-
-  /** Replaces a run's weights (its optimizer state is kept). */
+  /** Replaces a run's weights (Keras order; its optimizer state is kept). */
   setWeights(run: number, weights: readonly Float32Array[]): void {
     const wasm = this.wasm;
     this.checkRun(run);
-    checkWeightShapes(this.hidden, weights);
-    const [w1, b1, w2, b2] = weights;
-    const { hidden: h, hp, f32 } = this;
+    checkWeightShapes(this.network, weights);
+    const { f32, layout } = this;
     const base = wasm.paramsPointer(run) / 4;
-    const o = this.offsets;
-    f32.fill(0, base, base + paramFloats(hp));
-    for (let i = 0; i < IMAGE_SIZE; i++) f32.set(w1.subarray(i * h, (i + 1) * h), base + i * hp);
-    f32.set(b1, base + o.b1);
-    for (let j = 0; j < h; j++) for (let c = 0; c < NUM_CLASSES; c++) f32[base + o.w2t + c * hp + j] = w2[j * NUM_CLASSES + c];
-    f32.set(b2, base + o.b2);
+    f32.fill(0, base, base + layout.floats);
+    layout.layers.forEach((l, i) => {
+      const kernel = weights[2 * i];
+      const at = base + l.kernel;
+      if (l.transposed) {
+        for (let j = 0; j < l.fanIn; j++) for (let c = 0; c < l.fanOut; c++) f32[at + c * l.rowLength + j] = kernel[j * l.fanOut + c];
+      } else {
+        for (let j = 0; j < l.fanIn; j++) f32.set(kernel.subarray(j * l.fanOut, (j + 1) * l.fanOut), at + j * l.rowLength);
+      }
+      f32.set(weights[2 * i + 1], base + l.bias);
+    });
   }
 
-  /** Copies of a run's [dense1/kernel, dense1/bias, dense2/kernel, dense2/bias], in network.ts's layout. */
+  /** Copies of a run's weights in Keras order (network.ts's layout): kernel [fanIn, fanOut] then bias, layer by layer. */
   weights(run: number): Float32Array[] {
     const wasm = this.wasm;
     this.checkRun(run);
-    const { hidden: h, hp, f32 } = this;
+    const { f32, layout } = this;
     const base = wasm.paramsPointer(run) / 4;
-    const o = this.offsets;
-    const w1 = new Float32Array(IMAGE_SIZE * h);
-    for (let i = 0; i < IMAGE_SIZE; i++) w1.set(f32.subarray(base + i * hp, base + i * hp + h), i * h);
-    const w2 = new Float32Array(h * NUM_CLASSES);
-    for (let j = 0; j < h; j++) for (let c = 0; c < NUM_CLASSES; c++) w2[j * NUM_CLASSES + c] = f32[base + o.w2t + c * hp + j];
-    return [w1, f32.slice(base + o.b1, base + o.b1 + h), w2, f32.slice(base + o.b2, base + o.b2 + NUM_CLASSES)];
+    return layout.layers.flatMap((l) => {
+      const kernel = new Float32Array(l.fanIn * l.fanOut);
+      const at = base + l.kernel;
+      if (l.transposed) {
+        for (let j = 0; j < l.fanIn; j++) for (let c = 0; c < l.fanOut; c++) kernel[j * l.fanOut + c] = f32[at + c * l.rowLength + j];
+      } else {
+        for (let j = 0; j < l.fanIn; j++) kernel.set(f32.subarray(at + j * l.rowLength, at + j * l.rowLength + l.fanOut), j * l.fanOut);
+      }
+      return [kernel, f32.slice(base + l.bias, base + l.bias + l.fanOut)];
+    });
   }
 
   /**
@@ -424,23 +510,26 @@ export class KernelTrainer {
   applyGradients(run: number, gradients: readonly Float32Array[]): void {
     const wasm = this.wasm;
     const state = this.runs[this.checkRun(run)];
-    checkWeightShapes(this.hidden, gradients);
+    checkWeightShapes(this.network, gradients);
     state.step += 1;
     this.writeScalars(run, state);
-    const { hidden: h, hp, f32 } = this;
+    const { f32, layout } = this;
     const stage = wasm.gradientRowPointer() / 4;
-    const o = this.offsets;
-    const [g1, gb1, g2, gb2] = gradients;
-    // The staging buffer holds one row of hp floats; each piece is padded with zeros.
+    // The staging buffer holds the longest row of any layer; each piece is padded with zeros.
     const apply = (offsetFloats: number, values: ArrayLike<number>, floats: number) => {
       f32.fill(0, stage, stage + floats);
       for (let i = 0; i < values.length; i++) f32[stage + i] = values[i];
       wasm.applyGradient(run, offsetFloats * 4, floats * 4);
     };
-    for (let i = 0; i < IMAGE_SIZE; i++) apply(i * hp, g1.subarray(i * h, (i + 1) * h), hp);
-    apply(o.b1, gb1, hp);
-    for (let c = 0; c < NUM_CLASSES; c++) apply(o.w2t + c * hp, Array.from({ length: h }, (_, j) => g2[j * NUM_CLASSES + c]), hp);
-    for (let k = 0; k < 12; k += 4) apply(o.b2 + k, gb2.subarray(k, Math.min(k + 4, NUM_CLASSES)), 4);
+    layout.layers.forEach((l, i) => {
+      const g = gradients[2 * i];
+      if (l.transposed) {
+        for (let c = 0; c < l.fanOut; c++) apply(l.kernel + c * l.rowLength, Array.from({ length: l.fanIn }, (_, j) => g[j * l.fanOut + c]), l.rowLength);
+      } else {
+        for (let j = 0; j < l.fanIn; j++) apply(l.kernel + j * l.rowLength, g.subarray(j * l.fanOut, (j + 1) * l.fanOut), l.rowLength);
+      }
+      apply(l.bias, gradients[2 * i + 1], l.biasLength);
+    });
   }
 
   /** Writes the run's per-step scalars for its current step into its record, by name. */

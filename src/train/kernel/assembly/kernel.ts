@@ -1,20 +1,26 @@
 /**
- * Fused training kernel for the playground's 784-H-10 network (AssemblyScript,
+ * Fused training kernel for the playground's networks: 784 pixels, 0 to 3 hidden
+ * Dense layers (ReLU, tanh or sigmoid), 10 softmax outputs (AssemblyScript,
  * compiled twice: plain SIMD and relaxed SIMD; see scripts/build-kernel.ts).
  *
  * One call trains one batch for one optimizer run: forward, Keras's clipped
- * cross-entropy, backward and the update of all four parameter tensors, with the
+ * cross-entropy, backward and the update of every parameter tensor, with the
  * same float32 operations, in the same order, as the tfjs path (network.ts,
  * denseGradients.ts, the update programs). Sums are ordered differently, so results
  * agree to float32 rounding, not bit for bit.
  *
  * Memory is laid out once by init() and addRun(); nothing is allocated per batch.
- * Layout of one run's parameters (float32, hp = hidden rounded up to 4, so every
- * row is whole SIMD vectors; the padding stays 0 because its gradient is 0):
- *   W1  [784][hp]  row-major, so a pixel's weights are contiguous
- *   b1  [hp]
- *   W2T [10][hp]   dense2/kernel transposed, so both layer-2 products run along hp
- *   b2  [12]       10 used
+ * Layer L's outputs are padded to pL = units rounded up to 4 (so every row is whole
+ * SIMD vectors; the padding stays 0 because its gradient is 0). Layout of one run's
+ * parameters (float32), K hidden layers:
+ *   W1  [784][p1]       row-major, so a pixel's weights are contiguous
+ *   b1  [p1]            (the "tail" starts here)
+ *   Wk  [p(k-1)][pk]    hidden layers 2..K, row-major (input by input), each then
+ *   bk  [pk]
+ *   WoT [10][pK]        the output kernel transposed, so its products run along pK
+ *   bo  [12]            10 used
+ * With no hidden layer the first layer is the output layer: W1 [784][12], b1 [12].
+ * For the article network (K = 1) that is W1, b1, W2T, b2 as before.
  * Each optimizer slot (m, v, ...) is a block with the same layout.
  *
  * The optimizer updates are generated from the optimizer definitions
@@ -34,8 +40,40 @@ const CLIP_HIGH: f32 = <f32>(1 - 1e-7);
 const MODE_AUTO = 0;
 const MODE_DENSE = 2;
 
-let hp: i32 = 0; // hidden units padded to a multiple of 4
+// Hidden activations; the wrapper uses the same numbers.
+const RELU = 0;
+const TANH = 1;
+const SIGMOID = 2;
+
+// What sumRows does with a finished sum: store it, relu(sum + bias), or sum + bias.
+const FINISH_RAW = 0;
+const FINISH_RELU = 1;
+const FINISH_BIAS = 2;
+
+// One record per dense layer (hidden layers, then the output layer) at layersPtr.
+const LAYER_RECORD: usize = 32;
+const L_IN = 0; // i32: real inputs
+const L_OUT = 4; // i32: real outputs
+const L_PAD = 8; // i32: outputs padded to 4 (the row length of W and of the buffers below)
+const L_WEIGHTS = 12; // usize: byte offset of the kernel in a parameter block
+const L_BIAS = 16; // usize: byte offset of the bias
+const L_ACT = 20; // usize: maxBatch rows of pad floats, the layer's activations (hidden layers; logits without any)
+const L_DPRE = 24; // usize: maxBatch rows of pad floats, the gradient w.r.t. its pre-activations
+
+let hiddenLayers: i32 = 0; // K, 0 to 3
+let activation: i32 = RELU;
+let hp: i32 = 0; // first layer's outputs padded to a multiple of 4
 let rowBytes: usize = 0; // bytes in one W1 row (hp floats)
+let outRowBytes: usize = 0; // bytes in one row of WoT (the last hidden layer's padded width)
+// Fixed by init(), so the per-example code reads them as the article-only kernel read its constants:
+let outKernelOffset: usize = 0; // WoT's byte offset in a parameter block
+let outBiasOffset: usize = 0; // bo's
+let lastActPtr: usize = 0; // the last hidden layer's activations (K >= 1)
+let lastDprePtr: usize = 0; // its pre-activation gradients
+let gradOutKernelPtr: usize = 0; // WoT's gradient in gradTailPtr
+let gradOutBiasPtr: usize = 0; // bo's gradient
+let gradLastBiasPtr: usize = 0; // the last hidden layer's bias gradient (K >= 1)
+let blockFloats: i32 = 0; // floats in one parameter block
 let nextFree: usize = 0;
 
 let tablePtr: usize = 0; // 256 f32: pixel byte -> scaled value, filled by the host
@@ -48,12 +86,13 @@ let rowPixelsPtr: usize = 0; // u16 pixel index of each row entry
 let columnStartPtr: usize = 0; // 785 pointers into columnEntriesPtr
 let columnCursorPtr: usize = 0; // 784 i32, counts then write cursors
 let columnEntriesPtr: usize = 0; // (dpre row byte offset i32, value f32), pixel by pixel
-let dprePtr: usize = 0; // maxBatch * hp: gradient w.r.t. layer-1 pre-activations
+let layersPtr: usize = 0; // LAYER_RECORD bytes per dense layer
+let dprePtr: usize = 0; // the first layer's L_DPRE: gradient w.r.t. its pre-activations
 let w1ChunksPtr: usize = 0; // W1 copied chunk-major, [ceil(hp/16)][784][16] floats (sparse first layer)
-let hiddenAllPtr: usize = 0; // maxBatch * hp: every example's hidden activations
-let hiddenPtr: usize = 0; // the current example's row of hiddenAllPtr
-let gradRowPtr: usize = 0; // hp: one W1 row's gradient
-let gradTailPtr: usize = 0; // gradients of b1, W2T, b2, laid out like the parameters
+let hiddenAllPtr: usize = 0; // the first layer's L_ACT: every example's outputs of layer 1
+let hiddenPtr: usize = 0; // the current example's row of the last hidden layer's activations
+let gradRowPtr: usize = 0; // the longest row of any layer: one W1 row's gradient
+let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like the parameters
 let logitsPtr: usize = 0; // 16 f32 scratch
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
@@ -77,22 +116,41 @@ function ensureMemory(): bool {
 }
 
 function paramFloats(): i32 {
-  return (INPUTS + 1 + CLASSES) * hp + CLASSES_PADDED;
+  return blockFloats;
 }
 
-/** Byte offset of b1 in a parameter block; b1, W2T and b2 follow contiguously. */
+/** Byte offset of b1 in a parameter block; everything after W1 follows contiguously. */
 function tailOffset(): usize {
   return <usize>INPUTS * rowBytes;
 }
 
 function tailBytes(): usize {
-  return <usize>((1 + CLASSES) * hp + CLASSES_PADDED) << 2;
+  return (<usize>blockFloats << 2) - tailOffset();
 }
 
-/** Lays out the shared buffers. Returns false when memory cannot grow. */
-export function init(hidden: i32, batchCapacity: i32, runs: i32): bool {
-  hp = (hidden + 3) & ~3;
-  rowBytes = <usize>hp << 2;
+// @ts-ignore: decorator
+@inline function layer(l: i32): usize {
+  return layersPtr + <usize>l * LAYER_RECORD;
+}
+
+// @ts-ignore: decorator
+@inline function layerInt(l: i32, field: usize): i32 {
+  return load<i32>(layer(l) + field);
+}
+
+// @ts-ignore: decorator
+@inline function layerPtr(l: i32, field: usize): usize {
+  return load<usize>(layer(l) + field);
+}
+
+/**
+ * Lays out the shared buffers for `layers` hidden layers of width0..width2 units
+ * (unused widths ignored) with activation `act` (RELU, TANH, SIGMOID). Returns
+ * false when memory cannot grow. The wrapper checks every size first.
+ */
+export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i32, batchCapacity: i32, runs: i32): bool {
+  hiddenLayers = layers;
+  activation = act;
   nextFree = __heap_base;
   const examples = <usize>batchCapacity;
   const pixels = examples * INPUTS;
@@ -106,13 +164,61 @@ export function init(hidden: i32, batchCapacity: i32, runs: i32): bool {
   columnStartPtr = reserve((INPUTS + 1) << 2);
   columnCursorPtr = reserve(INPUTS << 2);
   columnEntriesPtr = reserve(pixels << 3);
-  dprePtr = reserve(examples * rowBytes);
-  hiddenAllPtr = reserve(examples * rowBytes);
+  layersPtr = reserve(<usize>(layers + 1) * LAYER_RECORD);
+  // The layer records are written now: grow the memory that far first.
+  if (!ensureMemory()) return false;
+  // The layers' shapes and their places in a parameter block.
+  let inputs = INPUTS;
+  let offset: usize = 0;
+  let longest = CLASSES_PADDED;
+  for (let l = 0; l <= layers; l++) {
+    const record = layer(l);
+    const outputs = l == layers ? CLASSES : l == 0 ? width0 : l == 1 ? width1 : width2;
+    const pad = l == layers ? CLASSES_PADDED : (outputs + 3) & ~3;
+    const inPad = l == 0 ? INPUTS : (inputs + 3) & ~3;
+    store<i32>(record + L_IN, inputs);
+    store<i32>(record + L_OUT, outputs);
+    store<i32>(record + L_PAD, pad);
+    store<usize>(record + L_WEIGHTS, offset);
+    if (l == layers && l > 0) {
+      // The output kernel, transposed: 10 rows of the last hidden layer's padded width.
+      offset += <usize>(CLASSES * inPad) << 2;
+    } else {
+      offset += <usize>(inPad * pad) << 2;
+    }
+    store<usize>(record + L_BIAS, offset);
+    offset += <usize>pad << 2;
+    if (pad > longest) longest = pad;
+    inputs = outputs;
+  }
+  blockFloats = <i32>(offset >>> 2);
+  hp = layerInt(0, L_PAD);
+  rowBytes = <usize>hp << 2;
+  outRowBytes = layers > 0 ? <usize>layerInt(layers - 1, L_PAD) << 2 : 0;
+  // Activations and pre-activation gradients of every layer that has a row per example
+  // (the hidden layers; with none, the first layer's logits).
+  const buffered = layers > 0 ? layers : 1;
+  for (let l = 0; l < buffered; l++) {
+    const bytes = examples * (<usize>layerInt(l, L_PAD) << 2);
+    store<usize>(layer(l) + L_DPRE, reserve(bytes));
+    store<usize>(layer(l) + L_ACT, reserve(bytes));
+  }
+  dprePtr = layerPtr(0, L_DPRE);
+  hiddenAllPtr = layerPtr(0, L_ACT);
   w1ChunksPtr = reserve(<usize>INPUTS * (((rowBytes + 63) >>> 6) << 6));
-  gradRowPtr = reserve(rowBytes);
+  gradRowPtr = reserve(<usize>longest << 2);
   gradTailPtr = reserve(tailBytes());
   logitsPtr = reserve(16 << 2);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
+  outKernelOffset = layerPtr(layers, L_WEIGHTS);
+  outBiasOffset = layerPtr(layers, L_BIAS);
+  gradOutKernelPtr = gradTailPtr + outKernelOffset - tailOffset();
+  gradOutBiasPtr = gradTailPtr + outBiasOffset - tailOffset();
+  if (layers > 0) {
+    lastActPtr = layerPtr(layers - 1, L_ACT);
+    lastDprePtr = layerPtr(layers - 1, L_DPRE);
+    gradLastBiasPtr = gradTailPtr + layerPtr(layers - 1, L_BIAS) - tailOffset();
+  }
   return ensureMemory();
 }
 
@@ -259,10 +365,11 @@ function buildColumns(count: i32): void {
 
 // ---- forward ------------------------------------------------------------------------
 
-/** Stores a finished chunk: relu(acc + bias) for hidden units, else the sum itself. */
+/** Stores a finished chunk: the sum itself (FINISH_RAW), relu(acc + bias) (FINISH_RELU) or acc + bias (FINISH_BIAS). */
 // @ts-ignore: decorator
-@inline function finish(out: usize, bias: usize, hidden: bool, acc: v128): void {
-  if (hidden) v128.store(out, f32x4.max(f32x4.add(acc, v128.load(bias)), f32x4.splat(0)));
+@inline function finish(out: usize, bias: usize, mode: i32, acc: v128): void {
+  if (mode == FINISH_RELU) v128.store(out, f32x4.max(f32x4.add(acc, v128.load(bias)), f32x4.splat(0)));
+  else if (mode == FINISH_BIAS) v128.store(out, f32x4.add(acc, v128.load(bias)));
   else v128.store(out, acc);
 }
 
@@ -270,15 +377,16 @@ function buildColumns(count: i32): void {
  * The first layer's one operation, in four forms: out = sum over k of x_k * row_k
  * (hp floats), the rows taken either from a list of (byte offset from `base`, x)
  * pairs between `list` and `listEnd` (sparse), or as rows base + k * rowStride
- * with x_k at xs + k * xStride for k < count (dense). Forward: rows of W1, out the
- * hidden units. Weight gradient: rows of dpre, out one row of dW1.
+ * with x_k at xs + k * xStride for k < count (dense). Forward: rows of W1 (or of a
+ * later layer's kernel), out the layer's outputs. Weight gradient: rows of dpre,
+ * out one row of dW.
  * 16 outputs at a time in 4 registers, two rows per iteration. With 8 registers
  * (32 outputs) V8 spilled one accumulator to the stack and the loop ran at half speed.
  */
 // @ts-ignore: decorator
 @inline function sumRows(
   sparse: bool, list: usize, listEnd: usize, count: i32, base: usize, xs: usize, xStride: usize, rowStride: usize,
-  out: usize, bias: usize, hidden: bool, from: usize, to: usize,
+  out: usize, bias: usize, mode: i32, from: usize, to: usize,
 ): void {
   let at = from;
   for (; at + 64 <= to; at += 64) {
@@ -329,10 +437,10 @@ function buildColumns(count: i32): void {
         a3 = madd(x, v128.load(r, 48), a3);
       }
     }
-    finish(out + at, bias + at, hidden, a0);
-    finish(out + at + 16, bias + at + 16, hidden, a1);
-    finish(out + at + 32, bias + at + 32, hidden, a2);
-    finish(out + at + 48, bias + at + 48, hidden, a3);
+    finish(out + at, bias + at, mode, a0);
+    finish(out + at + 16, bias + at + 16, mode, a1);
+    finish(out + at + 32, bias + at + 32, mode, a2);
+    finish(out + at + 48, bias + at + 48, mode, a3);
   }
   // hp not a multiple of 16: the last 4 to 12 outputs one vector at a time.
   for (; at < to; at += 16) {
@@ -344,21 +452,44 @@ function buildColumns(count: i32): void {
       let xp = xs;
       for (let k = 0; k < count; k++, r += rowStride, xp += xStride) a = madd(v128.load32_splat(xp), v128.load(r), a);
     }
-    finish(out + at, bias + at, hidden, a);
+    finish(out + at, bias + at, mode, a);
+  }
+}
+
+/** The first layer's sums for outputs [from, to) of every example, finished by `mode`. */
+// @ts-ignore: decorator
+@inline function firstLayerSums(w1: usize, b1: usize, mode: i32): void {
+  const n = batchSize;
+  for (let from: usize = 0; from < rowBytes; from += 64) {
+    const to = min(from + 64, rowBytes);
+    // Entry offsets are pixel * 64; sumRows adds the output offset `at` (from..to).
+    const base = w1ChunksPtr + from * <usize>INPUTS - from;
+    for (let b = 0; b < n; b++) {
+      const out = hiddenAllPtr + <usize>b * rowBytes;
+      if (denseBatch) {
+        const xs = densePtr + <usize>b * (<usize>INPUTS << 2);
+        sumRows(false, 0, 0, INPUTS, w1, xs, 4, rowBytes, out, b1, mode, from, to);
+      } else {
+        const list = load<usize>(rowStartPtr + (<usize>b << 2));
+        const listEnd = load<usize>(rowStartPtr + (<usize>(b + 1) << 2));
+        sumRows(true, list, listEnd, 0, base, 0, 0, 0, out, b1, mode, from, to);
+      }
+    }
   }
 }
 
 /**
- * Layer 1 for the whole batch: h[b] = relu(x[b] W1 + b1) into hiddenAllPtr, from
- * each example's nonzero pixels or from all 784. Sparse batches read a chunk-major
+ * Layer 1 for the whole batch: h[b] = act(x[b] W1 + b1) into hiddenAllPtr (without
+ * hidden layers, the logits x[b] W1 + b1), from each example's nonzero pixels or
+ * from all 784. Sparse batches read a chunk-major
  * copy of W1 and compute 16 outputs for every example before the next 16, so the
  * 16 columns in use are one contiguous 50 KB block (13 pages) that stays cached
  * across the batch; example by example, each nonzero pixel fetched a W1 row from
  * L2 through a 100-page working set (measured: the step ~10 % faster, copy included).
- * Each output's sum is the same as before, term for term.
+ * Each output's sum is the same as before, term for term. ReLU is applied as the
+ * sums are stored; tanh and sigmoid in a pass over the rows (activateRows).
  */
-function hiddenLayer(w1: usize, b1: usize): void {
-  const n = batchSize;
+function firstLayer(w1: usize, b1: usize): void {
   if (!denseBatch) {
     // Chunk c (outputs 16c..16c+15) of pixel p goes to w1ChunksPtr + c * 784 * 64 + p * 64.
     const chunkStride = <usize>INPUTS << 6;
@@ -375,33 +506,78 @@ function hiddenLayer(w1: usize, b1: usize): void {
       }
     }
   }
-  for (let from: usize = 0; from < rowBytes; from += 64) {
-    const to = min(from + 64, rowBytes);
-    // Entry offsets are pixel * 64; sumRows adds the output offset `at` (from..to).
-    const base = w1ChunksPtr + from * <usize>INPUTS - from;
-    for (let b = 0; b < n; b++) {
-      const out = hiddenAllPtr + <usize>b * rowBytes;
-      if (denseBatch) {
-        const xs = densePtr + <usize>b * (<usize>INPUTS << 2);
-        sumRows(false, 0, 0, INPUTS, w1, xs, 4, rowBytes, out, b1, true, from, to);
-      } else {
-        const list = load<usize>(rowStartPtr + (<usize>b << 2));
-        const listEnd = load<usize>(rowStartPtr + (<usize>(b + 1) << 2));
-        sumRows(true, list, listEnd, 0, base, 0, 0, 0, out, b1, true, from, to);
+  if (hiddenLayers > 0 && activation == RELU) firstLayerSums(w1, b1, FINISH_RELU);
+  else firstLayerSums(w1, b1, FINISH_BIAS);
+  if (hiddenLayers > 0) activateRows(hiddenAllPtr, 0);
+}
+
+/**
+ * tanh or sigmoid (ReLU was applied when the sums were stored) over layer l's
+ * rows, as tfjs's cpu kernels compute them: in double from the float32 input,
+ * rounded to float32 once. The padding lanes are set to 0 (sigmoid(0) is not).
+ */
+function activateRows(rows: usize, l: i32): void {
+  if (activation == RELU) return;
+  const units = layerInt(l, L_OUT);
+  const pad = layerInt(l, L_PAD);
+  const bytes = <usize>pad << 2;
+  for (let b = 0; b < batchSize; b++) {
+    const row = rows + <usize>b * bytes;
+    if (activation == TANH) {
+      for (let j = 0; j < units; j++) {
+        const at = row + (<usize>j << 2);
+        store<f32>(at, <f32>Math.tanh(<f64>load<f32>(at)));
+      }
+    } else {
+      for (let j = 0; j < units; j++) {
+        const at = row + (<usize>j << 2);
+        store<f32>(at, <f32>(1.0 / (1.0 + Math.exp(-<f64>load<f32>(at)))));
       }
     }
+    for (let j = units; j < pad; j++) store<f32>(row + (<usize>j << 2), 0);
   }
+}
+
+/**
+ * Hidden layers 2..K for the whole batch, dense: h_l[b] = act(h_(l-1)[b] W_l + b_l),
+ * summed over the previous layer's real units (its padding is 0).
+ */
+function laterLayers(params: usize): void {
+  for (let l = 1; l < hiddenLayers; l++) {
+    const inputs = layerInt(l - 1, L_OUT);
+    const inBytes = <usize>layerInt(l - 1, L_PAD) << 2;
+    const outBytes = <usize>layerInt(l, L_PAD) << 2;
+    const w = params + layerPtr(l, L_WEIGHTS);
+    const bias = params + layerPtr(l, L_BIAS);
+    const input = layerPtr(l - 1, L_ACT);
+    const output = layerPtr(l, L_ACT);
+    const relu = activation == RELU;
+    for (let b = 0; b < batchSize; b++) {
+      const xs = input + <usize>b * inBytes;
+      const out = output + <usize>b * outBytes;
+      if (relu) sumRows(false, 0, 0, inputs, w, xs, 4, outBytes, out, bias, FINISH_RELU, 0, outBytes);
+      else sumRows(false, 0, 0, inputs, w, xs, 4, outBytes, out, bias, FINISH_BIAS, 0, outBytes);
+    }
+    activateRows(output, l);
+  }
+}
+
+/** Every layer before the output products, for the whole batch. */
+// @ts-ignore: decorator
+@inline function forwardLayers(params: usize): void {
+  firstLayer(params, params + tailOffset());
+  if (hiddenLayers > 1) laterLayers(params);
 }
 
 /** One W1 row's gradient: the sum over examples b of x[b, pixel] * dpre[b], into gradRowPtr. */
 function gradientRow(pixel: i32): void {
   if (denseBatch) {
     const xs = densePtr + (<usize>pixel << 2);
-    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, gradRowPtr, 0, false, 0, rowBytes);
+    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, gradRowPtr, 0, FINISH_RAW, 0, rowBytes);
   } else {
     const list = load<usize>(columnStartPtr + (<usize>pixel << 2));
     const listEnd = load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
-    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, gradRowPtr, 0, false, 0, rowBytes);
+    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, gradRowPtr, 0, FINISH_RAW, 0, rowBytes);
   }
 }
 
@@ -411,7 +587,7 @@ function gradientRow(pixel: i32): void {
  */
 function logitsFive(w2t: usize, b2: usize, c: usize): void {
   let z0 = f32x4.splat(0), z1 = z0, z2 = z0, z3 = z0, z4 = z0;
-  const r = rowBytes;
+  const r = outRowBytes;
   const w = w2t + c * r;
   for (let at: usize = 0; at < r; at += 16) {
     const h = v128.load(hiddenPtr + at);
@@ -478,36 +654,71 @@ function softmaxLoss(label: i32): f32 {
   return -<f32>Math.log(<f64>p);
 }
 
-/** Layer 2 and the loss of example b (after hiddenLayer); returns its loss, probabilities in logitsPtr. */
+/**
+ * The output layer and the loss of example b (after forwardLayers); returns its
+ * loss, probabilities in logitsPtr. Without hidden layers the logits are the
+ * first layer's outputs.
+ */
 // @ts-ignore: decorator
 @inline function forwardExample(params: usize, b: i32): f32 {
-  hiddenPtr = hiddenAllPtr + <usize>b * rowBytes;
-  const w2t = params + tailOffset() + rowBytes;
-  logits(w2t, w2t + <usize>CLASSES * rowBytes);
+  if (hiddenLayers == 0) {
+    memory.copy(logitsPtr, hiddenAllPtr + <usize>b * rowBytes, <usize>CLASSES << 2);
+  } else {
+    hiddenPtr = lastActPtr + <usize>b * outRowBytes;
+    logits(params + outKernelOffset, params + outBiasOffset);
+  }
   return softmaxLoss(<i32>load<u8>(labelsPtr + <usize>b));
 }
 
 // ---- backward -----------------------------------------------------------------------
 
 /**
- * Gradients of example b's share of the mean loss. The logits' gradient is
+ * The logits' gradient of example b's share of the mean loss, in logitsPtr:
  * (p - y) / batch where the true class's probability lies inside the clip range,
- * else 0 (as denseGradients.ts). Accumulates into the W2T, b2 and b1 gradients and
- * stores the pre-activation gradient row dpre[b] for the W1 pass.
+ * else 0 (as denseGradients.ts); accumulated into the output bias's gradient gbo.
  */
-function backwardExample(w2t: usize, b: i32, label: i32, inverseBatch: f32): void {
+// @ts-ignore: decorator
+@inline function logitsGradient(label: i32, inverseBatch: f32, gbo: usize): void {
   const pTrue = load<f32>(logitsPtr + (<usize>label << 2));
   const scale: f32 = pTrue >= CLIP_LOW && pTrue <= CLIP_HIGH ? inverseBatch : 0;
-  const gb1 = gradTailPtr;
-  const gw2t = gb1 + rowBytes;
-  const gb2 = gw2t + <usize>CLASSES * rowBytes;
   for (let c = 0; c < CLASSES; c++) {
     const at = logitsPtr + (<usize>c << 2);
     const d = (load<f32>(at) - (c == label ? <f32>1 : <f32>0)) * scale;
     store<f32>(at, d);
-    store<f32>(gb2 + (<usize>c << 2), load<f32>(gb2 + (<usize>c << 2)) + d);
+    store<f32>(gbo + (<usize>c << 2), load<f32>(gbo + (<usize>c << 2)) + d);
   }
-  const r = rowBytes;
+}
+
+/**
+ * Gradient through the activation, from its output h, as tfjs's gradients:
+ * ReLU passes dh where h > 0 (its input was > 0); tanh (1 - h^2) dh; sigmoid dh (h (1 - h)).
+ */
+// @ts-ignore: decorator
+@inline function activationGradient(act: i32, dh: v128, h: v128): v128 {
+  if (act == RELU) return v128.and(dh, f32x4.gt(h, f32x4.splat(0)));
+  const one = f32x4.splat(1);
+  if (act == TANH) return f32x4.mul(f32x4.sub(one, f32x4.mul(h, h)), dh);
+  return f32x4.mul(dh, f32x4.mul(h, f32x4.sub(one, h)));
+}
+
+/** dpre = act'(dh) in place over one row (h the activations), added to the bias gradient gb. */
+// @ts-ignore: decorator
+@inline function throughActivation(act: i32, row: usize, h: usize, gb: usize, bytes: usize): void {
+  for (let at: usize = 0; at < bytes; at += 16) {
+    const g = activationGradient(act, v128.load(row + at), v128.load(h + at));
+    v128.store(row + at, g);
+    v128.store(gb + at, f32x4.add(v128.load(gb + at), g));
+  }
+}
+
+/**
+ * Example b's gradients through the output layer (with hidden layers): accumulates
+ * into the output kernel's and both biases' gradients (gb1: the last hidden
+ * layer's bias) and stores that layer's pre-activation gradient row dpre[b].
+ */
+// @ts-ignore: decorator
+@inline function backwardOutput(w2t: usize, b: i32, act: i32, gb1: usize, gw2t: usize, dpreRows: usize): void {
+  const r = outRowBytes;
   // dW2T[c] += d_c h, one class at a time.
   for (let c: usize = 0; c < <usize>CLASSES; c++) {
     const d = v128.load32_splat(logitsPtr + (c << 2));
@@ -516,7 +727,7 @@ function backwardExample(w2t: usize, b: i32, label: i32, inverseBatch: f32): voi
   }
   // dh = sum_c d_c W2T[c] in class order, five classes per pass (register pressure);
   // the first pass leaves its partial sum in dpre[b].
-  const dpre = dprePtr + <usize>b * r;
+  const dpre = dpreRows + <usize>b * r;
   const d0 = v128.load32_splat(logitsPtr, 0), d1 = v128.load32_splat(logitsPtr, 4), d2 = v128.load32_splat(logitsPtr, 8);
   const d3 = v128.load32_splat(logitsPtr, 12), d4 = v128.load32_splat(logitsPtr, 16);
   for (let at: usize = 0; at < r; at += 16) {
@@ -538,10 +749,84 @@ function backwardExample(w2t: usize, b: i32, label: i32, inverseBatch: f32): voi
     dh = madd(d7, v128.load(w + 2 * r), dh);
     dh = madd(d8, v128.load(w + 3 * r), dh);
     dh = madd(d9, v128.load(w + 4 * r), dh);
-    // ReLU passes gradient where its input was > 0, i.e. where h > 0.
-    const d = v128.and(dh, f32x4.gt(v128.load(hiddenPtr + at), f32x4.splat(0)));
+    const d = activationGradient(act, dh, v128.load(hiddenPtr + at));
     v128.store(dpre + at, d);
     v128.store(gb1 + at, f32x4.add(v128.load(gb1 + at), d));
+  }
+}
+
+/**
+ * Gradients of example b's share of the mean loss through the output layer:
+ * the output kernel's and biases' gradients, and the pre-activation gradient row
+ * dpre[b] of the layer below (the first layer's, for the W1 pass, when K <= 1).
+ */
+function backwardExample(params: usize, b: i32, label: i32, inverseBatch: f32): void {
+  logitsGradient(label, inverseBatch, gradOutBiasPtr);
+  if (hiddenLayers == 0) {
+    // The logits are the first layer's outputs: dpre[b] is their gradient (padding 0).
+    const dpre = dprePtr + <usize>b * rowBytes;
+    memory.copy(dpre, logitsPtr, <usize>CLASSES << 2);
+    store<u64>(dpre + (<usize>CLASSES << 2), 0);
+    return;
+  }
+  const w2t = params + outKernelOffset;
+  const gw2t = gradOutKernelPtr;
+  const gb1 = gradLastBiasPtr;
+  const dpreRows = lastDprePtr;
+  if (activation == RELU) backwardOutput(w2t, b, RELU, gb1, gw2t, dpreRows);
+  else if (activation == TANH) backwardOutput(w2t, b, TANH, gb1, gw2t, dpreRows);
+  else backwardOutput(w2t, b, SIGMOID, gb1, gw2t, dpreRows);
+}
+
+/**
+ * The hidden layers' gradients from K down to 2, for the whole batch (after
+ * backwardExample): layer l's kernel gradient dW_l = h_(l-1)^T dpre_l into the
+ * tail's gradients, then dpre_(l-1) = act'(dpre_l W_l^T) and its bias gradient.
+ * Every weight is read before any update, as in tfjs.
+ */
+function backwardLaterLayers(params: usize): void {
+  const n = batchSize;
+  for (let l = hiddenLayers - 1; l >= 1; l--) {
+    const inputs = layerInt(l - 1, L_OUT);
+    const inPad = layerInt(l - 1, L_PAD);
+    const inBytes = <usize>inPad << 2;
+    const outBytes = <usize>layerInt(l, L_PAD) << 2;
+    const w = params + layerPtr(l, L_WEIGHTS);
+    const gw = gradTailPtr + (layerPtr(l, L_WEIGHTS) - tailOffset());
+    const gbIn = gradTailPtr + (layerPtr(l - 1, L_BIAS) - tailOffset());
+    const hIn = layerPtr(l - 1, L_ACT);
+    const dpreOut = layerPtr(l, L_DPRE);
+    const dpreIn = layerPtr(l - 1, L_DPRE);
+    // dW_l row i = sum over b of h_(l-1)[b, i] dpre_l[b] (rows of padding units stay 0).
+    for (let i = 0; i < inputs; i++) {
+      sumRows(false, 0, 0, n, dpreOut, hIn + (<usize>i << 2), inBytes, outBytes, gw + <usize>i * outBytes, 0, FINISH_RAW, 0, outBytes);
+    }
+    // dh_(l-1)[b, i] = W_l row i . dpre_l[b], four rows at a time; padding rows of W_l are 0.
+    for (let b = 0; b < n; b++) {
+      const d = dpreOut + <usize>b * outBytes;
+      const out = dpreIn + <usize>b * inBytes;
+      for (let i = 0; i < inPad; i += 4) {
+        const r0 = w + <usize>i * outBytes;
+        let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+        for (let at: usize = 0; at < outBytes; at += 16) {
+          const x = v128.load(d + at);
+          const r = r0 + at;
+          a0 = madd(x, v128.load(r), a0);
+          a1 = madd(x, v128.load(r + outBytes), a1);
+          a2 = madd(x, v128.load(r + 2 * outBytes), a2);
+          a3 = madd(x, v128.load(r + 3 * outBytes), a3);
+        }
+        const at = out + (<usize>i << 2);
+        store<f32>(at, lanesSum(a0), 0);
+        store<f32>(at, lanesSum(a1), 4);
+        store<f32>(at, lanesSum(a2), 8);
+        store<f32>(at, lanesSum(a3), 12);
+      }
+      const h = hIn + <usize>b * inBytes;
+      if (activation == RELU) throughActivation(RELU, out, h, gbIn, inBytes);
+      else if (activation == TANH) throughActivation(TANH, out, h, gbIn, inBytes);
+      else throughActivation(SIGMOID, out, h, gbIn, inBytes);
+    }
   }
 }
 
@@ -567,15 +852,15 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
   const params = paramsPointer(run);
   const n = batchSize;
   const inverseBatch = <f32>1 / <f32>n;
-  const w2t = params + tailOffset() + rowBytes;
   memory.fill(gradTailPtr, 0, tailBytes());
   lastCorrectCount = 0;
   let lossSum: f64 = 0;
-  hiddenLayer(params, params + tailOffset());
+  forwardLayers(params);
   for (let b = 0; b < n; b++) {
     lossSum += forwardExample(params, b);
-    backwardExample(w2t, b, <i32>load<u8>(labelsPtr + <usize>b), inverseBatch);
+    backwardExample(params, b, <i32>load<u8>(labelsPtr + <usize>b), inverseBatch);
   }
+  if (hiddenLayers > 1) backwardLaterLayers(params);
   // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
   // skip pixels that are blank in the whole batch.
   const skipBlank = skipsZeroGradient(load<i32>(runsPtr + <usize>run * RUN_RECORD));
@@ -604,7 +889,7 @@ export function evaluate(run: i32): f64 {
   const params = paramsPointer(run);
   lastCorrectCount = 0;
   let lossSum: f64 = 0;
-  hiddenLayer(params, params + tailOffset());
+  forwardLayers(params);
   for (let b = 0; b < batchSize; b++) lossSum += forwardExample(params, b);
   return lossSum;
 }
