@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { expect, selectOnly, test, trainToEnd, waitForData } from './fixtures';
+import { download, expect, selectOnly, test, trainToEnd, waitForData } from './fixtures';
 
 test('Adam 2 at learning rate 0.01 beside Adam at 0.001, on a two-layer tanh network', async ({ page }) => {
   await page.goto('/');
@@ -8,7 +8,7 @@ test('Adam 2 at learning rate 0.01 beside Adam at 0.001, on a two-layer tanh net
   await page.getByRole('button', { name: 'Add another Adam' }).click();
   const adam2 = page.getByRole('checkbox', { name: 'Adam 2', exact: true });
   await expect(adam2).toBeChecked();
-  const settings = page.getByRole('group', { name: 'Adam 2 settings' });
+  const settings = page.getByRole('group', { name: 'Adam 2 settings', exact: true });
   await expect(settings.getByLabel('Learning rate')).toHaveValue('0.001');
   await settings.getByLabel('Learning rate').fill('0.01');
 
@@ -45,6 +45,11 @@ test('Adam 2 at learning rate 0.01 beside Adam at 0.001, on a two-layer tanh net
   const tableColours = await table.locator('svg line').evaluateAll((lines) => lines.map((l) => l.getAttribute('stroke')));
   expect(new Set(legendColours).size).toBe(2);
   expect(tableColours).toEqual(legendColours);
+  // The results file holds both contestants, trained on that network.
+  const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
+  expect(results.experiment.network).toEqual({ hiddenLayers: [64, 32], activation: 'tanh' });
+  expect(results.runs.map((r: { contestant: string }) => r.contestant)).toEqual(['adam', 'adam2']);
+  for (const run of results.runs) expect(run.history[0].testAccuracy).toBeGreaterThan(0.5);
 
   await page.getByRole('button', { name: 'Remove Adam 2' }).click();
   await expect(adam2).toHaveCount(0);
@@ -56,7 +61,7 @@ test('a version-1 link opens to the experiment it described', async ({ page }) =
   for (const [name, ticked] of [['SGD', true], ['Adam', true], ['Adagrad', false], ['Adadelta', false], ['RMSprop', false]] as const) {
     await expect(page.getByRole('checkbox', { name, exact: true })).toBeChecked({ checked: ticked });
   }
-  await expect(page.getByRole('group', { name: 'Adam settings' }).getByLabel('Learning rate')).toHaveValue('0.002');
+  await expect(page.getByRole('group', { name: 'Adam settings', exact: true }).getByLabel('Learning rate')).toHaveValue('0.002');
   await expect(page.getByLabel('Hidden layers')).toHaveValue('1');
   await expect(page.getByLabel('Layer 1 units')).toHaveValue('128');
   // Rewritten in the current format, meaning the same.

@@ -14,7 +14,7 @@ test('trains Adam and SGD side by side on real MNIST and reports both', async ({
   await expect(page.getByText('Training finished.')).toBeVisible({ timeout: 120_000 });
 
   const table = page.getByRole('table');
-  await expect(table.getByRole('columnheader', { name: 'Optimizer', exact: true })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Contestant', exact: true })).toBeVisible();
   await expect(table.getByRole('columnheader', { name: 'Test accuracy', exact: true })).toBeVisible();
   const testAccuracyColumn = 5;
   for (const name of ['Adam', 'SGD']) {
