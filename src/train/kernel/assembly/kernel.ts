@@ -514,7 +514,8 @@ function firstLayer(w1: usize, b1: usize): void {
 /**
  * tanh or sigmoid (ReLU was applied when the sums were stored) over layer l's
  * rows, as tfjs's cpu kernels compute them: in double from the float32 input,
- * rounded to float32 once. The padding lanes are set to 0 (sigmoid(0) is not).
+ * rounded to float32 once. Only the real units go through it: the padding lanes
+ * must stay 0 (sigmoid(0) is 0.5) and are stored as 0 for certain.
  */
 function activateRows(rows: usize, l: i32): void {
   if (activation == RELU) return;
