@@ -10,9 +10,6 @@ import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
 import { articleNetwork, type Activation, type NetworkSettings } from '../experiment/network';
 import { createRandom, RandomStream } from './random';
 
-/** The article network's hidden width. */
-export const HIDDEN_UNITS = 128;
-
 export interface LayerShape {
   name: string;
   shape: [number, number] | [number];
