@@ -78,8 +78,8 @@ async function scenario(page: Page, baseUrl: string, name: string, optimizers: s
   const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
   const secondsPerEpoch: Record<string, number> = {};
   const testAccuracy: Record<string, number> = {};
-  for (const run of results.runs as { optimizer: string; history: { seconds: number; testAccuracy: number }[] }[]) {
-    const label = OPTIMIZER_LABELS.find((l) => l.toLowerCase() === run.optimizer)!;
+  for (const run of results.runs as { contestant: string; history: { seconds: number; testAccuracy: number }[] }[]) {
+    const label = OPTIMIZER_LABELS.find((l) => l.toLowerCase() === run.contestant)!;
     secondsPerEpoch[label] = run.history.reduce((sum, m) => sum + m.seconds, 0) / run.history.length;
     testAccuracy[label] = run.history.at(-1)!.testAccuracy;
   }
