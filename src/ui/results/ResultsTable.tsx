@@ -33,57 +33,57 @@ export function ResultsTable() {
       {run.source === 'imported' && (
         <p className="source-banner">Opened from {run.sourceName ?? 'a file'}: these results were not trained in this browser.</p>
       )}
-      <table>
-        <caption>
-          Network {describeNetwork(run.config.network)}. Final metrics per contestant; the best final test accuracy is marked “best”.
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Contestant</th>
-            <th scope="col">Status</th>
-            <th scope="col">Train loss</th>
-            <th scope="col">Train accuracy</th>
-            <th scope="col">Test loss</th>
-            <th scope="col">Test accuracy</th>
-            <th scope="col">Best test accuracy</th>
-            <th scope="col">Best epoch</th>
-            <th scope="col" title="Wall-clock seconds of this contestant's own training steps and test evaluation, averaged over its epochs. Contestants run on parallel workers that share the CPU, so compare them within one run only.">
-              Seconds per epoch
-            </th>
-            <th scope="col">Backend</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            const summary = summarize(row.history);
-            const isBest = best?.key === row.key;
-            return (
-              <tr key={row.key} className={isBest ? 'best' : undefined}>
-                <th scope="row">
-                  <ContestantSwatch style={row.style} />
-                  {row.name}
-                  {isBest && <span className="best-badge">best</span>}
-                </th>
-                <td className={`status status--${row.status}`}>
-                  {STATUS_TEXT[row.status]}
-                  {row.status === 'diverged' && row.divergence && ` (epoch ${row.divergence.epoch}, batch ${row.divergence.batch})`}
-                </td>
-                <td>{formatLoss(summary.finalTrainLoss)}</td>
-                <td>{formatPercent(summary.finalTrainAccuracy)}</td>
-                <td>{formatLoss(summary.finalTestLoss)}</td>
-                <td>{formatPercent(summary.finalTestAccuracy)}</td>
-                <td>{formatPercent(summary.bestTestAccuracy)}</td>
-                <td>{summary.bestEpoch ?? '–'}</td>
-                <td>{formatSeconds(summary.meanSecondsPerEpoch)}</td>
-                <td className="backend-cell">{backend}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table>
+          <caption>
+            Network {describeNetwork(run.config.network)}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Contestant</th>
+              <th scope="col">Status</th>
+              <th scope="col">Train loss</th>
+              <th scope="col">Train accuracy</th>
+              <th scope="col">Test loss</th>
+              <th scope="col">Test accuracy</th>
+              <th scope="col">Best test accuracy</th>
+              <th scope="col">Best epoch</th>
+              <th scope="col" title="Wall-clock seconds of this contestant's own training steps and test evaluation, averaged over its epochs. Contestants run on parallel workers that share the CPU, so compare them within one run only.">
+                Seconds per epoch
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const summary = summarize(row.history);
+              const isBest = best?.key === row.key;
+              return (
+                <tr key={row.key} className={isBest ? 'best' : undefined}>
+                  <th scope="row">
+                    <ContestantSwatch style={row.style} />
+                    {row.name}
+                    {isBest && <span className="best-badge">best</span>}
+                  </th>
+                  <td className={`status status--${row.status}`}>
+                    {STATUS_TEXT[row.status]}
+                    {row.status === 'diverged' && row.divergence && ` (epoch ${row.divergence.epoch}, batch ${row.divergence.batch})`}
+                  </td>
+                  <td>{formatLoss(summary.finalTrainLoss)}</td>
+                  <td>{formatPercent(summary.finalTrainAccuracy)}</td>
+                  <td>{formatLoss(summary.finalTestLoss)}</td>
+                  <td>{formatPercent(summary.finalTestAccuracy)}</td>
+                  <td>{formatPercent(summary.bestTestAccuracy)}</td>
+                  <td>{summary.bestEpoch ?? '–'}</td>
+                  <td>{formatSeconds(summary.meanSecondsPerEpoch)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <p className="results__note">
         {run.config.trainExamples.toLocaleString('en-US')} training examples, batch {run.config.batchSize}, seed {run.config.seed}, {run.config.epochs}{' '}
-        epoch{run.config.epochs === 1 ? '' : 's'}.
+        epoch{run.config.epochs === 1 ? '' : 's'}. Trained on {backend}.
       </p>
     </section>
   );
