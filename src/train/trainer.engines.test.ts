@@ -5,8 +5,7 @@
  * is tested on a fake engine in trainer.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { expectFlatHeap, heapAfterEachEpoch } from '../testing/heap';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
@@ -75,45 +74,6 @@ function expectSameNumbers(actual: Recorded, reference: Recorded, ids: readonly 
   }
 }
 
-/** A full garbage collection on demand, without starting Node with --expose-gc. */
-function exposeGc(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-/** The heap after a forced GC at the end of each epoch; the events keep nothing, so what it gains is the trainer's or the engine's. */
-async function heapAfterEachEpoch(cfg: ExperimentConfig, engine?: TrainerOptions['engine']): Promise<number[]> {
-  const collectGarbage = exposeGc();
-  const heap: number[] = [];
-  let epochsEnded = 0;
-  await trainExperiment(
-    data,
-    cfg,
-    { runStatus: () => {}, epochEnd: (_id, metrics) => void (epochsEnded = metrics.epoch), progress: () => {} },
-    {
-      stopRequested: () => false,
-      yieldToEventLoop: async () => {
-        if (heap.length < epochsEnded) {
-          collectGarbage();
-          heap.push(process.memoryUsage().heapUsed);
-        }
-      },
-    },
-    { readbackIntervalMs: 0, engine },
-  );
-  expect(heap).toHaveLength(cfg.epochs);
-  return heap;
-}
-
-/**
- * From the sixth epoch on (caches warm) the heap wobbles by ~130 KB; keeping one
- * batch's images per epoch would add ~780 KB an epoch.
- */
-function expectFlatHeap(heapAfterEpoch: number[]) {
-  const settled = heapAfterEpoch.slice(5);
-  expect(Math.max(...settled) - settled[0]).toBeLessThan(512 * 1024);
-}
-
 describe('trainExperiment on real MNIST with the fused wasm kernel', () => {
   it('lowers the loss for every optimizer at its Keras defaults', async () => {
     const result = await run(config({ epochs: 3 }), 'kernel');
@@ -149,7 +109,7 @@ describe('trainExperiment on real MNIST with the fused wasm kernel', () => {
   });
 
   it('keeps the JS heap flat across 20 epochs', async () => {
-    expectFlatHeap(await heapAfterEachEpoch(config({ epochs: 20, optimizers: ['adam', 'rmsprop'] }), kernel));
+    expectFlatHeap(await heapAfterEachEpoch(data, config({ epochs: 20, optimizers: ['adam', 'rmsprop'] }), { engine: kernel }));
   });
 });
 
@@ -216,6 +176,6 @@ describe('trainExperiment on real MNIST with the tfjs engine (tfjs-wasm)', () =>
   });
 
   it('keeps the JS heap flat across 12 epochs', async () => {
-    expectFlatHeap(await heapAfterEachEpoch(config({ epochs: 12, batchSize: 500, optimizers: ['adam'] })));
+    expectFlatHeap(await heapAfterEachEpoch(data, config({ epochs: 12, batchSize: 500, optimizers: ['adam'] })));
   });
 });

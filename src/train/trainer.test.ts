@@ -5,8 +5,7 @@
  * kernel and on tfjs's WebAssembly backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { exposeGc, expectFlatHeap, heapAfterEachEpoch } from '../testing/heap';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
@@ -81,18 +80,6 @@ async function run(cfg: ExperimentConfig, options: RunOptions = {}) {
 /** The steps of one run in the log, optionally of one epoch (10 batches of 100 by default). */
 const stepsOf = (log: FakeEngineLog, run: number) => log.steps.filter((s) => s.run === run);
 const mean = (values: number[], weights: number[]) => values.reduce((sum, v, i) => sum + v * weights[i], 0) / weights.reduce((a, b) => a + b, 0);
-
-/** A full garbage collection on demand, without starting Node with --expose-gc. */
-function exposeGc(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-/** From the sixth sample on (caches warm) the heap must stay within 512 KB of where it was. */
-function expectFlatHeap(heap: number[]) {
-  const settled = heap.slice(5);
-  expect(Math.max(...settled) - settled[0]).toBeLessThan(512 * 1024);
-}
 
 /** The bytes of weight arrays, for quick comparison (deep equality of 100,000 floats is slow). */
 const bytesOf = (weights: readonly Float32Array[]) => weights.map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString('base64'));
@@ -491,27 +478,8 @@ describe('memory', () => {
   });
 
   it('keeps the JS heap flat across 20 epochs', async () => {
-    const collectGarbage = exposeGc();
-    const heap: number[] = [];
-    let epochsEnded = 0;
     const { factory } = fakeEngine({ onDevice: true });
-    await trainExperiment(
-      data,
-      config({ epochs: 20, optimizers: ['adam', 'sgd'] }),
-      { runStatus: () => {}, epochEnd: (_id, metrics) => void (epochsEnded = metrics.epoch), progress: () => {} },
-      {
-        stopRequested: () => false,
-        yieldToEventLoop: async () => {
-          if (heap.length < epochsEnded) {
-            collectGarbage();
-            heap.push(process.memoryUsage().heapUsed);
-          }
-        },
-      },
-      { readbackIntervalMs: 0, engine: factory },
-    );
-    expect(heap).toHaveLength(20);
-    expectFlatHeap(heap);
+    expectFlatHeap(await heapAfterEachEpoch(data, config({ epochs: 20, optimizers: ['adam', 'sgd'] }), { engine: factory }));
   });
 
   it('keeps tensors and the JS heap flat across repeated Train/Stop', async () => {
