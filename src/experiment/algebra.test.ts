@@ -9,7 +9,6 @@ import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 const toy = defineOptimizer({
   id: 'toy',
   label: 'Toy',
-  color: '#000000',
   rule: 'w −= lr·g',
   parameters: {
     learningRate: { kind: 'number', label: 'Learning rate', urlKey: 'lr', defaultValue: 0.1, min: 0, max: 1, help: 'Step size.' },

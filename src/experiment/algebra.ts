@@ -73,8 +73,6 @@ export interface OptimizerSource<
 > {
   id: Id;
   label: string;
-  /** Chart and table colour; chosen to stay distinguishable for common colour-vision deficiencies. */
-  color: string;
   /** The update rule as Keras writes it, shown to students under the settings. */
   rule: string;
   /** Hyperparameters with Keras 3's defaults, ranges, help and link keys, in form order. */
@@ -96,7 +94,6 @@ export interface OptimizerSource<
 export interface OptimizerDefinition<Id extends string = string> {
   readonly id: Id;
   readonly label: string;
-  readonly color: string;
   readonly rule: string;
   readonly parameters: readonly Parameter[];
   readonly slots: (p: ParameterValues) => Record<string, number>;
@@ -121,7 +118,6 @@ export function defineOptimizer<
   return {
     id: source.id,
     label: source.label,
-    color: source.color,
     rule: source.rule,
     parameters,
     slots: (p) => ({ ...(erased.slots?.(p as never) ?? {}) }),

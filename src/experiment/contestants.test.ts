@@ -148,7 +148,8 @@ describe('contestantStyle', () => {
     expect(CONTESTANT_COLORS).toHaveLength(8);
     expect(new Set(CONTESTANT_COLORS).size).toBe(8);
     for (let i = 0; i < 8; i++) expect(contestantStyle(i)).toEqual({ color: CONTESTANT_COLORS[i], dash: '' });
-    expect(OPTIMIZER_IDS.map((_, i) => contestantStyle(i).color)).toEqual(OPTIMIZER_IDS.map((id) => OPTIMIZERS[id].color));
+    // The article's five keep the colours they had before contestants: SGD blue, Adam vermillion, Adagrad green, Adadelta purple, RMSprop ochre.
+    expect([0, 1, 2, 3, 4].map((i) => contestantStyle(i).color)).toEqual(['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8C6D00']);
   });
 
   it('dashes the lines once the colours run out', () => {

@@ -21,8 +21,6 @@ export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
 export interface OptimizerInfo {
   id: OptimizerId;
   label: string;
-  /** Chart and table colour; chosen to stay distinguishable for common colour-vision deficiencies. */
-  color: string;
   /** The update rule as Keras writes it, shown to students under the settings. */
   rule: string;
   parameters: readonly Parameter[];

@@ -9,7 +9,6 @@ import { decayRate, epsilon, learningRate } from './common';
 export const adadelta = defineOptimizer({
   id: 'adadelta',
   label: 'Adadelta',
-  color: '#CC79A7',
   rule: 'Eg = ρ·Eg + (1 − ρ)g²;  d = −√(Ed + ε)/√(Eg + ε)·g;  Ed = ρ·Ed + (1 − ρ)d²;  w += lr·d',
   parameters: {
     learningRate: learningRate(0.001),

@@ -5,7 +5,6 @@ import { epsilon, learningRate } from './common';
 export const adagrad = defineOptimizer({
   id: 'adagrad',
   label: 'Adagrad',
-  color: '#009E73',
   rule: 'a starts at the initial accumulator;  a += g²;  w −= lr·g/√(a + ε)',
   parameters: {
     learningRate: learningRate(0.001),

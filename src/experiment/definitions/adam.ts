@@ -8,7 +8,6 @@ import { decayRate, epsilon, flag, learningRate } from './common';
 export const adam = defineOptimizer({
   id: 'adam',
   label: 'Adam',
-  color: '#D55E00',
   rule: 'm += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)',
   parameters: {
     learningRate: learningRate(0.001),

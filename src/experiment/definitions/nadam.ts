@@ -13,7 +13,6 @@ const momentumAt = (beta1: number, t: number) => f32(f32(beta1) * f32(1 - f32(0.
 export const nadam = defineOptimizer({
   id: 'nadam',
   label: 'Nadam',
-  color: '#56B4E9',
   rule: 'uₜ = β1(1 − ½·0.96ᵗ);  m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  m̂ = uₜ₊₁·m/(1 − u₁…uₜ₊₁) + (1 − uₜ)·g/(1 − u₁…uₜ);  w −= lr·m̂/(√(v/(1 − β2ᵗ)) + ε)',
   parameters: {
     learningRate: learningRate(0.001),

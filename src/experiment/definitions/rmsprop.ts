@@ -5,7 +5,6 @@ import { decayRate, epsilon, flag, learningRate } from './common';
 export const rmsprop = defineOptimizer({
   id: 'rmsprop',
   label: 'RMSprop',
-  color: '#8C6D00',
   rule: 's = ρ·s + (1 − ρ)g²;  w −= lr·g/√(s + ε)  (with momentum and centring when set)',
   parameters: {
     learningRate: learningRate(0.001),

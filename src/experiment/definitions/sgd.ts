@@ -5,7 +5,6 @@ import { decayRate, flag, learningRate } from './common';
 export const sgd = defineOptimizer({
   id: 'sgd',
   label: 'SGD',
-  color: '#0072B2',
   rule: 'v = momentum·v − lr·g;  w = w + v  (Nesterov: w = w + momentum·v − lr·g)',
   parameters: {
     learningRate: learningRate(0.01),
