@@ -8,6 +8,8 @@ test('Adam 2 at learning rate 0.01 beside Adam at 0.001, on a two-layer tanh net
   await page.getByRole('button', { name: 'Add another Adam' }).click();
   const adam2 = page.getByRole('checkbox', { name: 'Adam 2', exact: true });
   await expect(adam2).toBeChecked();
+  // Keyboard focus follows to the new contestant instead of falling to the page.
+  await expect(adam2).toBeFocused();
   const settings = page.getByRole('group', { name: 'Adam 2 settings', exact: true });
   await expect(settings.getByLabel('Learning rate')).toHaveValue('0.001');
   await settings.getByLabel('Learning rate').fill('0.01');
@@ -38,7 +40,7 @@ test('Adam 2 at learning rate 0.01 beside Adam at 0.001, on a two-layer tanh net
     await expect(legend.getByRole('listitem')).toHaveText(['Adam', 'Adam 2']);
   }
   const table = page.getByRole('table');
-  await expect(table.getByRole('rowheader')).toHaveText([/^Adam(best)?$/, /^Adam 2(best)?$/]);
+  await expect(table.getByRole('rowheader')).toHaveText([/^Adam(, best)?$/, /^Adam 2(, best)?$/]);
   await expect(table.getByRole('caption')).toHaveText('Network 784 → 64 tanh → 32 tanh → 10 softmax');
   // Each contestant has its own colour, the same in the legend and the table.
   const legendColours = await page.getByRole('list', { name: 'Loss legend' }).locator('svg line').evaluateAll((lines) => lines.map((l) => l.getAttribute('stroke')));
@@ -53,6 +55,7 @@ test('Adam 2 at learning rate 0.01 beside Adam at 0.001, on a two-layer tanh net
 
   await page.getByRole('button', { name: 'Remove Adam 2' }).click();
   await expect(adam2).toHaveCount(0);
+  await expect(page.getByRole('checkbox', { name: 'Adam', exact: true })).toBeFocused();
   await expect(page).not.toHaveURL(/adam2/);
 });
 

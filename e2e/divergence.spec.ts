@@ -14,7 +14,7 @@ test('SGD at learning rate 1000 is marked diverged, with where, while Adam besid
   await expect(adam.getByRole('cell').first()).toHaveText('done');
   expect(parseFloat(await adam.getByRole('cell').nth(4).innerText())).toBeGreaterThan(85);
   // The best row is the run that did not diverge.
-  await expect(adam.getByRole('rowheader')).toHaveText('Adambest');
+  await expect(adam.getByRole('rowheader')).toHaveText('Adam, best');
   await expect(table.getByRole('row', { name: /^SGD/ }).getByRole('rowheader')).toHaveText('SGD');
   for (const chart of ['Loss', 'Accuracy']) {
     await expect(page.getByRole('figure', { name: chart }).getByRole('listitem').filter({ hasText: 'SGD' })).toContainText(/diverged \(epoch 1, batch \d+\)/);

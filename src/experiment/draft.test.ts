@@ -567,4 +567,24 @@ describe('bestEffortConfig', () => {
     expect(trained(config)).toEqual([...ARTICLE_OPTIMIZERS]);
     expect(contestant(config, 'nadam').selected).toBe(false);
   });
+
+  it('keeps added contestants and their edits when nothing is ticked (the link must not lose them)', () => {
+    let draft = withText(addContestant(defaultDraft(), 'adam'), 'adam2.learningRate', '0.01');
+    draft = withSelected(draft, []);
+    const config = bestEffortConfig(draft);
+    expect(contestant(config, 'adam2')).toMatchObject({ selected: false, hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } });
+    expect(trained(config)).toEqual([...ARTICLE_OPTIMIZERS]);
+  });
+});
+
+describe('the network of a draft', () => {
+  it('is there whenever the network fields are valid, whatever else is not', () => {
+    const draft = withText(withText(withSelected(defaultDraft(), []), 'hiddenLayers', '2'), 'layer2Units', '64');
+    const resolution = resolveDraft(draft);
+    expect(resolution.config).toBeNull();
+    expect(resolution.network).toEqual({ hiddenLayers: [128, 64], activation: 'relu' });
+    expect(resolveDraft(withText(draft, 'layer2Units', '5')).network).toBeNull();
+    // A layer the network does not use does not count.
+    expect(resolveDraft(withText(withText(draft, 'hiddenLayers', '1'), 'layer2Units', '5')).network).toEqual({ hiddenLayers: [128], activation: 'relu' });
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { TRAINING_PARAMETERS, defaultExperiment, type ExperimentConfig, type TrainingSettings } from './config';
 import {
+  ARTICLE_OPTIMIZERS,
   contestantKey,
   MAX_CONTESTANTS,
   MAX_PER_OPTIMIZER,
@@ -21,6 +22,7 @@ import {
   layerUnits,
   networkFrom,
   type Activation,
+  type NetworkSettings,
 } from './network';
 import { OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, parseNumberInput, type ParameterValues } from './parameters';
@@ -74,11 +76,15 @@ export function defaultDraft(): Draft {
 export interface Resolution {
   /** Present only when every field that matters is valid. */
   config: ExperimentConfig | null;
+  /** The network, whenever its own fields are valid (whatever else is not). */
+  network: NetworkSettings | null;
   /** Message per invalid field, keyed by fieldKey(). */
   errors: Record<string, string>;
   /** Problems not tied to one field. */
   general: string[];
 }
+
+const NETWORK_FIELD_KEYS = new Set([HIDDEN_LAYERS_PARAMETER.key, ...LAYER_UNITS_PARAMETERS.map((p) => p.key), ACTIVATION_PARAMETER.key]);
 
 export function resolveDraft(draft: Draft): Resolution {
   const errors: Record<string, string> = {};
@@ -120,8 +126,10 @@ export function resolveDraft(draft: Draft): Resolution {
   if (selected > MAX_CONTESTANTS) general.push(`At most ${MAX_CONTESTANTS} contestants can train at once; untick ${selected - MAX_CONTESTANTS}.`);
 
   const valid = blocking.length === 0 && general.length === 0;
-  const config: ExperimentConfig = { ...training, network: networkFrom(hiddenLayers, units, activation), contestants };
-  return { config: valid ? config : null, errors, general };
+  const network = networkFrom(hiddenLayers, units, activation);
+  const networkValid = !blocking.some((key) => NETWORK_FIELD_KEYS.has(key));
+  const config: ExperimentConfig = { ...training, network, contestants };
+  return { config: valid ? config : null, network: networkValid ? network : null, errors, general };
 }
 
 /** The draft as a config with every invalid field at its default: what a link can carry mid-edit. */
@@ -140,7 +148,10 @@ export function bestEffortConfig(draft: Draft): ExperimentConfig {
       if (contestant) patched.text[key] = String(optimizerDefaults(contestant.optimizer)[second]);
     }
   }
-  if (!patched.contestants.some((c) => c.selected)) patched.contestants = fallback.contestants.map((c) => ({ ...c }));
+  // Nothing ticked: the link ticks the default selection but keeps every contestant and its edits.
+  if (!patched.contestants.some((c) => c.selected)) {
+    patched.contestants = patched.contestants.map((c) => ({ ...c, selected: c.ordinal === 1 && ARTICLE_OPTIMIZERS.includes(c.optimizer) }));
+  }
   // Past the cap, the last ticked ones wait.
   let ticked = 0;
   patched.contestants = patched.contestants.map((c) => (c.selected && ++ticked > MAX_CONTESTANTS ? { ...c, selected: false } : c));

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { version as APP_VERSION } from '../../package.json';
+import { BACKEND_NAMES } from './backends';
 import { validateExperiment, type ExperimentConfig } from './config';
 import { contestantKey, contestantName, parseContestantKey, sortContestants, MAX_CONTESTANTS, MAX_PER_OPTIMIZER, type Contestant } from './contestants';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from './metrics';
@@ -103,7 +104,7 @@ const header = {
   format: z.literal(RESULTS_FORMAT, { error: 'this is not an Optimizer Playground results file' }),
   appVersion: z.string().max(40),
   exportedAt: z.string().max(40),
-  backend: z.object({ name: z.string().max(20), precision: z.enum(['float32', 'float16']) }).nullable(),
+  backend: z.object({ name: z.enum(BACKEND_NAMES, { error: 'names no backend this app has' }), precision: z.enum(['float32', 'float16']) }).nullable(),
 };
 const training = { epochs: z.number(), batchSize: z.number(), trainExamples: z.number(), seed: z.number() };
 

@@ -1036,6 +1036,12 @@ describe('version 1 links name only the optimizers version 1 had', () => {
     expect(decoded.notices).toEqual(['Unknown optimizers "nadam", "adam2" ignored.', 'Ignored unknown settings "nadam.lr", "adam2.lr".']);
   });
 
+  it('ignores network keys in a v1 link, as v1 did', () => {
+    const decoded = decodeExperimentUrl('?v=1&layers=0&act=tanh&units1=64');
+    expect(decoded.config.network).toEqual({ hiddenLayers: [128], activation: 'relu' });
+    expect(decoded.notices).toEqual(['Ignored unknown settings "layers", "act", "units1".']);
+  });
+
   it('falls back to the five of v1 when a v1 link selects none that v1 knew', () => {
     const decoded = decodeExperimentUrl('?v=1&opt=nadam');
     expect(trained(decoded.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);

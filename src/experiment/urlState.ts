@@ -35,6 +35,9 @@ import { defaultView, VIEW_PARAMETERS, type ViewOptions } from './view';
 /** Bump when a link's meaning changes, and add the step from the old version to LINK_MIGRATIONS. */
 export const URL_FORMAT_VERSION = 2;
 
+/** The network keys, as version 2 named them (version 1 had none). */
+const V2_NETWORK_KEYS = ['layers', 'units1', 'units2', 'units3', 'act'];
+
 /** Version 1's optimizers: a v1 link without `opt` selects exactly these. */
 const V1_OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
 
@@ -65,10 +68,10 @@ const LINK_MIGRATIONS: Record<number, (params: URLSearchParams, report: Migratio
     } else {
       params.set(OPTIMIZERS_KEY, V1_OPTIMIZERS.join(','));
     }
-    // Settings of optimizers v1 did not have stay unknown, as they were then.
+    // Settings v1 did not have (other optimizers' and the network's) stay unknown, as they were then.
     for (const key of [...params.keys()]) {
       const dot = key.indexOf('.');
-      if (dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) {
+      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_NETWORK_KEYS.includes(key)) {
         params.delete(key);
         unknown.push(key);
       }

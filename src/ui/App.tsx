@@ -82,7 +82,7 @@ export function App() {
       <main className="app__main">
         <aside className="settings" aria-label="Experiment settings">
           <TrainingSettings errors={resolution.errors} />
-          <NetworkSettings errors={resolution.errors} network={resolution.config?.network} />
+          <NetworkSettings errors={resolution.errors} network={resolution.network ?? undefined} />
           <ContestantList errors={resolution.errors} />
         </aside>
         <section className="workspace" aria-label="Training">

@@ -22,7 +22,8 @@ export function ResultsTable() {
   }
   const rows = runLineup(run).map((entry) => ({ ...entry, ...entry.state }));
   const best = rows.some((r) => r.history.length) ? bestRun(rows) : undefined;
-  const backend = run.backend ? `${BACKEND_LABELS[run.backend.name] ?? run.backend.name}, ${run.backend.precision}` : '–';
+  // An opened file may name any backend: only known names are looked up.
+  const backend = run.backend ? `${Object.hasOwn(BACKEND_LABELS, run.backend.name) ? BACKEND_LABELS[run.backend.name] : run.backend.name}, ${run.backend.precision}` : '–';
   return (
     <section className="panel results" aria-label="Results">
       <div className="results__head">
@@ -62,7 +63,11 @@ export function ResultsTable() {
                   <th scope="row">
                     <ContestantSwatch style={row.style} />
                     {row.name}
-                    {isBest && <span className="best-badge">best</span>}
+                    {isBest && (
+                      <span className="best-badge">
+                        <span className="visually-hidden">, </span>best
+                      </span>
+                    )}
                   </th>
                   <td className={`status status--${row.status}`}>
                     {STATUS_TEXT[row.status]}

@@ -1,4 +1,4 @@
-import { memo, useId } from 'react';
+import { memo, useEffect, useId, useRef } from 'react';
 import { contestantKey, contestantName, contestantStyle } from '../../experiment/contestants';
 import { fieldKey, type DraftContestant, type Resolution } from '../../experiment/draft';
 import { OPTIMIZERS } from '../../experiment/optimizers';
@@ -12,12 +12,19 @@ interface Props {
   /** Its place among the ticked contestants (its colour in the next run), or -1 when unticked. */
   position: number;
   errors: Resolution['errors'];
-  /** Offered on the first contestant of each optimizer; false when the caps are reached. */
+  /** Offered after the last contestant of each optimizer; false when the caps are reached. */
   canAddAnother?: boolean;
+  /** The hint that says the cap, for the disabled Add button. */
+  capHintId: string;
+  onAdd(optimizer: DraftContestant['optimizer']): void;
+  onRemove(key: string): void;
+  /** Move keyboard focus to this card's checkbox (after an add or a remove), then report it done. */
+  takeFocus: boolean;
+  onFocused(): void;
 }
 
 /** One contestant's checkbox and settings. Memoised: starting or stopping a run re-renders the page, not the form. */
-export const ContestantCard = memo(function ContestantCard({ contestant, position, errors, canAddAnother }: Props) {
+export const ContestantCard = memo(function ContestantCard({ contestant, position, errors, canAddAnother, capHintId, onAdd, onRemove, takeFocus, onFocused }: Props) {
   const info = OPTIMIZERS[contestant.optimizer];
   const key = contestantKey(contestant);
   const name = contestantName(contestant);
@@ -28,13 +35,17 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
   const setText = usePlayground((s) => s.setText);
   const setFlag = usePlayground((s) => s.setFlag);
   const resetContestant = usePlayground((s) => s.resetContestant);
-  const addContestant = usePlayground((s) => s.addContestant);
-  const removeContestant = usePlayground((s) => s.removeContestant);
+  const checkbox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!takeFocus) return;
+    checkbox.current?.focus();
+    onFocused();
+  }, [takeFocus, onFocused]);
   const style = position >= 0 ? contestantStyle(position) : { color: OFF_COLOR, dash: '' };
   return (
     <section className={`optimizer-card${contestant.selected ? '' : ' optimizer-card--off'}`} style={{ ['--series' as string]: style.color }}>
       <div className="optimizer-card__head">
-        <input id={checkboxId} type="checkbox" checked={contestant.selected} onChange={(e) => setSelected(key, e.target.checked)} />
+        <input ref={checkbox} id={checkboxId} type="checkbox" checked={contestant.selected} onChange={(e) => setSelected(key, e.target.checked)} />
         <label htmlFor={checkboxId} className="optimizer-card__name">
           {name}
         </label>
@@ -42,7 +53,7 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
           Keras defaults
         </button>
         {contestant.ordinal > 1 && (
-          <button type="button" className="link-button link-button--tight" onClick={() => removeContestant(key)} aria-label={`Remove ${name}`}>
+          <button type="button" className="link-button link-button--tight" onClick={() => onRemove(key)} aria-label={`Remove ${name}`}>
             Remove
           </button>
         )}
@@ -69,7 +80,13 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
         </details>
       </fieldset>
       {canAddAnother !== undefined && (
-        <button type="button" className="small-button add-contestant" onClick={() => addContestant(contestant.optimizer)} disabled={!canAddAnother}>
+        <button
+          type="button"
+          className="small-button add-contestant"
+          onClick={() => onAdd(contestant.optimizer)}
+          disabled={!canAddAnother}
+          aria-describedby={canAddAnother ? undefined : capHintId}
+        >
           Add another {info.label}
         </button>
       )}
