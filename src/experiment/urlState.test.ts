@@ -14,7 +14,7 @@ import { ACTIVATION_PARAMETER, ACTIVATIONS, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
-import { defaultView, VIEW_PARAMETERS, type ViewOptions } from './view';
+import { defaultView, SMOOTHING_PARAMETER, VIEW_PARAMETERS, type ViewOptions } from './view';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -51,13 +51,14 @@ const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
     (ref: ContestantRef) => OPTIMIZERS[ref.optimizer].parameters.map((p): [string, Parameter] => [`${contestantKey(ref)}.${p.urlKey ?? p.key}`, p]),
   ),
   ...VIEW_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
+  [SMOOTHING_PARAMETER.urlKey, SMOOTHING_PARAMETER],
 ]);
 const REAL_KEYS = ['v', 'opt', ...FIELD_SPECS.keys()];
 const CONFIG_KEYS = ['contestants', 'network', ...TRAINING_PARAMETERS.map((p) => p.key)].sort();
 const CONTESTANT_KEYS = ['hyperparameters', 'optimizer', 'ordinal', 'selected'];
 const NETWORK_KEYS = ['activation', 'hiddenLayers'];
 const HYPERPARAMETER_KEYS = Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, OPTIMIZERS[id].parameters.map((p) => p.key).sort()]));
-const VIEW_KEYS = VIEW_PARAMETERS.map((p) => p.key).sort();
+const VIEW_KEYS = [...VIEW_PARAMETERS.map((p) => p.key), SMOOTHING_PARAMETER.key].sort();
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -147,6 +148,7 @@ function expectSafeResult(result: DecodedExperiment): void {
   check(ACTIVATIONS.includes(config.network.activation), () => `activation ${String(config.network.activation)}`);
   checkKeys(view, VIEW_KEYS, 'view');
   for (const p of VIEW_PARAMETERS) check(typeof view[p.key] === 'boolean', () => `${p.key} = ${String(view[p.key])}`);
+  check(inRange(SMOOTHING_PARAMETER, view.smoothing), () => `smoothing = ${String(view.smoothing)}`);
 
   // Notices: few, short, printable.
   check(Array.isArray(notices) && notices.length <= 8, () => `${notices.length} notices`);
@@ -245,7 +247,7 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
       training: valuesArbitrary(TRAINING_PARAMETERS),
       network: networkArbitrary,
       contestants: contestantsArbitrary,
-      view: valuesArbitrary(VIEW_PARAMETERS),
+      view: valuesArbitrary([...VIEW_PARAMETERS, SMOOTHING_PARAMETER]),
     },
     { noNullPrototype: true },
   )
@@ -391,9 +393,23 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
   });
 
   it('decodes empty and version-only links to the defaults without notices', () => {
-    for (const link of ['', '?', '?v=1', 'v=1', '?v=2', 'v=2', '?&&', '?v=1&', '?v=2&']) {
+    for (const link of ['', '?', '?v=2', 'v=2', '?&&', '?v=2&']) {
       expect(decodeExperimentUrl(link)).toStrictEqual({ ...defaults(), notices: [] });
     }
+    // Version 1 drew the training curves raw, so its links open unsmoothed.
+    for (const link of ['?v=1', 'v=1', '?v=1&']) {
+      expect(decodeExperimentUrl(link)).toStrictEqual({ ...defaults(), view: { ...defaultView(), smoothing: 0 }, notices: [] });
+    }
+  });
+
+  it('carries the smoothing as `smooth`, TensorBoard’s 0.6 by default, and clamps it to 0 to 0.99', () => {
+    expect(encodeExperimentUrl(withDefaults(({ view }) => (view.smoothing = 0.9)))).toBe('?v=2&smooth=0.9');
+    expect(decodeExperimentUrl('?v=2&smooth=0.9').view.smoothing).toBe(0.9);
+    expect(decodeExperimentUrl('?v=2').view.smoothing).toBe(0.6);
+    const clamped = decodeExperimentUrl('?v=2&smooth=1.5');
+    expect(clamped.view.smoothing).toBe(0.99);
+    expect(clamped.notices).toEqual(['Smoothing "1.5" is out of range; using 0.99.']);
+    expect(decodeExperimentUrl('?v=1&smooth=0.9').notices).toEqual(['Ignored unknown setting "smooth".']);
   });
 
   it('keeps an edited experiment readable and exact', () => {
@@ -664,7 +680,8 @@ describe('format version 1 fixture', () => {
       { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
     ],
   };
-  const EXPECTED_VIEW: ViewOptions = { showTrain: false, logLoss: true };
+  // Version 1 drew the training curves raw: its links open unsmoothed.
+  const EXPECTED_VIEW: ViewOptions = { showTrain: false, logLoss: true, smoothing: 0 };
 
   it('decodes to the literal expected experiment with no notices', () => {
     expect(decodeExperimentUrl(FIXTURE_V1)).toStrictEqual({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW, notices: [] });
@@ -674,10 +691,10 @@ describe('format version 1 fixture', () => {
   it('is written today as the same settings in format version 2 (may be updated if only the encoder output changes)', () => {
     const link = encodeExperimentUrl({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW });
     expect(link).toBe(
-      '?v=2&opt=sgd,adam,rmsprop&epochs=2&batch=64&examples=2000&seed=9&sgd.lr=0.05&sgd.momentum=0.9&sgd.nesterov=1&adam.lr=0.002&adam.beta2=0.99&adam.eps=1e-8&rmsprop.centered=1&train=0&logloss=1',
+      '?v=2&opt=sgd,adam,rmsprop&epochs=2&batch=64&examples=2000&seed=9&sgd.lr=0.05&sgd.momentum=0.9&sgd.nesterov=1&adam.lr=0.002&adam.beta2=0.99&adam.eps=1e-8&rmsprop.centered=1&train=0&logloss=1&smooth=0',
     );
-    // Apart from the version, the v1 link says the same in v2.
-    expect(decodeExperimentUrl(FIXTURE_V1.replace('v=1', 'v=2'))).toStrictEqual({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW, notices: [] });
+    // Apart from the version and the raw curves v1 drew, the v1 link says the same in v2.
+    expect(decodeExperimentUrl(`${FIXTURE_V1.replace('v=1', 'v=2')}&smooth=0`)).toStrictEqual({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW, notices: [] });
   });
 
   // DO NOT EDIT: v1 links without `opt` meant "the five optimizers of v1", whatever the default selection is now.
@@ -757,19 +774,19 @@ describe('format version 2 fixtures', () => {
 
   it('decode to the literal expected experiments with no notices', () => {
     expect(decodeExperimentUrl(FIXTURE_V2)).toStrictEqual({ config: EXPECTED_V2, view: defaultView(), notices: [] });
-    expect(decodeExperimentUrl(FIXTURE_V2_FULL)).toStrictEqual({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false }, notices: [] });
+    expect(decodeExperimentUrl(FIXTURE_V2_FULL)).toStrictEqual({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false, smoothing: 0.6 }, notices: [] });
     // Reordered by hand, and without the version (a hand-written link is read as the current format).
     expect(decodeExperimentUrl('?adam2.lr=0.01&act=tanh&units2=256&units1=256&layers=2&opt=adam2,adam').config).toStrictEqual(EXPECTED_V2);
     expect(decodeExperimentUrl('?v=2&train=0&rmsprop3.rho=0.8&opt=sgd,adam,adam2&epochs=3&seed=7&adam2.amsgrad=1&layers=0&act=sigmoid&adam2.lr=0.01')).toStrictEqual({
       config: EXPECTED_V2_FULL,
-      view: { showTrain: false, logLoss: false },
+      view: { showTrain: false, logLoss: false, smoothing: 0.6 },
       notices: [],
     });
   });
 
   it('are what the current encoder writes for them (may be updated if only the encoder output changes)', () => {
     expect(encodeExperimentUrl({ config: EXPECTED_V2, view: defaultView() })).toBe(FIXTURE_V2);
-    expect(encodeExperimentUrl({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false } })).toBe(FIXTURE_V2_FULL);
+    expect(encodeExperimentUrl({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false, smoothing: 0.6 } })).toBe(FIXTURE_V2_FULL);
   });
 });
 

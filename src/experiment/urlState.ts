@@ -30,13 +30,13 @@ import {
 } from './network';
 import { OPTIMIZERS, optimizerDefaults } from './optimizers';
 import { checkNumber, isChoice, textSchema, type BooleanParameter, type ChoiceParameter, type NumberParameter, type Parameter } from './parameters';
-import { defaultView, VIEW_PARAMETERS, type ViewOptions } from './view';
+import { defaultView, SMOOTHING_PARAMETER, VIEW_PARAMETERS, type ViewOptions } from './view';
 
 /** Bump when a link's meaning changes, and add the step from the old version to LINK_MIGRATIONS. */
 export const URL_FORMAT_VERSION = 2;
 
-/** The network keys, as version 2 named them (version 1 had none). */
-const V2_NETWORK_KEYS = ['layers', 'units1', 'units2', 'units3', 'act'];
+/** Shared keys version 2 added, as it names them: the network's and smoothing. */
+const V2_KEYS = ['layers', 'units1', 'units2', 'units3', 'act', 'smooth'];
 
 /** Version 1's optimizers: a v1 link without `opt` selects exactly these. */
 const V1_OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
@@ -68,14 +68,16 @@ const LINK_MIGRATIONS: Record<number, (params: URLSearchParams, report: Migratio
     } else {
       params.set(OPTIMIZERS_KEY, V1_OPTIMIZERS.join(','));
     }
-    // Settings v1 did not have (other optimizers' and the network's) stay unknown, as they were then.
+    // Settings v1 did not have (other optimizers', the network's, smoothing) stay unknown, as they were then.
     for (const key of [...params.keys()]) {
       const dot = key.indexOf('.');
-      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_NETWORK_KEYS.includes(key)) {
+      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_KEYS.includes(key)) {
         params.delete(key);
         unknown.push(key);
       }
     }
+    // v1 drew the training curves raw.
+    params.set(SMOOTHING_PARAMETER.urlKey, '0');
   },
 };
 
@@ -163,6 +165,13 @@ const VIEW_FIELDS: readonly Field[] = [
       write: (s, v) => (s.view[spec.key] = v as boolean),
     }),
   ),
+  {
+    urlKey: SMOOTHING_PARAMETER.urlKey,
+    name: SMOOTHING_PARAMETER.label,
+    spec: SMOOTHING_PARAMETER,
+    read: (s) => s.view.smoothing,
+    write: (s, v) => (s.view.smoothing = v as number),
+  },
 ];
 
 const FIELDS_BY_KEY = new Map([...SETTING_FIELDS, ...VIEW_FIELDS].map((f) => [f.urlKey, f]));

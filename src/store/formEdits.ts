@@ -20,6 +20,7 @@ export interface FormEdits {
   removeContestant(contestant: string): void;
   resetContestant(contestant: string): void;
   setView(key: ViewKey, value: boolean): void;
+  setSmoothing(weight: number): void;
   dismissLinkNotices(): void;
 }
 
@@ -34,6 +35,7 @@ export function createFormEdits(set: StoreSet): FormEdits {
     removeContestant: (contestant) => editDraft((draft) => removeContestant(draft, contestant)),
     resetContestant: (contestant) => editDraft((draft) => resetContestant(draft, contestant)),
     setView: (key, value) => set(({ view }) => ({ view: { ...view, [key]: value } })),
+    setSmoothing: (weight) => set(({ view }) => ({ view: { ...view, smoothing: weight } })),
     dismissLinkNotices: () => set({ linkNotices: [] }),
   };
 }

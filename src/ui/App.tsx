@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { resolveDraft } from '../experiment/draft';
 import { MetricChart } from './charts/MetricChart';
 import { ACCURACY, LOSS } from './charts/chartData';
@@ -13,13 +13,15 @@ import { Diagnostics } from './status/Diagnostics';
 import { Notice } from './status/Notice';
 import { TrainingProgressBar } from './status/TrainingProgressBar';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
-import { VIEW_PARAMETERS } from '../experiment/view';
+import { SMOOTHING_PARAMETER, VIEW_PARAMETERS } from '../experiment/view';
 import { isTraining } from '../store/playgroundStore';
 import { usePlayground } from './StoreContext';
 
 function ChartOptions() {
   const view = usePlayground((s) => s.view);
   const setView = usePlayground((s) => s.setView);
+  const setSmoothing = usePlayground((s) => s.setSmoothing);
+  const smoothingId = useId();
   return (
     <div className="chart-options" role="group" aria-label="Chart options">
       {VIEW_PARAMETERS.map((spec) => (
@@ -28,6 +30,19 @@ function ChartOptions() {
           {spec.label}
         </label>
       ))}
+      <span className="range-field" title={SMOOTHING_PARAMETER.help}>
+        <label htmlFor={smoothingId}>{SMOOTHING_PARAMETER.label}</label>
+        <input
+          id={smoothingId}
+          type="range"
+          min={SMOOTHING_PARAMETER.min}
+          max={SMOOTHING_PARAMETER.max}
+          step={0.01}
+          value={view.smoothing}
+          onChange={(e) => setSmoothing(Number(e.target.value))}
+        />
+        <output htmlFor={smoothingId}>{view.smoothing.toFixed(2)}</output>
+      </span>
     </div>
   );
 }

@@ -23,6 +23,7 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
   const liveRun = usePlayground((s) => s.run);
   const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
   const showTrain = usePlayground((s) => s.view.showTrain);
+  const smoothing = usePlayground((s) => s.view.smoothing);
   const logScale = usePlayground((s) => title === 'Loss' && s.view.logLoss);
   const lineup = useMemo(() => (run ? runLineup(run) : []), [run]);
   const liveLineup = useMemo(() => (liveRun ? runLineup(liveRun) : []), [liveRun]);
@@ -56,7 +57,7 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
         </span>
       </figcaption>
       <div className="chart__plot" ref={plotRef}>
-        <Plot run={run} title={title} metric={metric} format={format} formatTick={formatTick} showTrain={showTrain} logScale={logScale} />
+        <Plot run={run} title={title} metric={metric} format={format} formatTick={formatTick} showTrain={showTrain} smoothing={smoothing} logScale={logScale} />
       </div>
       <ul className="legend" aria-label={`${title} legend`}>
         {liveLineup.map(({ key, name, style, state }) => (
@@ -80,6 +81,8 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
 interface PlotProps extends Props {
   run: RunState | undefined;
   showTrain: boolean;
+  /** TensorBoard's smoothing weight for the live training curves (0: raw). */
+  smoothing: number;
   logScale: boolean;
 }
 
@@ -91,7 +94,7 @@ const MARGIN = { top: 10, right: 18, bottom: 40, left: 70 };
  * laptop; this draws the same lines in a few milliseconds. Memoised, so it redraws
  * only when its (throttled) inputs change.
  */
-const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTrain, logScale }: PlotProps) {
+const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTrain, smoothing, logScale }: PlotProps) {
   const frame = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [hoverX, setHoverX] = useState<number | undefined>();
@@ -105,13 +108,13 @@ const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTr
     return () => observer.disconnect();
   }, []);
 
-  const series = useMemo(() => chartSeries(run ? runLineup(run) : [], metric, showTrain), [run, metric, showTrain]);
+  const series = useMemo(() => chartSeries(run ? runLineup(run) : [], metric, showTrain, smoothing), [run, metric, showTrain, smoothing]);
   const axes = chartAxes(series, run?.config.epochs ?? 5, title === 'Loss' ? 'loss' : 'accuracy', logScale);
   const plotWidth = Math.max(0, size.width - MARGIN.left - MARGIN.right);
   const plotHeight = Math.max(0, size.height - MARGIN.top - MARGIN.bottom);
   const x = createScale(axes.x.domain, [MARGIN.left, MARGIN.left + plotWidth]);
   const y = createScale(axes.y.domain, [MARGIN.top + plotHeight, MARGIN.top], logScale);
-  const hovered = hoverX === undefined ? [] : series.map((s) => ({ s, point: nearestPoint(s.points, hoverX) })).filter((h) => h.point);
+  const hovered = hoverX === undefined ? [] : series.filter((s) => s.split !== 'raw').map((s) => ({ s, point: nearestPoint(s.points, hoverX) })).filter((h) => h.point);
   const guideX = hovered.find((h) => h.s.split === 'test')?.point?.x ?? hovered[0]?.point?.x;
 
   const onPointerMove = (event: React.PointerEvent<SVGRectElement>) => {
@@ -158,8 +161,8 @@ const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTr
                 d={linePath(s.points, x, y)}
                 fill="none"
                 stroke={s.color}
-                strokeWidth={s.split === 'test' ? 3 : 1.5}
-                strokeOpacity={s.split === 'test' ? 1 : 0.5}
+                strokeWidth={s.split === 'test' ? 3 : s.split === 'train' ? 1.5 : 1}
+                strokeOpacity={s.split === 'test' ? 1 : s.split === 'train' ? 0.5 : 0.2}
                 strokeDasharray={s.dash || undefined}
                 strokeLinejoin="round"
               />

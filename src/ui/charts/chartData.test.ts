@@ -1,3 +1,4 @@
+import { smoothDebiased } from './smoothing';
 import { describe, expect, it } from 'vitest';
 import { defaultExperiment } from '../../experiment/config';
 import { contestantStyle } from '../../experiment/contestants';
@@ -75,6 +76,25 @@ describe('chartSeries', () => {
     const [train] = chartSeries(lineup([['adam', { history: [], trace }]]), LOSS, true);
     expect(train.points).toEqual([{ x: 0.25, y: 1.5 }, { x: 0.5, y: 0.9 }]);
     expect(chartSeries(lineup([['adam', { history: [], trace }]]), ACCURACY, true)[0].points.map((p) => p.y)).toEqual([0.6, 0.8]);
+  });
+
+  it('smooths a live trace with TensorBoard’s average, keeping the raw curve behind it; epoch points are never smoothed', () => {
+    const trace = [
+      { position: 0.25, trainLoss: 2, trainAccuracy: 0.6 },
+      { position: 0.5, trainLoss: 1, trainAccuracy: 0.8 },
+      { position: 0.75, trainLoss: 4, trainAccuracy: 0.7 },
+    ];
+    const [raw, train, test] = chartSeries(lineup([['adam', { history: [m(1, 0)], trace }]]), LOSS, true, 0.6);
+    expect(raw).toMatchObject({ split: 'raw', key: 'adam:raw', points: [{ x: 0.25, y: 2 }, { x: 0.5, y: 1 }, { x: 0.75, y: 4 }] });
+    expect(train.split).toBe('train');
+    expect(train.points.map((p) => p.x)).toEqual([0.25, 0.5, 0.75]);
+    expect(train.points.map((p) => p.y)).toEqual(smoothDebiased([2, 1, 4], 0.6));
+    expect(test.split).toBe('test');
+    // Opened results have epoch points only: nothing to smooth, no raw line.
+    const epochsOnly = chartSeries(lineup([['adam', { history: [m(1, 0), m(2, 0)] }]]), LOSS, true, 0.9);
+    expect(epochsOnly.map((s) => s.split)).toEqual(['train', 'test']);
+    // Smoothing 0 draws the raw trace as the training line, as before.
+    expect(chartSeries(lineup([['adam', { history: [], trace }]]), LOSS, true, 0).map((s) => s.split)).toEqual(['train', 'test']);
   });
 
   it('leaves out training lines when they are hidden, and copes with contestants not started', () => {

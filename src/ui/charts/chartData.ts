@@ -1,6 +1,7 @@
 import type { EpochMetrics } from '../../experiment/metrics';
 import type { ContestantStyle } from '../../experiment/contestants';
 import type { TracePoint } from '../../store/playgroundStore';
+import { smoothDebiased } from './smoothing';
 import { epochTicks, logTicks, niceLinearTicks, type Domain, type Point } from './chartGeometry';
 
 export type MetricPair = { test: keyof EpochMetrics; train: keyof EpochMetrics };
@@ -12,7 +13,8 @@ export interface Series {
   key: string;
   /** The contestant's key ("adam2"). */
   contestant: string;
-  split: 'test' | 'train';
+  /** 'raw': the unsmoothed live training curve, drawn faintly behind its smoothed 'train' line. */
+  split: 'test' | 'train' | 'raw';
   label: string;
   color: string;
   /** SVG stroke-dasharray of the contestant; '' is solid. */
@@ -36,17 +38,29 @@ export interface ChartContestant {
 
 /**
  * The lines of one chart: per contestant, training (live trace while it exists, else
- * one point per epoch) then test (one point per epoch), so test lines draw on top.
+ * one point per epoch) then test (one point per epoch), so test lines draw on top. A live
+ * trace is smoothed with TensorBoard's debiased moving average (`smoothing` > 0), its raw
+ * points kept as a faint 'raw' series behind it.
  */
-export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPair, showTrain: boolean): Series[] {
+export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPair, showTrain: boolean, smoothing = 0): Series[] {
   const traceKey = metric.train === 'trainLoss' ? 'trainLoss' : 'trainAccuracy';
   const series: Series[] = [];
   for (const { key, name, style, state } of lineup) {
     const { history = [], trace } = state;
     const base = { contestant: key, color: style.color, dash: style.dash };
     if (showTrain) {
-      const points = trace?.length ? trace.map((t) => ({ x: t.position, y: t[traceKey] })) : history.map((m) => ({ x: m.epoch, y: m[metric.train] }));
-      series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points });
+      if (trace?.length) {
+        const raw = trace.map((t) => ({ x: t.position, y: t[traceKey] }));
+        if (smoothing > 0) {
+          series.push({ ...base, key: `${key}:raw`, split: 'raw', label: `${name} train (raw)`, points: raw });
+          const smoothed = smoothDebiased(raw.map((p) => p.y), smoothing);
+          series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: raw.map((p, i) => ({ x: p.x, y: smoothed[i] })) });
+        } else {
+          series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: raw });
+        }
+      } else {
+        series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: history.map((m) => ({ x: m.epoch, y: m[metric.train] })) });
+      }
     }
     series.push({ ...base, key: `${key}:test`, split: 'test', label: `${name} test`, points: history.map((m) => ({ x: m.epoch, y: m[metric.test] })) });
   }
