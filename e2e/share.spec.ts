@@ -70,7 +70,7 @@ test('a hostile link is corrected with one calm notice and nothing from it runs 
   await expect(page.getByRole('checkbox', { name: 'Adagrad', exact: true })).not.toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'SGD', exact: true })).toBeChecked();
   // The address bar now holds the corrected experiment.
-  await expect(page).toHaveURL(/\?v=2&opt=sgd,adam&epochs=100$/);
+  await expect(page).toHaveURL(/\?v=2&opt=sgd,adam&epochs=100&smooth=0$/);
   await page.getByRole('button', { name: 'OK' }).click();
   await expect(notice).toHaveCount(0);
   expect(dialogs).toBe(0);
