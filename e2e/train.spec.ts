@@ -32,8 +32,10 @@ test('trains Adam and SGD side by side on real MNIST and reports both', async ({
     const figure = page.getByRole('figure', { name: chart });
     const legend = figure.getByRole('list', { name: `${chart} legend` });
     await expect(legend.getByRole('listitem')).toHaveText(['SGD', 'Adam']);
-    // A test line and a train line per optimizer, each with its two epochs drawn.
-    await expect(figure.locator('path.series-line')).toHaveCount(4);
+    // Per optimizer: a test line, a (smoothed) training line and its raw curve behind it.
+    await expect(figure.locator('path.series-line--test')).toHaveCount(2);
+    await expect(figure.locator('path.series-line--train')).toHaveCount(2);
+    await expect(figure.locator('path.series-line--raw')).toHaveCount(2);
     await expect(figure.locator('.series-dots circle')).toHaveCount(4);
   }
 });
