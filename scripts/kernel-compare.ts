@@ -49,7 +49,7 @@ async function main() {
   // The baseline's own wrapper: before the network setting it took `hidden`, since then `network`; it ignores the other.
   const base = (await import(pathToFileURL(join(BASELINE, 'src/train/kernel/kernel.ts')).href)) as typeof import('../src/train/kernel/kernel');
   const data = loadRealMnist(TRAIN, 0);
-  const runs = OPTIMIZER_IDS.map((optimizer) => ({ optimizer, params: optimizerDefaults(optimizer) }));
+  const runs = OPTIMIZER_IDS.map((optimizer) => ({ optimizer, hyperparameters: optimizerDefaults(optimizer) }));
   const options = { network: articleNetwork(), hidden: 128, maxBatch: BATCH, runs, initial: initialWeights(1) };
   console.log(`Baseline ${BASELINE} against this tree, article network, ${TRAIN.toLocaleString('en-US')} images per pass, batch ${BATCH}, five optimizers.`);
   for (const build of BUILDS) {

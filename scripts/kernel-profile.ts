@@ -76,7 +76,7 @@ async function createTrainer(build: KernelBuild): Promise<KernelTrainer> {
   return kernel.createTrainer({
     network: NETWORK,
     maxBatch: BATCH,
-    runs: OPTIMIZER_IDS.map((optimizer) => ({ optimizer, params: optimizerDefaults(optimizer) })),
+    runs: OPTIMIZER_IDS.map((optimizer) => ({ optimizer, hyperparameters: optimizerDefaults(optimizer) })),
     initial: initialWeights(SEED, NETWORK),
   });
 }

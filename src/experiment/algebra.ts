@@ -13,7 +13,7 @@
  * the tree gives, in both engines. Structural switches (amsgrad, momentum > 0,
  * nesterov, centered) select a variant of the program.
  */
-import type { BooleanParameter, NumberParameter, Parameter, ParameterValues } from './parameters';
+import { defaultValues, type BooleanParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 
 // ---- expressions -------------------------------------------------------------------
 
@@ -234,7 +234,7 @@ export interface Variant {
 
 /** Declared names: the key sets of slots, constants, scalars and switches (they never depend on the values). */
 export function declaredNames(definition: OptimizerDefinition) {
-  const p = defaultValuesOf(definition);
+  const p = defaultValues(definition.parameters);
   const state = definition.state?.initial(p) ?? {};
   return {
     slots: Object.keys(definition.slots(p)),
@@ -242,10 +242,6 @@ export function declaredNames(definition: OptimizerDefinition) {
     scalars: Object.keys(definition.scalars(p, 1, definition.state ? definition.state.next(p, 1, state) : state)),
     switches: Object.keys(definition.switches(p)),
   };
-}
-
-function defaultValuesOf(definition: OptimizerDefinition): ParameterValues {
-  return Object.fromEntries(definition.parameters.map((p) => [p.key, p.defaultValue]));
 }
 
 function inputs(names: ReturnType<typeof declaredNames>): Inputs<string, string, string> {

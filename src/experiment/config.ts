@@ -9,7 +9,6 @@ import {
   defaultContestants,
   MAX_CONTESTANTS,
   MAX_PER_OPTIMIZER,
-  selectedContestants,
   type Contestant,
 } from './contestants';
 import { articleNetwork, isActivation, NETWORK_LIMITS, type NetworkSettings } from './network';
@@ -84,7 +83,7 @@ export function defaultExperiment(): ExperimentConfig {
 
 /** The contestants that train, in order: run i of an engine is the i-th of these. */
 export function trainingContestants(config: Pick<ExperimentConfig, 'contestants'>): Contestant[] {
-  return selectedContestants(config.contestants);
+  return config.contestants.filter((c) => c.selected);
 }
 
 export class InvalidExperimentError extends Error {

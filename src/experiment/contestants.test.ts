@@ -13,10 +13,10 @@ import {
   MAX_PER_OPTIMIZER,
   nextOrdinal,
   parseContestantKey,
-  selectedContestants,
   sortContestants,
   type ContestantRef,
 } from './contestants';
+import { trainingContestants } from './config';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 
 const ref = (optimizer: ContestantRef['optimizer'], ordinal = 1): ContestantRef => ({ optimizer, ordinal });
@@ -129,7 +129,7 @@ describe('defaultContestants', () => {
       expect(c.hyperparameters).toEqual(optimizerDefaults(c.optimizer));
       expect(c.selected).toBe(ARTICLE_OPTIMIZERS.includes(c.optimizer));
     }
-    expect(selectedContestants(contestants).map((c) => c.optimizer)).toEqual([...ARTICLE_OPTIMIZERS]);
+    expect(trainingContestants({ contestants }).map((c) => c.optimizer)).toEqual([...ARTICLE_OPTIMIZERS]);
     expect(ARTICLE_OPTIMIZERS).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
   });
 

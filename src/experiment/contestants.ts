@@ -74,8 +74,11 @@ export function defaultContestants(): Contestant[] {
   }));
 }
 
-export function selectedContestants<T extends Pick<Contestant, 'selected'>>(contestants: readonly T[]): T[] {
-  return contestants.filter((c) => c.selected);
+/** Unticks the ticked contestants past MAX_CONTESTANTS (the last ones wait); says how many it unticked. */
+export function withinCap<T extends Pick<Contestant, 'selected'>>(contestants: readonly T[]): { contestants: T[]; unticked: number } {
+  let ticked = 0;
+  const capped = contestants.map((c) => (c.selected && ++ticked > MAX_CONTESTANTS ? { ...c, selected: false } : c));
+  return { contestants: capped, unticked: Math.max(0, ticked - MAX_CONTESTANTS) };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   MAX_PER_OPTIMIZER,
   nextOrdinal,
   sortContestants,
+  withinCap,
   type Contestant,
   type ContestantRef,
 } from './contestants';
@@ -152,9 +153,7 @@ export function bestEffortConfig(draft: Draft): ExperimentConfig {
   if (!patched.contestants.some((c) => c.selected)) {
     patched.contestants = patched.contestants.map((c) => ({ ...c, selected: c.ordinal === 1 && ARTICLE_OPTIMIZERS.includes(c.optimizer) }));
   }
-  // Past the cap, the last ticked ones wait.
-  let ticked = 0;
-  patched.contestants = patched.contestants.map((c) => (c.selected && ++ticked > MAX_CONTESTANTS ? { ...c, selected: false } : c));
+  patched.contestants = withinCap(patched.contestants).contestants;
   return resolveDraft(patched).config ?? defaultExperiment();
 }
 

@@ -82,7 +82,3 @@ export function describeNetwork(network: NetworkSettings): string {
   const hidden = network.hiddenLayers.map((units) => `${units} ${ACTIVATION_LABELS[network.activation]}`);
   return ['784', ...hidden, '10 softmax'].join(' → ');
 }
-
-export function sameNetwork(a: NetworkSettings, b: NetworkSettings): boolean {
-  return a.activation === b.activation && a.hiddenLayers.join() === b.hiddenLayers.join();
-}

@@ -1,6 +1,6 @@
 /**
  * The optimizer registry. Each optimizer is defined once, in definitions/<id>.ts
- * (defineOptimizer, algebra.ts): display name, colour, hyperparameters with Keras
+ * (defineOptimizer, algebra.ts): display name, hyperparameters with Keras
  * 3's defaults (keras/src/optimizers/*.py), the rule as text, and the update rule
  * itself as a program that the tfjs engine evaluates and the wasm kernel's update
  * loops are generated from.
@@ -12,22 +12,14 @@ import { adam } from './definitions/adam';
 import { nadam } from './definitions/nadam';
 import { rmsprop } from './definitions/rmsprop';
 import { sgd } from './definitions/sgd';
-import type { Parameter, ParameterValues } from './parameters';
+import type { ParameterValues } from './parameters';
 import { defaultValues } from './parameters';
 
 export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam'] as const;
 export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
 
-export interface OptimizerInfo {
-  id: OptimizerId;
-  label: string;
-  /** The update rule as Keras writes it, shown to students under the settings. */
-  rule: string;
-  parameters: readonly Parameter[];
-}
-
 /** Every definition, in OPTIMIZER_IDS order (the kernel numbers its variants in this order). */
-export const OPTIMIZERS: { readonly [K in OptimizerId]: OptimizerInfo & OptimizerDefinition<K> } = {
+export const OPTIMIZERS: { readonly [K in OptimizerId]: OptimizerDefinition<K> } = {
   sgd,
   adam,
   adagrad,

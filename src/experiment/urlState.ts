@@ -17,6 +17,7 @@ import {
   MAX_CONTESTANTS,
   parseContestantKey,
   sortContestants,
+  withinCap,
   type Contestant,
   type ContestantRef,
 } from './contestants';
@@ -380,12 +381,11 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
   if (unknown.length) {
     notices.push(`Ignored unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 3).map(quote).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}.`);
   }
-  let ticked = 0;
-  for (const contestant of shared.config.contestants) {
-    if (contestant.selected && ++ticked > MAX_CONTESTANTS) contestant.selected = false;
+  const { contestants, unticked } = withinCap(shared.config.contestants);
+  if (unticked) {
+    notices.push(`The link selects ${MAX_CONTESTANTS + unticked} contestants; at most ${MAX_CONTESTANTS} train at once, so ${unticked === 1 ? 'the last one is' : `the last ${unticked} are`} unticked.`);
   }
-  if (ticked > MAX_CONTESTANTS) notices.push(`The link selects ${ticked} contestants; at most ${MAX_CONTESTANTS} train at once, so ${ticked - MAX_CONTESTANTS === 1 ? 'the last one is' : `the last ${ticked - MAX_CONTESTANTS} are`} unticked.`);
-  const config: ExperimentConfig = { ...shared.config, network: networkFrom(shared.layers, shared.units, shared.activation) };
+  const config: ExperimentConfig = { ...shared.config, contestants, network: networkFrom(shared.layers, shared.units, shared.activation) };
   return {
     config,
     view: shared.view,

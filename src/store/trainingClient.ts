@@ -13,7 +13,7 @@
  * weights and the batch order from the run's seed, identically.
  */
 import { transferList } from '../data/datasetSharing';
-import type { ExperimentConfig } from '../experiment/config';
+import { trainingContestants, type ExperimentConfig } from '../experiment/config';
 import { MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
 import type { BackendInfo, BackendPreference, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
@@ -104,7 +104,7 @@ export class TrainingClient {
   train(runId: number, config: ExperimentConfig) {
     const ready = this.pool.filter((p) => p.dataReady);
     if (!ready.length) throw new Error('The training workers are not ready.');
-    const groups: Contestant[][] = assignContestants(config.contestants.filter((c) => c.selected), ready.length);
+    const groups: Contestant[][] = assignContestants(trainingContestants(config), ready.length);
     const members = ready.slice(0, groups.length);
     this.run = { id: runId, members, finished: new Map(), progress: new Map(), failed: false };
     // Each worker gets the whole experiment with only its share of the contestants.

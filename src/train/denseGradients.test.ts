@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { disposeProblem, finiteDifferenceGradients, relativeError, type GradientProblem } from '../testing/gradientChecks';
 import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradients';
 import { crossEntropy, predict } from './network';
 import { createRandom } from './random';
@@ -8,12 +9,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-interface Problem {
-  params: tf.Variable[];
-  images: tf.Tensor2D;
-  oneHot: tf.Tensor2D;
-  labels: tf.Tensor1D;
-}
+type Problem = GradientProblem;
 
 /** A small random dense network and batch; `scale` sets how confident its softmax is. */
 function randomProblem(seed: number, inputs: number, hidden: number, classes: number, batch: number, scale = 1): Problem {
@@ -35,19 +31,6 @@ function randomProblem(seed: number, inputs: number, hidden: number, classes: nu
   };
 }
 
-function disposeProblem(p: Problem) {
-  tf.dispose([...p.params, p.images, p.oneHot, p.labels]);
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
-}
 
 describe('hand-written dense gradients', () => {
   it.each([
@@ -76,20 +59,7 @@ describe('hand-written dense gradients', () => {
     const p = randomProblem(7, 6, 5, 3, 4, 1);
     const gradients = tf.tidy(() => denseLossAndGradients(p.params, p.images, p.oneHot, p.labels).gradients.map((g) => g.dataSync().slice()));
     const lossAt = () => tf.tidy(() => crossEntropy(predict(p.params, p.images), p.oneHot).dataSync()[0]);
-    const h = 1e-2;
-    p.params.forEach((param, index) => {
-      const values = param.dataSync().slice();
-      const numeric: number[] = [];
-      for (let i = 0; i < values.length; i++) {
-        const probe = (delta: number) => {
-          const shifted = values.slice();
-          shifted[i] += delta;
-          param.assign(tf.tensor(shifted, param.shape));
-          return lossAt();
-        };
-        numeric.push((probe(h) - probe(-h)) / (2 * h));
-      }
-      param.assign(tf.tensor(values, param.shape));
+    finiteDifferenceGradients(p.params, lossAt).forEach((numeric, index) => {
       expect(relativeError(gradients[index], numeric)).toBeLessThan(2e-2);
     });
     disposeProblem(p);

@@ -13,7 +13,7 @@ export function kernelEngine(kernel: Kernel): EngineFactory {
     const trainer = await kernel.createTrainer({
       network: plan.network,
       maxBatch: Math.max(plan.batchSize, MIN_KERNEL_BATCH),
-      runs: plan.runs.map((run) => ({ optimizer: run.optimizer, params: run.hyperparameters })),
+      runs: plan.runs,
       initial,
     });
     return {

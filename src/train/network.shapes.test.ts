@@ -6,6 +6,7 @@
  * included; then a whole run through the trainer with another network.
  */
 import * as tf from '@tensorflow/tfjs';
+import { disposeProblem, finiteDifferenceGradients, relativeError, type GradientProblem } from '../testing/gradientChecks';
 import { experimentWith } from '../testing/experiments';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE, NUM_CLASSES } from '../data/manifest';
@@ -63,11 +64,7 @@ describe('parameter shapes and initial weights', () => {
   });
 });
 
-interface Problem {
-  params: tf.Variable[];
-  images: tf.Tensor2D;
-  oneHot: tf.Tensor2D;
-  labels: tf.Tensor1D;
+interface Problem extends GradientProblem {
   activation: Activation;
 }
 
@@ -93,17 +90,6 @@ function randomProblem(seed: number, widths: number[], activation: Activation, b
   };
 }
 
-const disposeProblem = (p: Problem) => tf.dispose([...p.params, p.images, p.oneHot, p.labels]);
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
-}
 
 /** Keras's definitions in float64, for predict. */
 const KERAS_ACTIVATIONS: Record<Activation, (x: number) => number> = {
@@ -181,20 +167,7 @@ describe('hand-written gradients, any depth and activation', () => {
     const p = randomProblem(17, widths, activation, 4, 1.5);
     const gradients = tf.tidy(() => denseLossAndGradients(p.params, p.images, p.oneHot, p.labels, activation).gradients.map((g) => g.dataSync().slice()));
     const lossAt = () => tf.tidy(() => crossEntropy(predict(p.params, p.images, activation), p.oneHot).dataSync()[0]);
-    const h = 1e-2;
-    p.params.forEach((param, index) => {
-      const values = param.dataSync().slice();
-      const numeric: number[] = [];
-      for (let i = 0; i < values.length; i++) {
-        const probe = (delta: number) => {
-          const shifted = values.slice();
-          shifted[i] += delta;
-          param.assign(tf.tensor(shifted, param.shape));
-          return lossAt();
-        };
-        numeric.push((probe(h) - probe(-h)) / (2 * h));
-      }
-      param.assign(tf.tensor(values, param.shape));
+    finiteDifferenceGradients(p.params, lossAt).forEach((numeric, index) => {
       expect(relativeError(gradients[index], numeric), `tensor ${index}`).toBeLessThan(2e-2);
     });
     disposeProblem(p);

@@ -39,7 +39,7 @@ async function kernelSteps(build: KernelBuild, c: GoldenCase): Promise<Float32Ar
   const hidden = Math.max(NETWORK_LIMITS.minUnits, c.initial.length);
   const sizes = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
   const place = (values: number[]) => sizes.map((n) => Float32Array.from({ length: n }, (_, i) => (i < values.length ? values[i] : 0)));
-  const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: c.optimizer, params: paramsOf(c) }], initial: place(c.initial) });
+  const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: c.optimizer, hyperparameters: paramsOf(c) }], initial: place(c.initial) });
   const out = c.gradients.map((g) => {
     trainer.applyGradients(0, place(g));
     return trainer.weights(0);

@@ -109,7 +109,7 @@ describe.each([0, 1])('kernel agrees with the tfjs path: scenario %i', (which) =
     const trainer = await kernel.createTrainer({
       network: articleNetwork(),
       maxBatch: 128,
-      runs: VARIANTS.map(([, optimizer, params]) => ({ optimizer, params })),
+      runs: VARIANTS.map(([, optimizer, params]) => ({ optimizer, hyperparameters: params })),
       initial: scenario.initial,
     });
     const losses = VARIANTS.map((): number[] => []);
@@ -151,7 +151,7 @@ async function compareShort(variants: typeof VARIANTS, hidden: number, initial: 
   const expected = variants.map(([, id, params]) => tfjsTrajectory(id, params, initial, split, batches));
   const maxBatch = Math.max(...batches.map((b) => b.length));
   for (const build of BUILDS) {
-    const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch, runs: variants.map(([, optimizer, params]) => ({ optimizer, params })), initial });
+    const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch, runs: variants.map(([, optimizer, params]) => ({ optimizer, hyperparameters: params })), initial });
     const losses = variants.map((): number[] => []);
     for (const indices of batches) {
       trainer.setBatch(split.images, split.labels, indices);

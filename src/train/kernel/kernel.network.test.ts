@@ -40,7 +40,7 @@ afterEach(() => {
 });
 
 const net = (hiddenLayers: number[], activation: Activation): NetworkSettings => ({ hiddenLayers, activation });
-const variant = (optimizer: OptimizerId, params: Partial<ParameterValues> = {}): KernelRunSpec => ({ optimizer, params: { ...optimizerDefaults(optimizer), ...params } as ParameterValues });
+const variant = (optimizer: OptimizerId, params: Partial<ParameterValues> = {}): KernelRunSpec => ({ optimizer, hyperparameters: { ...optimizerDefaults(optimizer), ...params } as ParameterValues });
 const ADAM = variant('adam');
 const SGD_MOMENTUM = variant('sgd', { learningRate: 0.05, momentum: 0.9 });
 const RMSPROP = variant('rmsprop');
@@ -62,7 +62,7 @@ afterAll(() => {
  * counts equal, every tensor moved well past the tolerance.
  */
 async function expectAgreement(network: NetworkSettings, runs: KernelRunSpec[], initial: Float32Array[], split: SplitData, batches: Uint32Array[], dense: boolean) {
-  const expected = runs.map((r) => tfjsTrajectory(r.optimizer, r.params, initial, split, batches, network.activation));
+  const expected = runs.map((r) => tfjsTrajectory(r.optimizer, r.hyperparameters, initial, split, batches, network.activation));
   for (const build of BUILDS) {
     const trainer = await kernels[build].createTrainer({ network, maxBatch: batches[0].length, runs, initial });
     const losses = runs.map((): number[] => []);
@@ -196,7 +196,7 @@ describe('memory', () => {
   it.each(cases)('%j, batch %i: kernelMemoryBytes is the layout, to the heap base; flat over steps', async (network, batch) => {
     const runs = OPTIMIZER_IDS.map((optimizer) => variant(optimizer));
     const t = await kernels['relaxed-simd'].createTrainer({ network, maxBatch: batch, runs, initial: randomWeights(1, network.hiddenLayers) });
-    const estimate = kernelMemoryBytes(network, batch, runs.map((r) => kernelVariant(r.optimizer, r.params).slots.length));
+    const estimate = kernelMemoryBytes(network, batch, runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).slots.length));
     // The estimate starts at a 64 KiB bound on the heap base; the kernel at the real one (a few KiB: its static data).
     const slack = estimate - t.memoryInUse;
     expect(slack).toBeGreaterThan(32 * 1024);

@@ -21,7 +21,7 @@ describe('generated kernel updates give the tfjs evaluator\'s bits', () => {
     const hidden = Math.max(NETWORK_LIMITS.minUnits, W0.length);
     const sizes = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
     const place = (values: number[]) => sizes.map((n) => Float32Array.from({ length: n }, (_, i) => values[i % values.length] * (1 + i / n)));
-    const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: id, params }], initial: place(W0) });
+    const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: id, hyperparameters: params }], initial: place(W0) });
     const rule = UPDATE_RULES[id];
     const shapes = [[IMAGE_SIZE, hidden], [hidden], [hidden, NUM_CLASSES], [NUM_CLASSES]];
     // The kernel holds dense2/kernel transposed; the elementwise update does not care, so tfjs gets it as weights() gives it.

@@ -46,7 +46,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const defaults = (optimizer: OptimizerId): KernelRunSpec => ({ optimizer, params: optimizerDefaults(optimizer) });
+const defaults = (optimizer: OptimizerId): KernelRunSpec => ({ optimizer, hyperparameters: optimizerDefaults(optimizer) });
 /** The article's shape at another width: one hidden ReLU layer (other shapes: kernel.network.test.ts). */
 const oneLayer = (hidden: number) => ({ hiddenLayers: [hidden], activation: 'relu' as const });
 const firstBatch = (size = 128, offset = 0) => Array.from({ length: size }, (_, i) => offset + i);
@@ -161,7 +161,7 @@ function misplaced(id: OptimizerId, p: ParameterValues): Vec[] | undefined {
 describe('update rules match the Keras 3 formulas (float64), one step at a time', () => {
   const cases = BUILDS.flatMap((build) => CASES.map(([id, name, params]) => [build, id, name, params] as const));
   it.each(cases)('%s build: %s (%s)', async (build, id, _name, params) => {
-    const t = await trainer(build, [{ optimizer: id, params }], { hidden: W0.length });
+    const t = await trainer(build, [{ optimizer: id, hyperparameters: params }], { hidden: W0.length });
     const steps = kernelSteps(t, W0.length);
     const expected = reference[id](params);
     for (let tensor = 0; tensor < 4; tensor++) {
@@ -178,7 +178,7 @@ describe('update rules match the Keras 3 formulas (float64), one step at a time'
       if ((params.epsilon as number | undefined ?? 0) < 1e-3) continue;
       const wrong = misplaced(id, params);
       if (!wrong) continue;
-      const t = await trainer(build, [{ optimizer: id, params }], { hidden: W0.length });
+      const t = await trainer(build, [{ optimizer: id, hyperparameters: params }], { hidden: W0.length });
       const steps = kernelSteps(t, W0.length).map((s) => s[1]);
       expect(maxRelativeError(steps, reference[id](params)), name).toBeLessThanOrEqual(1e-6);
       expect(maxRelativeError(steps, wrong), name).toBeGreaterThan(1e-3);
@@ -202,7 +202,7 @@ describe('size checks', () => {
     ['weights of another width', { ...good, initial: randomWeights(1, 64) }, /Expected 4 weight arrays/],
     [
       'memory over the cap',
-      { ...withHidden(1024), maxBatch: 4096, runs: new Array(40).fill({ optimizer: 'adam', params: { ...optimizerDefaults('adam'), amsgrad: true } }) },
+      { ...withHidden(1024), maxBatch: 4096, runs: new Array(40).fill({ optimizer: 'adam', hyperparameters: { ...optimizerDefaults('adam'), amsgrad: true } }) },
       /MiB of kernel memory, over the 512 MiB cap/,
     ],
   ];
@@ -255,7 +255,7 @@ describe('non-finite values', () => {
   });
 
   it.each(BUILDS)('%s build: an absurd learning rate ends in a non-finite loss, without throwing', async (build) => {
-    const t = await trainer(build, [{ optimizer: 'sgd', params: { ...optimizerDefaults('sgd'), learningRate: 1e30 } }]);
+    const t = await trainer(build, [{ optimizer: 'sgd', hyperparameters: { ...optimizerDefaults('sgd'), learningRate: 1e30 } }]);
     const losses: number[] = [];
     for (let s = 0; s < 6; s++) {
       t.setBatch(data.train.images, data.train.labels, firstBatch(128, 128 * s));
@@ -283,7 +283,7 @@ describe('first layer: sparse lists and dense loops agree', () => {
   ];
   it.each(BUILDS.flatMap((build) => scenarios.map((s) => [build, s.name, s] as const)))('%s build, %s', async (build, _name, scenario) => {
     const split = scenario.split();
-    const runs = [defaults('adam'), { optimizer: 'sgd' as const, params: { ...optimizerDefaults('sgd'), learningRate: 0.1, momentum: 0.9 } }];
+    const runs = [defaults('adam'), { optimizer: 'sgd' as const, hyperparameters: { ...optimizerDefaults('sgd'), learningRate: 0.1, momentum: 0.9 } }];
     const modes: FirstLayerMode[] = ['auto', 'sparse', 'dense'];
     const trainers = await Promise.all(modes.map((firstLayer) => trainer(build, runs, { firstLayer, hidden: 40, maxBatch: 64 })));
     const losses = modes.map((): number[] => []);
@@ -366,7 +366,7 @@ describe('evaluation and bookkeeping', () => {
     const runs = OPTIMIZER_IDS.map(defaults);
     const t = await trainer(build, runs);
     const before = t.memoryBytes;
-    const estimate = kernelMemoryBytes(oneLayer(128), 128, runs.map((r) => kernelVariant(r.optimizer, r.params).slots.length));
+    const estimate = kernelMemoryBytes(oneLayer(128), 128, runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).slots.length));
     expect(before).toBeLessThanOrEqual(Math.ceil(estimate / 65536) * 65536);
     expect(before).toBeGreaterThan(estimate - 64 * 1024 - 65536);
     for (let s = 0; s < 40; s++) {

@@ -8,8 +8,8 @@
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
 import { stepScalars } from '../../experiment/algebra';
 import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
-import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
-import type { ParameterValues } from '../../experiment/parameters';
+import { OPTIMIZERS } from '../../experiment/optimizers';
+import type { RunSpec } from '../engine';
 import { kernelLayout, kernelVariant, type KernelVariant } from './layout';
 
 export type KernelBuild = 'simd' | 'relaxed-simd';
@@ -65,11 +65,8 @@ export function preferredKernelBuild(): KernelBuild | undefined {
 export type FirstLayerMode = 'auto' | 'sparse' | 'dense';
 const MODE_CODE: Record<FirstLayerMode, number> = { auto: 0, sparse: 1, dense: 2 };
 
-export interface KernelRunSpec {
-  optimizer: OptimizerId;
-  /** The optimizer's hyperparameters, as in ExperimentConfig['hyperparameters'][id]. */
-  params: ParameterValues;
-}
+/** One run: an optimizer and its hyperparameters, the same spec the engines are planned with. */
+export type KernelRunSpec = RunSpec;
 
 /** The network the kernel trains: hidden layer widths (input side first) and their activation. */
 export type KernelNetwork = Pick<NetworkSettings, 'activation'> & { hiddenLayers: readonly number[] };
@@ -241,7 +238,7 @@ interface RunSetup {
 }
 
 /** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
-function runSetup({ optimizer, params }: KernelRunSpec): RunSetup {
+function runSetup({ optimizer, hyperparameters: params }: KernelRunSpec): RunSetup {
   const definition = OPTIMIZERS[optimizer];
   if (!definition) throw new Error(`Unknown optimizer ${String(optimizer)}.`);
   for (const spec of definition.parameters) {

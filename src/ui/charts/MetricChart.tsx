@@ -1,5 +1,5 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { isTraining, runLineup, type RunState } from '../../store/playgroundStore';
+import { isTraining, runLineup, type LineupEntry } from '../../store/playgroundStore';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { usePlayground } from '../StoreContext';
 import { downloadBlob, exportBaseName } from '../download';
@@ -57,7 +57,7 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
         </span>
       </figcaption>
       <div className="chart__plot" ref={plotRef}>
-        <Plot run={run} title={title} metric={metric} format={format} formatTick={formatTick} showTrain={showTrain} smoothing={smoothing} logScale={logScale} />
+        <Plot lineup={lineup} epochs={run?.config.epochs ?? 5} title={title} metric={metric} format={format} formatTick={formatTick} showTrain={showTrain} smoothing={smoothing} logScale={logScale} />
       </div>
       <ul className="legend" aria-label={`${title} legend`}>
         {liveLineup.map(({ key, name, style, state }) => (
@@ -79,7 +79,9 @@ export function MetricChart({ title, metric, format, formatTick }: Props) {
 }
 
 interface PlotProps extends Props {
-  run: RunState | undefined;
+  /** The (throttled) run's contestants, computed once for the legend, the PNG and the drawing. */
+  lineup: readonly LineupEntry[];
+  epochs: number;
   showTrain: boolean;
   /** TensorBoard's smoothing weight for the live training curves (0: raw). */
   smoothing: number;
@@ -94,7 +96,7 @@ const MARGIN = { top: 10, right: 18, bottom: 40, left: 70 };
  * laptop; this draws the same lines in a few milliseconds. Memoised, so it redraws
  * only when its (throttled) inputs change.
  */
-const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTrain, smoothing, logScale }: PlotProps) {
+const Plot = memo(function Plot({ lineup, epochs, title, metric, format, formatTick, showTrain, smoothing, logScale }: PlotProps) {
   const frame = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [hoverX, setHoverX] = useState<number | undefined>();
@@ -108,8 +110,8 @@ const Plot = memo(function Plot({ run, title, metric, format, formatTick, showTr
     return () => observer.disconnect();
   }, []);
 
-  const series = useMemo(() => chartSeries(run ? runLineup(run) : [], metric, showTrain, smoothing), [run, metric, showTrain, smoothing]);
-  const axes = chartAxes(series, run?.config.epochs ?? 5, title === 'Loss' ? 'loss' : 'accuracy', logScale);
+  const series = useMemo(() => chartSeries(lineup, metric, showTrain, smoothing), [lineup, metric, showTrain, smoothing]);
+  const axes = chartAxes(series, epochs, title === 'Loss' ? 'loss' : 'accuracy', logScale);
   const plotWidth = Math.max(0, size.width - MARGIN.left - MARGIN.right);
   const plotHeight = Math.max(0, size.height - MARGIN.top - MARGIN.bottom);
   const x = createScale(axes.x.domain, [MARGIN.left, MARGIN.left + plotWidth]);

@@ -1,11 +1,11 @@
 import { memo, useId } from 'react';
 import type { Resolution } from '../../experiment/draft';
-import { ACTIVATION_PARAMETER, describeNetwork, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS } from '../../experiment/network';
+import { ACTIVATION_PARAMETER, describeNetwork, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS, type NetworkSettings as Network } from '../../experiment/network';
 import { usePlayground } from '../StoreContext';
 import { NumberField } from './NumberField';
 
 /** Hidden layers, their widths and the activation; the network in words below. Memoised like the other settings. */
-export const NetworkSettings = memo(function NetworkSettings({ errors, network }: { errors: Resolution['errors']; network?: Parameters<typeof describeNetwork>[0] }) {
+export const NetworkSettings = memo(function NetworkSettings({ errors, network }: { errors: Resolution['errors']; network?: Network }) {
   const text = usePlayground((s) => s.draft.text);
   const activation = usePlayground((s) => s.draft.choices[ACTIVATION_PARAMETER.key] ?? ACTIVATION_PARAMETER.defaultValue);
   const setText = usePlayground((s) => s.setText);
