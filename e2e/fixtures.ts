@@ -29,3 +29,29 @@ export async function waitForData(page: Page) {
 
 /** Ticks exactly the named optimizers (shared with the bench and reproduce scripts). */
 export { selectOptimizers as selectOnly, download, trainToEnd } from '../scripts/headlessApp';
+
+/**
+ * What a chart draws: each line's label and point count ("Adam test" → 5). The canvas
+ * cannot be read, so the chart states its lines in `data-series`; raw curves end " (raw)".
+ */
+export async function drawnSeries(page: Page, chart: 'Loss' | 'Accuracy'): Promise<Record<string, number>> {
+  const text = (await page.getByRole('figure', { name: chart }).locator('.chart__plot').getAttribute('data-series')) ?? '';
+  return Object.fromEntries(
+    text
+      .split(';')
+      .filter(Boolean)
+      .map((entry) => {
+        const at = entry.lastIndexOf(':');
+        return [entry.slice(0, at), Number(entry.slice(at + 1))];
+      }),
+  );
+}
+
+/** The lines of a chart of one kind ('test', 'train' or 'raw'), with their point counts. */
+export async function drawnLines(page: Page, chart: 'Loss' | 'Accuracy', split: 'test' | 'train' | 'raw'): Promise<number[]> {
+  const series = await drawnSeries(page, chart);
+  const suffix = { test: ' test', train: ' train', raw: ' train (raw)' }[split];
+  return Object.entries(series)
+    .filter(([label]) => label.endsWith(suffix))
+    .map(([, count]) => count);
+}

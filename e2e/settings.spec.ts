@@ -1,4 +1,4 @@
-import { expect, selectOnly, test, waitForData } from './fixtures';
+import { drawnLines, expect, selectOnly, test, waitForData } from './fixtures';
 
 test('refuses an invalid hyperparameter at the field and blocks Train until it is fixed', async ({ page }) => {
   await page.goto('/');
@@ -75,7 +75,7 @@ test('edits made while training apply to the next run, never the running one', a
   const accuracy = parseFloat((await adam.getByRole('cell').nth(4).innerText()).replace('%', ''));
   expect(accuracy).toBeGreaterThan(90); // lr 500 would have wrecked it
   // Six epochs, as started: not the nine typed during the run.
-  await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('.series-dots circle')).toHaveCount(6);
+  await expect.poll(() => drawnLines(page, 'Accuracy', 'test')).toEqual([6]);
   // The edits are still in the form for the next run.
   await expect(page.getByLabel('Epochs')).toHaveValue('9');
   await expect(page.getByRole('checkbox', { name: 'SGD', exact: true })).toBeChecked();
@@ -89,9 +89,8 @@ test('Stop ends a full-MNIST run of all five optimizers and Train works again', 
   const table = page.getByRole('table');
   await expect(table.getByRole('row', { name: /^RMSprop/ }).getByRole('cell').first()).toHaveText('training');
   // The training curves move during the first epoch, long before its test points exist.
-  const loss = page.getByRole('figure', { name: 'Loss' });
-  await expect(loss.locator('path.series-line').first()).toBeVisible();
-  await expect(loss.locator('.series-dots circle')).toHaveCount(0);
+  await expect.poll(async () => (await drawnLines(page, 'Loss', 'train')).every((points) => points > 1)).toBe(true);
+  expect(await drawnLines(page, 'Loss', 'test')).toEqual([0, 0, 0, 0, 0]);
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByText('Training stopped.')).toBeVisible();
   for (const name of ['SGD', 'Adam', 'Adagrad', 'Adadelta', 'RMSprop']) {

@@ -6,15 +6,16 @@ import {
   contestantKey,
   MAX_CONTESTANTS,
   MAX_PER_OPTIMIZER,
+  parseContestantKey,
   sortContestants,
   type Contestant,
   type ContestantRef,
 } from './contestants';
 import { ACTIVATION_PARAMETER, ACTIVATIONS, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS, NETWORK_LIMITS, type NetworkSettings } from './network';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
-import { type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
+import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
-import { defaultView, SMOOTHING_PARAMETER, VIEW_PARAMETERS, type ViewOptions } from './view';
+import { defaultView, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -52,13 +53,14 @@ const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
   ),
   ...VIEW_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
   [SMOOTHING_PARAMETER.urlKey, SMOOTHING_PARAMETER],
+  [X_AXIS_PARAMETER.urlKey, X_AXIS_PARAMETER],
 ]);
 const REAL_KEYS = ['v', 'opt', ...FIELD_SPECS.keys()];
 const CONFIG_KEYS = ['contestants', 'network', ...TRAINING_PARAMETERS.map((p) => p.key)].sort();
 const CONTESTANT_KEYS = ['hyperparameters', 'optimizer', 'ordinal', 'selected'];
 const NETWORK_KEYS = ['activation', 'hiddenLayers'];
 const HYPERPARAMETER_KEYS = Object.fromEntries(OPTIMIZER_IDS.map((id) => [id, OPTIMIZERS[id].parameters.map((p) => p.key).sort()]));
-const VIEW_KEYS = [...VIEW_PARAMETERS.map((p) => p.key), SMOOTHING_PARAMETER.key].sort();
+const VIEW_KEYS = Object.keys(defaultView()).sort();
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -149,6 +151,9 @@ function expectSafeResult(result: DecodedExperiment): void {
   checkKeys(view, VIEW_KEYS, 'view');
   for (const p of VIEW_PARAMETERS) check(typeof view[p.key] === 'boolean', () => `${p.key} = ${String(view[p.key])}`);
   check(inRange(SMOOTHING_PARAMETER, view.smoothing), () => `smoothing = ${String(view.smoothing)}`);
+  check(isChoice(X_AXIS_PARAMETER, view.xAxis), () => `xAxis = ${String(view.xAxis)}`);
+  check(Array.isArray(view.hidden) && view.hidden.every((k) => parseContestantKey(k) !== undefined), () => `hidden = ${String(view.hidden)}`);
+  check(view.zoom === null || (view.zoom.length === 2 && view.zoom.every(Number.isFinite) && 0 <= view.zoom[0] && view.zoom[0] < view.zoom[1]), () => `zoom = ${String(view.zoom)}`);
 
   // Notices: few, short, printable.
   check(Array.isArray(notices) && notices.length <= 8, () => `${notices.length} notices`);
@@ -248,12 +253,16 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
       network: networkArbitrary,
       contestants: contestantsArbitrary,
       view: valuesArbitrary([...VIEW_PARAMETERS, SMOOTHING_PARAMETER]),
+      xAxis: fc.constantFrom(...X_AXIS_PARAMETER.options.map((o) => o.value)),
+      hidden: fc.uniqueArray(fc.constantFrom(...OPTIMIZER_IDS.flatMap((optimizer) => [1, 2, 12].map((ordinal) => contestantKey({ optimizer, ordinal })))), { maxLength: 12 }),
+      // Six significant digits survive the link exactly.
+      zoom: fc.option(fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 1, max: 99_999 })).map(([from, width]) => [from / 100, (from + width) / 100] as const)),
     },
     { noNullPrototype: true },
   )
-  .map(({ training, network, contestants, view }) => ({
+  .map(({ training, network, contestants, view, xAxis, hidden, zoom }) => ({
     config: { ...(training as Record<string, number>), network, contestants } as ExperimentConfig,
-    view: view as ViewOptions,
+    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing'>), xAxis, hidden, zoom },
   }));
 
 // Hostile material for the fuzzers.
@@ -412,6 +421,31 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
     expect(decodeExperimentUrl('?v=1&smooth=0.9').notices).toEqual(['Ignored unknown setting "smooth".']);
   });
 
+  it('carries the chart view: X axis as `x`, hidden contestants as `hide`, the zoom as `zoom`', () => {
+    const view = withDefaults(({ view }) => {
+      view.xAxis = 'examples';
+      view.hidden = ['adadelta', 'adam2'];
+      view.zoom = [240000, 300000];
+    });
+    const link = encodeExperimentUrl(view);
+    expect(link).toBe('?v=2&x=examples&hide=adadelta,adam2&zoom=240000,300000');
+    expect(decodeExperimentUrl(link)).toStrictEqual({ ...view, notices: [] });
+  });
+
+  it('ignores a bad X axis, hidden key or zoom with a specific notice, keeping the rest', () => {
+    const decoded = decodeExperimentUrl('?v=2&x=minutes&hide=adam,nonsense,adam&zoom=5,3');
+    expect(decoded.view).toStrictEqual({ ...defaultView(), hidden: ['adam'] });
+    expect(decoded.notices).toEqual([
+      'X axis "minutes" is not one of epochs, examples, seconds; using epochs.',
+      'Hidden contestant "nonsense" ignored: not a contestant.',
+      'Zoom "5,3" is not a range such as 3.5,5; showing the whole run.',
+    ]);
+    for (const zoom of ['1', '1,2,3', 'a,b', '-1,2', '1,Infinity', '0x1,2', '']) {
+      expect(decodeExperimentUrl(`?v=2&zoom=${zoom}`).view.zoom).toBeNull();
+    }
+    expect(decodeExperimentUrl(`?v=2&hide=${'adam,'.repeat(100)}`).notices).toEqual([expect.stringMatching(/^Hidden contestants "adam,adam,.*" is too long; ignored\.$/)]);
+  });
+
   it('keeps an edited experiment readable and exact', () => {
     const edited = withDefaults(({ config, view }) => {
       config.epochs = 3;
@@ -497,6 +531,10 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
         expect(params[0]).toEqual(['v', '2']);
         expect(new Set(params.map(([k]) => k)).size).toBe(params.length);
         for (const [key, value] of params.slice(1)) {
+          if (key === 'hide' || key === 'zoom') {
+            expect(value).not.toBe('');
+            continue;
+          }
           if (key === 'opt') {
             expect(value).not.toBe(trained(defaultExperiment()).join(','));
             expect(value).toBe(trained(shared.config).join(','));
@@ -681,7 +719,7 @@ describe('format version 1 fixture', () => {
     ],
   };
   // Version 1 drew the training curves raw: its links open unsmoothed.
-  const EXPECTED_VIEW: ViewOptions = { showTrain: false, logLoss: true, smoothing: 0 };
+  const EXPECTED_VIEW: ViewOptions = { ...defaultView(), showTrain: false, logLoss: true, smoothing: 0 };
 
   it('decodes to the literal expected experiment with no notices', () => {
     expect(decodeExperimentUrl(FIXTURE_V1)).toStrictEqual({ config: EXPECTED_CONFIG, view: EXPECTED_VIEW, notices: [] });
@@ -774,19 +812,19 @@ describe('format version 2 fixtures', () => {
 
   it('decode to the literal expected experiments with no notices', () => {
     expect(decodeExperimentUrl(FIXTURE_V2)).toStrictEqual({ config: EXPECTED_V2, view: defaultView(), notices: [] });
-    expect(decodeExperimentUrl(FIXTURE_V2_FULL)).toStrictEqual({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false, smoothing: 0.6 }, notices: [] });
+    expect(decodeExperimentUrl(FIXTURE_V2_FULL)).toStrictEqual({ config: EXPECTED_V2_FULL, view: { ...defaultView(), showTrain: false }, notices: [] });
     // Reordered by hand, and without the version (a hand-written link is read as the current format).
     expect(decodeExperimentUrl('?adam2.lr=0.01&act=tanh&units2=256&units1=256&layers=2&opt=adam2,adam').config).toStrictEqual(EXPECTED_V2);
     expect(decodeExperimentUrl('?v=2&train=0&rmsprop3.rho=0.8&opt=sgd,adam,adam2&epochs=3&seed=7&adam2.amsgrad=1&layers=0&act=sigmoid&adam2.lr=0.01')).toStrictEqual({
       config: EXPECTED_V2_FULL,
-      view: { showTrain: false, logLoss: false, smoothing: 0.6 },
+      view: { ...defaultView(), showTrain: false },
       notices: [],
     });
   });
 
   it('are what the current encoder writes for them (may be updated if only the encoder output changes)', () => {
     expect(encodeExperimentUrl({ config: EXPECTED_V2, view: defaultView() })).toBe(FIXTURE_V2);
-    expect(encodeExperimentUrl({ config: EXPECTED_V2_FULL, view: { showTrain: false, logLoss: false, smoothing: 0.6 } })).toBe(FIXTURE_V2_FULL);
+    expect(encodeExperimentUrl({ config: EXPECTED_V2_FULL, view: { ...defaultView(), showTrain: false, logLoss: false, smoothing: 0.6 } })).toBe(FIXTURE_V2_FULL);
   });
 });
 

@@ -31,7 +31,18 @@ import {
 } from './network';
 import { OPTIMIZERS, optimizerDefaults } from './optimizers';
 import { checkNumber, isChoice, textSchema, type BooleanParameter, type ChoiceParameter, type NumberParameter, type Parameter } from './parameters';
-import { defaultView, SMOOTHING_PARAMETER, VIEW_PARAMETERS, type ViewOptions } from './view';
+import {
+  defaultView,
+  formatHidden,
+  formatZoom,
+  parseHidden,
+  parseZoom,
+  SMOOTHING_PARAMETER,
+  VIEW_PARAMETERS,
+  X_AXIS_PARAMETER,
+  type ViewOptions,
+  type XAxis,
+} from './view';
 
 /** Bump when a link's meaning changes, and add the step from the old version to LINK_MIGRATIONS. */
 export const URL_FORMAT_VERSION = 2;
@@ -105,11 +116,17 @@ interface Working extends SharedExperiment {
   activation: Activation;
 }
 
+/** A value with its own text form (a list, a range): `decode` turns link text into that form, with a notice when it cannot. */
+interface CodecSpec {
+  kind: 'codec';
+  decode(raw: string): { value: string; notice?: string };
+}
+
 interface Field {
   urlKey: string;
   /** How the notice names it: "Adam 2 learning rate". */
   name: string;
-  spec: Parameter | ChoiceParameter;
+  spec: Parameter | ChoiceParameter | CodecSpec;
   read(shared: Working): number | boolean | string;
   write(shared: Working, value: number | boolean | string): void;
   /** Left out of the link when false (a layer the network does not have). */
@@ -172,6 +189,43 @@ const VIEW_FIELDS: readonly Field[] = [
     spec: SMOOTHING_PARAMETER,
     read: (s) => s.view.smoothing,
     write: (s, v) => (s.view.smoothing = v as number),
+  },
+  {
+    urlKey: X_AXIS_PARAMETER.urlKey,
+    name: X_AXIS_PARAMETER.label,
+    spec: X_AXIS_PARAMETER,
+    read: (s) => s.view.xAxis,
+    write: (s, v) => (s.view.xAxis = v as XAxis),
+  },
+  {
+    urlKey: 'hide',
+    name: 'Hidden contestants',
+    spec: {
+      kind: 'codec',
+      decode: (raw) => {
+        const { value, rejected } = parseHidden(raw);
+        return {
+          value: formatHidden(value),
+          notice: rejected.length ? `Hidden contestant${rejected.length > 1 ? 's' : ''} ${rejected.slice(0, 3).map(quote).join(', ')} ignored: not a contestant.` : undefined,
+        };
+      },
+    },
+    read: (s) => formatHidden(s.view.hidden),
+    write: (s, v) => (s.view.hidden = parseHidden(v as string).value),
+  },
+  {
+    // After `x`: a zoom is in the units of the X axis.
+    urlKey: 'zoom',
+    name: 'Zoom',
+    spec: {
+      kind: 'codec',
+      decode: (raw) => {
+        const zoom = parseZoom(raw);
+        return zoom ? { value: formatZoom(zoom) } : { value: '', notice: `Zoom ${quote(raw)} is not a range such as 3.5,5; showing the whole run.` };
+      },
+    },
+    read: (s) => formatZoom(s.view.zoom),
+    write: (s, v) => (s.view.zoom = parseZoom(v as string)),
   },
 ];
 
@@ -307,6 +361,9 @@ function decodeValue(field: Field, raw: string, fallback: number | boolean | str
       return decodeNumber(field as Field & { spec: NumberParameter }, raw, fallback as number);
     case 'boolean':
       return decodeBoolean(field as Field & { spec: BooleanParameter }, raw, fallback as boolean);
+    case 'codec':
+      // Twelve contestant keys fit; a page of text does not.
+      return raw.length > 4 * MAX_VALUE_LENGTH ? { value: fallback, notice: `${field.name} ${quote(raw)} is too long; ignored.` } : field.spec.decode(raw);
     default:
       return decodeChoice(field as Field & { spec: ChoiceParameter }, raw, fallback as string);
   }

@@ -7,7 +7,7 @@ import {
   setContestantSelected,
 } from '../experiment/draft';
 import type { OptimizerId } from '../experiment/optimizers';
-import type { ViewKey } from '../experiment/view';
+import { toggleHidden, type ViewOptions } from '../experiment/view';
 import type { PlaygroundState, StoreSet } from './playgroundStore';
 
 export interface FormEdits {
@@ -19,8 +19,10 @@ export interface FormEdits {
   addContestant(optimizer: OptimizerId): void;
   removeContestant(contestant: string): void;
   resetContestant(contestant: string): void;
-  setView(key: ViewKey, value: boolean): void;
-  setSmoothing(weight: number): void;
+  /** Changes chart options; a new X axis drops the zoom, whose range was in the old axis's units. */
+  setView(change: Partial<ViewOptions>): void;
+  /** A legend click: hides the contestant in every chart, or shows it again. */
+  toggleHidden(contestant: string): void;
   dismissLinkNotices(): void;
 }
 
@@ -34,8 +36,9 @@ export function createFormEdits(set: StoreSet): FormEdits {
     addContestant: (optimizer) => editDraft((draft) => addContestant(draft, optimizer)),
     removeContestant: (contestant) => editDraft((draft) => removeContestant(draft, contestant)),
     resetContestant: (contestant) => editDraft((draft) => resetContestant(draft, contestant)),
-    setView: (key, value) => set(({ view }) => ({ view: { ...view, [key]: value } })),
-    setSmoothing: (weight) => set(({ view }) => ({ view: { ...view, smoothing: weight } })),
+    setView: (change) =>
+      set(({ view }) => ({ view: { ...view, ...(change.xAxis && change.xAxis !== view.xAxis && !('zoom' in change) ? { zoom: null } : {}), ...change } })),
+    toggleHidden: (contestant) => set(({ view }) => ({ view: { ...view, hidden: toggleHidden(view.hidden, contestant) } })),
     dismissLinkNotices: () => set({ linkNotices: [] }),
   };
 }

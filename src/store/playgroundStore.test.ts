@@ -195,6 +195,26 @@ describe('playground store: initial state and editing', () => {
   });
 });
 
+describe('playground store: chart view', () => {
+  it('toggles a contestant hidden and shown again; a new X axis drops the zoom, whose units it had', () => {
+    const { state } = setup();
+    state().toggleHidden('adadelta');
+    state().toggleHidden('adam2');
+    expect(state().view.hidden).toEqual(['adadelta', 'adam2']);
+    state().toggleHidden('adadelta');
+    expect(state().view.hidden).toEqual(['adam2']);
+
+    state().setView({ zoom: [2, 3] });
+    state().setView({ smoothing: 0.9 });
+    expect(state().view).toMatchObject({ zoom: [2, 3], smoothing: 0.9, xAxis: 'epochs' });
+    state().setView({ xAxis: 'examples' });
+    expect(state().view).toMatchObject({ zoom: null, xAxis: 'examples' });
+    // Both at once (a link's view): the zoom given is in the new axis's units.
+    state().setView({ xAxis: 'seconds', zoom: [1, 4] });
+    expect(state().view).toMatchObject({ zoom: [1, 4], xAxis: 'seconds' });
+  });
+});
+
 describe('playground store: data and backend events', () => {
   it('startLoading calls port.load and sets data loading', () => {
     const { state, port, send } = setup();
@@ -406,10 +426,10 @@ describe('playground store: run events', () => {
     send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
     send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(1) });
     send({ type: 'epoch', runId, contestant: 'sgd', metrics: metrics(2) });
-    const progress = { epoch: 2, epochs: 5, batch: 10, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2, position: 1 + 10 / 469, live: { sgd: { trainLoss: 0.5, trainAccuracy: 0.8 } } };
+    const progress = { epoch: 2, epochs: 5, batch: 10, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2, position: 1 + 10 / 469, live: { sgd: { trainLoss: 0.5, trainAccuracy: 0.8, seconds: 1.5 } } };
     send({ type: 'progress', runId, progress });
     // Live training points grow the trace of the optimizers they name, at the fractional epoch.
-    expect(state().run!.contestants.sgd!.trace).toEqual([{ position: 1 + 10 / 469, trainLoss: 0.5, trainAccuracy: 0.8 }]);
+    expect(state().run!.contestants.sgd!.trace).toEqual([{ position: 1 + 10 / 469, trainLoss: 0.5, trainAccuracy: 0.8, seconds: 1.5 }]);
 
     const run = state().run!;
     expect(run.contestants.sgd!.status).toBe('training');
@@ -630,7 +650,7 @@ describe('playground store: two contestants of one optimizer', () => {
     send({ type: 'runStatus', runId, contestant: 'adam2', status: 'training' });
     send({ type: 'epoch', runId, contestant: 'adam2', metrics: metrics(1, 0.5) });
     send({ type: 'epoch', runId, contestant: 'adam', metrics: metrics(1, 0.9) });
-    const progress = { epoch: 2, epochs: 5, batch: 1, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2, position: 1 + 1 / 469, live: { adam2: { trainLoss: 2, trainAccuracy: 0.3 } } };
+    const progress = { epoch: 2, epochs: 5, batch: 1, batchesPerEpoch: 469, samplesPerSecond: 5000, activeRuns: 2, position: 1 + 1 / 469, live: { adam2: { trainLoss: 2, trainAccuracy: 0.3, seconds: 2 } } };
     send({ type: 'progress', runId, progress });
     send({ type: 'runStatus', runId, contestant: 'adam2', status: 'diverged', divergence: { epoch: 2, batch: 1 } });
     let run = state().run!;
@@ -638,13 +658,13 @@ describe('playground store: two contestants of one optimizer', () => {
       status: 'diverged',
       history: [metrics(1, 0.5)],
       divergence: { epoch: 2, batch: 1 },
-      trace: [{ position: 1 + 1 / 469, trainLoss: 2, trainAccuracy: 0.3 }],
+      trace: [{ position: 1 + 1 / 469, trainLoss: 2, trainAccuracy: 0.3, seconds: 2 }],
     });
     expect(run.contestants.adam).toEqual({ status: 'queued', history: [metrics(1, 0.9)] });
     // Keys of contestants outside the run change nothing.
     send({ type: 'epoch', runId, contestant: 'adam3', metrics: metrics(1) });
     send({ type: 'runStatus', runId, contestant: 'sgd', status: 'training' });
-    send({ type: 'progress', runId, progress: { ...progress, live: { rmsprop: { trainLoss: 1, trainAccuracy: 0.5 } } } });
+    send({ type: 'progress', runId, progress: { ...progress, live: { rmsprop: { trainLoss: 1, trainAccuracy: 0.5, seconds: 2 } } } });
     expect(state().run!.contestants).toEqual(run.contestants);
     send({ type: 'runFinished', runId, outcome: 'done' });
     run = state().run!;
@@ -674,7 +694,7 @@ describe('playground store: hostile contestant keys in events', () => {
     expect(() => send({ type: 'epoch', runId, contestant: key, metrics: metrics(1) })).not.toThrow();
     expect(() => send({ type: 'runStatus', runId, contestant: key, status: 'training' })).not.toThrow();
     expect(() =>
-      send({ type: 'progress', runId, progress: { epoch: 1, epochs: 5, batch: 1, batchesPerEpoch: 2, samplesPerSecond: 1, activeRuns: 1, position: 0.5, live: { [key]: { trainLoss: 1, trainAccuracy: 0.5 } } } }),
+      send({ type: 'progress', runId, progress: { epoch: 1, epochs: 5, batch: 1, batchesPerEpoch: 2, samplesPerSecond: 1, activeRuns: 1, position: 0.5, live: { [key]: { trainLoss: 1, trainAccuracy: 0.5, seconds: 1 } } } }),
     ).not.toThrow();
     expect(Object.keys(state().run!.contestants)).toEqual(['adam']);
     expect(state().run!.contestants).toEqual(before!.contestants);

@@ -344,7 +344,7 @@ describe('playground store: showResults and showNotice', () => {
 describe('live training trace', () => {
   it('thins old points beyond the cap and always keeps the newest', () => {
     let trace: ReturnType<typeof appendTrace> = [];
-    for (let i = 1; i <= MAX_TRACE_POINTS + 1; i++) trace = appendTrace(trace, { position: i, trainLoss: 1 / i, trainAccuracy: 0.5 });
+    for (let i = 1; i <= MAX_TRACE_POINTS + 1; i++) trace = appendTrace(trace, { position: i, trainLoss: 1 / i, trainAccuracy: 0.5, seconds: i });
     expect(trace.length).toBeLessThanOrEqual(MAX_TRACE_POINTS);
     expect(trace.length).toBeGreaterThan(MAX_TRACE_POINTS / 3);
     expect(trace.at(-1)!.position).toBe(MAX_TRACE_POINTS + 1);

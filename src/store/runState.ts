@@ -15,6 +15,8 @@ export interface TracePoint {
   position: number;
   trainLoss: number;
   trainAccuracy: number;
+  /** The contestant's own seconds of computing so far. */
+  seconds: number;
 }
 
 export interface ContestantRunState {
@@ -25,8 +27,8 @@ export interface ContestantRunState {
   trace?: TracePoint[];
 }
 
-/** Enough for a smooth curve at chart width; older points are thinned, never the newest. */
-export const MAX_TRACE_POINTS = 300;
+/** A point per few pixels of a wide chart over a long run; older points are thinned, never the newest. */
+export const MAX_TRACE_POINTS = 2000;
 
 export function appendTrace(trace: readonly TracePoint[] | undefined, point: TracePoint): TracePoint[] {
   const next = [...(trace ?? []), point];

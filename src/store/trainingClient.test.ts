@@ -240,7 +240,7 @@ describe('TrainingClient', () => {
 
 describe('TrainingClient worker pool', () => {
   const backend = (name: 'wasm' | 'webgl'): WorkerEvent => ({ type: 'backend', backend: { name, reason: 'test', precision: 'float32' } });
-  const progress = (runId: number, position: number, samplesPerSecond: number, live: Record<string, { trainLoss: number; trainAccuracy: number }>): WorkerEvent => ({
+  const progress = (runId: number, position: number, samplesPerSecond: number, live: Record<string, { trainLoss: number; trainAccuracy: number; seconds: number }>): WorkerEvent => ({
     type: 'progress',
     runId,
     progress: { epoch: Math.floor(position) + 1, epochs: 5, batch: Math.round((position % 1) * 100), batchesPerEpoch: 100, samplesPerSecond, activeRuns: Object.keys(live).length, position, live },
@@ -370,12 +370,12 @@ describe('TrainingClient worker pool', () => {
     workers[0].emit(backend('wasm'));
     workers.forEach((w) => w.emit(READY));
     client.train(3, defaultExperiment());
-    workers[0].emit(progress(3, 0.5, 1000, { sgd: { trainLoss: 1, trainAccuracy: 0.5 } }));
-    workers[1].emit(progress(3, 0.25, 800, { adam: { trainLoss: 2, trainAccuracy: 0.4 } }));
+    workers[0].emit(progress(3, 0.5, 1000, { sgd: { trainLoss: 1, trainAccuracy: 0.5, seconds: 1 } }));
+    workers[1].emit(progress(3, 0.25, 800, { adam: { trainLoss: 2, trainAccuracy: 0.4, seconds: 1 } }));
     const last = events.at(-1) as Extract<WorkerEvent, { type: 'progress' }>;
     expect(last.progress.samplesPerSecond).toBe(1800);
     expect(last.progress.batch).toBe(25);
-    expect(last.progress.live).toEqual({ adam: { trainLoss: 2, trainAccuracy: 0.4 } });
+    expect(last.progress.live).toEqual({ adam: { trainLoss: 2, trainAccuracy: 0.4, seconds: 1 } });
     expect(last.progress.position).toBe(0.25);
   });
 

@@ -271,6 +271,9 @@ describe('read-back cadence and timing', () => {
     // Live values: the mean over the batches read back together.
     const adam = stepsOf(result.log, 1);
     expect(result.progress[0].live.adam!.trainLoss).toBeCloseTo(mean(adam.slice(0, 4).map((s) => s.loss), [1, 1, 1, 1]), 12);
+    // The contestant's own seconds so far (the charts' "Seconds of training" axis): its steps, then also its finished epochs.
+    expect(result.progress[0].live.adam!.seconds).toBeCloseTo(4 * 0.007, 9);
+    expect(result.progress[3].live.adam!.seconds).toBeCloseTo(10 * 0.007 + 0.005 + 4 * 0.007, 9);
     for (const id of ['sgd', 'adam'] as const) {
       for (const m of result.epochs.get(id)!) {
         // A run's time: its own ten 7 ms steps, and half of the 10 ms evaluation.

@@ -26,8 +26,11 @@ export interface TrainingProgress {
   activeRuns: number;
   /** Epochs done so far as a fraction (1.5 = half-way through epoch 2): the x of live points. */
   position: number;
-  /** Mean training loss and accuracy over the batches since the previous progress event. */
-  live: Record<string, { trainLoss: number; trainAccuracy: number }>;
+  /**
+   * Mean training loss and accuracy over the batches since the previous progress event, and
+   * the contestant's own seconds of computing so far (its steps, read-backs and evaluations).
+   */
+  live: Record<string, { trainLoss: number; trainAccuracy: number; seconds: number }>;
 }
 
 /** Events name each run by its contestant's key ("adam", "adam2"). */
@@ -123,6 +126,8 @@ class OptimizerRun {
   epochCorrect = 0;
   epochSamples = 0;
   epochSeconds = 0;
+  /** Seconds of the finished epochs (what the epochs' `seconds` add up to). */
+  secondsBefore = 0;
   /** The latest per-batch losses, oldest first, for the collapse test. */
   recentLosses: number[] = [];
 
@@ -224,7 +229,7 @@ export async function trainExperiment(
         continue;
       }
       run.dropPending();
-      if (windowSamples) live[run.id] = { trainLoss: windowLoss / windowSamples, trainAccuracy: windowCorrect / windowSamples };
+      if (windowSamples) live[run.id] = { trainLoss: windowLoss / windowSamples, trainAccuracy: windowCorrect / windowSamples, seconds: run.secondsBefore + run.epochSeconds };
     }
     return live;
   };
@@ -294,6 +299,7 @@ export async function trainExperiment(
       const readShare = (performance.now() - readStarted) / 1000 / finishing.length;
       finishing.forEach((run, i) => {
         const seconds = run.epochSeconds + evalShare + readShare;
+        run.secondsBefore += seconds;
         const testLoss = values[2 * i] / data.test.count;
         if (!Number.isFinite(testLoss)) {
           run.status = 'diverged';

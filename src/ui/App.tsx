@@ -1,8 +1,6 @@
-import { useId, useMemo } from 'react';
+import { useMemo } from 'react';
+import { Charts } from './charts/Charts';
 import { resolveDraft } from '../experiment/draft';
-import { MetricChart } from './charts/MetricChart';
-import { ACCURACY, LOSS } from './charts/chartData';
-import { formatLoss, formatPercent } from './format';
 import { ResultsTable } from './results/ResultsTable';
 import { ContestantList } from './settings/ContestantList';
 import { NetworkSettings } from './settings/NetworkSettings';
@@ -13,39 +11,8 @@ import { Diagnostics } from './status/Diagnostics';
 import { Notice } from './status/Notice';
 import { TrainingProgressBar } from './status/TrainingProgressBar';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
-import { SMOOTHING_PARAMETER, VIEW_PARAMETERS } from '../experiment/view';
 import { isTraining } from '../store/playgroundStore';
 import { usePlayground } from './StoreContext';
-
-function ChartOptions() {
-  const view = usePlayground((s) => s.view);
-  const setView = usePlayground((s) => s.setView);
-  const setSmoothing = usePlayground((s) => s.setSmoothing);
-  const smoothingId = useId();
-  return (
-    <div className="chart-options" role="group" aria-label="Chart options">
-      {VIEW_PARAMETERS.map((spec) => (
-        <label key={spec.key} className="check-field" title={spec.help}>
-          <input type="checkbox" checked={view[spec.key]} onChange={(e) => setView(spec.key, e.target.checked)} />
-          {spec.label}
-        </label>
-      ))}
-      <span className="range-field" title={SMOOTHING_PARAMETER.help}>
-        <label htmlFor={smoothingId}>{SMOOTHING_PARAMETER.label}</label>
-        <input
-          id={smoothingId}
-          type="range"
-          min={SMOOTHING_PARAMETER.min}
-          max={SMOOTHING_PARAMETER.max}
-          step={0.01}
-          value={view.smoothing}
-          onChange={(e) => setSmoothing(Number(e.target.value))}
-        />
-        <output htmlFor={smoothingId}>{view.smoothing.toFixed(2)}</output>
-      </span>
-    </div>
-  );
-}
 
 function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blockedBecause?: string }) {
   const train = usePlayground((s) => s.train);
@@ -65,10 +32,6 @@ function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blocke
     </div>
   );
 }
-
-// Module-level, so the memoised charts keep their props when the page re-renders.
-const formatLossTick = (value: number) => value.toFixed(2);
-const formatPercentTick = (value: number) => formatPercent(value, 0);
 
 export function App() {
   const draft = usePlayground((s) => s.draft);
@@ -107,11 +70,7 @@ export function App() {
             <TrainingProgressBar />
             <Notice />
           </div>
-          <ChartOptions />
-          <div className="charts">
-            <MetricChart title="Loss" metric={LOSS} format={formatLoss} formatTick={formatLossTick} />
-            <MetricChart title="Accuracy" metric={ACCURACY} format={formatPercent} formatTick={formatPercentTick} />
-          </div>
+          <Charts />
           <ResultsTable />
         </section>
       </main>

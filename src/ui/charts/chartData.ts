@@ -1,13 +1,19 @@
+import uPlot from 'uplot';
 import type { EpochMetrics } from '../../experiment/metrics';
 import type { ContestantStyle } from '../../experiment/contestants';
+import type { XAxis } from '../../experiment/view';
 import type { TracePoint } from '../../store/playgroundStore';
 import { smoothDebiased } from './smoothing';
-import { epochTicks, logTicks, niceLinearTicks, type Domain, type Point } from './chartGeometry';
 
 export type MetricPair = { test: keyof EpochMetrics; train: keyof EpochMetrics };
 
 export const LOSS: MetricPair = { test: 'testLoss', train: 'trainLoss' };
 export const ACCURACY: MetricPair = { test: 'testAccuracy', train: 'trainAccuracy' };
+
+export interface Point {
+  x: number;
+  y: number;
+}
 
 export interface Series {
   key: string;
@@ -17,14 +23,15 @@ export interface Series {
   split: 'test' | 'train' | 'raw';
   label: string;
   color: string;
-  /** SVG stroke-dasharray of the contestant; '' is solid. */
+  /** SVG-style dash pattern of the contestant ("10 4 2 4"); '' is solid. */
   dash: string;
+  /** Increasing x; finite y only. */
   points: Point[];
 }
 
 export interface OptimizerCurves {
   history: readonly EpochMetrics[];
-  /** Live training points (x = epochs done as a fraction); absent for opened results. */
+  /** Live training points; absent for opened results. */
   trace?: readonly TracePoint[];
 }
 
@@ -36,56 +43,91 @@ export interface ChartContestant {
   state: OptimizerCurves;
 }
 
+export interface SeriesOptions {
+  showTrain: boolean;
+  /** TensorBoard's smoothing weight for the live training curves (0: raw). */
+  smoothing: number;
+  xAxis: XAxis;
+  /** Training examples per epoch, for the "examples seen" axis. */
+  trainExamples: number;
+  /** Contestant keys left out (legend toggles). */
+  hidden: readonly string[];
+}
+
 /**
- * The lines of one chart: per contestant, training (live trace while it exists, else
- * one point per epoch) then test (one point per epoch), so test lines draw on top. A live
- * trace is smoothed with TensorBoard's debiased moving average (`smoothing` > 0), its raw
- * points kept as a faint 'raw' series behind it.
+ * Where each kind of point sits on the chosen X axis. A live point knows its fractional
+ * epoch and its contestant's seconds so far; an epoch's point, its number and (summed
+ * over the epochs) its contestant's seconds.
  */
-export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPair, showTrain: boolean, smoothing = 0): Series[] {
+function xPositions(xAxis: XAxis, trainExamples: number) {
+  return {
+    trace: (t: TracePoint) => (xAxis === 'epochs' ? t.position : xAxis === 'examples' ? t.position * trainExamples : t.seconds),
+    history(history: readonly EpochMetrics[]): number[] {
+      let seconds = 0;
+      return history.map((m) => {
+        seconds += m.seconds;
+        return xAxis === 'epochs' ? m.epoch : xAxis === 'examples' ? m.epoch * trainExamples : seconds;
+      });
+    },
+  };
+}
+
+const finitePoints = (points: Point[]) => points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+
+/**
+ * The lines of one chart: per shown contestant, training (live trace while it exists,
+ * else one point per epoch) then test (one point per epoch), so test lines draw on top.
+ * A live trace is smoothed with TensorBoard's debiased moving average (`smoothing` > 0),
+ * its raw points kept as a faint 'raw' series behind it.
+ */
+export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPair, options: SeriesOptions): Series[] {
+  const { showTrain, smoothing, hidden } = options;
   const traceKey = metric.train === 'trainLoss' ? 'trainLoss' : 'trainAccuracy';
+  const x = xPositions(options.xAxis, options.trainExamples);
   const series: Series[] = [];
   for (const { key, name, style, state } of lineup) {
+    if (hidden.includes(key)) continue;
     const { history = [], trace } = state;
     const base = { contestant: key, color: style.color, dash: style.dash };
+    const epochX = x.history(history);
     if (showTrain) {
       if (trace?.length) {
-        const raw = trace.map((t) => ({ x: t.position, y: t[traceKey] }));
+        const raw = trace.map((t) => ({ x: x.trace(t), y: t[traceKey] }));
         if (smoothing > 0) {
-          series.push({ ...base, key: `${key}:raw`, split: 'raw', label: `${name} train (raw)`, points: raw });
+          series.push({ ...base, key: `${key}:raw`, split: 'raw', label: `${name} train (raw)`, points: finitePoints(raw) });
           const smoothed = smoothDebiased(raw.map((p) => p.y), smoothing);
-          series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: raw.map((p, i) => ({ x: p.x, y: smoothed[i] })) });
+          series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: finitePoints(raw.map((p, i) => ({ x: p.x, y: smoothed[i] }))) });
         } else {
-          series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: raw });
+          series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: finitePoints(raw) });
         }
       } else {
-        series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: history.map((m) => ({ x: m.epoch, y: m[metric.train] })) });
+        series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: finitePoints(history.map((m, i) => ({ x: epochX[i], y: m[metric.train] }))) });
       }
     }
-    series.push({ ...base, key: `${key}:test`, split: 'test', label: `${name} test`, points: history.map((m) => ({ x: m.epoch, y: m[metric.test] })) });
+    series.push({ ...base, key: `${key}:test`, split: 'test', label: `${name} test`, points: finitePoints(history.map((m, i) => ({ x: epochX[i], y: m[metric.test] }))) });
   }
   return series;
 }
 
-export interface Axes {
-  x: { domain: Domain; ticks: number[] };
-  y: { domain: Domain; ticks: number[] };
+/**
+ * The series on one shared x (uPlot's aligned data): the union of every series' x, each
+ * series null where it has no point of its own (the chart spans those gaps).
+ */
+export function alignSeries(series: readonly Series[]): uPlot.AlignedData {
+  if (!series.length) return [[]];
+  return uPlot.join(series.map((s) => [s.points.map((p) => p.x), s.points.map((p) => p.y)]));
 }
 
-/**
- * Epochs on x (from 0 when live points exist, so the first second of training shows);
- * y from 0 for loss, up to 100 % for accuracy, or powers of ten on a log scale.
- */
-export function chartAxes(series: readonly Series[], epochs: number, kind: 'loss' | 'accuracy', logScale: boolean): Axes {
-  const hasTrace = series.some((s) => s.points.some((p) => !Number.isInteger(p.x)));
-  const lastEpoch = Math.max(epochs, 2);
-  const firstEpoch = hasTrace ? 0 : 1;
-  const x = { domain: [firstEpoch, lastEpoch] as Domain, ticks: epochTicks(firstEpoch, lastEpoch) };
-  const values = series.flatMap((s) => s.points.map((p) => p.y)).filter((v) => Number.isFinite(v) && (!logScale || v > 0));
-  if (!values.length) return { x, y: kind === 'accuracy' ? niceLinearTicks(0, 1) : logScale ? logTicks(0.1, 10) : niceLinearTicks(0, 2.5) };
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  if (logScale) return { x, y: logTicks(min, max) };
-  if (kind === 'accuracy') return { x, y: niceLinearTicks(Math.min(min, 0.999), 1) };
-  return { x, y: niceLinearTicks(0, max) };
+/** The point of `points` (sorted by x) nearest to `x`, or undefined when there are none. */
+export function nearestPoint(points: readonly Point[], x: number): Point | undefined {
+  if (!points.length) return undefined;
+  let low = 0;
+  let high = points.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (points[mid].x < x) low = mid + 1;
+    else high = mid;
+  }
+  const before = points[Math.max(0, low - 1)];
+  return Math.abs(before.x - x) < Math.abs(points[low].x - x) ? before : points[low];
 }

@@ -1,0 +1,80 @@
+import type { LineupEntry } from '../../store/playgroundStore';
+import type { ViewOptions } from '../../experiment/view';
+import { formatCount } from '../format';
+import { ContestantSwatch } from '../ContestantSwatch';
+import type { MetricPair } from './chartData';
+
+interface Props {
+  title: string;
+  lineup: readonly LineupEntry[];
+  metric: MetricPair;
+  view: ViewOptions;
+  trainExamples: number;
+  format(value: number): string;
+}
+
+/**
+ * The chart as a table, for screen readers and for reading exact values: one row per
+ * epoch, a test column (and a training column when training curves are shown) for each
+ * contestant the legend shows. Live per-batch points stay in the chart: a row per batch
+ * would be thousands of rows.
+ */
+export function ChartTable({ title, lineup, metric, view, trainExamples, format }: Props) {
+  const shown = lineup.filter((entry) => !view.hidden.includes(entry.key));
+  const epochs = [...new Set(shown.flatMap((entry) => entry.state.history.map((m) => m.epoch)))].sort((a, b) => a - b);
+  const cell = (entry: LineupEntry, epoch: number, key: MetricPair['test']) => {
+    const value = entry.state.history.find((m) => m.epoch === epoch)?.[key];
+    return value === undefined ? '–' : format(value);
+  };
+  return (
+    <div className="table-scroll chart-table">
+      <table>
+        <caption>
+          {title} by epoch{shown.length < lineup.length ? ` (${lineup.length - shown.length} hidden in the legend)` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Epoch</th>
+            {view.xAxis === 'examples' && <th scope="col">Examples seen</th>}
+            {shown.map((entry) => (
+              <th scope="colgroup" colSpan={view.showTrain ? 2 : 1} key={entry.key}>
+                <ContestantSwatch style={entry.style} /> {entry.name}
+              </th>
+            ))}
+          </tr>
+          <tr>
+            <td />
+            {view.xAxis === 'examples' && <td />}
+            {shown.map((entry) => [
+              <th scope="col" key={`${entry.key}:test`}>
+                test
+              </th>,
+              view.showTrain && (
+                <th scope="col" key={`${entry.key}:train`}>
+                  train
+                </th>
+              ),
+            ])}
+          </tr>
+        </thead>
+        <tbody>
+          {epochs.length === 0 && (
+            <tr>
+              <td colSpan={1 + shown.length * (view.showTrain ? 2 : 1)}>No finished epoch yet.</td>
+            </tr>
+          )}
+          {epochs.map((epoch) => (
+            <tr key={epoch}>
+              <th scope="row">{epoch}</th>
+              {view.xAxis === 'examples' && <td>{formatCount(epoch * trainExamples)}</td>}
+              {shown.map((entry) => [
+                <td key={`${entry.key}:test`}>{cell(entry, epoch, metric.test)}</td>,
+                view.showTrain && <td key={`${entry.key}:train`}>{cell(entry, epoch, metric.train)}</td>,
+              ])}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

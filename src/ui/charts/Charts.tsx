@@ -1,0 +1,136 @@
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { isTraining, runLineup, type LineupEntry, type RunState } from '../../store/playgroundStore';
+import { SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type XAxis } from '../../experiment/view';
+import { ContestantSwatch } from '../ContestantSwatch';
+import { usePlayground } from '../StoreContext';
+import { formatLoss, formatPercent } from '../format';
+import { ACCURACY, LOSS } from './chartData';
+import { MetricChart } from './MetricChart';
+
+/** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
+const CHART_REFRESH_MS = 500;
+
+// Module-level, so the memoised charts keep their props when the page re-renders.
+const formatLossTick = (value: number) => String(Number(value.toPrecision(3)));
+const formatPercentTick = (value: number) => formatPercent(value, value > 0.9 && value < 1 ? 1 : 0);
+
+/** The chart options, the legend shared by every chart, and the Loss and Accuracy charts. */
+export function Charts() {
+  const liveRun = usePlayground((s) => s.run);
+  const view = usePlayground((s) => s.view);
+  const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
+  const lineup = useMemo(() => (run ? runLineup(run) : []), [run]);
+  const liveLineup = useMemo(() => (liveRun ? runLineup(liveRun) : []), [liveRun]);
+  const trainExamples = run?.config.trainExamples ?? 0;
+  const xEnd = plannedEnd(run, view.xAxis);
+  return (
+    <>
+      <ChartOptions />
+      <ChartLegend lineup={liveLineup} />
+      <div className="charts">
+        <MetricChart title="Loss" metric={LOSS} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
+        <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />
+      </div>
+    </>
+  );
+}
+
+/** Where the unzoomed X axis ends: the run's planned epochs, or its examples; seconds are not known ahead. */
+function plannedEnd(run: RunState | undefined, xAxis: XAxis): number {
+  const epochs = run?.config.epochs ?? 5;
+  const planned = Math.max(epochs, 2);
+  if (xAxis === 'epochs') return planned;
+  if (xAxis === 'examples') return planned * (run?.config.trainExamples ?? 60_000);
+  return 0;
+}
+
+function ChartOptions() {
+  const view = usePlayground((s) => s.view);
+  const setView = usePlayground((s) => s.setView);
+  const smoothingId = useId();
+  const xAxisId = useId();
+  return (
+    <div className="chart-options" role="group" aria-label="Chart options">
+      <span className="select-field" title={X_AXIS_PARAMETER.help}>
+        <label htmlFor={xAxisId}>{X_AXIS_PARAMETER.label}</label>
+        <select id={xAxisId} value={view.xAxis} onChange={(e) => setView({ xAxis: e.target.value as XAxis })}>
+          {X_AXIS_PARAMETER.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </span>
+      {VIEW_PARAMETERS.map((spec) => (
+        <label key={spec.key} className="check-field" title={spec.help}>
+          <input type="checkbox" checked={view[spec.key]} onChange={(e) => setView({ [spec.key]: e.target.checked })} />
+          {spec.label}
+        </label>
+      ))}
+      <span className="range-field" title={SMOOTHING_PARAMETER.help}>
+        <label htmlFor={smoothingId}>{SMOOTHING_PARAMETER.label}</label>
+        <input
+          id={smoothingId}
+          type="range"
+          min={SMOOTHING_PARAMETER.min}
+          max={SMOOTHING_PARAMETER.max}
+          step={0.01}
+          value={view.smoothing}
+          onChange={(e) => setView({ smoothing: Number(e.target.value) })}
+        />
+        <output htmlFor={smoothingId}>{view.smoothing.toFixed(2)}</output>
+      </span>
+      <button type="button" className="small-button" onClick={() => setView({ zoom: null })} disabled={!view.zoom}>
+        Reset zoom
+      </button>
+    </div>
+  );
+}
+
+/** One legend for every chart: a click hides or shows a contestant everywhere (and in the link). */
+function ChartLegend({ lineup }: { lineup: readonly LineupEntry[] }) {
+  const hidden = usePlayground((s) => s.view.hidden);
+  const toggleHidden = usePlayground((s) => s.toggleHidden);
+  if (!lineup.length) return null;
+  return (
+    <ul className="legend" aria-label="Chart legend">
+      {lineup.map(({ key, name, style, state }) => {
+        const shown = !hidden.includes(key);
+        return (
+          <li key={key} className={shown ? undefined : 'legend__hidden'}>
+            <button type="button" className="legend__toggle" aria-pressed={shown} title={shown ? `Hide ${name} in the charts` : `Show ${name} in the charts`} onClick={() => toggleHidden(key)}>
+              <ContestantSwatch style={style} />
+              {name}
+            </button>
+            {state.status === 'diverged' && (
+              <span className="legend__diverged">
+                diverged
+                {state.divergence && ` (epoch ${state.divergence.epoch}, batch ${state.divergence.batch})`}
+              </span>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The latest value, but at most one change per `intervalMs`; the last change always arrives. */
+function useThrottled<T>(value: T, intervalMs: number): T {
+  const [shown, setShown] = useState(value);
+  const lastShown = useRef(0);
+  useEffect(() => {
+    const wait = lastShown.current + intervalMs - performance.now();
+    const show = () => {
+      lastShown.current = performance.now();
+      setShown(value);
+    };
+    if (wait <= 0) {
+      show();
+      return;
+    }
+    const timer = setTimeout(show, wait);
+    return () => clearTimeout(timer);
+  }, [value, intervalMs]);
+  return intervalMs === 0 ? value : shown;
+}

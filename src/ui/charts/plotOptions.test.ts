@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Series } from './chartData';
+import { dashPattern, formatX, fullXRange, plotOptions, withAlpha, yRange } from './plotOptions';
+
+const line = (split: Series['split'], xs: number[], dash = ''): Series => ({
+  key: `adam:${split}`,
+  contestant: 'adam',
+  split,
+  label: `Adam ${split}`,
+  color: '#0072B2',
+  dash,
+  points: xs.map((x) => ({ x, y: 1 / (x + 1) })),
+});
+
+describe('plotOptions', () => {
+  it("draws each line in its contestant's colour and dash: test bold with dots, training thin, raw faint", () => {
+    const options = plotOptions(
+      { title: 'Loss', kind: 'loss', series: [line('raw', [0.5]), line('train', [0.5]), line('test', [1], '10 4 2 4')], xAxis: 'epochs', xEnd: 5, logScale: true, formatTick: String },
+      { width: 600, height: 300 },
+      () => null,
+      {},
+    );
+    const [, raw, train, test] = options.series;
+    expect(raw).toMatchObject({ stroke: 'rgba(0, 114, 178, 0.22)', width: 1, points: { show: false } });
+    expect(train).toMatchObject({ stroke: 'rgba(0, 114, 178, 0.6)', width: 1.5 });
+    expect(test).toMatchObject({ stroke: '#0072B2', width: 3, dash: [10, 4, 2, 4], points: { show: true } });
+    expect(options.scales!.y.distr).toBe(3);
+    expect(options.axes![0].label).toBe('epoch');
+    // One cursor for all charts, synchronised by X value; dragging zooms through the store, not by itself.
+    expect(options.cursor!.sync).toMatchObject({ key: 'charts', scales: ['x', null] });
+    expect(options.cursor!.drag).toMatchObject({ x: true, y: false, setScale: false });
+  });
+
+  it('reads the zoom at every ranging, so a zoom needs no new chart', () => {
+    let zoom: [number, number] | null = null;
+    const options = plotOptions({ title: 'Loss', kind: 'loss', series: [line('test', [1, 2])], xAxis: 'epochs', xEnd: 5, logScale: false, formatTick: String }, { width: 1, height: 1 }, () => zoom, {});
+    const range = options.scales!.x.range as () => [number, number];
+    expect(range()).toEqual([1, 5]);
+    zoom = [2, 3];
+    expect(range()).toEqual([2, 3]);
+  });
+});
+
+describe('axis ranges', () => {
+  it('starts epochs at the first epoch for epoch points only, at 0 once live points exist, and examples at 0', () => {
+    expect(fullXRange([line('test', [1, 2])], 'epochs', 5)).toEqual([1, 5]);
+    expect(fullXRange([line('train', [0.25, 0.5]), line('test', [1])], 'epochs', 5)).toEqual([0, 5]);
+    expect(fullXRange([line('test', [1])], 'epochs', 1)).toEqual([1, 2]);
+    expect(fullXRange([line('test', [6000])], 'examples', 30_000)).toEqual([0, 30_000]);
+    // Seconds have no planned end: the last point.
+    expect(fullXRange([line('test', [3.5])], 'seconds', 0)).toEqual([0, 3.5]);
+    expect(fullXRange([], 'seconds', 0)).toEqual([0, 1]);
+  });
+
+  it('runs loss from zero, accuracy to 100 %, a log axis over whole decades, and fits the points when zoomed', () => {
+    expect(yRange('loss', false, false, 0.3, 2.31)[0]).toBe(0);
+    expect(yRange('loss', false, false, 0.3, 2.31)[1]).toBeGreaterThanOrEqual(2.31);
+    expect(yRange('loss', false, true, 0.3, 0.4)[0]).toBeGreaterThan(0.2);
+    const [low, high] = yRange('accuracy', false, false, 0.11, 0.97);
+    expect(high).toBe(1);
+    expect(low).toBeGreaterThanOrEqual(0);
+    expect(low).toBeLessThanOrEqual(0.11);
+    expect(yRange('accuracy', false, true, 0.95, 0.97)[0]).toBeGreaterThan(0.9);
+    expect(yRange('loss', true, false, 0.05, 2.3)).toEqual([0.01, 10]);
+    expect(yRange('accuracy', false, false, null, null)).toEqual([0, 1]);
+  });
+});
+
+describe('formatting', () => {
+  it('labels X ticks by the axis, and turns colours and dashes into canvas terms', () => {
+    expect(formatX('epochs', 2.5)).toBe('2.5');
+    expect(formatX('examples', 240_000)).toBe('240K');
+    expect(formatX('seconds', 12.345)).toBe('12.3 s');
+    expect(withAlpha('#D55E00', 0.5)).toBe('rgba(213, 94, 0, 0.5)');
+    expect(withAlpha('#D55E00', 1)).toBe('#D55E00');
+    expect(dashPattern('10 4 2 4')).toEqual([10, 4, 2, 4]);
+    expect(dashPattern('')).toEqual([]);
+  });
+});
