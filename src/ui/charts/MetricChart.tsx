@@ -108,7 +108,7 @@ function CursorReadout({ id, series, x, xLabel, xAxis, format }: { id: string; s
     x === null
       ? []
       : series
-          .filter((s) => s.split !== 'raw')
+          .filter((s) => s.split === 'test' || s.split === 'train')
           .map((s) => ({ s, point: nearestPoint(s.points, x) }))
           .filter((v): v is { s: Series; point: NonNullable<typeof v.point> } => v.point !== undefined);
   return (

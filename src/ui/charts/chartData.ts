@@ -19,8 +19,11 @@ export interface Series {
   key: string;
   /** The contestant's key ("adam2"). */
   contestant: string;
-  /** 'raw': the unsmoothed live training curve, drawn faintly behind its smoothed 'train' line. */
-  split: 'test' | 'train' | 'raw';
+  /**
+   * 'raw': the unsmoothed live training curve, drawn faintly behind its smoothed 'train' line;
+   * 'upper' and 'lower': the edges of a contestant's band (its spread over seeds), filled between.
+   */
+  split: 'test' | 'train' | 'raw' | 'upper' | 'lower';
   label: string;
   color: string;
   /** SVG-style dash pattern of the contestant ("10 4 2 4"); '' is solid. */

@@ -31,6 +31,17 @@ describe('plotOptions', () => {
     expect(options.cursor!.drag).toMatchObject({ x: true, y: false, setScale: false });
   });
 
+  it("fills a contestant's band between its upper and lower lines, whose edges are not drawn", () => {
+    const options = plotOptions(
+      { title: 'Loss', kind: 'loss', series: [line('test', [1, 2]), line('upper', [1, 2]), line('lower', [1, 2])], xAxis: 'epochs', xEnd: 5, logScale: false, formatTick: String },
+      { width: 600, height: 300 },
+      () => null,
+      {},
+    );
+    expect(options.bands).toEqual([{ series: [2, 3], fill: 'rgba(0, 114, 178, 0.15)' }]);
+    expect(options.series[2]).toMatchObject({ width: 0 });
+  });
+
   it('reads the zoom at every ranging, so a zoom needs no new chart', () => {
     let zoom: [number, number] | null = null;
     const options = plotOptions({ title: 'Loss', kind: 'loss', series: [line('test', [1, 2])], xAxis: 'epochs', xEnd: 5, logScale: false, formatTick: String }, { width: 1, height: 1 }, () => zoom, {});

@@ -15,7 +15,21 @@ const SPLIT_STYLE: Record<Series['split'], { width: number; alpha: number }> = {
   test: { width: 3, alpha: 1 },
   train: { width: 1.5, alpha: 0.6 },
   raw: { width: 1, alpha: 0.22 },
+  // A band's edges are not drawn; the area between them is filled.
+  upper: { width: 0, alpha: 0 },
+  lower: { width: 0, alpha: 0 },
 };
+
+/** Each contestant's band: its 'upper' and 'lower' lines (uPlot series numbers, 0 being X), filled faintly. */
+function bandsOf(series: readonly Series[]): uPlot.Band[] {
+  const bands: uPlot.Band[] = [];
+  series.forEach((s, i) => {
+    if (s.split !== 'upper') return;
+    const lower = series.findIndex((l) => l.split === 'lower' && l.contestant === s.contestant);
+    if (lower >= 0) bands.push({ series: [i + 1, lower + 1], fill: withAlpha(s.color, 0.15) });
+  });
+  return bands;
+}
 
 /** "#0072B2" at `alpha` as an rgba() colour (canvas strokes have no separate opacity). */
 export function withAlpha(hex: string, alpha: number): string {
@@ -136,6 +150,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
         };
       }),
     ],
+    bands: bandsOf(spec.series),
     hooks,
   };
 }
