@@ -218,6 +218,16 @@ test('a wide screen lays the settings beside the charts', async ({ page }, testI
   expect(settings && charts && settings.x + settings.width <= charts.x).toBe(true);
 });
 
+test('every chart has a text alternative and a legend in words', async ({ page }) => {
+  await openAfterRun(page);
+  for (const chart of ['Loss', 'Accuracy']) {
+    const figure = page.getByRole('figure', { name: chart });
+    await expect(figure.getByRole('img')).toHaveAccessibleName(new RegExp(`^${chart}`));
+    // Colour is never the only key: each line's contestant is named beside its swatch.
+    await expect(figure.getByRole('list', { name: `${chart} legend` }).getByRole('listitem')).toHaveText(['SGD', 'Adam', 'Adam 2']);
+  }
+});
+
 // ---------------------------------------------------------------- keyboard alone
 
 /** What has focus, as a person would name it, and whether its focus ring shows with 3:1 contrast. */
