@@ -34,7 +34,8 @@ export function ResultsTable() {
       {run.source === 'imported' && (
         <p className="source-banner">Opened from {run.sourceName ?? 'a file'}: these results were not trained in this browser.</p>
       )}
-      <div className="table-scroll">
+      {/* Wider than a phone: it scrolls sideways inside this region, which the keyboard can reach and scroll. */}
+      <div className="table-scroll" role="region" aria-label="Metrics per contestant" tabIndex={0}>
         <table>
           <caption>
             Network {describeNetwork(run.config.network)}

@@ -1,0 +1,367 @@
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test, trainToEnd, waitForData } from './fixtures';
+
+/**
+ * Accessibility (issue 11): axe-core's WCAG 2.1 A and AA rules on every screen the app
+ * has, no rule disabled and no region excluded; the page never scrolls sideways on a
+ * 390 px phone; and the whole flow works with the keyboard alone, focus always visible.
+ */
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Runs axe on the whole page and fails with one readable line per offending element. */
+async function expectNoAxeViolations(page: Page, state: string) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const report = violations.flatMap((violation) => [
+    `${violation.id} (${violation.impact ?? 'unknown'}, ${violation.nodes.length}×): ${violation.help}`,
+    ...violation.nodes.map((node) => `    ${node.target.join(' ')}: ${(node.failureSummary ?? '').replace(/\s*\n\s*/g, ' ')}`),
+  ]);
+  expect(violations.length, `axe WCAG 2.1 A/AA violations ${state}:\n${report.join('\n')}\n`).toBe(0);
+}
+
+const QUICK_RUN = '/?v=2&opt=sgd,adam,adam2&epochs=1&examples=2000&adam2.lr=0.01';
+const PHONE = { width: 390, height: 844 };
+
+async function openIdle(page: Page, link = '/?v=2') {
+  await page.goto(link);
+  await waitForData(page);
+}
+
+async function openAfterRun(page: Page, link = QUICK_RUN) {
+  await openIdle(page, link);
+  await trainToEnd(page, 120_000);
+}
+
+const runPhase = (page: Page) => page.getByRole('status').filter({ hasText: /^Training…$|^Training finished\.$|^Training stopped\.$/ });
+
+interface AxeState {
+  /** Read as "no violations <name>". */
+  name: string;
+  viewport?: { width: number; height: number };
+  /** The console errors this state provokes on purpose (e.g. a 404). */
+  expectedConsoleErrors?: RegExp;
+  /** Brings the page into the state. */
+  open(page: Page): Promise<void>;
+  /** Runs after axe: checks that the state lasted through the scan, cleans up. */
+  after?(page: Page): Promise<void>;
+}
+
+/** One shard held back until the scan is done, so the page is surely still loading. */
+function whileMnistLoads(): AxeState {
+  let release = () => {};
+  return {
+    name: 'while MNIST loads',
+    open: async (page) => {
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/data/mnist/train-images-5.bin', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto('/?v=2');
+      await expect(page.getByRole('progressbar', { name: 'Loading MNIST' })).toBeVisible();
+    },
+    after: async (page) => {
+      await expect(page.getByRole('progressbar', { name: 'Loading MNIST' }), 'the scan ran while loading').toBeVisible();
+      release();
+      await waitForData(page);
+    },
+  };
+}
+
+// One line per screen: add a state here and it is checked.
+const STATES: AxeState[] = [
+  whileMnistLoads(),
+  { name: 'idle, data loaded', open: (page) => openIdle(page) },
+  {
+    name: 'during a run (full-size epochs, progress bar moving)',
+    open: async (page) => {
+      await openIdle(page, '/?v=2&epochs=2');
+      await page.getByRole('button', { name: 'Train' }).click();
+      // Live curves drawn and the bar past its start: a run as people see it.
+      await expect(page.getByText(/Epoch 1 of 2 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByRole('figure', { name: 'Loss' }).locator('path.series-line--train')).toHaveCount(5);
+    },
+    after: async (page) => {
+      await expect(runPhase(page), 'the scan ran during the run').toHaveText('Training…');
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect(runPhase(page)).toHaveText('Training stopped.', { timeout: 60_000 });
+    },
+  },
+  { name: 'after a run', open: (page) => openAfterRun(page) },
+  { name: 'after a run, training curves hidden, logarithmic loss axis', open: (page) => openAfterRun(page, `${QUICK_RUN}&train=0&logloss=1`) },
+  { name: 'after a run in which a contestant diverged', open: (page) => openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&sgd.lr=1000') },
+  {
+    name: 'with a finished run restored after a reload',
+    open: async (page) => {
+      await openAfterRun(page);
+      await page.reload();
+      await expect(page.getByText('Restored from your last visit.')).toBeVisible();
+    },
+  },
+  {
+    name: 'with a results file opened',
+    open: async (page) => {
+      await openIdle(page);
+      await page.getByLabel('Results file to open').setInputFiles({
+        name: 'article.json',
+        mimeType: 'application/json',
+        buffer: readFileSync(new URL('../docs/results/article.json', import.meta.url)),
+      });
+      await expect(page.getByText('Opened from article.json: these results were not trained in this browser.')).toBeVisible();
+    },
+  },
+  {
+    name: 'with a refused results file',
+    open: async (page) => {
+      await openIdle(page);
+      await page.getByLabel('Results file to open').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": ') });
+      await expect(page.getByRole('alert')).toContainText('notes.json is not valid JSON.');
+    },
+  },
+  {
+    name: 'with a form error showing',
+    open: async (page) => {
+      await openIdle(page);
+      await page.getByRole('group', { name: /^Adam settings/ }).getByLabel('Learning rate').fill('abc');
+      await expect(page.getByText('Fix the highlighted fields to train.')).toBeVisible();
+    },
+  },
+  {
+    name: "with a field's hint showing",
+    open: async (page) => {
+      await openIdle(page);
+      await page.getByLabel('Epochs').focus();
+      await expect(page.getByText(/Allowed: /).first()).toBeVisible();
+    },
+  },
+  {
+    name: 'with link notices showing',
+    open: async (page) => {
+      await openIdle(page, '/?v=1&adam.lr=abc&epochs=1e999&opt=adam,sgd,evil&bogus=1');
+      await expect(page.getByRole('status', { name: 'Link corrections' })).toContainText('Unknown optimizer "evil" ignored.');
+    },
+  },
+  {
+    name: 'with the Diagnostics and an update rule open',
+    open: async (page) => {
+      await openIdle(page);
+      await page.getByText('Diagnostics', { exact: true }).click();
+      await page.getByRole('button', { name: 'Measure memory' }).click();
+      await expect(page.getByRole('status', { name: 'Dataset sharing' })).toBeVisible();
+      await page.getByRole('group', { name: /^Adam settings/ }).getByText('Update rule (Keras)').click();
+      await expect(page.getByRole('group', { name: /^Adam settings/ }).locator('code')).toBeVisible();
+    },
+  },
+  {
+    name: 'when the dataset cannot be loaded',
+    expectedConsoleErrors: /Failed to load resource: the server responded with a status of 404/,
+    open: async (page) => {
+      await page.route('**/data/mnist/train-images-3.bin', (route) => route.fulfill({ status: 404, body: 'not found' }));
+      await page.goto('/?v=2');
+      await expect(page.getByRole('alert')).toContainText('The dataset could not be loaded.');
+    },
+  },
+  { name: 'on a 390 px phone, idle', viewport: PHONE, open: (page) => openIdle(page) },
+  { name: 'on a 390 px phone, after a run', viewport: PHONE, open: (page) => openAfterRun(page) },
+  { name: 'on a 1280 x 720 projector, after a run', viewport: { width: 1280, height: 720 }, open: (page) => openAfterRun(page) },
+];
+
+test.describe('axe-core, WCAG 2.1 A and AA', () => {
+  for (const state of STATES) {
+    test.describe(state.name, () => {
+      if (state.expectedConsoleErrors) test.use({ expectedConsoleErrors: state.expectedConsoleErrors });
+      if (state.viewport) test.use({ viewport: state.viewport });
+      test(`no violations ${state.name}`, async ({ page }) => {
+        await state.open(page);
+        await expectNoAxeViolations(page, state.name);
+        await state.after?.(page);
+      });
+    });
+  }
+});
+
+test.describe('a 390 px phone', () => {
+  test.use({ viewport: PHONE });
+
+  test('the page never scrolls sideways, idle or after a run; the table scrolls in its own region', async ({ page }, testInfo) => {
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    await openIdle(page, QUICK_RUN);
+    await page.screenshot({ path: testInfo.outputPath('phone-idle.png'), fullPage: true });
+    expect(await pageWidth(), 'page width, idle').toBeLessThanOrEqual(PHONE.width);
+
+    await trainToEnd(page, 120_000);
+    await page.screenshot({ path: testInfo.outputPath('phone-after-run.png'), fullPage: true });
+    expect(await pageWidth(), 'page width after a run').toBeLessThanOrEqual(PHONE.width);
+    // Where the Clipboard API is missing, the link is shown to copy by hand: that box fits too.
+    await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect(page.getByLabel('Copy this link:')).toBeVisible();
+    expect(await pageWidth(), 'page width with the link to copy by hand').toBeLessThanOrEqual(PHONE.width);
+    await expectNoAxeViolations(page, 'on a phone with the link to copy by hand');
+    // The results table is wider than a phone: it scrolls inside a region a keyboard can reach.
+    const tableRegion = page.getByRole('region', { name: 'Metrics per contestant' });
+    await expect(tableRegion).toHaveAttribute('tabindex', '0');
+    expect(await tableRegion.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+    await tableRegion.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tableRegion.evaluate((element) => element.scrollLeft), 'the arrow keys scroll the table').toBeGreaterThan(0);
+  });
+});
+
+test('a wide screen lays the settings beside the charts', async ({ page }, testInfo) => {
+  await openAfterRun(page);
+  await page.screenshot({ path: testInfo.outputPath('desktop-after-run.png'), fullPage: true });
+  const settings = await page.getByRole('complementary', { name: 'Experiment settings' }).boundingBox();
+  const charts = await page.getByRole('figure', { name: 'Loss' }).boundingBox();
+  expect(settings && charts && settings.x + settings.width <= charts.x).toBe(true);
+});
+
+test('every chart has a text alternative and a legend in words', async ({ page }) => {
+  await openAfterRun(page);
+  for (const chart of ['Loss', 'Accuracy']) {
+    const figure = page.getByRole('figure', { name: chart });
+    await expect(figure.getByRole('img')).toHaveAccessibleName(new RegExp(`^${chart}`));
+    // Colour is never the only key: each line's contestant is named beside its swatch.
+    await expect(figure.getByRole('list', { name: `${chart} legend` }).getByRole('listitem')).toHaveText(['SGD', 'Adam', 'Adam 2']);
+  }
+});
+
+// ---------------------------------------------------------------- keyboard alone
+
+/** What has focus, as a person would name it, and whether its focus ring shows with 3:1 contrast. */
+async function focusState(page: Page) {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return { description: 'body', visible: true, outline: '' };
+    const luminance = (color: string) => {
+      const [r, g, b] = (color.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 3).map((c) => {
+        const v = Number(c) / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrast = (a: string, b: string) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    // The colour the ring is drawn on: the nearest opaque background around the element.
+    let behind = 'rgb(255, 255, 255)';
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const background = getComputedStyle(node).backgroundColor;
+      if (background !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(background)) {
+        behind = background;
+        break;
+      }
+    }
+    const style = getComputedStyle(element);
+    const width = parseFloat(style.outlineWidth);
+    const ratio = contrast(style.outlineColor, behind);
+    const label = element instanceof HTMLInputElement || element instanceof HTMLSelectElement ? element.labels?.[0]?.innerText : undefined;
+    const name = element.getAttribute('aria-label') ?? label ?? (element as HTMLElement).innerText?.slice(0, 40) ?? '';
+    // The element's place in the document makes the description unique.
+    const place = [...document.querySelectorAll('*')].indexOf(element);
+    return {
+      description: `${element.tagName.toLowerCase()}@${place} "${name.trim()}"`,
+      visible: element.matches(':focus-visible') && style.outlineStyle !== 'none' && width >= 2 && ratio >= 3,
+      outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor} on ${behind} (${ratio.toFixed(2)}:1)`,
+    };
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until `target` has focus, checking the focus ring at every stop. */
+async function tabTo(page: Page, target: Locator, { backwards = false, maxPresses = 80 } = {}) {
+  for (let i = 0; i < maxPresses; i++) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    const focus = await focusState(page);
+    expect(focus.visible, `focus visible on ${focus.description}: ${focus.outline}`).toBe(true);
+  }
+  throw new Error(`${maxPresses} presses of ${backwards ? 'Shift+Tab' : 'Tab'} did not reach ${target}`);
+}
+
+test('the whole flow works with the keyboard alone, focus always visible, no trap', async ({ page }) => {
+  await openIdle(page, '/?v=2&epochs=1&examples=2000');
+  const settings = page.getByRole('complementary', { name: 'Experiment settings' });
+  const results = page.getByRole('region', { name: 'Results' });
+
+  // No trap: Tab visits every control once and comes back round, Shift+Tab the same way back.
+  const forward: string[] = [];
+  await page.keyboard.press('Tab');
+  const first = (await focusState(page)).description;
+  for (let i = 0; i < 200; i++) {
+    const focus = await focusState(page);
+    expect(focus.visible, `focus visible on ${focus.description}: ${focus.outline}`).toBe(true);
+    forward.push(focus.description);
+    await page.keyboard.press('Tab');
+    const next = (await focusState(page)).description;
+    if (next === first) break;
+    if (next === 'body') {
+      // Past the last control the browser's own UI would take focus; the next Tab starts over.
+      await page.keyboard.press('Tab');
+      expect((await focusState(page)).description).toBe(first);
+      break;
+    }
+  }
+  expect(forward.length, 'Tab went round the page').toBeLessThan(200);
+  expect(new Set(forward).size, `each control once: ${forward.join(', ')}`).toBe(forward.length);
+  const backward: string[] = [];
+  for (let i = 0; i < forward.length; i++) {
+    await page.keyboard.press('Shift+Tab');
+    const focus = await focusState(page);
+    if (focus.description === 'body') {
+      await page.keyboard.press('Shift+Tab');
+      continue;
+    }
+    backward.push((await focusState(page)).description);
+    if (backward.length === forward.length) break;
+  }
+  expect(backward.reverse(), 'Shift+Tab visits the same controls in reverse').toEqual(forward);
+
+  // Choose: untick Adagrad and Adadelta with Space, the way a person finds them, by name.
+  await page.locator('body').focus();
+  const adagrad = settings.getByRole('checkbox', { name: 'Adagrad', exact: true });
+  const adadelta = settings.getByRole('checkbox', { name: 'Adadelta', exact: true });
+  await tabTo(page, adagrad);
+  await expect(adagrad).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(adagrad).not.toBeChecked();
+  await tabTo(page, adadelta);
+  await page.keyboard.press('Space');
+  await expect(adadelta).not.toBeChecked();
+  // ... and back up (Shift+Tab) to tick Adagrad again.
+  await tabTo(page, adagrad, { backwards: true });
+  await page.keyboard.press('Space');
+  await expect(adagrad).toBeChecked();
+
+  // Change a field: SGD's learning rate, typed.
+  const sgdRate = settings.getByRole('group', { name: /^SGD settings/ }).getByLabel('Learning rate');
+  await tabTo(page, sgdRate, { backwards: true });
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('0.1');
+  await expect(sgdRate).toHaveValue('0.1');
+  await expect(page).toHaveURL(/sgd\.lr=0\.1/);
+
+  // Train: Enter on the button, then wait for the end (the controls stay reachable meanwhile).
+  const train = page.getByRole('button', { name: 'Train' });
+  await tabTo(page, train);
+  await expect(train).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(runPhase(page)).toHaveText('Training finished.', { timeout: 120_000 });
+
+  // Read the results: the table's region takes focus (it scrolls sideways on narrow screens).
+  const tableRegion = results.getByRole('region', { name: 'Metrics per contestant' });
+  await tabTo(page, tableRegion);
+  await expect(tableRegion).toBeFocused();
+  const table = tableRegion.getByRole('table');
+  await expect(table.getByRole('rowheader')).toHaveText([/^SGD/, /^Adam/, /^Adagrad/, /^RMSprop/]);
+  for (const row of await table.getByRole('row').filter({ has: page.getByRole('rowheader') }).all()) {
+    await expect(row.getByRole('cell').first()).toHaveText('done');
+    await expect(row.getByRole('cell').nth(4)).toHaveText(/^\d+\.\d+ %$/);
+  }
+  // The export buttons follow, by keyboard too.
+  await tabTo(page, results.getByRole('button', { name: 'Download CSV' }), { backwards: true });
+
+  // Evaluate: (the evaluation panel's steps go here).
+});
