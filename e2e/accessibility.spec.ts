@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { expect, test, trainToEnd, waitForData } from './fixtures';
+import { drawnLines, expect, test, trainToEnd, waitForData } from './fixtures';
 
 /**
  * Accessibility (issue 11): axe-core's WCAG 2.1 A and AA rules on every screen the app
@@ -81,7 +81,7 @@ const STATES: AxeState[] = [
       await page.getByRole('button', { name: 'Train' }).click();
       // Live curves drawn and the bar past its start: a run as people see it.
       await expect(page.getByText(/Epoch 1 of 2 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible({ timeout: 60_000 });
-      await expect(page.getByRole('figure', { name: 'Loss' }).locator('path.series-line--train')).toHaveCount(5);
+      await expect.poll(async () => (await drawnLines(page, 'Loss', 'train')).filter((points) => points > 1)).toHaveLength(5);
     },
     after: async (page) => {
       await expect(runPhase(page), 'the scan ran during the run').toHaveText('Training…');
@@ -91,6 +91,23 @@ const STATES: AxeState[] = [
   },
   { name: 'after a run', open: (page) => openAfterRun(page) },
   { name: 'after a run, training curves hidden, logarithmic loss axis', open: (page) => openAfterRun(page, `${QUICK_RUN}&train=0&logloss=1`) },
+  {
+    name: 'after a run, examples on X, a contestant hidden, zoomed, the cursor read out by keyboard',
+    open: async (page) => {
+      await openAfterRun(page, `${QUICK_RUN}&x=examples&hide=adam2&zoom=500,1500`);
+      await page.getByRole('group', { name: /^Loss chart/ }).focus();
+      await page.keyboard.press('End');
+      await expect(page.getByRole('figure', { name: 'Loss' }).locator('.chart-readout')).toContainText('Examples seen');
+    },
+  },
+  {
+    name: 'after a run, both charts shown as tables',
+    open: async (page) => {
+      await openAfterRun(page);
+      for (const chart of ['Loss', 'Accuracy']) await page.getByRole('figure', { name: chart }).getByRole('button', { name: 'Show as table' }).click();
+      await expect(page.getByRole('table', { name: /Accuracy by epoch/ })).toBeVisible();
+    },
+  },
   { name: 'after a run in which a contestant diverged', open: (page) => openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&sgd.lr=1000') },
   {
     name: 'with a finished run restored after a reload',
@@ -218,14 +235,18 @@ test('a wide screen lays the settings beside the charts', async ({ page }, testI
   expect(settings && charts && settings.x + settings.width <= charts.x).toBe(true);
 });
 
-test('every chart has a text alternative and a legend in words', async ({ page }) => {
+test('every chart has a text alternative, a table and a legend in words', async ({ page }) => {
   await openAfterRun(page);
   for (const chart of ['Loss', 'Accuracy']) {
     const figure = page.getByRole('figure', { name: chart });
-    await expect(figure.getByRole('img')).toHaveAccessibleName(new RegExp(`^${chart}`));
-    // Colour is never the only key: each line's contestant is named beside its swatch.
-    await expect(figure.getByRole('list', { name: `${chart} legend` }).getByRole('listitem')).toHaveText(['SGD', 'Adam', 'Adam 2']);
+    // The canvas is hidden from assistive technology; the focusable plot is described by a summary of its data.
+    const plot = figure.getByRole('group', { name: new RegExp(`^${chart} chart`) });
+    await expect(plot).toHaveAccessibleDescription(new RegExp(`^${chart} chart, test ${chart.toLowerCase()} by epochs\\. SGD: .+ at 1; Adam: .+ at 1; Adam 2: .+ at 1\\.`));
+    await figure.getByRole('button', { name: 'Show as table' }).click();
+    await expect(figure.getByRole('table', { name: `${chart} by epoch` }).getByRole('rowheader')).toHaveText(['1']);
   }
+  // Colour is never the only key: each contestant is named beside its swatch.
+  await expect(page.getByRole('list', { name: 'Chart legend' }).getByRole('listitem')).toHaveText(['SGD', 'Adam', 'Adam 2']);
 });
 
 // ---------------------------------------------------------------- keyboard alone

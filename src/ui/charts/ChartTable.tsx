@@ -27,7 +27,8 @@ export function ChartTable({ title, lineup, metric, view, trainExamples, format 
     return value === undefined ? '–' : format(value);
   };
   return (
-    <div className="table-scroll chart-table">
+    // Focusable, so keyboard users can scroll a wide table.
+    <div className="table-scroll chart-table" role="region" aria-label={`${title} values`} tabIndex={0}>
       <table>
         <caption>
           {title} by epoch{shown.length < lineup.length ? ` (${lineup.length - shown.length} hidden in the legend)` : ''}
