@@ -3,6 +3,7 @@ import { resolveDraft } from '../experiment/draft';
 import { MetricChart } from './charts/MetricChart';
 import { ACCURACY, LOSS } from './charts/chartData';
 import { formatLoss, formatPercent } from './format';
+import { EvaluationPanel } from './evaluation/EvaluationPanel';
 import { ResultsTable } from './results/ResultsTable';
 import { ContestantList } from './settings/ContestantList';
 import { NetworkSettings } from './settings/NetworkSettings';
@@ -113,6 +114,7 @@ export function App() {
             <MetricChart title="Accuracy" metric={ACCURACY} format={formatPercent} formatTick={formatPercentTick} />
           </div>
           <ResultsTable />
+          <EvaluationPanel />
         </section>
       </main>
       <footer className="app__footer">

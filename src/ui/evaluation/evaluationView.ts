@@ -44,11 +44,12 @@ export function textColorOn(background: string): '#000000' | '#ffffff' {
   return contrastRatio(background, '#000000') >= contrastRatio(background, '#ffffff') ? '#000000' : '#ffffff';
 }
 
-const plural = (count: number, word: string) => `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
-
-/** A cell's accessible name and tooltip. */
+/**
+ * A cell's accessible name and tooltip. The count is written as the cell shows it (no
+ * thousands separator), so the name contains the visible text (WCAG 2.5.3, label in name).
+ */
 export function cellLabel(trueDigit: number, predicted: number, count: number): string {
-  return `True ${trueDigit}, predicted ${predicted}: ${plural(count, 'example')}`;
+  return `True ${trueDigit}, predicted ${predicted}: ${count} example${count === 1 ? '' : 's'}`;
 }
 
 export interface ClassAccuracy {
@@ -69,7 +70,7 @@ export function perClassAccuracy(confusion: readonly number[]): ClassAccuracy[] 
   });
 }
 
-export const diagonalTotal = (confusion: readonly number[]) => DIGITS.reduce((sum, d) => sum + confusion[d * 11], 0);
+export const diagonalTotal = (confusion: readonly number[]) => DIGITS.reduce<number>((sum, d) => sum + confusion[d * 11], 0);
 
 /** A probability as a whole percentage; "<1 %" for a small but nonzero one. */
 export function formatProbability(p: number): string {
