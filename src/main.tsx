@@ -31,6 +31,8 @@ const store = createPlaygroundStore(
     load: (backend) => client.load(dataUrl, backend),
     train: (runId, config) => client.train(runId, config),
     stop: (runId) => client.stop(runId),
+    evaluate: (runId, contestant) => client.evaluate(runId, contestant),
+    predict: (runId, requestId, pixels) => client.predict(runId, requestId, pixels),
     measureMemory: () => client.measureMemory(),
     loseWebglContext: () => client.loseWebglContext(),
   },

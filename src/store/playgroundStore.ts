@@ -9,6 +9,7 @@ import type { ExperimentConfig } from '../experiment/config';
 import { defaultDraft, type Draft } from '../experiment/draft';
 import { defaultView, type ViewOptions } from '../experiment/view';
 import type { BackendInfo, BackendPreference, WorkerEvent } from '../train/protocol';
+import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
 import type { ResultsStore } from './persistence';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
@@ -16,6 +17,7 @@ import type { DataState, RunState } from './runState';
 import { createWorkerEvents, type WorkerEvents } from './workerEvents';
 
 export * from './runState';
+export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability, type EvaluationEntry } from './evaluation';
 export type { ResultsStore } from './persistence';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
 
@@ -31,9 +33,13 @@ export interface PlaygroundData {
   notice?: string;
   /** The last memory measurement of the workers. */
   memory?: Omit<Extract<WorkerEvent, { type: 'memory' }>, 'type'>;
+  /** The current run's evaluations (evaluation.ts). */
+  evaluation?: EvaluationState;
+  /** The latest drawn digit's predictions. */
+  digitPrediction?: DigitPredictionState;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -44,6 +50,10 @@ export interface TrainingPort {
   loseWebglContext?(): void;
   train(runId: number, config: ExperimentConfig): void;
   stop(runId: number): void;
+  /** Evaluation of a finished contestant, from the weights its worker kept. */
+  evaluate?(runId: number, contestant: string): void;
+  /** Every contestant's prediction of a drawn digit. */
+  predict?(runId: number, requestId: number, pixels: Float32Array): void;
 }
 
 
@@ -66,5 +76,6 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createFormEdits(set),
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
+    ...createEvaluation(set, get, port),
   }));
 }

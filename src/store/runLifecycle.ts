@@ -47,6 +47,9 @@ export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingP
       // resolveDraft built `config` afresh, so the run owns it; the worker gets its own copy.
       set({
         notice: undefined,
+        // The previous run's weights go with it.
+        evaluation: undefined,
+        digitPrediction: undefined,
         run: {
           id,
           source: 'live',
@@ -73,6 +76,8 @@ export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingP
       }
       set({
         notice: undefined,
+        evaluation: undefined,
+        digitPrediction: undefined,
         draft: source === 'imported' ? draftFromConfig(results.experiment) : get().draft,
         run: {
           id: nextRunId(),

@@ -4,7 +4,7 @@ import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
 import { optimizerDefaults } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import type { WorkerCommand, WorkerEvent } from '../train/protocol';
-import { assignContestants, defaultPoolSize, TrainingClient } from './trainingClient';
+import { assignContestants, defaultPoolSize, TrainingClient, WEIGHTS_LOST_IN_RESTART, WEIGHTS_REPLACED } from './trainingClient';
 
 /** Stands in for a Web Worker: records what is posted and lets the test play the worker's side. */
 class FakeWorker {
@@ -537,5 +537,118 @@ describe('TrainingClient dataset sharing', () => {
     expect(received(workers[1])).toEqual([]);
     primary.emit({ type: 'dataForHelper', helper: request.helper, data: tinyDataset(false), delivery: 'copied' });
     expect(received(workers[3])).toHaveLength(1);
+  });
+});
+
+describe('TrainingClient evaluation and prediction', () => {
+  const wasm: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
+  const EVALUATION = { confusion: new Array<number>(100).fill(100), testCount: 10_000, correct: 1000, misclassified: [], seconds: 0.2 };
+  const probabilities = (digit: number) => Array.from({ length: 10 }, (_, d) => (d === digit ? 0.91 : 0.01));
+  const pixels = new Float32Array(784).fill(0.5);
+
+  /** Two workers that trained run 5 of the default five: sgd, adagrad, rmsprop on the first; adam, adadelta on the second. */
+  function trainedPool() {
+    const p = pool(2);
+    p.client.load(URL_A);
+    p.workers[0].emit(wasm);
+    p.workers.forEach((w) => w.emit(READY));
+    p.client.train(5, defaultExperiment());
+    return p;
+  }
+  const sentTo = (worker: FakeWorker, type: WorkerCommand['type']) => worker.posted.filter((c) => c.type === type);
+
+  it('sends evaluate to the worker that trained the contestant and passes its answer on once', () => {
+    const { client, workers, events } = trainedPool();
+    client.evaluate(5, 'adam');
+    client.evaluate(5, 'rmsprop');
+    expect(sentTo(workers[0], 'evaluate')).toEqual([{ type: 'evaluate', runId: 5, contestant: 'rmsprop' }]);
+    expect(sentTo(workers[1], 'evaluate')).toEqual([{ type: 'evaluate', runId: 5, contestant: 'adam' }]);
+    const answer: WorkerEvent = { type: 'evaluation', runId: 5, contestant: 'adam', ...EVALUATION };
+    // Another worker's word on adam counts for nothing; the owner's does, once.
+    workers[0].emit(answer);
+    expect(events.filter((e) => e.type === 'evaluation')).toEqual([]);
+    workers[1].emit(answer);
+    workers[1].emit(answer);
+    expect(events.filter((e) => e.type === 'evaluation')).toEqual([answer]);
+    const failure: WorkerEvent = { type: 'evaluationFailed', runId: 5, contestant: 'rmsprop', message: 'RMSprop diverged, so it has no weights to evaluate.' };
+    workers[0].emit(failure);
+    expect(events.filter((e) => e.type === 'evaluationFailed')).toEqual([failure]);
+  });
+
+  it('asks every worker of the run to predict and merges their replies into one, in lineup order', () => {
+    const { client, workers, events } = trainedPool();
+    client.predict(5, 1, pixels);
+    for (const w of workers) expect(sentTo(w, 'predict')).toEqual([{ type: 'predict', runId: 5, requestId: 1, pixels }]);
+    // The second worker answers first; adadelta diverged there and is left out by the worker.
+    workers[1].emit({ type: 'prediction', runId: 5, requestId: 1, results: [{ contestant: 'adam', probabilities: probabilities(7) }] });
+    expect(events.filter((e) => e.type === 'prediction')).toEqual([]);
+    workers[0].emit({
+      type: 'prediction',
+      runId: 5,
+      requestId: 1,
+      results: ['sgd', 'adagrad', 'rmsprop'].map((contestant) => ({ contestant, probabilities: probabilities(1) })),
+    });
+    const merged = events.filter((e) => e.type === 'prediction');
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toMatchObject({ runId: 5, requestId: 1 });
+    // The lineup's order, whichever worker answered first (Adadelta's missing).
+    const order = trainingContestants(defaultExperiment()).map(contestantKey).filter((k) => k !== 'adadelta');
+    expect((merged[0] as Extract<WorkerEvent, { type: 'prediction' }>).results.map((r) => r.contestant)).toEqual(order);
+    // A late duplicate does nothing.
+    workers[0].emit({ type: 'prediction', runId: 5, requestId: 1, results: [] });
+    expect(events.filter((e) => e.type === 'prediction')).toHaveLength(1);
+  });
+
+  it('fails a prediction as soon as one worker cannot answer', () => {
+    const { client, workers, events } = trainedPool();
+    client.predict(5, 2, pixels);
+    workers[0].emit({ type: 'predictionFailed', runId: 5, requestId: 2, message: 'A drawing is 784 pixels.' });
+    workers[1].emit({ type: 'prediction', runId: 5, requestId: 2, results: [] });
+    expect(events.filter((e) => e.type === 'prediction' || e.type === 'predictionFailed')).toEqual([
+      { type: 'predictionFailed', runId: 5, requestId: 2, message: 'A drawing is 784 pixels.' },
+    ]);
+  });
+
+  it('a new run fails the pending requests of the previous one, and requests for it fail at once', () => {
+    const { client, workers, events } = trainedPool();
+    client.evaluate(5, 'adam');
+    client.predict(5, 3, pixels);
+    client.train(6, defaultExperiment());
+    expect(events.filter((e) => e.type === 'evaluationFailed' || e.type === 'predictionFailed')).toEqual([
+      { type: 'evaluationFailed', runId: 5, contestant: 'adam', message: WEIGHTS_REPLACED },
+      { type: 'predictionFailed', runId: 5, requestId: 3, message: WEIGHTS_REPLACED },
+    ]);
+    // The old answers arrive after all: ignored.
+    workers[1].emit({ type: 'evaluation', runId: 5, contestant: 'adam', ...EVALUATION });
+    expect(events.filter((e) => e.type === 'evaluation')).toEqual([]);
+    const before = workers.map((w) => w.posted.length);
+    client.evaluate(5, 'sgd');
+    client.predict(5, 4, pixels);
+    expect(workers.map((w) => w.posted.length)).toEqual(before);
+    expect(events.slice(-2)).toEqual([
+      { type: 'evaluationFailed', runId: 5, contestant: 'sgd', message: WEIGHTS_REPLACED },
+      { type: 'predictionFailed', runId: 5, requestId: 4, message: WEIGHTS_REPLACED },
+    ]);
+    client.evaluate(6, 'nadam');
+    expect(events.at(-1)).toMatchObject({ type: 'evaluationFailed', runId: 6, contestant: 'nadam', message: expect.stringMatching(/did not train/) });
+  });
+
+  it('a worker crash fails what is pending, and the weights are gone for later requests', () => {
+    const { client, workers, events, crashes } = trainedPool();
+    client.evaluate(5, 'sgd');
+    client.predict(5, 7, pixels);
+    workers[1].fail('out of memory');
+    expect(crashes).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'evaluationFailed' || e.type === 'predictionFailed')).toEqual([
+      { type: 'evaluationFailed', runId: 5, contestant: 'sgd', message: WEIGHTS_LOST_IN_RESTART },
+      { type: 'predictionFailed', runId: 5, requestId: 7, message: WEIGHTS_LOST_IN_RESTART },
+    ]);
+    // The old first worker's late answer is not passed on.
+    workers[0].emit({ type: 'evaluation', runId: 5, contestant: 'sgd', ...EVALUATION });
+    expect(events.filter((e) => e.type === 'evaluation')).toEqual([]);
+    client.evaluate(5, 'sgd');
+    expect(events.at(-1)).toEqual({ type: 'evaluationFailed', runId: 5, contestant: 'sgd', message: WEIGHTS_LOST_IN_RESTART });
+    // Nothing was posted to the fresh workers.
+    expect(workers.slice(2).flatMap((w) => w.posted.map((c) => c.type))).not.toContain('evaluate');
   });
 });

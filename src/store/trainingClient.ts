@@ -11,11 +11,15 @@
  * see datasetSharing.ts). A run's contestants are dealt round-robin to the workers whose
  * data is ready. Fairness needs no coordination: each worker derives the initial
  * weights and the batch order from the run's seed, identically.
+ *
+ * The final weights stay in the worker that trained them (the latest run's only), so
+ * the client remembers who trained whom: 'evaluate' goes to that contestant's worker,
+ * 'predict' to every worker of the run, whose replies are merged in lineup order.
  */
 import { transferList } from '../data/datasetSharing';
 import { trainingContestants, type ExperimentConfig } from '../experiment/config';
-import { MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
-import type { BackendInfo, BackendPreference, WorkerCommand, WorkerEvent } from '../train/protocol';
+import { contestantKey, MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
+import type { BackendInfo, BackendPreference, DigitPrediction, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface TrainingClientHandlers {
@@ -57,6 +61,23 @@ interface ActiveRun {
   failed: boolean;
 }
 
+/** Where the latest run's final weights live: each contestant's worker, and the lineup's order. */
+interface TrainedRun {
+  id: number;
+  order: string[];
+  owners: Map<string, PooledWorker>;
+}
+
+interface PendingPrediction {
+  runId: number;
+  waiting: Set<PooledWorker>;
+  results: DigitPrediction[];
+}
+
+/** Why an evaluation or prediction of a run cannot be answered (the store shows these as they are). */
+export const WEIGHTS_REPLACED = 'A newer run has started, so the weights of this one are gone.';
+export const WEIGHTS_LOST_IN_RESTART = 'The training workers were restarted, so the weights of this run are gone. Train it again to evaluate it.';
+
 /** Deals the contestants that train to `count` workers, round-robin in the run's order. */
 export function assignContestants<T>(contestants: readonly T[], count: number): T[][] {
   const groups: T[][] = Array.from({ length: Math.min(count, contestants.length) }, () => []);
@@ -76,6 +97,11 @@ export class TrainingClient {
   private nextWorkerId = 0;
   private run: ActiveRun | undefined;
   private memoryReplies: Map<PooledWorker, Extract<WorkerEvent, { type: 'memory' }>> | undefined;
+  private trained: TrainedRun | undefined;
+  /** By `${runId}/${contestant}`. */
+  private pendingEvaluations = new Map<string, { runId: number; contestant: string; worker: PooledWorker }>();
+  /** By request id. */
+  private pendingPredictions = new Map<number, PendingPrediction>();
 
   constructor(
     private readonly handlers: TrainingClientHandlers,
@@ -107,6 +133,13 @@ export class TrainingClient {
     const groups: Contestant[][] = assignContestants(trainingContestants(config), ready.length);
     const members = ready.slice(0, groups.length);
     this.run = { id: runId, members, finished: new Map(), progress: new Map(), failed: false };
+    // Each worker drops its previous run's weights when it gets this one.
+    this.failPending(WEIGHTS_REPLACED);
+    this.trained = {
+      id: runId,
+      order: trainingContestants(config).map(contestantKey),
+      owners: new Map(groups.flatMap((group, i) => group.map((c) => [contestantKey(c), members[i]] as const))),
+    };
     // Each worker gets the whole experiment with only its share of the contestants.
     members.forEach((member, i) => member.worker.postMessage({ type: 'train', runId, config: { ...config, contestants: groups[i] } } satisfies WorkerCommand));
   }
@@ -114,6 +147,47 @@ export class TrainingClient {
   stop(runId: number) {
     if (this.run?.id !== runId) return;
     for (const member of this.run.members) member.worker.postMessage({ type: 'stop', runId } satisfies WorkerCommand);
+  }
+
+  /**
+   * Asks the worker that trained `contestant` in run `runId` to evaluate it on the test
+   * set; an 'evaluation' or 'evaluationFailed' event follows (at once when the weights are gone).
+   */
+  evaluate(runId: number, contestant: string) {
+    const trained = this.trained?.id === runId ? this.trained : undefined;
+    const owner = trained?.owners.get(contestant);
+    if (!owner || !this.pool.includes(owner)) {
+      const message = trained && !owner ? `"${contestant}" did not train in this run.` : this.trained ? WEIGHTS_REPLACED : WEIGHTS_LOST_IN_RESTART;
+      this.handlers.onEvent({ type: 'evaluationFailed', runId, contestant, message });
+      return;
+    }
+    this.pendingEvaluations.set(`${runId}/${contestant}`, { runId, contestant, worker: owner });
+    owner.worker.postMessage({ type: 'evaluate', runId, contestant } satisfies WorkerCommand);
+  }
+
+  /**
+   * Every contestant of run `runId` with final weights, on one drawn digit (784 values in
+   * [0, 1]): one merged 'prediction' (lineup order) or 'predictionFailed' follows.
+   */
+  predict(runId: number, requestId: number, pixels: Float32Array) {
+    const trained = this.trained;
+    const holders = trained?.id === runId ? new Set(trained.owners.values()) : undefined;
+    if (!holders || [...holders].some((h) => !this.pool.includes(h))) {
+      this.handlers.onEvent({ type: 'predictionFailed', runId, requestId, message: trained ? WEIGHTS_REPLACED : WEIGHTS_LOST_IN_RESTART });
+      return;
+    }
+    this.pendingPredictions.set(requestId, { runId, waiting: new Set(holders), results: [] });
+    for (const holder of holders) holder.worker.postMessage({ type: 'predict', runId, requestId, pixels } satisfies WorkerCommand);
+  }
+
+  /** Every request still waiting fails with `message` (its weights are gone). */
+  private failPending(message: string) {
+    const evaluations = [...this.pendingEvaluations.values()];
+    const predictions = [...this.pendingPredictions.entries()];
+    this.pendingEvaluations.clear();
+    this.pendingPredictions.clear();
+    for (const { runId, contestant } of evaluations) this.handlers.onEvent({ type: 'evaluationFailed', runId, contestant, message });
+    for (const [requestId, { runId }] of predictions) this.handlers.onEvent({ type: 'predictionFailed', runId, requestId, message });
   }
 
   /** Asks every worker for its live tensors; one summed 'memory' event follows. */
@@ -133,6 +207,8 @@ export class TrainingClient {
     this.pool = [];
     this.poolSized = false;
     this.run = undefined;
+    this.trained = undefined;
+    this.failPending(WEIGHTS_LOST_IN_RESTART);
   }
 
   private spawn(start: Extract<WorkerCommand, { type: 'load' | 'startHelper' }>) {
@@ -235,6 +311,18 @@ export class TrainingClient {
         });
         return;
       }
+      case 'evaluation':
+      case 'evaluationFailed': {
+        const key = `${event.runId}/${event.contestant}`;
+        if (this.pendingEvaluations.get(key)?.worker !== pooled) return;
+        this.pendingEvaluations.delete(key);
+        this.handlers.onEvent(event);
+        return;
+      }
+      case 'prediction':
+      case 'predictionFailed':
+        this.mergePrediction(pooled, event);
+        return;
       case 'runFailed': {
         const run = this.run;
         if (run?.id !== event.runId || run.failed) return;
@@ -267,6 +355,24 @@ export class TrainingClient {
         activeRuns: all.reduce((sum, p) => sum + p.activeRuns, 0),
       },
     });
+  }
+
+  /** One reply per worker of the run; the merged result once all have answered, or the first failure. */
+  private mergePrediction(pooled: PooledWorker, event: Extract<WorkerEvent, { type: 'prediction' | 'predictionFailed' }>) {
+    const pending = this.pendingPredictions.get(event.requestId);
+    if (!pending || pending.runId !== event.runId || !pending.waiting.has(pooled)) return;
+    if (event.type === 'predictionFailed') {
+      this.pendingPredictions.delete(event.requestId);
+      this.handlers.onEvent(event);
+      return;
+    }
+    pending.waiting.delete(pooled);
+    pending.results.push(...event.results);
+    if (pending.waiting.size) return;
+    this.pendingPredictions.delete(event.requestId);
+    const order = this.trained?.order ?? [];
+    const results = [...pending.results].sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant));
+    this.handlers.onEvent({ type: 'prediction', runId: event.runId, requestId: event.requestId, results });
   }
 
   private memberFinished(pooled: PooledWorker, runId: number, outcome: TrainingOutcome) {

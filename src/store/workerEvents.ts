@@ -90,6 +90,12 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
           }));
           keep();
           break;
+        case 'evaluation':
+        case 'evaluationFailed':
+        case 'prediction':
+        case 'predictionFailed':
+          get().handleEvaluationEvent(event);
+          break;
         case 'runFailed':
           if (!isActive(event.runId)) break;
           updateRun(event.runId, (run) => ({ ...run, phase: 'failed', failure: event.message, contestants: settleContestants(run, 'stopped') }));

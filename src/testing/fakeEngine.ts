@@ -37,6 +37,8 @@ export interface FakeEngineLog {
   /** Each evaluate call's runs. */
   evaluations: number[][];
   released: number[];
+  /** Each weights() call's run. */
+  weightsRead: number[];
   disposed: number;
 }
 
@@ -68,7 +70,7 @@ export function fakeCurve(spec: RunSpec, steps: number): { loss: number; accurac
 }
 
 export function fakeEngine(options: FakeEngineOptions = {}): { factory: EngineFactory; log: FakeEngineLog } {
-  const log: FakeEngineLog = { built: 0, batches: [], steps: [], evaluations: [], released: [], disposed: 0 };
+  const log: FakeEngineLog = { built: 0, batches: [], steps: [], evaluations: [], released: [], weightsRead: [], disposed: 0 };
   const pending = (values: readonly [number, number]): PendingValues => (options.onDevice ? tf.tensor1d([...values]) : Float64Array.from(values));
 
   const factory: EngineFactory = async (data: MnistData, plan: EnginePlan, initial: readonly Float32Array[]): Promise<TrainingEngine> => {
@@ -119,6 +121,14 @@ export function fakeEngine(options: FakeEngineOptions = {}): { factory: EngineFa
         });
         options.onEvaluate?.(runs);
         return results;
+      },
+      async weights(run) {
+        live(run);
+        log.weightsRead.push(run);
+        // The initial weights with the run's step count in the first bias: enough to tell runs and moments apart.
+        const copy = initial.map((w) => w.slice());
+        copy[1][0] = stepCounts[run];
+        return copy;
       },
       release(run) {
         live(run);

@@ -15,18 +15,20 @@ export interface HostBatch {
   labels: Int32Array;
 }
 
+/** Pixel values as training sees them: uint8 * (1 / 255) in double, stored as float32 (the kernel uses the same table). */
+export const PIXEL_VALUES = Float32Array.from({ length: 256 }, (_, v) => v * (1 / 255));
+
 /** Gathers the examples at `indices` into fresh host arrays (fresh: tfjs may keep a reference). */
 export function gatherBatch(split: SplitData, indices: ArrayLike<number>): HostBatch {
   const size = indices.length;
   const images = new Float32Array(size * IMAGE_SIZE);
   const oneHot = new Float32Array(size * NUM_CLASSES);
   const labels = new Int32Array(size);
-  const scale = 1 / 255;
   for (let row = 0; row < size; row++) {
     const example = indices[row];
     const source = example * IMAGE_SIZE;
     const target = row * IMAGE_SIZE;
-    for (let p = 0; p < IMAGE_SIZE; p++) images[target + p] = split.images[source + p] * scale;
+    for (let p = 0; p < IMAGE_SIZE; p++) images[target + p] = PIXEL_VALUES[split.images[source + p]];
     const label = split.labels[example];
     labels[row] = label;
     oneHot[row * NUM_CLASSES + label] = 1;

@@ -36,6 +36,11 @@ export interface TrainingEngine {
   step(run: number): PendingValues;
   /** [loss sum, correct count] over the whole test set, for each of `runs` (together, so shared work is done once). */
   evaluate(runs: readonly number[]): PendingValues[];
+  /**
+   * A copy of one run's current weights in Keras order: kernel [fanIn, fanOut]
+   * row-major, then bias, layer by layer (what the worker keeps for evaluation).
+   */
+  weights(run: number): Promise<Float32Array[]>;
   /** Frees one run's memory early (it diverged). */
   release(run: number): void;
   dispose(): void;

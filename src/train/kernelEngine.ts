@@ -24,6 +24,8 @@ export function kernelEngine(kernel: Kernel): EngineFactory {
       },
       evaluate: (runs) =>
         trainer.evaluateRuns(runs, data.test.images, data.test.labels, 0, data.test.count).map(({ lossSum, correct }) => Float64Array.of(lossSum, correct)),
+      // The kernel stores some kernels padded or transposed; weights() converts back to Keras order.
+      weights: async (run) => trainer.weights(run),
       // The kernel's memory is laid out once for all runs; a diverged run simply stops being stepped.
       release: () => {},
       dispose: () => trainer.dispose(),

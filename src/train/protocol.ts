@@ -27,6 +27,43 @@ export interface BackendInfo {
   measurements?: { name: BackendName; samplesPerSecond: number }[];
 }
 
+/** One digit and its softmax probability. */
+export interface DigitProbability {
+  digit: number;
+  probability: number;
+}
+
+/** A test image the contestant got wrong. */
+export interface MisclassifiedExample {
+  /** Its index in the test set. */
+  index: number;
+  label: number;
+  predicted: number;
+  /** The three most probable digits, most probable first. */
+  top: DigitProbability[];
+  /** The image as stored: 784 uint8 pixels, row-major. */
+  pixels: Uint8Array;
+}
+
+/** A finished contestant on the whole test set, computed from its final weights. */
+export interface ContestantEvaluation {
+  /** 100 counts, row-major: row = true label, column = predicted digit. */
+  confusion: number[];
+  testCount: number;
+  correct: number;
+  /** The test images it got wrong with the highest confidence (at most 40), most confident first. */
+  misclassified: MisclassifiedExample[];
+  /** How long the worker took (seconds). */
+  seconds: number;
+}
+
+/** One contestant's probabilities for a drawn digit. */
+export interface DigitPrediction {
+  contestant: string;
+  /** Ten probabilities, digit 0 first. */
+  probabilities: number[];
+}
+
 export type WorkerCommand =
   /** To the primary: choose the backend; download, verify and decode the dataset. */
   | { type: 'load'; dataUrl: string; backend?: BackendPreference }
@@ -38,6 +75,10 @@ export type WorkerCommand =
   | ({ type: 'receiveData' } & HelperDataset)
   | { type: 'train'; runId: number; config: ExperimentConfig }
   | { type: 'stop'; runId: number }
+  /** Evaluates one finished contestant of the worker's latest run on the test set ('evaluation'). */
+  | { type: 'evaluate'; runId: number; contestant: string }
+  /** Every contestant of the latest run that this worker holds weights of, on one image: 784 values in [0, 1]. */
+  | { type: 'predict'; runId: number; requestId: number; pixels: Float32Array }
   | { type: 'memory' }
   /** Diagnostics: lose the WebGL context on purpose (WEBGL_lose_context), as a GPU reset would. */
   | { type: 'loseWebglContext' };
@@ -55,6 +96,11 @@ export type WorkerEvent =
   | { type: 'progress'; runId: number; progress: TrainingProgress }
   | { type: 'runFinished'; runId: number; outcome: TrainingOutcome }
   | { type: 'runFailed'; runId: number; message: string }
+  | ({ type: 'evaluation'; runId: number; contestant: string } & ContestantEvaluation)
+  | { type: 'evaluationFailed'; runId: number; contestant: string; message: string }
+  /** Results in the run's lineup order (the client merges the workers' replies). */
+  | { type: 'prediction'; runId: number; requestId: number; results: DigitPrediction[] }
+  | { type: 'predictionFailed'; runId: number; requestId: number; message: string }
   /**
    * tfjs's live tensors and whether a run is in progress: per worker, summed by the client;
    * also how each worker holding the dataset got it, and whether the page is cross-origin isolated.

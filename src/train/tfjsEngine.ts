@@ -101,6 +101,13 @@ export function createTfjsEngine(data: MnistData, plan: EnginePlan, initial: rea
     },
     step: (run) => runs[run]!.train(batch!, method),
     evaluate: (indices) => indices.map(evaluateRun),
+    async weights(run) {
+      const live = runs[run];
+      if (!live) throw new Error(`Run ${run} was released; its weights are gone.`);
+      // Copies: a backend may hand back its own buffer, which the next assign or dispose reuses.
+      const values = await Promise.all(live.weights.map((w) => w.data<'float32'>()));
+      return values.map((v) => Float32Array.from(v));
+    },
     release(run) {
       runs[run]?.dispose();
       runs[run] = undefined;

@@ -7,10 +7,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { datasetForHelper, transferList, type DataDelivery } from '../data/datasetSharing';
+import { IMAGE_SIZE } from '../data/manifest';
 import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
 import { chooseBackend, fallBackFromWebgl, NO_SIMD, webglContext, type BackendPreference, type KernelCandidate } from './backend';
 import { loadBrowserKernel } from './kernel/browser';
 import { kernelEngine } from './kernelEngine';
+import { trainingContestants } from '../experiment/config';
+import { contestantKey, contestantName } from '../experiment/contestants';
+import type { NetworkSettings } from '../experiment/network';
+import { CpuNetwork, evaluateSplit } from './evaluation';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
 import { trainExperiment } from './trainer';
 
@@ -24,6 +29,13 @@ let dataDelivery: DataDelivery | undefined;
 /** A helper's pending dataset: set by startHelper, settled by receiveData. */
 let awaitedDataset: { resolve: (data: MnistData) => void; requested: number } | undefined;
 let currentRun: { id: number; stop: boolean } | undefined;
+/**
+ * The latest run's final weights, per contestant this worker trained (none for one
+ * that diverged), for 'evaluate' and 'predict'. A new 'train' replaces them at once.
+ */
+let kept:
+  | { runId: number; network: NetworkSettings; names: Map<string, string>; networks: Map<string, CpuNetwork>; diverged: Set<string> }
+  | undefined;
 /** Settles when the previous run has released its tensors; a new run waits for it. */
 let previousRunSettled: Promise<void> = Promise.resolve();
 
@@ -141,6 +153,14 @@ async function shareData(helper: number) {
 
 function train(command: Extract<WorkerCommand, { type: 'train' }>) {
   if (currentRun) currentRun.stop = true;
+  // The previous run's weights go now (collected), not when the new run ends.
+  kept = {
+    runId: command.runId,
+    network: command.config.network,
+    names: new Map(trainingContestants(command.config).map((c) => [contestantKey(c), contestantName(c)])),
+    networks: new Map(),
+    diverged: new Set(),
+  };
   const run = { id: command.runId, stop: false };
   currentRun = run;
   previousRunSettled = previousRunSettled.then(() => runExperiment(run, command));
@@ -160,7 +180,13 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
       data,
       command.config,
       {
-        runStatus: (contestant, status, divergence) => post({ type: 'runStatus', runId: run.id, contestant, status, divergence }),
+        runStatus: (contestant, status, divergence) => {
+          if (status === 'diverged' && kept?.runId === run.id) kept.diverged.add(contestant);
+          post({ type: 'runStatus', runId: run.id, contestant, status, divergence });
+        },
+        finalWeights: (contestant, weights) => {
+          if (kept?.runId === run.id) kept.networks.set(contestant, new CpuNetwork(kept.network, weights));
+        },
         epochEnd: (contestant, metrics) => post({ type: 'epoch', runId: run.id, contestant, metrics }),
         progress: (progress) => post({ type: 'progress', runId: run.id, progress }),
       },
@@ -185,6 +211,55 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
   }
 }
 
+/** Why there are no weights to use for `contestant` of run `runId`, or its network. */
+function keptNetwork(runId: number, contestant: string): { network: CpuNetwork } | { problem: string } {
+  if (kept?.runId !== runId) {
+    return { problem: 'The weights of this run are gone: a newer run replaced them, or the workers were restarted. Train again to evaluate it.' };
+  }
+  const name = kept.names.get(contestant);
+  const network = kept.networks.get(contestant);
+  if (network) return { network };
+  if (name === undefined) return { problem: `This worker did not train "${contestant}".` };
+  if (kept.diverged.has(contestant)) return { problem: `${name} diverged, so it has no weights to evaluate.` };
+  if (currentRun?.id === runId) return { problem: `${name} is still training.` };
+  return { problem: `${name} has no final weights: its run ended with an error.` };
+}
+
+async function evaluate({ runId, contestant }: Extract<WorkerCommand, { type: 'evaluate' }>) {
+  const found = keptNetwork(runId, contestant);
+  const data = await dataReady?.catch(() => undefined);
+  if ('problem' in found || !data) {
+    post({ type: 'evaluationFailed', runId, contestant, message: 'problem' in found ? found.problem : 'The dataset is not loaded.' });
+    return;
+  }
+  try {
+    const started = performance.now();
+    const result = evaluateSplit(found.network, data.test);
+    post({ type: 'evaluation', runId, contestant, testCount: data.test.count, ...result, seconds: (performance.now() - started) / 1000 });
+  } catch (error) {
+    post({ type: 'evaluationFailed', runId, contestant, message: `The evaluation failed: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
+function predict({ runId, requestId, pixels }: Extract<WorkerCommand, { type: 'predict' }>) {
+  if (kept?.runId !== runId) {
+    post({ type: 'predictionFailed', runId, requestId, message: 'The weights of this run are gone: a newer run replaced them, or the workers were restarted.' });
+    return;
+  }
+  if (!(pixels instanceof Float32Array) || pixels.length !== IMAGE_SIZE) {
+    post({ type: 'predictionFailed', runId, requestId, message: `A drawing is ${IMAGE_SIZE} pixels.` });
+    return;
+  }
+  // Clamped: the drawing is the user's, and NaN would poison every probability.
+  const image = Float32Array.from(pixels, (v) => (v > 0 ? Math.min(v, 1) : 0));
+  const order = [...kept.names.keys()];
+  const results = order.flatMap((contestant) => {
+    const network = kept!.networks.get(contestant);
+    return network ? [{ contestant, probabilities: network.predict(image) }] : [];
+  });
+  post({ type: 'prediction', runId, requestId, results });
+}
+
 scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
   const command = message.data;
   switch (command.type) {
@@ -205,6 +280,12 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
       break;
     case 'stop':
       if (currentRun?.id === command.runId) currentRun.stop = true;
+      break;
+    case 'evaluate':
+      void evaluate(command);
+      break;
+    case 'predict':
+      predict(command);
       break;
     case 'loseWebglContext':
       webglContext()?.getExtension('WEBGL_lose_context')?.loseContext();

@@ -463,6 +463,61 @@ describe('errors', () => {
   });
 });
 
+describe('final weights', () => {
+  /** Runs with a finalWeights handler; records each call among the status events, and whether the engine was disposed then. */
+  async function withWeights(cfg: ExperimentConfig, engineOptions: FakeEngineOptions, control: TrainerControl = neverStop) {
+    const { factory, log } = fakeEngine(engineOptions);
+    const events: string[] = [];
+    const weights = new Map<string, Float32Array[]>();
+    const outcome = await trainExperiment(
+      data,
+      cfg,
+      {
+        runStatus: (id, status) => events.push(`${id}:${status}`),
+        epochEnd: () => {},
+        progress: () => {},
+        finalWeights: (id, values) => {
+          events.push(`${id}:weights${log.disposed ? ' after dispose' : ''}`);
+          weights.set(id, values);
+        },
+      },
+      control,
+      { readbackIntervalMs: 0, engine: factory },
+    );
+    return { outcome, events, weights, log };
+  }
+
+  it('hands each finished run its weights before its final status and before the engine is freed; none for a diverged run', async () => {
+    const result = await withWeights(config({ optimizers: ['sgd', 'adam', 'adagrad'] }), { loss: (spec, step) => (spec.optimizer === 'adam' && step >= 3 ? NaN : undefined) });
+    expect(result.outcome).toBe('done');
+    expect(result.events).toEqual(['sgd:training', 'adam:training', 'adagrad:training', 'adam:diverged', 'sgd:weights', 'adagrad:weights', 'sgd:done', 'adagrad:done']);
+    // The fake marks the weights with the run's steps: both trained 2 epochs of 10 batches.
+    expect([...result.weights.keys()]).toEqual(['sgd', 'adagrad']);
+    expect(result.weights.get('sgd')![1][0]).toBe(20);
+    expect(result.log.weightsRead).toEqual([0, 2]);
+    expect(result.log.disposed).toBe(1);
+  });
+
+  it('hands the weights of a stopped run as they are at the stop', async () => {
+    let epochs = 0;
+    const result = await withWeights(config({ epochs: 3, optimizers: ['sgd'] }), { onEvaluate: () => void (epochs += 1) }, { stopRequested: () => epochs >= 1, yieldToEventLoop: async () => {} });
+    expect(result.outcome).toBe('stopped');
+    expect(result.events).toEqual(['sgd:training', 'sgd:weights', 'sgd:stopped']);
+    expect(result.weights.get('sgd')![1][0]).toBe(10);
+  });
+
+  it('hands no weights when the run ends with an error', async () => {
+    const { factory, log } = fakeEngine({ failAt: { run: 1, step: 13 } });
+    const finalWeights = vi.fn();
+    await expect(
+      trainExperiment(data, config({ optimizers: ['sgd', 'adam'] }), { runStatus: () => {}, epochEnd: () => {}, progress: () => {}, finalWeights }, neverStop, { engine: factory }),
+    ).rejects.toThrow(/device lost/);
+    expect(finalWeights).not.toHaveBeenCalled();
+    expect(log.weightsRead).toEqual([]);
+    expect(log.disposed).toBe(1);
+  });
+});
+
 describe('memory', () => {
   it('keeps the tensor count flat across epochs and releases everything at the end', async () => {
     const before = tf.memory().numTensors;

@@ -38,6 +38,12 @@ export interface TrainerEvents {
   runStatus(id: string, status: RunStatus, divergence?: DivergenceInfo): void;
   epochEnd(id: string, metrics: EpochMetrics): void;
   progress(progress: TrainingProgress): void;
+  /**
+   * At the end of a run that completed (done or stopped), before the engine is freed:
+   * each contestant's final weights (Keras order), except those that diverged. The
+   * worker keeps them to evaluate and predict on request.
+   */
+  finalWeights?(id: string, weights: Float32Array[]): void;
 }
 
 export interface TrainerControl {
@@ -172,7 +178,8 @@ export async function trainExperiment(
   if (config.trainExamples > data.train.count) throw new InvalidExperimentError([`Only ${data.train.count} training examples are loaded.`]);
 
   const readbackIntervalMs = options.readbackIntervalMs ?? 200;
-  const read = (tensor: tf.Tensor) => (control.deviceLost ? Promise.race([tensor.data(), control.deviceLost]) : tensor.data());
+  const settle = <T>(pending: Promise<T>): Promise<T> => (control.deviceLost ? Promise.race([pending, control.deviceLost]) : pending);
+  const read = (tensor: tf.Tensor) => settle(tensor.data());
   const initial = initialWeights(config.seed, config.network);
   const plan = enginePlan(config);
   const engine = options.engine ? await options.engine(data, plan, initial) : createTfjsEngine(data, plan, initial, options.gradients ?? 'dense');
@@ -325,14 +332,23 @@ export async function trainExperiment(
     }
     completed = true;
   } finally {
-    for (const run of runs) {
-      if (run.status === 'training') {
-        run.status = completed && outcome === 'done' ? 'done' : 'stopped';
-        events.runStatus(run.id, run.status);
+    try {
+      // Only after a clean end: after an exception (a lost device) the weights may be unreadable.
+      if (completed && events.finalWeights) {
+        for (const run of runs) {
+          if (run.status === 'training') events.finalWeights(run.id, await settle(engine.weights(run.index)));
+        }
       }
-      run.dropPending();
+    } finally {
+      for (const run of runs) {
+        if (run.status === 'training') {
+          run.status = completed && outcome === 'done' ? 'done' : 'stopped';
+          events.runStatus(run.id, run.status);
+        }
+        run.dropPending();
+      }
+      engine.dispose();
     }
-    engine.dispose();
   }
   return outcome;
 }

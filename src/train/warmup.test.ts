@@ -30,6 +30,7 @@ function fakeEngine(msPerStep: number): EngineFactory {
       return Float64Array.of(2.3, 13);
     },
     evaluate: (runs) => runs.map(() => Float64Array.of(0, 0)),
+    weights: async () => [],
     release: () => {},
     dispose: () => {},
   });

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Charts } from './charts/Charts';
 import { resolveDraft } from '../experiment/draft';
+import { EvaluationPanel } from './evaluation/EvaluationPanel';
 import { ResultsTable } from './results/ResultsTable';
 import { ContestantList } from './settings/ContestantList';
 import { NetworkSettings } from './settings/NetworkSettings';
@@ -72,6 +73,7 @@ export function App() {
           </div>
           <Charts />
           <ResultsTable />
+          <EvaluationPanel />
         </section>
       </main>
       <footer className="app__footer">
