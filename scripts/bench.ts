@@ -183,7 +183,8 @@ async function chartsBench(browser: Browser, baseUrl: string): Promise<Record<st
       `${updates} updates growing from 100 points, the last ${results[0]?.samples.filter((s) => s.points === points).length ?? 0} at full length; 900×360 CSS px at devicePixelRatio ${dpr}.`,
   );
   console.log('Main-thread CPU time per update (DevTools Performance.getMetrics TaskDuration in threadTicks: script, style, layout, paint, canvas);');
-  console.log('ratios to the hand-drawn SVG of this run; "wall": time inside main-thread tasks, inflated when other work competes for the cores.\n');
+  console.log('ratios to the hand-drawn SVG of this run; "wall": time inside main-thread tasks, inflated when other work competes for the cores;');
+  console.log('long tasks: PerformanceObserver (> 50 ms wall); "CPU > 50 ms": main-thread tasks over 50 ms of CPU time in a trace of the run.\n');
   console.log(chartTable(results));
   console.log('\nBy curve length (points per curve):');
   console.log(chartScalingTable(results));
@@ -193,7 +194,7 @@ async function chartsBench(browser: Browser, baseUrl: string): Promise<Record<st
     chart_update_ms: Object.fromEntries(
       results.map((r) => [
         r.candidate,
-        { median: r.medianMs, p95: r.p95Ms, max: r.maxMs, at_full: r.atFullMs, script_median: r.scriptMedianMs, wall_median: r.wallMedianMs, wall_at_full: r.wallAtFullMs, long_tasks: r.longTasks.count, longest_task_ms: r.longTasks.longestMs },
+        { median: r.medianMs, p95: r.p95Ms, max: r.maxMs, at_full: r.atFullMs, script_median: r.scriptMedianMs, wall_median: r.wallMedianMs, wall_at_full: r.wallAtFullMs, long_tasks: r.longTasks.count, longest_task_ms: r.longTasks.longestMs, cpu_long_tasks: r.cpuLongTasks.count, longest_task_cpu_ms: r.cpuLongTasks.longestMs },
       ]),
     ),
     ...(baseline ? { chart_median_ratio_to_hand_drawn: byCandidate((r) => r.medianMs / baseline.medianMs), chart_at_full_ratio_to_hand_drawn: byCandidate((r) => r.atFullMs / baseline.atFullMs) } : {}),
