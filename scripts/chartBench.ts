@@ -26,7 +26,7 @@ import type { Browser, CDPSession } from '@playwright/test';
  * lockstep run); without it each contestant's are offset from the others', the worst
  * case for libraries that join all series onto one x array.
  */
-export const CHART_CANDIDATES = ['empty', 'hand-drawn-svg', 'recharts', 'd3-svg', 'uplot', 'uplot@shared-x'];
+export const CHART_CANDIDATES = ['empty', 'hand-drawn-svg', 'recharts', 'd3-svg', 'uplot', 'uplot@shared-x', 'uplot-aligned@shared-x'];
 export const CHART_BASELINE = 'hand-drawn-svg';
 
 export interface ChartBenchOptions {
@@ -178,13 +178,13 @@ export function chartTable(results: ChartResult[]): string {
   const cell = (ms: number, base: number | undefined, width: number) => `${ms.toFixed(1)}${base ? ` (${(ms / base).toFixed(2)}x)` : ''}`.padStart(width);
   const full = results[0]?.options.points.toLocaleString('en-US') ?? '';
   const lines = [
-    `candidate       | median ms (vs base) |    p95 ms (vs base) |    max ms (vs base) | at ${full} pts ms (vs base) | long tasks (longest ms) | CPU > 50 ms (longest) | script median | wall median | wall at ${full}`,
-    `----------------|---------------------|---------------------|---------------------|${'-'.repeat(full.length + 24)}|-------------------------|-----------------------|---------------|-------------|${'-'.repeat(full.length + 9)}`,
+    `candidate              | median ms (vs base) |    p95 ms (vs base) |    max ms (vs base) | at ${full} pts ms (vs base) | long tasks (longest ms) | CPU > 50 ms (longest) | script median | wall median | wall at ${full}`,
+    `-----------------------|---------------------|---------------------|---------------------|${'-'.repeat(full.length + 24)}|-------------------------|-----------------------|---------------|-------------|${'-'.repeat(full.length + 9)}`,
   ];
   for (const r of results) {
     lines.push(
       [
-        r.candidate.padEnd(15),
+        r.candidate.padEnd(22),
         cell(r.medianMs, baseline?.medianMs, 19),
         cell(r.p95Ms, baseline?.p95Ms, 19),
         cell(r.maxMs, baseline?.maxMs, 19),
@@ -209,13 +209,13 @@ export function chartScalingTable(results: ChartResult[]): string {
     [`< ${points}`, (n) => n >= (2 * points) / 3 && n < points],
     [`${points}`, (n) => n === points],
   ];
-  const lines = [`candidate       | ${bins.map(([label]) => `${label} pts`.padStart(10)).join(' | ')}`];
+  const lines = [`candidate              | ${bins.map(([label]) => `${label} pts`.padStart(10)).join(' | ')}`];
   for (const r of results) {
     const cells = bins.map(([, inBin]) => {
       const inside = r.samples.filter((s) => inBin(s.points)).map((s) => s.cpuMs);
       return (inside.length ? median(inside).toFixed(1) : '-').padStart(10);
     });
-    lines.push(`${r.candidate.padEnd(15)} | ${cells.join(' | ')}`);
+    lines.push(`${r.candidate.padEnd(22)} | ${cells.join(' | ')}`);
   }
   return lines.join('\n');
 }

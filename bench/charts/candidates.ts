@@ -13,4 +13,5 @@ export const CANDIDATES: Record<string, () => Promise<ChartCandidate>> = {
   recharts: async () => (await import('./rechartsChart')).recharts,
   'd3-svg': async () => (await import('./d3Svg')).d3Svg,
   uplot: async () => (await import('./uplotChart')).uplot,
+  'uplot-aligned': async () => (await import('./uplotChart')).uplotSharedAxis,
 };

@@ -73,7 +73,8 @@ function contestantCurves(c: number, plan: BenchPlan, length: number): Curves {
   const raw: number[] = [];
   for (let i = 0; i < length; i++) {
     const level = floor + (start - floor) * Math.exp(-i / tau);
-    x.push((i + offset) / POINTS_PER_EPOCH);
+    // Epochs done after batch i, as the app's positions count: the last batch of epoch e sits at x = e, with e's test point.
+    x.push((i + 1 + offset) / POINTS_PER_EPOCH);
     raw.push(Math.max(0.001, level * (1 + 0.12 * gaussian(random.next))));
   }
   const smoothed = smoothDebiased(raw, SMOOTHING);
