@@ -38,7 +38,10 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
-/** `npm run bench` builds one extra page: its baseline, a bare tfjs loop (bench/bare.html). */
+/**
+ * `npm run bench` builds extra pages: its training baseline, a bare tfjs loop
+ * (bench/bare.html), and the chart benchmark (bench/charts.html).
+ */
 const BENCH_PAGES = process.env.BENCH_PAGES === '1';
 
 export default defineConfig({
@@ -46,7 +49,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
-    ...(BENCH_PAGES ? { rolldownOptions: { input: { main: 'index.html', bare: 'bench/bare.html' } } } : {}),
+    ...(BENCH_PAGES ? { rolldownOptions: { input: { main: 'index.html', bare: 'bench/bare.html', charts: 'bench/charts.html' } } } : {}),
     // tfjs is large by nature; splitting it further gains nothing for a single-page tool.
     chunkSizeWarningLimit: 4000,
   },

@@ -6,12 +6,20 @@
  *     (bench/bare.html, built only here), the app on tfjs's WebAssembly backend
  *     (chosen in the Backend menu), the app with one worker (`#workers=1`), and
  *     Adam alone;
- *   - time to the first chart point and the main thread's long tasks (> 50 ms).
- * Prints a table, then the same data as one JSON object on the last line.
- * Options: --no-build, --epochs N (default 1), --examples N (default 60000).
+ *   - twelve contestants (the five plus seven added with "Add another …", the cap);
+ *   - time to the first chart point and the main thread's long tasks (> 50 ms);
+ *   - chart updates: each charting candidate of bench/charts/ drawing 12 contestants'
+ *     live curves of up to 2,000 points with seed bands, main-thread ms per update,
+ *     against today's hand-drawn SVG in the same run (scripts/chartBench.ts).
+ * Prints tables, then the same data as one JSON object on the last line.
+ * Options: --no-build, --epochs N (default 1), --examples N (default 60000);
+ * --charts-only (skip training), --chart-updates N (default 20), --chart-dpr N
+ * (default 1), --chart-candidates a,b (default all).
  */
 import { cpus } from 'node:os';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { contestantName, parseContestantKey } from '../src/experiment/contestants';
+import { CHART_BASELINE, CHART_CANDIDATES, chartScalingTable, chartTable, runChartBench, type ChartResult } from './chartBench';
 import {
   buildApp,
   download,
@@ -33,6 +41,12 @@ const option = (name: string, fallback: number) => {
 };
 const EPOCHS = option('--epochs', 1);
 const EXAMPLES = option('--examples', 60_000);
+const CHARTS_ONLY = args.includes('--charts-only');
+const CHART_OPTIONS = { contestants: 12, points: 2000, updates: option('--chart-updates', 20), dpr: option('--chart-dpr', 1) };
+const chartCandidatesOption = args.indexOf('--chart-candidates');
+const CHART_RUN = chartCandidatesOption >= 0 ? args[chartCandidatesOption + 1].split(',') : CHART_CANDIDATES;
+/** The seven contestants the "twelve contestants" scenario adds to the five (the cap is 12 ticked). */
+const ADDED_CONTESTANTS = ['Adam', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'SGD'];
 const PORT = 4199;
 
 interface ScenarioResult {
@@ -63,14 +77,18 @@ async function bareLoop(page: Page, baseUrl: string): Promise<BareResult> {
   return parsed as BareResult;
 }
 
-/** One run through the page; `backend` picks an entry of the Backend menu (default: automatic). */
-async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], { hash = '', backend = '' } = {}): Promise<ScenarioResult> {
+/**
+ * One run through the page; `backend` picks an entry of the Backend menu (default:
+ * automatic); `addAnother` presses "Add another <label>" for each label after ticking.
+ */
+async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], { hash = '', backend = '', addAnother = [] as string[] } = {}): Promise<ScenarioResult> {
   await openApp(page, `${baseUrl}/?v=1&epochs=${EPOCHS}&examples=${EXAMPLES}${hash}`);
   if (backend) {
     await page.getByRole('combobox', { name: 'Backend' }).selectOption(backend);
     await page.getByText(/MNIST ready/).waitFor({ timeout: 120_000 });
   }
   await selectOptimizers(page, optimizers);
+  for (const label of addAnother) await page.getByRole('button', { name: `Add another ${label}`, exact: true }).click();
   const trainPressedAt = await pageClock(page);
   const { firstProgressSeconds, wallSeconds } = await trainToEnd(page);
   const longTasks = await longTasksSince(page, trainPressedAt);
@@ -79,75 +97,118 @@ async function scenario(page: Page, baseUrl: string, name: string, optimizers: s
   const secondsPerEpoch: Record<string, number> = {};
   const testAccuracy: Record<string, number> = {};
   for (const run of results.runs as { contestant: string; history: { seconds: number; testAccuracy: number }[] }[]) {
-    const label = OPTIMIZER_LABELS.find((l) => l.toLowerCase() === run.contestant)!;
+    const label = contestantName(parseContestantKey(run.contestant)!);
     secondsPerEpoch[label] = run.history.reduce((sum, m) => sum + m.seconds, 0) / run.history.length;
     testAccuracy[label] = run.history.at(-1)!.testAccuracy;
   }
-  return { name, optimizers, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy, backend: `${results.backend.name} (${results.backend.precision})`, longTasks };
+  const trained = (results.runs as { contestant: string }[]).map((run) => contestantName(parseContestantKey(run.contestant)!));
+  if (addAnother.length && trained.length !== optimizers.length + addAnother.length) throw new Error(`${name}: trained ${trained.length} contestants, expected ${optimizers.length + addAnother.length}`);
+  return { name, optimizers: trained, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy, backend: `${results.backend.name} (${results.backend.precision})`, longTasks };
+}
+
+/** The training scenarios: prints their table and returns their figures for the JSON line. */
+async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<string, unknown>> {
+  const page = await browser.newPage();
+  await observeLongTasks(page);
+  const bare = await bareLoop(page, baseUrl);
+  const tfjsWasm = await scenario(page, baseUrl, 'all five, tfjs wasm', OPTIMIZER_LABELS, { backend: 'wasm' });
+  const baseline = await scenario(page, baseUrl, 'baseline: Adam alone', ['Adam']);
+  const oneWorker = await scenario(page, baseUrl, 'all five, one worker', OPTIMIZER_LABELS, { hash: '#workers=1' });
+  const allFive = await scenario(page, baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
+  const twelve = await scenario(page, baseUrl, 'twelve contestants', OPTIMIZER_LABELS, { addAnother: ADDED_CONTESTANTS });
+  await page.close();
+
+  console.log(`\nMachine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); backend ${allFive.backend}`);
+  console.log(`Workload: ${EPOCHS} epoch(s) of ${EXAMPLES.toLocaleString('en-US')} examples, batch 128, plus evaluation on 10,000 test images per epoch.\n`);
+  console.log('scenario                 | wall s | first point s | longest task ms | contestant | s/epoch | samples/s | test acc');
+  console.log('-------------------------|--------|---------------|-----------------|------------|---------|-----------|---------');
+  const row = (head: string, label: string, seconds: number, accuracy: number) =>
+    console.log(`${head} | ${label.padEnd(10)} | ${(seconds / EPOCHS).toFixed(2).padStart(7)} | ${Math.round((EXAMPLES * EPOCHS) / seconds).toLocaleString('en-US').padStart(9)} | ${(accuracy * 100).toFixed(2)} %`);
+  const blank = `${''.padEnd(24)} | ${''.padStart(6)} | ${''.padStart(13)} | ${''.padStart(15)}`;
+  OPTIMIZER_LABELS.forEach((label, i) => {
+    const head = i === 0 ? `${'baseline: bare tfjs loop'.padEnd(24)} | ${bare.totalSeconds.toFixed(1).padStart(6)} | ${'-'.padStart(13)} | ${'-'.padStart(15)}` : blank;
+    row(head, label, bare.seconds[label], bare.testAccuracy[label]);
+  });
+  for (const r of [tfjsWasm, baseline, oneWorker, allFive, twelve]) {
+    r.optimizers.forEach((label, i) => {
+      const head =
+        i === 0
+          ? `${r.name.padEnd(24)} | ${r.wallSeconds.toFixed(1).padStart(6)} | ${r.firstProgressSeconds.toFixed(2).padStart(13)} | ${r.longTasks.longestMs.toFixed(0).padStart(15)}`
+          : blank;
+      row(head, label, r.secondsPerEpoch[label] * EPOCHS, r.testAccuracy[label]);
+    });
+  }
+  const ratio = allFive.wallSeconds / baseline.wallSeconds;
+  const poolSpeedup = oneWorker.wallSeconds / allFive.wallSeconds;
+  console.log(`\nAll five vs Adam alone (same run): ${ratio.toFixed(2)}x the wall time for 5x the work.`);
+  console.log(`Worker pool (${cpus().length} cores) vs one worker, all five (same run): ${poolSpeedup.toFixed(2)}x faster.`);
+  console.log(`Automatic backend (${allFive.backend}) vs the tfjs WebAssembly backend, both with the pool (same run): ${(tfjsWasm.wallSeconds / allFive.wallSeconds).toFixed(2)}x faster.`);
+  console.log(`App vs the bare tfjs autodiff loop in one worker, all five (same run): ${(bare.totalSeconds / allFive.wallSeconds).toFixed(2)}x faster.`);
+  console.log(
+    `Main thread while training all five: ${allFive.longTasks.count} long tasks (> 50 ms), longest ${allFive.longTasks.longestMs.toFixed(0)} ms, ${allFive.longTasks.totalMs.toFixed(0)} ms in all.`,
+  );
+  console.log(
+    `Twelve contestants: ${twelve.wallSeconds.toFixed(2)} s (${(twelve.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five, same run); main thread ${twelve.longTasks.count} long tasks (> 50 ms), longest ${twelve.longTasks.longestMs.toFixed(0)} ms, ${twelve.longTasks.totalMs.toFixed(0)} ms in all.`,
+  );
+  return {
+    backend: allFive.backend,
+    epochs: EPOCHS,
+    examples: EXAMPLES,
+    all_five_one_epoch_s: allFive.wallSeconds / EPOCHS,
+    baseline_adam_one_epoch_s: baseline.wallSeconds / EPOCHS,
+    baseline_one_worker_all_five_one_epoch_s: oneWorker.wallSeconds / EPOCHS,
+    baseline_bare_autodiff_all_five_one_epoch_s: bare.totalSeconds / EPOCHS,
+    baseline_tfjs_wasm_all_five_one_epoch_s: tfjsWasm.wallSeconds / EPOCHS,
+    speedup_vs_tfjs_wasm: tfjsWasm.wallSeconds / allFive.wallSeconds,
+    speedup_vs_bare: bare.totalSeconds / allFive.wallSeconds,
+    pool_speedup: poolSpeedup,
+    ratio_all_five_to_baseline: ratio,
+    first_progress_s: allFive.firstProgressSeconds,
+    long_tasks_over_50ms: allFive.longTasks.count,
+    longest_task_ms: allFive.longTasks.longestMs,
+    seconds_per_epoch: allFive.secondsPerEpoch,
+    test_accuracy: allFive.testAccuracy,
+    twelve_contestants_one_epoch_s: twelve.wallSeconds / EPOCHS,
+    twelve_contestants_long_tasks_over_50ms: twelve.longTasks.count,
+    twelve_contestants_longest_task_ms: twelve.longTasks.longestMs,
+  };
+}
+
+/** The chart updates: prints their tables and returns their figures for the JSON line. */
+async function chartsBench(browser: Browser, baseUrl: string): Promise<Record<string, unknown>> {
+  const results = await runChartBench(browser, baseUrl, CHART_RUN, CHART_OPTIONS);
+  const { contestants, points, updates, dpr } = CHART_OPTIONS;
+  console.log(
+    `\nChart updates: ${contestants} contestants × (raw + smoothed per-batch curve of up to ${points.toLocaleString('en-US')} points, seed band, per-epoch test line), ` +
+      `${updates} updates growing from 100 points, the last ${results[0]?.samples.filter((s) => s.points === points).length ?? 0} at full length; 900×360 CSS px at devicePixelRatio ${dpr}.`,
+  );
+  console.log('Main-thread CPU time per update (DevTools Performance.getMetrics TaskDuration in threadTicks: script, style, layout, paint, canvas);');
+  console.log('ratios to the hand-drawn SVG of this run; "wall": time inside main-thread tasks, inflated when other work competes for the cores;');
+  console.log('long tasks: PerformanceObserver (> 50 ms wall); "CPU > 50 ms": main-thread tasks over 50 ms of CPU time in a trace of the run.\n');
+  console.log(chartTable(results));
+  console.log('\nBy curve length (points per curve):');
+  console.log(chartScalingTable(results));
+  const byCandidate = (pick: (r: ChartResult) => number) => Object.fromEntries(results.map((r) => [r.candidate, pick(r)]));
+  const baseline = results.find((r) => r.candidate === CHART_BASELINE);
+  return {
+    chart_update_ms: Object.fromEntries(
+      results.map((r) => [
+        r.candidate,
+        { median: r.medianMs, p95: r.p95Ms, max: r.maxMs, at_full: r.atFullMs, script_median: r.scriptMedianMs, wall_median: r.wallMedianMs, wall_at_full: r.wallAtFullMs, long_tasks: r.longTasks.count, longest_task_ms: r.longTasks.longestMs, cpu_long_tasks: r.cpuLongTasks.count, longest_task_cpu_ms: r.cpuLongTasks.longestMs },
+      ]),
+    ),
+    ...(baseline ? { chart_median_ratio_to_hand_drawn: byCandidate((r) => r.medianMs / baseline.medianMs), chart_at_full_ratio_to_hand_drawn: byCandidate((r) => r.atFullMs / baseline.atFullMs) } : {}),
+    chart_options: CHART_OPTIONS,
+  };
 }
 
 async function main() {
   if (!args.includes('--no-build')) buildApp({ BENCH_PAGES: '1' });
   const app = await startHeadlessApp(PORT);
   try {
-    const page = await app.browser.newPage();
-    await observeLongTasks(page);
-    const bare = await bareLoop(page, app.baseUrl);
-    const tfjsWasm = await scenario(page, app.baseUrl, 'all five, tfjs wasm', OPTIMIZER_LABELS, { backend: 'wasm' });
-    const baseline = await scenario(page, app.baseUrl, 'baseline: Adam alone', ['Adam']);
-    const oneWorker = await scenario(page, app.baseUrl, 'all five, one worker', OPTIMIZER_LABELS, { hash: '#workers=1' });
-    const allFive = await scenario(page, app.baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
-
-    console.log(`\nMachine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); backend ${allFive.backend}`);
-    console.log(`Workload: ${EPOCHS} epoch(s) of ${EXAMPLES.toLocaleString('en-US')} examples, batch 128, plus evaluation on 10,000 test images per epoch.\n`);
-    console.log('scenario                 | wall s | first point s | longest task ms | optimizer | s/epoch | samples/s | test acc');
-    console.log('-------------------------|--------|---------------|-----------------|-----------|---------|-----------|---------');
-    const row = (head: string, label: string, seconds: number, accuracy: number) =>
-      console.log(`${head} | ${label.padEnd(9)} | ${(seconds / EPOCHS).toFixed(2).padStart(7)} | ${Math.round((EXAMPLES * EPOCHS) / seconds).toLocaleString('en-US').padStart(9)} | ${(accuracy * 100).toFixed(2)} %`);
-    const blank = `${''.padEnd(24)} | ${''.padStart(6)} | ${''.padStart(13)} | ${''.padStart(15)}`;
-    OPTIMIZER_LABELS.forEach((label, i) => {
-      const head = i === 0 ? `${'baseline: bare tfjs loop'.padEnd(24)} | ${bare.totalSeconds.toFixed(1).padStart(6)} | ${'-'.padStart(13)} | ${'-'.padStart(15)}` : blank;
-      row(head, label, bare.seconds[label], bare.testAccuracy[label]);
-    });
-    for (const r of [tfjsWasm, baseline, oneWorker, allFive]) {
-      r.optimizers.forEach((label, i) => {
-        const head =
-          i === 0
-            ? `${r.name.padEnd(24)} | ${r.wallSeconds.toFixed(1).padStart(6)} | ${r.firstProgressSeconds.toFixed(2).padStart(13)} | ${r.longTasks.longestMs.toFixed(0).padStart(15)}`
-            : blank;
-        row(head, label, r.secondsPerEpoch[label] * EPOCHS, r.testAccuracy[label]);
-      });
-    }
-    const ratio = allFive.wallSeconds / baseline.wallSeconds;
-    const poolSpeedup = oneWorker.wallSeconds / allFive.wallSeconds;
-    console.log(`\nAll five vs Adam alone (same run): ${ratio.toFixed(2)}x the wall time for 5x the work.`);
-    console.log(`Worker pool (${cpus().length} cores) vs one worker, all five (same run): ${poolSpeedup.toFixed(2)}x faster.`);
-    console.log(`Automatic backend (${allFive.backend}) vs the tfjs WebAssembly backend, both with the pool (same run): ${(tfjsWasm.wallSeconds / allFive.wallSeconds).toFixed(2)}x faster.`);
-    console.log(`App vs the bare tfjs autodiff loop in one worker, all five (same run): ${(bare.totalSeconds / allFive.wallSeconds).toFixed(2)}x faster.`);
-    console.log(
-      `Main thread while training all five: ${allFive.longTasks.count} long tasks (> 50 ms), longest ${allFive.longTasks.longestMs.toFixed(0)} ms, ${allFive.longTasks.totalMs.toFixed(0)} ms in all.`,
-    );
-    console.log(
-      JSON.stringify({
-        backend: allFive.backend,
-        epochs: EPOCHS,
-        examples: EXAMPLES,
-        all_five_one_epoch_s: allFive.wallSeconds / EPOCHS,
-        baseline_adam_one_epoch_s: baseline.wallSeconds / EPOCHS,
-        baseline_one_worker_all_five_one_epoch_s: oneWorker.wallSeconds / EPOCHS,
-        baseline_bare_autodiff_all_five_one_epoch_s: bare.totalSeconds / EPOCHS,
-        baseline_tfjs_wasm_all_five_one_epoch_s: tfjsWasm.wallSeconds / EPOCHS,
-        speedup_vs_tfjs_wasm: tfjsWasm.wallSeconds / allFive.wallSeconds,
-        speedup_vs_bare: bare.totalSeconds / allFive.wallSeconds,
-        pool_speedup: poolSpeedup,
-        ratio_all_five_to_baseline: ratio,
-        first_progress_s: allFive.firstProgressSeconds,
-        long_tasks_over_50ms: allFive.longTasks.count,
-        longest_task_ms: allFive.longTasks.longestMs,
-        seconds_per_epoch: allFive.secondsPerEpoch,
-        test_accuracy: allFive.testAccuracy,
-      }),
-    );
+    const training = CHARTS_ONLY ? {} : await trainingBench(app.browser, app.baseUrl);
+    const charts = await chartsBench(app.browser, app.baseUrl);
+    console.log(JSON.stringify({ ...training, ...charts }));
   } finally {
     await app.close();
   }
