@@ -23,10 +23,12 @@ import type { Browser, CDPSession } from '@playwright/test';
 /**
  * What `npm run bench` measures. 'empty' draws nothing: what the measuring costs.
  * A suffix `@shared-x` gives every contestant the same x values (per-batch points of a
- * lockstep run); without it each contestant's are offset from the others', the worst
- * case for libraries that join all series onto one x array.
+ * lockstep run in one worker); `@two-workers` two sets of x values, as the app's two CPU
+ * workers report at their own positions; without a suffix each contestant's are offset
+ * from the others' (the app's seconds axis), the worst case for libraries that join all
+ * series onto one x array.
  */
-export const CHART_CANDIDATES = ['empty', 'hand-drawn-svg', 'recharts', 'd3-svg', 'uplot', 'uplot@shared-x', 'uplot-aligned@shared-x'];
+export const CHART_CANDIDATES = ['empty', 'hand-drawn-svg', 'recharts', 'd3-svg', 'uplot', 'uplot@shared-x', 'app', 'app@two-workers', 'app@shared-x'];
 export const CHART_BASELINE = 'hand-drawn-svg';
 
 export interface ChartBenchOptions {
@@ -110,7 +112,7 @@ export async function measureChartCandidate(browser: Browser, baseUrl: string, s
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    const xs = variant === 'shared-x' ? 'shared' : 'own';
+    const xs = variant === 'shared-x' ? 'shared' : variant === 'two-workers' ? 'workers' : 'own';
     const query = `candidate=${candidate}&contestants=${options.contestants}&points=${options.points}&updates=${options.updates}&xs=${xs}`;
     const response = await page.goto(`${baseUrl}/bench/charts.html?${query}`);
     if (!response?.ok()) throw new Error('dist/bench/charts.html is missing: `npm run build` leaves it out; run the bench without --no-build once.');

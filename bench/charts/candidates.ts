@@ -14,4 +14,6 @@ export const CANDIDATES: Record<string, () => Promise<ChartCandidate>> = {
   'd3-svg': async () => (await import('./d3Svg')).d3Svg,
   uplot: async () => (await import('./uplotChart')).uplot,
   'uplot-aligned': async () => (await import('./uplotChart')).uplotSharedAxis,
+  /** The app's chart as it ships (src/ui/charts/UplotPlot.tsx). */
+  app: async () => (await import('./appChart')).appChart,
 };

@@ -61,7 +61,7 @@ async function start() {
   const name = query.get('candidate') ?? 'empty';
   const load = CANDIDATES[name];
   if (!load) throw new Error(`unknown candidate "${name}"; known: ${Object.keys(CANDIDATES).join(', ')}`);
-  const xs = query.get('xs') === 'shared' ? 'shared' : 'own';
+  const xs = query.get('xs') === 'shared' ? 'shared' : query.get('xs') === 'workers' ? 'workers' : 'own';
   const plan: BenchPlan = { contestants: number('contestants', 12), points: number('points', 2000), updates: Math.max(2, number('updates', 30)), xs };
   const data = benchData(plan);
   const container = document.getElementById('chart')!;

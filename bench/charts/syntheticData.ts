@@ -14,8 +14,12 @@ export interface BenchPlan {
   /** Per-batch points per contestant at full length. */
   points: number;
   updates: number;
-  /** 'own': each contestant's per-batch x values are offset from the others' (joins get no shared x); 'shared': all alike. */
-  xs: 'own' | 'shared';
+  /**
+   * 'own': each contestant's per-batch x values are offset from the others' (joins get no
+   * shared x; the app's seconds axis); 'workers': two groups, as the app's two CPU workers
+   * report at their own positions; 'shared': all alike (one worker, lockstep).
+   */
+  xs: 'own' | 'workers' | 'shared';
 }
 
 /** Per-batch points per epoch, so 2,000 points span 20 epochs and the test line has 20 points. */
@@ -65,7 +69,7 @@ function gaussian(next: () => number): number {
 
 function contestantCurves(c: number, plan: BenchPlan, length: number): Curves {
   const random = createRandom(1000 + c, 7);
-  const offset = plan.xs === 'own' ? c / plan.contestants : 0;
+  const offset = plan.xs === 'own' ? c / plan.contestants : plan.xs === 'workers' ? (c % 2) / 2 : 0;
   const start = 2.3 + 0.1 * random.next();
   const floor = 0.05 + 0.25 * random.next();
   const tau = 150 + 900 * random.next();

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import uPlot from 'uplot';
 import { smoothDebiased } from './smoothing';
 import { describe, expect, it } from 'vitest';
 import { defaultExperiment } from '../../experiment/config';
@@ -139,6 +141,21 @@ describe('alignSeries', () => {
       [undefined, 3, 4],
     ]);
     expect(alignSeries([])).toEqual([[]]);
+  });
+
+  it('is what uPlot.join computes, for any lines with increasing x (property, 300 runs)', () => {
+    const xs = fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { maxLength: 25 }).map((values) => values.sort((a, b) => a - b).map((v) => v / 4));
+    const lines = fc.array(fc.tuple(xs, fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(lines, (groups) => {
+        // Several lines may share one x array, as a worker's contestants do.
+        const series = groups.flatMap(([x, copies], g) =>
+          Array.from({ length: copies }, (_, c) => ({ key: `${g}.${c}`, contestant: 'sgd', split: 'test' as const, label: 'l', color: '#000', dash: '', points: x.map((v, i) => ({ x: v, y: g * 100 + c * 10 + i })) })),
+        );
+        expect(alignSeries(series)).toStrictEqual(uPlot.join(series.map((s) => [s.points.map((p) => p.x), s.points.map((p) => p.y)])));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
