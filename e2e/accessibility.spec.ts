@@ -384,5 +384,22 @@ test('the whole flow works with the keyboard alone, focus always visible, no tra
   // The export buttons follow, by keyboard too.
   await tabTo(page, results.getByRole('button', { name: 'Download CSV' }), { backwards: true });
 
-  // Evaluate: (the evaluation panel's steps go here).
+  // Read the charts: the plot takes focus, arrow keys move the cursor and the readout speaks.
+  const lossPlot = page.getByRole('group', { name: /^Loss chart/ });
+  await tabTo(page, lossPlot, { backwards: true });
+  await page.keyboard.press('End');
+  await expect(page.getByRole('figure', { name: 'Loss' }).locator('.chart-readout')).toContainText(/Epochs 1[\s\S]*SGD test: \d\.\d{4}/);
+
+  // Evaluate: choose a contestant, Evaluate, and walk the confusion matrix.
+  const evaluation = page.getByRole('region', { name: 'Evaluation' });
+  const contestant = evaluation.getByRole('combobox', { name: 'Contestant' });
+  await tabTo(page, contestant);
+  await page.keyboard.press('ArrowDown');
+  await expect(contestant).toHaveValue('adam');
+  await tabTo(page, evaluation.getByRole('button', { name: 'Evaluate' }));
+  await page.keyboard.press('Enter');
+  const grid = evaluation.getByRole('grid', { name: 'Confusion matrix of Adam' });
+  await tabTo(page, grid.getByRole('gridcell', { name: /^True 0, predicted 0:/ }));
+  await page.keyboard.press('ArrowDown');
+  await expect(grid.getByRole('gridcell', { name: /^True 1, predicted 0: \d+ examples?$/ })).toBeFocused();
 });

@@ -153,10 +153,10 @@ test.describe('on a 390 px touch screen', () => {
 
     const canvas = panel.getByRole('img', { name: 'Draw a digit' });
     await canvas.scrollIntoViewIfNeeded();
-    await page.evaluate(() => {
+    await canvas.evaluate((element) => {
       const types: string[] = [];
       (window as unknown as { pointerTypes: string[] }).pointerTypes = types;
-      document.querySelector('canvas')!.addEventListener('pointerdown', (e) => types.push(e.pointerType));
+      element.addEventListener('pointerdown', (e) => types.push((e as PointerEvent).pointerType));
     });
     const scrollBefore = await page.evaluate(() => window.scrollY);
     const box = (await canvas.boundingBox())!;
