@@ -108,6 +108,24 @@ const STATES: AxeState[] = [
       await expect(page.getByRole('table', { name: /Accuracy by epoch/ })).toBeVisible();
     },
   },
+  {
+    name: 'after a run, a contestant evaluated and a digit drawn',
+    open: async (page) => {
+      await openAfterRun(page);
+      const evaluation = page.getByRole('region', { name: 'Evaluation' });
+      await evaluation.getByRole('combobox', { name: 'Contestant' }).selectOption({ label: 'Adam' });
+      await evaluation.getByRole('button', { name: 'Evaluate' }).click();
+      await expect(evaluation.getByRole('grid', { name: 'Confusion matrix of Adam' })).toBeVisible();
+      const canvas = evaluation.getByRole('img', { name: 'Draw a digit' });
+      await canvas.scrollIntoViewIfNeeded();
+      const box = (await canvas.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.8, { steps: 8 });
+      await page.mouse.up();
+      await expect(evaluation.getByRole('list', { name: 'Predictions' }).getByRole('listitem')).toHaveCount(3);
+    },
+  },
   { name: 'after a run in which a contestant diverged', open: (page) => openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&sgd.lr=1000') },
   {
     name: 'with a finished run restored after a reload',
