@@ -121,19 +121,18 @@ export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPa
  */
 export function alignSeries(series: readonly Series[]): uPlot.AlignedData {
   if (!series.length) return [[]];
-  // Group the lines by their x values (equal arrays, compared once per group).
+  // Group the lines by their x values (compared point by point with each group's first line).
   const groups: { xs: number[]; members: number[] }[] = [];
-  const xsOf = series.map((s) => s.points.map((p) => p.x));
-  xsOf.forEach((xs, i) => {
-    const group = groups.find((g) => sameValues(g.xs, xs));
+  series.forEach((s, i) => {
+    const group = groups.find((g) => hasXs(s.points, g.xs));
     if (group) group.members.push(i);
-    else groups.push({ xs, members: [i] });
+    else groups.push({ xs: s.points.map((p) => p.x), members: [i] });
   });
-  const union = groups.reduce<number[]>((merged, g) => mergeSorted(merged, g.xs), []);
+  const union = groups.length === 1 ? groups[0].xs : groups.reduce<number[]>((merged, g) => mergeSorted(merged, g.xs), []);
   const columns: (number | undefined)[][] = new Array(series.length);
   for (const { xs, members } of groups) {
     if (xs.length === union.length) {
-      for (const i of members) columns[i] = series[i].points.map((p) => p.y);
+      for (const i of members) columns[i] = yValues(series[i].points);
       continue;
     }
     // Where each of the group's x values sits in the union: one walk.
@@ -144,18 +143,24 @@ export function alignSeries(series: readonly Series[]): uPlot.AlignedData {
     }
     for (const i of members) {
       const column: (number | undefined)[] = new Array(union.length).fill(undefined);
-      series[i].points.forEach((p, j) => (column[at[j]] = p.y));
+      const points = series[i].points;
+      for (let j = 0; j < points.length; j++) column[at[j]] = points[j].y;
       columns[i] = column;
     }
   }
   return [union, ...columns] as uPlot.AlignedData;
 }
 
-function sameValues(a: readonly number[], b: readonly number[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function hasXs(points: readonly Point[], xs: readonly number[]): boolean {
+  if (points.length !== xs.length) return false;
+  for (let i = 0; i < xs.length; i++) if (points[i].x !== xs[i]) return false;
   return true;
+}
+
+function yValues(points: readonly Point[]): number[] {
+  const ys = new Array<number>(points.length);
+  for (let i = 0; i < points.length; i++) ys[i] = points[i].y;
+  return ys;
 }
 
 /** The sorted union of two increasing arrays, each value once. */
