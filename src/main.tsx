@@ -29,7 +29,8 @@ const shared = decodeExperimentUrl(window.location.search);
 const store = createPlaygroundStore(
   {
     load: (backend) => client.load(dataUrl, backend),
-    train: (runId, config) => client.train(runId, config),
+    train: (runId, config, pacing) => client.train(runId, config, pacing),
+    pace: (runId, action, batchesPerSecond) => client.pace(runId, action, batchesPerSecond),
     stop: (runId) => client.stop(runId),
     evaluate: (runId, contestant) => client.evaluate(runId, contestant),
     predict: (runId, requestId, pixels) => client.predict(runId, requestId, pixels),

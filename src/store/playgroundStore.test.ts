@@ -4,18 +4,25 @@ import { contestantKey, MAX_CONTESTANTS, type Contestant } from '../experiment/c
 import { defaultDraft, fieldKey, resolveDraft, type Draft } from '../experiment/draft';
 import type { EpochMetrics } from '../experiment/metrics';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from '../experiment/optimizers';
-import type { BackendInfo, WorkerEvent } from '../train/protocol';
+import type { BackendInfo, RunPacingSettings, WorkerEvent } from '../train/protocol';
 import { createPlaygroundStore, TRAINING_WORKER, WORKER_CANNOT_START, type TrainingPort } from './playgroundStore';
 
-type Call = { kind: 'load' } | { kind: 'train'; runId: number; config: ExperimentConfig } | { kind: 'stop'; runId: number };
+type Call =
+  | { kind: 'load' }
+  | { kind: 'train'; runId: number; config: ExperimentConfig; pacing?: RunPacingSettings }
+  | { kind: 'stop'; runId: number }
+  | { kind: 'pace'; runId: number; action: string; batchesPerSecond?: number | null };
 
 class FakePort implements TrainingPort {
   calls: Call[] = [];
   load() {
     this.calls.push({ kind: 'load' });
   }
-  train(runId: number, config: ExperimentConfig) {
-    this.calls.push({ kind: 'train', runId, config });
+  train(runId: number, config: ExperimentConfig, pacing?: RunPacingSettings) {
+    this.calls.push({ kind: 'train', runId, config, pacing });
+  }
+  pace(runId: number, action: string, batchesPerSecond?: number | null) {
+    this.calls.push({ kind: 'pace', runId, action, ...(batchesPerSecond !== undefined ? { batchesPerSecond } : {}) });
   }
   stop(runId: number) {
     this.calls.push({ kind: 'stop', runId });
@@ -397,6 +404,38 @@ describe('playground store: train', () => {
     send(READY);
     state().train();
     expect(state().notice).toBeUndefined();
+  });
+});
+
+describe('playground store: pause, step and speed', () => {
+  it('pauses, steps only while paused, resumes, and clears the pause when the run ends', () => {
+    const { state, port, runId, send } = running();
+    state().step();
+    state().pause();
+    expect(state().run!.paused).toBe(true);
+    state().pause();
+    state().step();
+    state().step();
+    state().resume();
+    expect(state().run!.paused).toBe(false);
+    expect(port.calls.filter((c) => c.kind === 'pace')).toEqual([
+      { kind: 'pace', runId, action: 'pause' },
+      { kind: 'pace', runId, action: 'step' },
+      { kind: 'pace', runId, action: 'step' },
+      { kind: 'pace', runId, action: 'resume' },
+    ]);
+    state().pause();
+    send({ type: 'runFinished', runId, outcome: 'stopped' });
+    expect(state().run!.paused).toBe(false);
+  });
+
+  it('keeps the Speed across runs: sent with Train, and to a run in progress', () => {
+    const { state, port, runId } = running();
+    expect(port.trains[0].pacing).toEqual({ paused: false, batchesPerSecond: null });
+    state().setSpeed(2);
+    expect(port.calls.at(-1)).toEqual({ kind: 'pace', runId, action: 'speed', batchesPerSecond: 2 });
+    state().stop();
+    expect(state().speed).toBe(2);
   });
 });
 

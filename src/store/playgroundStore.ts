@@ -8,7 +8,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExperimentConfig } from '../experiment/config';
 import { defaultDraft, type Draft } from '../experiment/draft';
 import { defaultView, type ViewOptions } from '../experiment/view';
-import type { BackendInfo, BackendPreference, WorkerEvent } from '../train/protocol';
+import type { BackendInfo, BackendPreference, RunPacingSettings, WorkerEvent } from '../train/protocol';
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
 import type { ResultsStore } from './persistence';
@@ -37,6 +37,8 @@ export interface PlaygroundData {
   evaluation?: EvaluationState;
   /** The latest drawn digit's predictions. */
   digitPrediction?: DigitPredictionState;
+  /** The Speed control: batches per second for a demonstration; null, full speed. Kept across runs. */
+  speed: number | null;
 }
 
 export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions;
@@ -48,8 +50,10 @@ export interface TrainingPort {
   load(backend: BackendPreference): void;
   measureMemory?(): void;
   loseWebglContext?(): void;
-  train(runId: number, config: ExperimentConfig): void;
+  train(runId: number, config: ExperimentConfig, pacing?: RunPacingSettings): void;
   stop(runId: number): void;
+  /** Pause, Resume, Step or a new Speed for the run in progress. */
+  pace?(runId: number, action: 'pause' | 'resume' | 'step' | 'speed', batchesPerSecond?: number | null): void;
   /** Evaluation of a finished contestant, from the weights its worker kept. */
   evaluate?(runId: number, contestant: string): void;
   /** Every contestant's prediction of a drawn digit. */
@@ -73,6 +77,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     linkNotices: initial.linkNotices ?? [],
     notice: initial.notice,
     data: { status: 'loading' },
+    speed: null,
     ...createFormEdits(set),
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),

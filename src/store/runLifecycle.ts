@@ -17,6 +17,13 @@ export interface RunLifecycle {
   simulateGpuReset(): void;
   train(): void;
   stop(): void;
+  /** Pause keeps every weight and slot; Resume continues exactly where it was. */
+  pause(): void;
+  resume(): void;
+  /** While paused: one batch for every contestant. */
+  step(): void;
+  /** Batches per second (null: full speed), for this run and the next ones. */
+  setSpeed(batchesPerSecond: number | null): void;
   /** Shows finished results without training (an imported file, or the last visit's run). */
   showResults(results: ExperimentResults, source: 'imported' | 'restored', sourceName?: string): void;
   /** Shows a problem the user should know about (a failed import or export); nothing else changes. */
@@ -59,13 +66,35 @@ export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingP
           contestants: Object.fromEntries(trainingContestants(config).map((c) => [contestantKey(c), { status: 'queued', history: [] }])),
         },
       });
-      port.train(id, structuredClone(config));
+      port.train(id, structuredClone(config), { paused: false, batchesPerSecond: get().speed });
+    },
+
+    pause: () => {
+      const run = get().run;
+      if (!run || run.phase !== 'running' || run.paused) return;
+      set({ run: { ...run, paused: true } });
+      port.pace?.(run.id, 'pause');
+    },
+    resume: () => {
+      const run = get().run;
+      if (!run || !run.paused) return;
+      set({ run: { ...run, paused: false } });
+      if (run.phase === 'running') port.pace?.(run.id, 'resume');
+    },
+    step: () => {
+      const run = get().run;
+      if (run?.phase === 'running' && run.paused) port.pace?.(run.id, 'step');
+    },
+    setSpeed: (batchesPerSecond) => {
+      set({ speed: batchesPerSecond });
+      const run = get().run;
+      if (run?.phase === 'running') port.pace?.(run.id, 'speed', batchesPerSecond);
     },
 
     stop: () => {
       const run = get().run;
       if (!run || run.phase !== 'running') return;
-      set({ run: { ...run, phase: 'stopping' } });
+      set({ run: { ...run, phase: 'stopping', paused: false } });
       port.stop(run.id);
     },
 

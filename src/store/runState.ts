@@ -44,6 +44,8 @@ export interface RunState {
   /** The frozen settings this run was started with; later form edits never touch it. */
   config: ExperimentConfig;
   phase: 'running' | 'stopping' | 'finished' | 'failed';
+  /** Paused by the user while running: every weight and slot kept, Step trains one batch. */
+  paused?: boolean;
   outcome?: TrainingOutcome;
   failure?: string;
   progress?: TrainingProgress;

@@ -76,17 +76,24 @@ describe('TrainingClient', () => {
     expect(workers[0].terminated).toBe(false);
   });
 
-  it('train and stop post the matching commands to the current worker', () => {
+  it('train, pace and stop post the matching commands to the current worker', () => {
     const { client, latest } = setup();
     client.load(URL_A);
     latest().emit(READY);
     const config = defaultExperiment();
-    client.train(3, config);
+    client.train(3, config, { paused: false, batchesPerSecond: 5 });
+    client.pace(3, 'pause');
+    client.pace(3, 'step');
+    client.pace(2, 'resume'); // another run's: dropped
+    client.pace(3, 'speed', null);
     client.stop(3);
     // The worker gets the selected contestants only (the default's unticked Nadam stays home).
     expect(latest().posted).toEqual([
       { type: 'load', dataUrl: URL_A, backend: 'auto' },
-      { type: 'train', runId: 3, config: { ...config, contestants: trainingContestants(config) } },
+      { type: 'train', runId: 3, config: { ...config, contestants: trainingContestants(config) }, pacing: { paused: false, batchesPerSecond: 5 } },
+      { type: 'pace', runId: 3, action: 'pause', batchesPerSecond: undefined },
+      { type: 'pace', runId: 3, action: 'step', batchesPerSecond: undefined },
+      { type: 'pace', runId: 3, action: 'speed', batchesPerSecond: null },
       { type: 'stop', runId: 3 },
     ]);
   });

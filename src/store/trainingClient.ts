@@ -19,7 +19,7 @@
 import { transferList } from '../data/datasetSharing';
 import { trainingContestants, type ExperimentConfig } from '../experiment/config';
 import { contestantKey, MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
-import type { BackendInfo, BackendPreference, DigitPrediction, WorkerCommand, WorkerEvent } from '../train/protocol';
+import type { BackendInfo, BackendPreference, DigitPrediction, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface TrainingClientHandlers {
@@ -127,7 +127,7 @@ export class TrainingClient {
     this.spawn({ type: 'load', dataUrl, backend });
   }
 
-  train(runId: number, config: ExperimentConfig) {
+  train(runId: number, config: ExperimentConfig, pacing?: RunPacingSettings) {
     const ready = this.pool.filter((p) => p.dataReady);
     if (!ready.length) throw new Error('The training workers are not ready.');
     const groups: Contestant[][] = assignContestants(trainingContestants(config), ready.length);
@@ -141,7 +141,13 @@ export class TrainingClient {
       owners: new Map(groups.flatMap((group, i) => group.map((c) => [contestantKey(c), members[i]] as const))),
     };
     // Each worker gets the whole experiment with only its share of the contestants.
-    members.forEach((member, i) => member.worker.postMessage({ type: 'train', runId, config: { ...config, contestants: groups[i] } } satisfies WorkerCommand));
+    members.forEach((member, i) => member.worker.postMessage({ type: 'train', runId, config: { ...config, contestants: groups[i] }, pacing } satisfies WorkerCommand));
+  }
+
+  /** Pause, Resume, Step or Speed: every worker of the run paces its own contestants. */
+  pace(runId: number, action: 'pause' | 'resume' | 'step' | 'speed', batchesPerSecond?: number | null) {
+    if (this.run?.id !== runId) return;
+    for (const member of this.run.members) member.worker.postMessage({ type: 'pace', runId, action, batchesPerSecond } satisfies WorkerCommand);
   }
 
   stop(runId: number) {

@@ -85,6 +85,7 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
           updateRun(event.runId, (run) => ({
             ...run,
             phase: 'finished',
+            paused: false,
             outcome: event.outcome,
             contestants: settleContestants(run, event.outcome === 'done' ? 'done' : 'stopped'),
           }));
@@ -98,7 +99,7 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
           break;
         case 'runFailed':
           if (!isActive(event.runId)) break;
-          updateRun(event.runId, (run) => ({ ...run, phase: 'failed', failure: event.message, contestants: settleContestants(run, 'stopped') }));
+          updateRun(event.runId, (run) => ({ ...run, phase: 'failed', paused: false, failure: event.message, contestants: settleContestants(run, 'stopped') }));
           set({ notice: `Training failed: ${event.message}` });
           keep();
           break;
@@ -109,7 +110,7 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
       const run = get().run;
       const active = run && isTraining(run);
       if (active) {
-        set({ run: { ...run, phase: 'failed', failure: message, contestants: settleContestants(run, 'stopped') } });
+        set({ run: { ...run, phase: 'failed', paused: false, failure: message, contestants: settleContestants(run, 'stopped') } });
         keep();
       }
       if (!restarted) {

@@ -64,6 +64,12 @@ export interface DigitPrediction {
   probabilities: number[];
 }
 
+export interface RunPacingSettings {
+  paused: boolean;
+  /** null: full speed. */
+  batchesPerSecond: number | null;
+}
+
 export type WorkerCommand =
   /** To the primary: choose the backend; download, verify and decode the dataset. */
   | { type: 'load'; dataUrl: string; backend?: BackendPreference }
@@ -73,8 +79,11 @@ export type WorkerCommand =
   | { type: 'shareData'; helper: number }
   /** To a helper: the primary's dataset, relayed by the page. */
   | ({ type: 'receiveData' } & HelperDataset)
-  | { type: 'train'; runId: number; config: ExperimentConfig }
+  /** `pacing`: a run started paused or slowed (the page's Speed control, a Pause before the run began). */
+  | { type: 'train'; runId: number; config: ExperimentConfig; pacing?: RunPacingSettings }
   | { type: 'stop'; runId: number }
+  /** Pause, Resume, Step (one batch for every contestant while paused), Speed (batches per second; null: full speed). */
+  | { type: 'pace'; runId: number; action: 'pause' | 'resume' | 'step' | 'speed'; batchesPerSecond?: number | null }
   /** Evaluates one finished contestant of the worker's latest run on the test set ('evaluation'). */
   | { type: 'evaluate'; runId: number; contestant: string }
   /** Every contestant of the latest run that this worker holds weights of, on one image: 784 values in [0, 1]. */

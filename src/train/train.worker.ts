@@ -17,6 +17,7 @@ import { contestantKey, contestantName } from '../experiment/contestants';
 import type { NetworkSettings } from '../experiment/network';
 import { CpuNetwork, evaluateSplit } from './evaluation';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
+import { RunPacing } from './pacing';
 import { trainExperiment } from './trainer';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -28,7 +29,19 @@ let dataReady: Promise<MnistData> | undefined;
 let dataDelivery: DataDelivery | undefined;
 /** A helper's pending dataset: set by startHelper, settled by receiveData. */
 let awaitedDataset: { resolve: (data: MnistData) => void; requested: number } | undefined;
-let currentRun: { id: number; stop: boolean } | undefined;
+interface CurrentRun {
+  id: number;
+  stop: boolean;
+  pacing: RunPacing;
+}
+let currentRun: CurrentRun | undefined;
+
+/** Stop also wakes a paused or slowed run, which then ends. */
+function stopRun(run: CurrentRun | undefined) {
+  if (!run) return;
+  run.stop = true;
+  run.pacing.wakeUp();
+}
 /**
  * The latest run's final weights, per contestant this worker trained (none for one
  * that diverged), for 'evaluate' and 'predict'. A new 'train' replaces them at once.
@@ -64,7 +77,7 @@ function watchWebglContext() {
   canvas?.addEventListener('webglcontextlost', () => {
     contextLost = true;
     signalDeviceLost(new Error('The WebGL context was lost.'));
-    if (currentRun) currentRun.stop = true;
+    stopRun(currentRun);
     // Where no run is in progress, move now; otherwise the run's end does it.
     if (!currentRun) void moveOffWebgl();
   });
@@ -152,7 +165,7 @@ async function shareData(helper: number) {
 }
 
 function train(command: Extract<WorkerCommand, { type: 'train' }>) {
-  if (currentRun) currentRun.stop = true;
+  stopRun(currentRun);
   // The previous run's weights go now (collected), not when the new run ends.
   kept = {
     runId: command.runId,
@@ -161,12 +174,14 @@ function train(command: Extract<WorkerCommand, { type: 'train' }>) {
     networks: new Map(),
     diverged: new Set(),
   };
-  const run = { id: command.runId, stop: false };
+  const run: CurrentRun = { id: command.runId, stop: false, pacing: new RunPacing(() => run.stop) };
+  if (command.pacing?.paused) run.pacing.pause();
+  run.pacing.setSpeed(command.pacing?.batchesPerSecond ?? null);
   currentRun = run;
   previousRunSettled = previousRunSettled.then(() => runExperiment(run, command));
 }
 
-async function runExperiment(run: { id: number; stop: boolean }, command: Extract<WorkerCommand, { type: 'train' }>) {
+async function runExperiment(run: CurrentRun, command: Extract<WorkerCommand, { type: 'train' }>) {
   try {
     if (run.stop) {
       post({ type: 'runFinished', runId: run.id, outcome: 'stopped' });
@@ -190,7 +205,7 @@ async function runExperiment(run: { id: number; stop: boolean }, command: Extrac
         epochEnd: (contestant, metrics) => post({ type: 'epoch', runId: run.id, contestant, metrics }),
         progress: (progress) => post({ type: 'progress', runId: run.id, progress }),
       },
-      { stopRequested: () => run.stop, yieldToEventLoop, deviceLost },
+      { stopRequested: () => run.stop, yieldToEventLoop, deviceLost, pacing: run.pacing },
       { engine: kernel?.engine },
     );
     if (!contextLost) post({ type: 'runFinished', runId: run.id, outcome });
@@ -279,7 +294,16 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
       train(command);
       break;
     case 'stop':
-      if (currentRun?.id === command.runId) currentRun.stop = true;
+      if (currentRun?.id === command.runId) stopRun(currentRun);
+      break;
+    case 'pace':
+      if (currentRun?.id === command.runId) {
+        const { pacing } = currentRun;
+        if (command.action === 'pause') pacing.pause();
+        else if (command.action === 'resume') pacing.resume();
+        else if (command.action === 'step') pacing.step();
+        else pacing.setSpeed(command.batchesPerSecond ?? null);
+      }
       break;
     case 'evaluate':
       void evaluate(command);

@@ -17,6 +17,7 @@ import { loadKernel } from '../testing/kernelNode';
 import { loadRealMnist } from '../testing/realMnist';
 import { useTfjsWasm } from '../testing/tfjsWasm';
 import { kernelEngine } from './kernelEngine';
+import { RunPacing } from './pacing';
 import { UPDATE_RULES } from './optimizers';
 import type { GradientMethod } from './tfjsEngine';
 import { COLLAPSE_WINDOW, trainExperiment, type TrainerControl, type TrainerOptions, type TrainingProgress } from './trainer';
@@ -111,6 +112,36 @@ describe('trainExperiment on real MNIST with the fused wasm kernel', () => {
   it('keeps the JS heap flat across 20 epochs', async () => {
     expectFlatHeap(await heapAfterEachEpoch(data, config({ epochs: 20, optimizers: ['adam', 'rmsprop'] }), { engine: kernel }));
   });
+});
+
+describe('pause and resume with real maths', () => {
+  /** Pauses before the first batch, steps three batches one at a time, then resumes; the rest as usual. */
+  async function pausedAndResumed(cfg: ExperimentConfig, engine: 'kernel' | 'tfjs') {
+    const pacing = new RunPacing(() => false);
+    pacing.pause();
+    const running = run(cfg, engine, { control: { ...neverStop, pacing } });
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      pacing.step();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    pacing.resume();
+    return running;
+  }
+
+  for (const engine of ['kernel', 'tfjs'] as const) {
+    it(`continues bit-identically on the ${engine === 'kernel' ? 'kernel' : 'tfjs engine'}: every loss and accuracy equals an uninterrupted run's`, async () => {
+      const cfg = config({ epochs: 2, optimizers: ['sgd', 'adam', 'adadelta'] });
+      const resumed = await pausedAndResumed(cfg, engine);
+      const straight = await run(cfg, engine);
+      for (const id of ['sgd', 'adam', 'adadelta']) {
+        const numbers = (r: Recorded) => r.epochs.get(id)!.map((m) => METRICS.map((key) => m[key]));
+        expect(numbers(resumed)).toEqual(numbers(straight));
+      }
+      // The stepped batches were shown one by one.
+      expect(resumed.progress.slice(0, 3).map((p) => p.batch)).toEqual([1, 2, 3]);
+    });
+  }
 });
 
 describe('trainExperiment on real MNIST with the tfjs engine (tfjs-wasm)', () => {

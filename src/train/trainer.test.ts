@@ -14,6 +14,7 @@ import { optimizerDefaults } from '../experiment/optimizers';
 import { experimentWith, hyperparametersOf, type ExperimentOverrides } from '../testing/experiments';
 import { fakeData, fakeEngine, type FakeEngineLog, type FakeEngineOptions } from '../testing/fakeEngine';
 import { initialWeights } from './network';
+import { RunPacing } from './pacing';
 import { COLLAPSE_LOSS, COLLAPSE_WINDOW, hasCollapsed, MIN_PROGRESS_PER_EPOCH, trainExperiment, type TrainerControl, type TrainerObserver, type TrainingProgress } from './trainer';
 
 const data = fakeData(1000, 300);
@@ -419,6 +420,68 @@ describe('stop', () => {
     });
     expect(result.outcome).toBe('done');
     expect(result.statuses.get('sgd')).toEqual(['training', 'done']);
+  });
+});
+
+describe('pause, step and speed', () => {
+  const timeless = (epochs: EpochMetrics[] | undefined) => epochs?.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+
+  it('waits while paused, trains one batch per contestant a Step and reports it, and resumes to the same result', async () => {
+    const cfg = config({ epochs: 2, optimizers: ['sgd', 'adam'] });
+    const pacing = new RunPacing(() => false);
+    pacing.pause();
+    const paused = run(cfg, { control: { ...neverStop, pacing }, readbackIntervalMs: 1e9, minProgressPerEpoch: 1 });
+    await settle();
+    // The run is built but held before its first batch: trainExperiment has not finished.
+    let finished = false;
+    void paused.then(() => (finished = true));
+    await settle();
+    expect(finished).toBe(false);
+    pacing.step();
+    await settle();
+    pacing.step();
+    await settle();
+    pacing.resume();
+    const result = await paused;
+    // Each stepped batch was reported on its own (paused runs report every batch).
+    expect(result.progress.slice(0, 2).map((p) => `${p.epoch}/${p.batch}`)).toEqual(['1/1', '1/2']);
+    // Steps in lockstep: both contestants' first two steps came from those two Steps.
+    expect(result.log.steps.slice(0, 4).map((s) => s.run)).toEqual([0, 1, 0, 1]);
+    const straight = await run(cfg, { readbackIntervalMs: 1e9, minProgressPerEpoch: 1 });
+    for (const id of ['sgd', 'adam']) expect(timeless(result.epochs.get(id))).toEqual(timeless(straight.epochs.get(id)));
+    expect(result.outcome).toBe('done');
+  });
+
+  it('reports what it has when paused mid-epoch, and a Stop while paused ends the run', async () => {
+    let stop = false;
+    const pacing = new RunPacing(() => stop);
+    const events: string[] = [];
+    const control: TrainerControl = {
+      stopRequested: () => stop,
+      yieldToEventLoop: async () => {},
+      pacing,
+    };
+    // Pause from inside the engine after the third batch: mid-window, values still pending.
+    let steps = 0;
+    const running = run(config({ epochs: 1, optimizers: ['sgd'] }), {
+      control,
+      readbackIntervalMs: 1e9,
+      minProgressPerEpoch: 1,
+      engine: { onStep: () => void (++steps === 3 && pacing.pause()) },
+    });
+    await settle();
+    await settle();
+    stop = true;
+    pacing.wakeUp();
+    const result = await running;
+    events.push(...result.progress.map((p) => `${p.epoch}/${p.batch}`));
+    // The three batches before the pause were read back and shown, then the run stopped.
+    expect(events).toEqual(['1/3']);
+    expect(result.outcome).toBe('stopped');
+    expect(result.statuses.get('sgd')).toEqual(['training', 'stopped']);
   });
 });
 

@@ -11,6 +11,7 @@ import { contestantKey } from '../experiment/contestants';
 import type { MnistData } from '../data/shardLoader';
 import { batchRanges } from './batches';
 import type { EngineFactory, EnginePlan, PendingValues } from './engine';
+import type { Pacing } from './pacing';
 import { initialWeights, KERAS_EPSILON } from './network';
 import { createRandom, RandomStream, shuffledIndices } from './random';
 import { createTfjsEngine, type GradientMethod } from './tfjsEngine';
@@ -55,6 +56,8 @@ export interface TrainerControl {
   deviceLost?: Promise<never>;
   /** Lets pending messages (Stop) in; the trainer calls it at every read-back. */
   yieldToEventLoop(): Promise<void>;
+  /** Pause, step and speed, asked before every batch; absent: full speed. */
+  pacing?: Pacing;
 }
 
 /** Test hooks: what each run started from and which examples each step used. */
@@ -252,9 +255,38 @@ export async function trainExperiment(
       let lastReadback = performance.now();
       let windowStart = lastReadback;
       let windowSamples = 0;
+      /** Reads back what is pending and reports it (the live points, the progress line). */
+      const report = async (at: number) => {
+        const live = await readBack(epoch);
+        const after = performance.now();
+        events.progress({
+          epoch,
+          epochs: config.epochs,
+          batch: at,
+          batchesPerEpoch: totalBatches,
+          samplesPerSecond: windowSamples / Math.max((after - windowStart) / 1000, 1e-6),
+          activeRuns: active().length,
+          position: epoch - 1 + at / totalBatches,
+          live,
+        });
+        windowStart = after;
+        windowSamples = 0;
+      };
       for (const indices of batchRanges(order, config.batchSize)) {
         const current = active();
         if (!current.length) break epochs;
+        if (control.pacing) {
+          // Paused: show everything up to here, then wait (weights and slots stay as they are).
+          if (control.pacing.paused() && active().some((r) => r.pending.length)) await report(batch);
+          const waitStarted = performance.now();
+          await control.pacing.next();
+          // Time spent paused or slowed is not training time.
+          windowStart += performance.now() - waitStarted;
+          if (control.stopRequested()) {
+            outcome = 'stopped';
+            break epochs;
+          }
+        }
         batch += 1;
         engine.loadBatch(indices);
         for (const run of current) {
@@ -266,21 +298,8 @@ export async function trainExperiment(
         windowSamples += indices.length * current.length;
 
         const now = performance.now();
-        if (now - lastReadback >= readbackIntervalMs || batch % readbackEvery === 0 || batch === totalBatches) {
-          const live = await readBack(epoch);
-          const after = performance.now();
-          events.progress({
-            epoch,
-            epochs: config.epochs,
-            batch,
-            batchesPerEpoch: totalBatches,
-            samplesPerSecond: windowSamples / Math.max((after - windowStart) / 1000, 1e-6),
-            activeRuns: active().length,
-            position: epoch - 1 + batch / totalBatches,
-            live,
-          });
-          windowStart = after;
-          windowSamples = 0;
+        if (now - lastReadback >= readbackIntervalMs || batch % readbackEvery === 0 || batch === totalBatches || control.pacing?.reportEveryBatch()) {
+          await report(batch);
           await control.yieldToEventLoop();
           lastReadback = performance.now();
           if (control.stopRequested()) {

@@ -10,6 +10,7 @@ import { BackendBadge, BackendChooser } from './status/BackendControls';
 import { DataStatus } from './status/DataStatus';
 import { Diagnostics } from './status/Diagnostics';
 import { Notice } from './status/Notice';
+import { PacingControls } from './status/PacingControls';
 import { TrainingProgressBar } from './status/TrainingProgressBar';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
 import { isTraining } from '../store/playgroundStore';
@@ -27,6 +28,7 @@ function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blocke
       <button type="button" onClick={stop} disabled={!running}>
         Stop
       </button>
+      <PacingControls />
       {blockedBecause && <span className="train-controls__why">{blockedBecause}</span>}
       <CopyLinkButton />
       <OpenResultsButton />

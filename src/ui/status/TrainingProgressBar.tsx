@@ -23,7 +23,7 @@ export function TrainingProgressBar() {
         <progress aria-label="Epoch progress" max={p?.batchesPerEpoch ?? 1} value={p?.batch ?? 0} />
       </label>
       <p role="status" className="run-phase">
-        {run.phase === 'running' && 'Training…'}
+        {run.phase === 'running' && (run.paused ? 'Paused. Step trains one batch for every contestant; Resume goes on.' : 'Training…')}
         {run.phase === 'stopping' && 'Stopping after the current batch…'}
         {run.phase === 'finished' && (run.outcome === 'done' ? 'Training finished.' : 'Training stopped.')}
         {run.phase === 'failed' && 'Training failed.'}
