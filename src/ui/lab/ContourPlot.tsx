@@ -63,11 +63,16 @@ export function ContourPlot({ surface: id, kappa, lines, iteration, start, onSta
     onStart({ x: clamp(start.x + delta[0], surface.window.x), y: clamp(start.y + delta[1], surface.window.y) });
   };
 
+  // Each path's points text grows by the new steps only: playback's frames cost what they add, not the whole path.
+  const drawn = useRef(new WeakMap<Trajectory, { x: typeof x; y: typeof y; count: number; text: string }>());
   const paths = lines.map(({ trajectory }) => {
     const last = Math.min(iteration, trajectory.xs.length - 1);
-    let points = '';
-    for (let i = 0; i <= last; i++) points += `${x(trajectory.xs[i]).toFixed(1)},${y(trajectory.ys[i]).toFixed(1)} `;
-    return { points, head: { x: x(trajectory.xs[last]), y: y(trajectory.ys[last]) } };
+    let cached = drawn.current.get(trajectory);
+    if (!cached || cached.x !== x || cached.y !== y || cached.count > last + 1) cached = { x, y, count: 0, text: '' };
+    for (let i = cached.count; i <= last; i++) cached.text += `${x(trajectory.xs[i]).toFixed(1)},${y(trajectory.ys[i]).toFixed(1)} `;
+    cached.count = last + 1;
+    drawn.current.set(trajectory, cached);
+    return { points: cached.text, head: { x: x(trajectory.xs[last]), y: y(trajectory.ys[last]) } };
   });
 
   return (

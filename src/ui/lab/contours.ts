@@ -11,6 +11,8 @@ import { SURFACES, type SurfaceId } from '../../experiment/surfaces';
 export interface ContourBand {
   /** The band's lower level, in f's own units (f ≥ level inside). */
   level: number;
+  /** The same level above the lowest sample of f: the log-spaced quantity. */
+  aboveMin: number;
   /** 0 for the lowest band, 1 for the highest: the colour's position. */
   t: number;
   d: string;
@@ -55,6 +57,7 @@ export function contourBands(surfaceId: SurfaceId, kappa: number, x: ScaleLinear
     .thresholds(levels)(Array.from(shifted))
     .map((polygon, index) => ({
       level: polygon.value + min,
+      aboveMin: polygon.value,
       t: index / (LEVELS - 1),
       d: polygon.coordinates
         .flatMap((rings) => rings.map((ring) => `M${ring.map(([gx, gy]) => `${toX(gx)},${toY(gy)}`).join('L')}Z`))
