@@ -12,6 +12,7 @@ import {
   type ContestantRef,
 } from './contestants';
 import { ACTIVATION_PARAMETER, ACTIVATIONS, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS, NETWORK_LIMITS, type NetworkSettings } from './network';
+import { SURFACES } from './surfaces';
 import { defaultLab, LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER, type LabNumberKey } from './lab';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
@@ -557,6 +558,7 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
           const owner = shared.config.contestants.find((c) => key.startsWith(`${contestantKey(c)}.`));
           const keptAlive = owner !== undefined && owner.ordinal > 1 && !owner.selected && params.filter(([k]) => k.startsWith(`${contestantKey(owner)}.`)).length === 1;
           if (/^units\d$/.test(key)) expect(Number(key.slice(5))).toBeLessThanOrEqual(shared.config.network.hiddenLayers.length);
+          else if (key === 'sx' || key === 'sy') expect(Number(value)).not.toBe(SURFACES[shared.view.lab.surface].defaultStart[key === 'sx' ? 'x' : 'y']);
           else if (!keptAlive) expect(value).not.toBe(defaultText);
         }
       }),
@@ -1142,6 +1144,14 @@ describe('the loss-surface lab in the link', () => {
     const link = encodeExperimentUrl(shared);
     expect(link).toBe('?v=2&view=lab&surf=quadratic&kappa=250&noise=0.5&sx=1.25&sy=-0.375&steps=1000&speed=120');
     expect(decodeExperimentUrl(link)).toStrictEqual({ ...shared, notices: [] });
+  });
+
+  it("a surface without a start starts at that surface's default start; another start is written, even (−1.5, 2)", () => {
+    expect(decodeExperimentUrl('?v=2&view=lab&surf=himmelblau').view.lab).toMatchObject({ surface: 'himmelblau', startX: 0, startY: 0 });
+    expect(decodeExperimentUrl('?v=2&surf=beale&sy=-1').view.lab).toMatchObject({ surface: 'beale', startX: 1, startY: -1 });
+    const shared = withDefaults((s) => (s.view.lab = { ...s.view.lab, surface: 'beale', startX: -1.5, startY: 2 }));
+    expect(encodeExperimentUrl(shared)).toBe('?v=2&surf=beale&sx=-1.5&sy=2');
+    expect(encodeExperimentUrl(withDefaults((s) => (s.view.lab = { ...s.view.lab, surface: 'beale', startX: 1, startY: 1.5 })))).toBe('?v=2&surf=beale');
   });
 
   it('corrects bad lab values with a notice each', () => {

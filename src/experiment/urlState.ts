@@ -31,6 +31,7 @@ import {
 } from './network';
 import { LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER } from './lab';
 import { OPTIMIZERS, optimizerDefaults } from './optimizers';
+import { SURFACES } from './surfaces';
 import { checkNumber, isChoice, textSchema, type BooleanParameter, type ChoiceParameter, type NumberParameter, type Parameter } from './parameters';
 import {
   defaultView,
@@ -135,6 +136,8 @@ interface Field {
   write(shared: Working, value: number | boolean | string): void;
   /** Left out of the link when false (a layer the network does not have). */
   applies?(shared: Working): boolean;
+  /** A default that depends on other settings (the lab's start, on the surface): left out when equal to it, and what a link without the key gets. */
+  defaultFrom?(shared: Working): number;
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -253,6 +256,10 @@ const VIEW_FIELDS: readonly Field[] = [
       spec,
       read: (s) => s.view.lab[spec.key],
       write: (s, v) => (s.view.lab = { ...s.view.lab, [spec.key]: v as number }),
+      // `surf=himmelblau` alone starts where Himmelblau starts by default.
+      ...(spec.key === 'startX' || spec.key === 'startY'
+        ? { defaultFrom: (s: Working) => SURFACES[s.view.lab.surface].defaultStart[spec.key === 'startX' ? 'x' : 'y'] }
+        : {}),
     }),
   ),
 ];
@@ -303,7 +310,7 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
     for (const field of fields) {
       if (field.applies && !field.applies(current)) continue;
       const value = field.read(current);
-      if (value !== field.read(base)) params.set(field.urlKey, formatValue(value));
+      if (value !== (field.defaultFrom ? field.defaultFrom(current) : field.read(base))) params.set(field.urlKey, formatValue(value));
     }
   };
   writeFields(SETTING_FIELDS);
@@ -463,6 +470,7 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     field.write(shared, decoded.value);
     if (decoded.notice) notices.push(decoded.notice);
   }
+  for (const field of FIELDS_BY_KEY.values()) if (field.defaultFrom && !seen.has(field.urlKey)) field.write(shared, field.defaultFrom(shared));
   if (unknown.length) {
     notices.push(`Ignored unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 3).map(quote).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}.`);
   }
