@@ -110,12 +110,22 @@ test('the start point moves with the arrow keys; the quadratic shows κ; noise c
   await expect(page.getByText('Gradient noise: "abc" is not a number.')).toBeVisible();
 });
 
-test('no horizontal scrolling in the lab at 390 px', async ({ page }) => {
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto('/?v=2&view=lab&surf=himmelblau');
-  await expect(page.getByTestId('lab-plot').getByText('minimum (3, 2)')).toBeVisible();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  // The plot takes the phone's width, not more.
-  const plot = (await page.getByTestId('lab-plot').boundingBox())!;
-  expect(plot.width).toBeGreaterThan(300);
+test.describe('on a 390 px touch phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('no horizontal scrolling in the lab; a tap on the plot places the start', async ({ page }) => {
+    await page.goto('/?v=2&view=lab&surf=himmelblau');
+    await expect(page.getByLabel('Start x')).toHaveValue('0');
+    await expect(page.getByTestId('lab-plot').getByText('minimum (3, 2)')).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The plot takes the phone's width, not more.
+    await page.getByTestId('lab-plot').scrollIntoViewIfNeeded();
+    const plot = (await page.getByTestId('lab-plot').boundingBox())!;
+    expect(plot.width).toBeGreaterThan(300);
+    await page.touchscreen.tap(plot.x + plot.width * 0.3, plot.y + plot.height * 0.3);
+    await expect.poll(async () => Number(await page.getByLabel('Start x').inputValue())).toBeLessThan(-1);
+    expect(Number(await page.getByLabel('Start y').inputValue())).toBeGreaterThan(1);
+    await expect(page).toHaveURL(/sx=-[\d.]+&sy=[\d.]+/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
 });
