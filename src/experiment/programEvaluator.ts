@@ -76,7 +76,7 @@ export function createProgramRunner(definition: OptimizerDefinition, params: Par
             default: return scalars[node.name!];
           }
         });
-        // Slots first: each output is read from `values`, not from the arrays being written.
+        // Every node is computed before any output is written: no node reads a half-updated slot.
         for (const { name, value } of program.slots) slots.get(name)![i] = values[value];
         weights[i] = values[program.weight];
       }
