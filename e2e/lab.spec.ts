@@ -56,6 +56,9 @@ test('open the lab, choose Rosenbrock, type a start, step, play and pause, drag 
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(plot.x + plot.width * 0.3, plot.y + plot.height * 0.25, { steps: 6 });
+  // While the button is down the paths and fields follow; the link waits for the drop.
+  await expect(page.getByLabel('Start x')).not.toHaveValue('-1.2');
+  expect(page.url()).toMatch(/sx=-1\.2&sy=1\.5/);
   await page.mouse.up();
   const x = Number(await page.getByLabel('Start x').inputValue());
   const y = Number(await page.getByLabel('Start y').inputValue());

@@ -22,7 +22,8 @@ interface Props {
   /** Steps shown. */
   iteration: number;
   start: Point;
-  onStart(point: Point): void;
+  /** A new start; `done` false while a drag goes on (the caller may keep it out of the link until the drag ends). */
+  onStart(point: Point, done: boolean): void;
   /** Id of the text that describes the plot (its caption). */
   describedBy: string;
 }
@@ -40,18 +41,26 @@ export function ContourPlot({ surface: id, kappa, lines, iteration, start, onSta
   const clipId = `${useId()}-clip`;
   const svg = useRef<SVGSVGElement>(null);
   const dragging = useRef(false);
+  const last = useRef<Point | null>(null);
   const x = useMemo(() => scaleLinear().domain(surface.window.x).range([MARGIN.left, SIZE - MARGIN.right]), [surface]);
   const y = useMemo(() => scaleLinear().domain(surface.window.y).range([SIZE - MARGIN.bottom, MARGIN.top]), [surface]);
   // Recomputed only when the surface or κ changes, never per frame.
   const bands = useMemo(() => contourBands(id, kappa, x, y), [id, kappa, x, y]);
 
   const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
-  const place = (event: PointerEvent<SVGSVGElement>) => {
+  const place = (event: PointerEvent<SVGSVGElement>, done: boolean) => {
     const element = svg.current;
     const matrix = element?.getScreenCTM();
     if (!element || !matrix) return;
     const p = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
-    onStart({ x: clamp(x.invert(p.x), surface.window.x), y: clamp(y.invert(p.y), surface.window.y) });
+    last.current = { x: clamp(x.invert(p.x), surface.window.x), y: clamp(y.invert(p.y), surface.window.y) };
+    onStart(last.current, done);
+  };
+  const endDrag = (event: PointerEvent<SVGSVGElement>, cancelled: boolean) => {
+    if (!dragging.current) return;
+    dragging.current = false;
+    if (!cancelled) place(event, true);
+    else if (last.current) onStart(last.current, true);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     const stepX = (surface.window.x[1] - surface.window.x[0]) / 50;
@@ -60,7 +69,7 @@ export function ContourPlot({ surface: id, kappa, lines, iteration, start, onSta
     const delta = move[event.key];
     if (!delta) return;
     event.preventDefault();
-    onStart({ x: clamp(start.x + delta[0], surface.window.x), y: clamp(start.y + delta[1], surface.window.y) });
+    onStart({ x: clamp(start.x + delta[0], surface.window.x), y: clamp(start.y + delta[1], surface.window.y) }, true);
   };
 
   // Each path's points text grows by the new steps only: playback's frames cost what they add, not the whole path.
@@ -89,11 +98,11 @@ export function ContourPlot({ surface: id, kappa, lines, iteration, start, onSta
         if (event.button !== 0) return;
         dragging.current = true;
         event.currentTarget.setPointerCapture(event.pointerId);
-        place(event);
+        place(event, false);
       }}
-      onPointerMove={(event) => dragging.current && place(event)}
-      onPointerUp={() => (dragging.current = false)}
-      onPointerCancel={() => (dragging.current = false)}
+      onPointerMove={(event) => dragging.current && place(event, false)}
+      onPointerUp={(event) => endDrag(event, false)}
+      onPointerCancel={(event) => endDrag(event, true)}
     >
       <defs>
         <clipPath id={clipId}>

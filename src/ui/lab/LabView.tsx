@@ -69,7 +69,12 @@ export function LabView() {
   latest.current = lab;
   const setLab = (change: Partial<LabSettings>) => setView({ lab: { ...latest.current, ...change } });
 
-  const { surface, kappa, noise, startX, startY, steps, speed } = lab;
+  // The start while a drag goes on: the paths follow it at once, the link (history.replaceState,
+  // which browsers limit to a few hundred calls in ten seconds) gets it when the drag ends.
+  const [dragged, setDragged] = useState<Point | null>(null);
+  const { surface, kappa, noise, steps, speed } = lab;
+  const startX = dragged?.x ?? lab.startX;
+  const startY = dragged?.y ?? lab.startY;
   const seed = config.seed;
   const run = useMemo(
     () => createLabRun({ surface, kappa, noise, seed, start: { x: startX, y: startY }, contestants }),
@@ -104,7 +109,12 @@ export function LabView() {
     setIteration(0);
     setLab({ surface: id, startX: x, startY: y });
   };
-  const setStart = (point: Point) => setLab({ startX: roundStart(point.x), startY: roundStart(point.y) });
+  const setStart = (point: Point, done: boolean) => {
+    const rounded = { x: roundStart(point.x), y: roundStart(point.y) };
+    if (!done) return setDragged(rounded);
+    setDragged(null);
+    setLab({ startX: rounded.x, startY: rounded.y });
+  };
   const info = SURFACES[surface];
   const ids = { surface: useId(), caption: useId() };
 
