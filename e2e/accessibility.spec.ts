@@ -198,6 +198,26 @@ const STATES: AxeState[] = [
       await expect(page.getByRole('alert')).toContainText('The dataset could not be loaded.');
     },
   },
+  {
+    name: 'in the Loss surface lab, stepped, a field in error, the start point focused',
+    open: async (page) => {
+      // The lab needs no dataset (it loads on in the background, shown in the Training view).
+      await page.goto('/?v=2&opt=adam,sgd&sgd.momentum=0.9&view=lab&surf=quadratic');
+      for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Step' }).click();
+      await expect(page.getByText('Iteration 5 of 300')).toBeVisible();
+      await page.getByLabel('Gradient noise').fill('abc');
+      await expect(page.getByText('Gradient noise: "abc" is not a number.')).toBeVisible();
+      await page.getByRole('button', { name: /^Start point/ }).focus();
+    },
+  },
+  {
+    name: 'in the Loss surface lab on a 390 px phone',
+    viewport: PHONE,
+    open: async (page) => {
+      await page.goto('/?v=2&view=lab&surf=himmelblau');
+      await expect(page.getByRole('table', { name: 'Loss after 0 steps' })).toBeVisible();
+    },
+  },
   { name: 'on a 390 px phone, idle', viewport: PHONE, open: (page) => openIdle(page) },
   { name: 'on a 390 px phone, after a run', viewport: PHONE, open: (page) => openAfterRun(page) },
   { name: 'on a 1280 x 720 projector, after a run', viewport: { width: 1280, height: 720 }, open: (page) => openAfterRun(page) },

@@ -12,6 +12,8 @@ import {
   type ContestantRef,
 } from './contestants';
 import { ACTIVATION_PARAMETER, ACTIVATIONS, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS, NETWORK_LIMITS, type NetworkSettings } from './network';
+import { SURFACES } from './surfaces';
+import { defaultLab, LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER, type LabNumberKey } from './lab';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
@@ -54,6 +56,9 @@ const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
   ...VIEW_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
   [SMOOTHING_PARAMETER.urlKey, SMOOTHING_PARAMETER],
   [X_AXIS_PARAMETER.urlKey, X_AXIS_PARAMETER],
+  [PAGE_PARAMETER.urlKey, PAGE_PARAMETER],
+  [SURFACE_PARAMETER.urlKey, SURFACE_PARAMETER],
+  ...LAB_NUMBER_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
 ]);
 const REAL_KEYS = ['v', 'opt', ...FIELD_SPECS.keys()];
 const CONFIG_KEYS = ['contestants', 'network', ...TRAINING_PARAMETERS.map((p) => p.key)].sort();
@@ -153,6 +158,9 @@ function expectSafeResult(result: DecodedExperiment): void {
   check(inRange(SMOOTHING_PARAMETER, view.smoothing), () => `smoothing = ${String(view.smoothing)}`);
   check(isChoice(X_AXIS_PARAMETER, view.xAxis), () => `xAxis = ${String(view.xAxis)}`);
   check(Array.isArray(view.hidden) && view.hidden.every((k) => parseContestantKey(k) !== undefined), () => `hidden = ${String(view.hidden)}`);
+  check(isChoice(PAGE_PARAMETER, view.page), () => `page = ${String(view.page)}`);
+  check(isChoice(SURFACE_PARAMETER, view.lab.surface), () => `surface = ${String(view.lab.surface)}`);
+  for (const p of LAB_NUMBER_PARAMETERS) check(inRange(p, view.lab[p.key]), () => `${p.key} = ${String(view.lab[p.key])}`);
   check(view.zoom === null || (view.zoom.length === 2 && view.zoom.every(Number.isFinite) && 0 <= view.zoom[0] && view.zoom[0] < view.zoom[1]), () => `zoom = ${String(view.zoom)}`);
 
   // Notices: few, short, printable.
@@ -257,12 +265,15 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
       hidden: fc.uniqueArray(fc.constantFrom(...OPTIMIZER_IDS.flatMap((optimizer) => [1, 2, 12].map((ordinal) => contestantKey({ optimizer, ordinal })))), { maxLength: 12 }),
       // Six significant digits survive the link exactly.
       zoom: fc.option(fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 1, max: 99_999 })).map(([from, width]) => [from / 100, (from + width) / 100] as const)),
+      page: fc.constantFrom(...PAGE_PARAMETER.options.map((o) => o.value)),
+      surface: fc.constantFrom(...SURFACE_PARAMETER.options.map((o) => o.value)),
+      lab: fc.oneof(fc.constant(null).map((): ParameterValues => { const { surface: _surface, ...numbers } = defaultLab(); return numbers; }), valuesArbitrary(LAB_NUMBER_PARAMETERS)),
     },
     { noNullPrototype: true },
   )
-  .map(({ training, network, contestants, view, xAxis, hidden, zoom }) => ({
+  .map(({ training, network, contestants, view, xAxis, hidden, zoom, page, surface, lab }) => ({
     config: { ...(training as Record<string, number>), network, contestants } as ExperimentConfig,
-    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing'>), xAxis, hidden, zoom },
+    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing'>), xAxis, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
   }));
 
 // Hostile material for the fuzzers.
@@ -547,6 +558,7 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
           const owner = shared.config.contestants.find((c) => key.startsWith(`${contestantKey(c)}.`));
           const keptAlive = owner !== undefined && owner.ordinal > 1 && !owner.selected && params.filter(([k]) => k.startsWith(`${contestantKey(owner)}.`)).length === 1;
           if (/^units\d$/.test(key)) expect(Number(key.slice(5))).toBeLessThanOrEqual(shared.config.network.hiddenLayers.length);
+          else if (key === 'sx' || key === 'sy') expect(Number(value)).not.toBe(SURFACES[shared.view.lab.surface].defaultStart[key === 'sx' ? 'x' : 'y']);
           else if (!keptAlive) expect(value).not.toBe(defaultText);
         }
       }),
@@ -1107,5 +1119,59 @@ describe('version 1 links name only the optimizers version 1 had', () => {
     const decoded = decodeExperimentUrl('?v=2&opt=adam,nadam,adam2&nadam.lr=0.1&adam2.lr=0.5');
     expect(trained(decoded.config)).toEqual(['adam', 'adam2', 'nadam']);
     expect(decoded.notices).toEqual([]);
+  });
+});
+
+describe('the loss-surface lab in the link', () => {
+  const LECTURE = '?v=2&opt=sgd,adam&sgd.momentum=0.9&view=lab&surf=rosenbrock&sx=-1.5&sy=2';
+
+  it("opens 'Adam vs SGD with momentum on Rosenbrock from (−1.5, 2)'", () => {
+    const { config, view, notices } = decodeExperimentUrl(LECTURE);
+    expect(notices).toEqual([]);
+    expect(trainingContestants(config).map(contestantKey)).toEqual(['sgd', 'adam']);
+    expect(config.contestants.find((c) => c.optimizer === 'sgd')!.hyperparameters.momentum).toBe(0.9);
+    expect(view.page).toBe('lab');
+    expect(view.lab).toStrictEqual({ ...defaultLab(), surface: 'rosenbrock', startX: -1.5, startY: 2 });
+    // Defaults are left out when encoded again: Rosenbrock from (−1.5, 2) is the lab's default.
+    expect(encodeExperimentUrl({ config, view })).toBe('?v=2&opt=sgd,adam&sgd.momentum=0.9&view=lab');
+  });
+
+  it('writes every lab key that differs from its default and reads it back', () => {
+    const shared = withDefaults((s) => {
+      s.view.page = 'lab';
+      s.view.lab = { surface: 'quadratic', kappa: 250, noise: 0.5, startX: 1.25, startY: -0.375, steps: 1000, speed: 120 };
+    });
+    const link = encodeExperimentUrl(shared);
+    expect(link).toBe('?v=2&view=lab&surf=quadratic&kappa=250&noise=0.5&sx=1.25&sy=-0.375&steps=1000&speed=120');
+    expect(decodeExperimentUrl(link)).toStrictEqual({ ...shared, notices: [] });
+  });
+
+  it("a surface without a start starts at that surface's default start; another start is written, even (−1.5, 2)", () => {
+    expect(decodeExperimentUrl('?v=2&view=lab&surf=himmelblau').view.lab).toMatchObject({ surface: 'himmelblau', startX: 0, startY: 0 });
+    expect(decodeExperimentUrl('?v=2&surf=beale&sy=-1').view.lab).toMatchObject({ surface: 'beale', startX: 1, startY: -1 });
+    const shared = withDefaults((s) => (s.view.lab = { ...s.view.lab, surface: 'beale', startX: -1.5, startY: 2 }));
+    expect(encodeExperimentUrl(shared)).toBe('?v=2&surf=beale&sx=-1.5&sy=2');
+    expect(encodeExperimentUrl(withDefaults((s) => (s.view.lab = { ...s.view.lab, surface: 'beale', startX: 1, startY: 1.5 })))).toBe('?v=2&surf=beale');
+  });
+
+  it('corrects bad lab values with a notice each', () => {
+    const { view, notices } = decodeExperimentUrl('?v=2&view=maze&surf=ackley&kappa=0&noise=lots&sx=1e9&steps=2.5');
+    expect(view.page).toBe('training');
+    expect(view.lab).toStrictEqual({ ...defaultLab(), kappa: 1, startX: 100, steps: 3 });
+    expect(notices).toEqual([
+      'View "maze" is not one of training, lab; using training.',
+      'Surface "ackley" is not one of rosenbrock, beale, himmelblau, saddle, quadratic; using rosenbrock.',
+      'Condition number κ "0" is out of range; using 1.',
+      'Gradient noise "lots" is not a number; using 0.',
+      'Start x "1e9" is out of range; using 100.',
+      'Steps "2.5" is not a whole number; using 3.',
+    ]);
+  });
+
+  it('version-1 links know no lab: its keys stay unknown there', () => {
+    const { view, notices } = decodeExperimentUrl('?v=1&view=lab&surf=beale');
+    expect(view.page).toBe('training');
+    expect(view.lab).toStrictEqual(defaultLab());
+    expect(notices).toEqual(['Ignored unknown settings "view", "surf".']);
   });
 });

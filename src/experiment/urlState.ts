@@ -29,7 +29,9 @@ import {
   networkFrom,
   type Activation,
 } from './network';
+import { LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER } from './lab';
 import { OPTIMIZERS, optimizerDefaults } from './optimizers';
+import { SURFACES } from './surfaces';
 import { checkNumber, isChoice, textSchema, type BooleanParameter, type ChoiceParameter, type NumberParameter, type Parameter } from './parameters';
 import {
   defaultView,
@@ -49,6 +51,9 @@ export const URL_FORMAT_VERSION = 2;
 
 /** Shared keys version 2 added, as it names them: the network's and smoothing. */
 const V2_KEYS = ['layers', 'units1', 'units2', 'units3', 'act', 'smooth'];
+
+/** Keys of the loss-surface lab, added to version 2 later: a version-1 link never had them. */
+const LAB_KEYS: readonly string[] = [PAGE_PARAMETER.urlKey, SURFACE_PARAMETER.urlKey, ...LAB_NUMBER_PARAMETERS.map((p) => p.urlKey)];
 
 /** Version 1's optimizers: a v1 link without `opt` selects exactly these. */
 const V1_OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
@@ -83,7 +88,7 @@ const LINK_MIGRATIONS: Record<number, (params: URLSearchParams, report: Migratio
     // Settings v1 did not have (other optimizers', the network's, smoothing) stay unknown, as they were then.
     for (const key of [...params.keys()]) {
       const dot = key.indexOf('.');
-      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_KEYS.includes(key)) {
+      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_KEYS.includes(key) || LAB_KEYS.includes(key)) {
         params.delete(key);
         unknown.push(key);
       }
@@ -131,6 +136,8 @@ interface Field {
   write(shared: Working, value: number | boolean | string): void;
   /** Left out of the link when false (a layer the network does not have). */
   applies?(shared: Working): boolean;
+  /** A default that depends on other settings (the lab's start, on the surface): left out when equal to it, and what a link without the key gets. */
+  defaultFrom?(shared: Working): number;
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -227,6 +234,34 @@ const VIEW_FIELDS: readonly Field[] = [
     read: (s) => formatZoom(s.view.zoom),
     write: (s, v) => (s.view.zoom = parseZoom(v as string)),
   },
+  // The loss-surface lab (lab.ts): `view=lab&surf=beale&sx=1&sy=1.5`. The contestants are the experiment's.
+  {
+    urlKey: PAGE_PARAMETER.urlKey,
+    name: PAGE_PARAMETER.label,
+    spec: PAGE_PARAMETER,
+    read: (s) => s.view.page,
+    write: (s, v) => (s.view.page = v as typeof s.view.page),
+  },
+  {
+    urlKey: SURFACE_PARAMETER.urlKey,
+    name: SURFACE_PARAMETER.label,
+    spec: SURFACE_PARAMETER,
+    read: (s) => s.view.lab.surface,
+    write: (s, v) => (s.view.lab = { ...s.view.lab, surface: v as typeof s.view.lab.surface }),
+  },
+  ...LAB_NUMBER_PARAMETERS.map(
+    (spec): Field => ({
+      urlKey: spec.urlKey,
+      name: spec.label,
+      spec,
+      read: (s) => s.view.lab[spec.key],
+      write: (s, v) => (s.view.lab = { ...s.view.lab, [spec.key]: v as number }),
+      // `surf=himmelblau` alone starts where Himmelblau starts by default.
+      ...(spec.key === 'startX' || spec.key === 'startY'
+        ? { defaultFrom: (s: Working) => SURFACES[s.view.lab.surface].defaultStart[spec.key === 'startX' ? 'x' : 'y'] }
+        : {}),
+    }),
+  ),
 ];
 
 const FIELDS_BY_KEY = new Map([...SETTING_FIELDS, ...VIEW_FIELDS].map((f) => [f.urlKey, f]));
@@ -275,7 +310,7 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
     for (const field of fields) {
       if (field.applies && !field.applies(current)) continue;
       const value = field.read(current);
-      if (value !== field.read(base)) params.set(field.urlKey, formatValue(value));
+      if (value !== (field.defaultFrom ? field.defaultFrom(current) : field.read(base))) params.set(field.urlKey, formatValue(value));
     }
   };
   writeFields(SETTING_FIELDS);
@@ -435,6 +470,7 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     field.write(shared, decoded.value);
     if (decoded.notice) notices.push(decoded.notice);
   }
+  for (const field of FIELDS_BY_KEY.values()) if (field.defaultFrom && !seen.has(field.urlKey)) field.write(shared, field.defaultFrom(shared));
   if (unknown.length) {
     notices.push(`Ignored unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 3).map(quote).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}.`);
   }

@@ -1,5 +1,6 @@
 /** Chart display options: part of a shared link, not of the training. */
 import { parseContestantKey } from './contestants';
+import { defaultLab, PAGE_PARAMETER, type LabSettings, type Page } from './lab';
 import type { BooleanParameter, ChoiceParameter, NumberParameter } from './parameters';
 
 export const VIEW_PARAMETERS = [
@@ -50,6 +51,9 @@ export type ViewOptions = Record<ViewKey, boolean> & {
   hidden: readonly string[];
   /** null: the whole run. */
   zoom: ZoomRange | null;
+  /** Which view the page shows, and the loss-surface lab's settings (lab.ts). */
+  page: Page;
+  lab: LabSettings;
 };
 
 export function defaultView(): ViewOptions {
@@ -59,6 +63,8 @@ export function defaultView(): ViewOptions {
     xAxis: X_AXIS_PARAMETER.defaultValue,
     hidden: [],
     zoom: null,
+    page: PAGE_PARAMETER.defaultValue,
+    lab: defaultLab(),
   };
 }
 

@@ -15,6 +15,8 @@ import { TrainingProgressBar } from './status/TrainingProgressBar';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
 import { isTraining } from '../store/playgroundStore';
 import { usePlayground } from './StoreContext';
+import { LabView } from './lab/LabView';
+import { PAGE_PANEL_ID, PageTabs, pageTabId } from './lab/PageTabs';
 
 function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blockedBecause?: string }) {
   const train = usePlayground((s) => s.train);
@@ -40,6 +42,7 @@ export function App() {
   const draft = usePlayground((s) => s.draft);
   const dataStatus = usePlayground((s) => s.data.status);
   const busy = usePlayground((s) => isTraining(s.run));
+  const page = usePlayground((s) => s.view.page);
   const resolution = useMemo(() => resolveDraft(draft), [draft]);
   const blockedBecause = busy
     ? 'Edits apply to the next run.'
@@ -60,6 +63,13 @@ export function App() {
       </header>
       <ResultsDropZone />
       <LinkNotices />
+      <PageTabs />
+      <div id={PAGE_PANEL_ID} role="tabpanel" aria-labelledby={pageTabId(page)}>
+      {page === 'lab' ? (
+        <main className="app__main app__main--lab">
+          <LabView />
+        </main>
+      ) : (
       <main className="app__main">
         <aside className="settings" aria-label="Experiment settings">
           <TrainingSettings errors={resolution.errors} />
@@ -78,6 +88,8 @@ export function App() {
           <EvaluationPanel />
         </section>
       </main>
+      )}
+      </div>
       <footer className="app__footer">
         Flatten 784 → Dense hidden layers → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights, zero
         biases. Update rules as Keras 3 defines them.
