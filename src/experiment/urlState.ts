@@ -37,6 +37,7 @@ import {
   formatZoom,
   parseHidden,
   parseZoom,
+  PRESENT_PARAMETER,
   SMOOTHING_PARAMETER,
   VIEW_PARAMETERS,
   X_AXIS_PARAMETER,
@@ -226,6 +227,14 @@ const VIEW_FIELDS: readonly Field[] = [
     },
     read: (s) => formatZoom(s.view.zoom),
     write: (s, v) => (s.view.zoom = parseZoom(v as string)),
+  },
+  {
+    // Last: how the page is shown, not what the charts show.
+    urlKey: PRESENT_PARAMETER.urlKey,
+    name: PRESENT_PARAMETER.label,
+    spec: PRESENT_PARAMETER,
+    read: (s) => s.view.present,
+    write: (s, v) => (s.view.present = v as boolean),
   },
 ];
 
