@@ -35,7 +35,11 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
     () => chartSeries(lineup, metric, { showTrain: view.showTrain, smoothing: view.smoothing, xAxis: view.xAxis, trainExamples, hidden: view.hidden }),
     [lineup, metric, view.showTrain, view.smoothing, view.xAxis, trainExamples, view.hidden],
   );
-  const spec = useMemo<PlotSpec>(() => ({ title, kind, series, xAxis: view.xAxis, xEnd, logScale, formatTick }), [title, kind, series, view.xAxis, xEnd, logScale, formatTick]);
+  const presentation = view.present;
+  const spec = useMemo<PlotSpec>(
+    () => ({ title, kind, series, xAxis: view.xAxis, xEnd, logScale, formatTick, presentation }),
+    [title, kind, series, view.xAxis, xEnd, logScale, formatTick, presentation],
+  );
   const [cursorX, setCursorX] = useState<number | null>(null);
   const [asTable, setAsTable] = useState(false);
   const plotHandle = useRef<PlotHandle | null>(null);
