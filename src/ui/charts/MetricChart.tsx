@@ -76,7 +76,7 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
           <button type="button" className="small-button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
             Show as table
           </button>
-          <button type="button" className="small-button" onClick={savePng} disabled={!hasData || asTable} aria-label={`Download ${title} chart as PNG`}>
+          <button type="button" className="small-button chart__png" onClick={savePng} disabled={!hasData || asTable} aria-label={`Download ${title} chart as PNG`}>
             PNG
           </button>
         </span>
