@@ -201,6 +201,23 @@ const STATES: AxeState[] = [
   { name: 'on a 390 px phone, idle', viewport: PHONE, open: (page) => openIdle(page) },
   { name: 'on a 390 px phone, after a run', viewport: PHONE, open: (page) => openAfterRun(page) },
   { name: 'on a 1280 x 720 projector, after a run', viewport: { width: 1280, height: 720 }, open: (page) => openAfterRun(page) },
+  {
+    name: 'in presentation mode at 1280 x 720, after a run',
+    viewport: { width: 1280, height: 720 },
+    open: async (page) => {
+      await openAfterRun(page, `${QUICK_RUN}&present=1`);
+      await expect(page.getByRole('button', { name: 'Presentation mode' })).toHaveAttribute('aria-pressed', 'true');
+    },
+  },
+  {
+    name: 'in presentation mode at 1920 x 1080, after a run, the settings shown',
+    viewport: { width: 1920, height: 1080 },
+    open: async (page) => {
+      await openAfterRun(page, `${QUICK_RUN}&present=1`);
+      await page.getByRole('button', { name: 'Show settings' }).click();
+      await expect(page.getByLabel('Epochs')).toBeVisible();
+    },
+  },
 ];
 
 test.describe('axe-core, WCAG 2.1 A and AA', () => {
