@@ -48,6 +48,8 @@ describe('plotOptions', () => {
       expect(px(axis.font)).toBeGreaterThan(px(normal.axes![i].font));
       // Room for the larger labels: axes are larger than their normal size.
       expect(axis.size).toBeGreaterThan(normal.axes![i].size as number);
+      // ... and fewer ticks, further apart.
+      expect(axis.space).toBeGreaterThan(normal.axes![i].space as number);
       expect(axis.stroke).toBe('#000');
     }
     expect(px(present.axes![0].labelFont)).toBeGreaterThanOrEqual(22);

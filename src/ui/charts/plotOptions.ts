@@ -31,8 +31,10 @@ const PRESENT_SPLIT_STYLE: Record<Series['split'], { width: number; alpha: numbe
 
 /** Axis type and sizes, normal and in presentation mode (uPlot scales them by the device's pixel ratio). */
 const AXIS_LOOK = {
-  normal: { font: '14px system-ui, sans-serif', labelFont: '14px system-ui, sans-serif', labelSize: 30, xSize: 50, ySize: 64, stroke: '#333', grid: '#d9d9d9', tickWidth: 1, pointSize: 8, cursorSize: 7, dashScale: 1 },
-  present: { font: '600 24px system-ui, sans-serif', labelFont: '600 24px system-ui, sans-serif', labelSize: 40, xSize: 60, ySize: 100, stroke: '#000', grid: '#b8b8b8', tickWidth: 2, pointSize: 14, cursorSize: 14, dashScale: 2 },
+  // xSpace, ySpace: the least room between ticks (uPlot's defaults, 50 and 30, for 14 px labels).
+  normal: { font: '14px system-ui, sans-serif', labelFont: '14px system-ui, sans-serif', labelSize: 30, xSize: 50, ySize: 64, xSpace: 50, ySpace: 30, stroke: '#333', grid: '#d9d9d9', tickWidth: 1, pointSize: 8, cursorSize: 7, dashScale: 1 },
+  // Fewer, wider-spaced ticks: "95.0 %" in 24 px needs 125 px, and ten labels a chart are enough to read from afar.
+  present: { font: '600 24px system-ui, sans-serif', labelFont: '600 24px system-ui, sans-serif', labelSize: 40, xSize: 60, ySize: 125, xSpace: 90, ySpace: 45, stroke: '#000', grid: '#b8b8b8', tickWidth: 2, pointSize: 14, cursorSize: 14, dashScale: 2 },
 } as const;
 
 /** Each contestant's band: its 'upper' and 'lower' lines (uPlot series numbers, 0 being X), filled faintly. */
@@ -143,6 +145,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
         labelFont: look.labelFont,
         labelSize: look.labelSize,
         size: look.xSize,
+        space: look.xSpace,
         grid: { stroke: look.grid, width: 1, dash: [2, 4] },
         ticks: { stroke: look.stroke, width: look.tickWidth },
         // uPlot passes null for ticks it leaves unlabelled (between decades of a log axis).
@@ -152,6 +155,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
         stroke: look.stroke,
         font: look.font,
         size: look.ySize,
+        space: look.ySpace,
         grid: { stroke: look.grid, width: 1, dash: [2, 4] },
         ticks: { stroke: look.stroke, width: look.tickWidth },
         values: (_u, splits) => splits.map((v) => (v === null ? '' : spec.formatTick(v))),

@@ -84,9 +84,13 @@ export function usePresentationLayout(present: boolean) {
       return;
     }
     const measure = () => {
-      // The lowest plot, should one chart's caption wrap and another's not: both then fit.
       const tops = [...document.querySelectorAll('.chart__plot')].map((plot) => plot.getBoundingClientRect().top + window.scrollY);
-      if (tops.length) root.style.setProperty('--present-plot-top', `${Math.round(Math.max(...tops))}px`);
+      if (!tops.length) return;
+      // The lowest plot of the first row, should one chart's caption wrap and the other's not: both
+      // then fit. A chart stacked below (a portrait screen) starts a plot's height lower.
+      const first = Math.min(...tops);
+      const top = Math.max(...tops.filter((t) => t - first < 120));
+      root.style.setProperty('--present-plot-top', `${Math.round(top)}px`);
     };
     measure();
     // The body changes size whenever anything above the plots wraps, appears or goes.
