@@ -28,12 +28,13 @@ test('the button and P enter the mode, Esc and P leave it; the link carries it a
   await waitForData(page);
   await expect(toggle(page)).toHaveAttribute('aria-keyshortcuts', 'P');
   await expectPresenting(page, false);
-  await expect(page.getByText('trains or stops')).toHaveCount(0);
+  await expect(page.locator('.present-hint')).toHaveCount(0);
 
   await toggle(page).click();
   await expectPresenting(page, true);
   // The keys are said where the lecturer looks.
-  await expect(page.getByText(/Space\s*trains or stops · P\s*or\s*Esc\s*leaves/)).toBeVisible();
+  await expect(page.locator('.present-hint')).toHaveText(/^Space\s*trains or stops · P\s*or\s*Esc\s*leaves$/);
+  await expect(page.locator('.present-hint')).toBeVisible();
   await blur(page);
   await page.keyboard.press('Escape');
   await expectPresenting(page, false);
@@ -114,6 +115,34 @@ test('Space trains and Space stops; no shortcut fires while typing, and Space on
   await expect(runPhase(page)).toHaveText('Training…');
   await page.keyboard.press('Space');
   await expect(runPhase(page)).toHaveText('Training stopped.', { timeout: 60_000 });
+});
+
+test('single-key shortcuts can be turned off (speech input types letters), and stay off after a reload; Esc still leaves', async ({ page }) => {
+  await page.goto('/?v=2&epochs=2');
+  await waitForData(page);
+  const switchBox = page.getByRole('checkbox', { name: 'Single-key shortcuts (P, Space)' });
+  await expect(switchBox).toBeChecked();
+  await expect(switchBox).toHaveAccessibleDescription(/P toggles presentation mode; in it, Space trains or stops and Esc leaves/);
+  await switchBox.uncheck();
+  await page.reload();
+  await waitForData(page);
+  await expect(switchBox).not.toBeChecked();
+  await expect(toggle(page)).not.toHaveAttribute('aria-keyshortcuts', /./);
+  await blur(page);
+  await page.keyboard.press('p');
+  await expectPresenting(page, false);
+  await toggle(page).click();
+  await expectPresenting(page, true);
+  await expect(page.locator('.present-hint')).toHaveText('Esc leaves');
+  await blur(page);
+  await page.keyboard.press('Space');
+  await expect(runPhase(page)).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expectPresenting(page, false);
+  await switchBox.check();
+  await blur(page);
+  await page.keyboard.press('p');
+  await expectPresenting(page, true);
 });
 
 for (const size of [

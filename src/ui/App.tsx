@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Charts } from './charts/Charts';
 import { resolveDraft } from '../experiment/draft';
 import { EvaluationPanel } from './evaluation/EvaluationPanel';
-import { PresentationHint, PresentationToggle, SettingsSummary, usePresentationKeys, usePresentationLayout } from './presentation/Presentation';
+import { PresentationHint, PresentationToggle, SettingsSummary, ShortcutSettings, usePresentationKeys, usePresentationLayout } from './presentation/Presentation';
 import { ResultsTable } from './results/ResultsTable';
 import { ContestantList } from './settings/ContestantList';
 import { NetworkSettings } from './settings/NetworkSettings';
@@ -87,6 +87,7 @@ export function App() {
       <footer className="app__footer">
         Flatten 784 → Dense hidden layers → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights, zero
         biases. Update rules as Keras 3 defines them.
+        <ShortcutSettings />
         <Diagnostics />
       </footer>
     </div>

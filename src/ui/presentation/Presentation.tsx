@@ -2,17 +2,74 @@
  * Presentation mode (issue 14): the toggle, its keyboard shortcuts, the settings' summary
  * line, and the measurement that lets the charts fill the rest of the screen.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { bestEffortConfig } from '../../experiment/draft';
 import { PRESENT_PARAMETER } from '../../experiment/view';
 import { usePlayground } from '../StoreContext';
 import { describeTarget, settingsSummary, shortcutFor } from './presentation';
 
+/** Single-key shortcuts (P, Space) on or off: this browser's choice, not the experiment's, so not in the link. */
+const SINGLE_KEYS_STORAGE = 'optimizer-playground.single-key-shortcuts';
+const singleKeyListeners = new Set<() => void>();
+let singleKeys = readSingleKeys();
+
+function readSingleKeys(): boolean {
+  try {
+    return localStorage.getItem(SINGLE_KEYS_STORAGE) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function setSingleKeys(on: boolean) {
+  singleKeys = on;
+  try {
+    if (on) localStorage.removeItem(SINGLE_KEYS_STORAGE);
+    else localStorage.setItem(SINGLE_KEYS_STORAGE, 'off');
+  } catch {
+    // Storage refused (private mode): the choice lasts for this page.
+  }
+  singleKeyListeners.forEach((listener) => listener());
+}
+
+function useSingleKeys(): boolean {
+  return useSyncExternalStore(
+    (listener) => {
+      singleKeyListeners.add(listener);
+      return () => singleKeyListeners.delete(listener);
+    },
+    () => singleKeys,
+  );
+}
+
+/** The keys in words, and the switch that turns the single-key ones off (WCAG 2.1.4: speech input types letters). */
+export function ShortcutSettings() {
+  const on = useSingleKeys();
+  const id = useId();
+  return (
+    <p className="shortcut-settings">
+      <span id={id}>Keys: P toggles presentation mode; in it, Space trains or stops and Esc leaves.</span>{' '}
+      <label className="check-field">
+        <input type="checkbox" checked={on} aria-describedby={id} onChange={(event) => setSingleKeys(event.target.checked)} />
+        Single-key shortcuts (P, Space)
+      </label>
+    </p>
+  );
+}
+
 export function PresentationToggle() {
   const present = usePlayground((s) => s.view.present);
   const setView = usePlayground((s) => s.setView);
+  const singleKeysOn = useSingleKeys();
   return (
-    <button type="button" className="present-toggle" aria-pressed={present} aria-keyshortcuts="P" title={`${PRESENT_PARAMETER.help}`} onClick={() => setView({ present: !present })}>
+    <button
+      type="button"
+      className="present-toggle"
+      aria-pressed={present}
+      aria-keyshortcuts={singleKeysOn ? 'P' : undefined}
+      title={PRESENT_PARAMETER.help}
+      onClick={() => setView({ present: !present })}
+    >
       {PRESENT_PARAMETER.label}
     </button>
   );
@@ -21,10 +78,19 @@ export function PresentationToggle() {
 /** The keys, said where the audience's lecturer looks: only in the mode. */
 export function PresentationHint() {
   const present = usePlayground((s) => s.view.present);
+  const singleKeysOn = useSingleKeys();
   if (!present) return null;
   return (
     <p className="present-hint">
-      <kbd>Space</kbd> trains or stops · <kbd>P</kbd> or <kbd>Esc</kbd> leaves
+      {singleKeysOn ? (
+        <>
+          <kbd>Space</kbd> trains or stops · <kbd>P</kbd> or <kbd>Esc</kbd> leaves
+        </>
+      ) : (
+        <>
+          <kbd>Esc</kbd> leaves
+        </>
+      )}
     </p>
   );
 }
@@ -53,8 +119,9 @@ export function usePresentationKeys(canTrain: boolean) {
   const setView = usePlayground((s) => s.setView);
   const train = usePlayground((s) => s.train);
   const stop = usePlayground((s) => s.stop);
-  const state = useRef({ present, running, canTrain, setView, train, stop });
-  state.current = { present, running, canTrain, setView, train, stop };
+  const singleKeysOn = useSingleKeys();
+  const state = useRef({ present, running, canTrain, singleKeys: singleKeysOn, setView, train, stop });
+  state.current = { present, running, canTrain, singleKeys: singleKeysOn, setView, train, stop };
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       const s = state.current;

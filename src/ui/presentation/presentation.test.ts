@@ -15,8 +15,8 @@ const press = (key: string, extra: Partial<KeyPress> = {}): KeyPress => ({
 });
 const on = (tag: string, role: string | null = null, editable = false): KeyTarget => ({ tag, role, editable });
 const BODY = on('BODY');
-const PRESENTING = { present: true, canTrain: true, running: false };
-const IDLE = { present: false, canTrain: true, running: false };
+const PRESENTING = { present: true, canTrain: true, running: false, singleKeys: true };
+const IDLE = { present: false, canTrain: true, running: false, singleKeys: true };
 
 describe('shortcutFor', () => {
   it('P toggles the mode in either state, lower or upper case (Caps Lock)', () => {
@@ -63,6 +63,14 @@ describe('shortcutFor', () => {
     for (const modifier of ['ctrlKey', 'metaKey', 'altKey', 'shiftKey', 'isComposing'] as const) {
       for (const key of ['p', ' ', 'Escape']) expect(shortcutFor(press(key, { [modifier]: true }), BODY, PRESENTING), `${modifier} ${key}`).toBeNull();
     }
+  });
+
+  it('with single-key shortcuts turned off, P and Space are left alone; Esc still leaves', () => {
+    const off = { ...PRESENTING, singleKeys: false };
+    expect(shortcutFor(press('p'), BODY, off)).toBeNull();
+    expect(shortcutFor(press(' '), BODY, off)).toBeNull();
+    expect(shortcutFor(press(' '), BODY, { ...off, running: true })).toBeNull();
+    expect(shortcutFor(press('Escape'), BODY, off)).toBe('leave');
   });
 
   it('ignores other keys', () => {

@@ -49,11 +49,17 @@ export function describeTarget(target: EventTarget | null): KeyTarget {
  * (outside it Space scrolls the page, as people expect). None fires while typing, with
  * a modifier held (Ctrl+P prints), on a key held down, or once something else handled it.
  */
-export function shortcutFor(press: KeyPress, target: KeyTarget, state: { present: boolean; canTrain: boolean; running: boolean }): Shortcut | null {
+export function shortcutFor(
+  press: KeyPress,
+  target: KeyTarget,
+  state: { present: boolean; canTrain: boolean; running: boolean; /** P and Space: off for who asks (WCAG 2.1.4). */ singleKeys: boolean },
+): Shortcut | null {
   if (press.defaultPrevented || press.isComposing || press.ctrlKey || press.metaKey || press.altKey || press.shiftKey) return null;
   if (target.editable || TYPING_TAGS.has(target.tag) || (target.role !== null && TYPING_ROLES.has(target.role))) return null;
-  if (press.key === 'p' || press.key === 'P') return press.repeat ? 'ignore' : 'toggle';
   if (press.key === 'Escape') return state.present ? 'leave' : null;
+  // Speech input types letters and spaces as it hears words: single-key shortcuts can be turned off.
+  if (!state.singleKeys) return null;
+  if (press.key === 'p' || press.key === 'P') return press.repeat ? 'ignore' : 'toggle';
   if (press.key === ' ' && state.present) {
     if (SPACE_TAGS.has(target.tag) || (target.role !== null && SPACE_ROLES.has(target.role))) return null;
     // Held down, Space would train and then stop at once.
