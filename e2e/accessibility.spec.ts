@@ -77,10 +77,11 @@ const STATES: AxeState[] = [
   {
     name: 'during a run (full-size epochs, progress bar moving)',
     open: async (page) => {
-      await openIdle(page, '/?v=2&epochs=2');
+      // 30 epochs: with the WebAssembly kernel two full epochs ended before the scan did.
+      await openIdle(page, '/?v=2&epochs=30');
       await page.getByRole('button', { name: 'Train' }).click();
       // Live curves drawn and the bar past its start: a run as people see it.
-      await expect(page.getByText(/Epoch 1 of 2 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByText(/Epoch \d+ of 30 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible({ timeout: 60_000 });
       await expect.poll(async () => (await drawnLines(page, 'Loss', 'train')).filter((points) => points > 1)).toHaveLength(5);
     },
     after: async (page) => {
