@@ -65,7 +65,8 @@ test('the button and P enter the mode, Esc and P leave it; the link carries it a
 });
 
 test('Space trains and Space stops; no shortcut fires while typing, and Space on a button presses only that button', async ({ page }) => {
-  await page.goto('/?v=2&epochs=2&present=1');
+  // 30 full epochs: long enough that Space can stop the run before it ends on a fast machine.
+  await page.goto('/?v=2&epochs=30&present=1');
   await waitForData(page);
   await expectPresenting(page, true);
 
@@ -77,12 +78,12 @@ test('Space trains and Space stops; no shortcut fires while typing, and Space on
   await epochs.click();
   await page.keyboard.press('End');
   await page.keyboard.type('p ');
-  await expect(epochs).toHaveValue('2p ');
+  await expect(epochs).toHaveValue('30p ');
   await expectPresenting(page, true);
   await expect(runPhase(page)).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expectPresenting(page, true);
-  await epochs.fill('2');
+  await epochs.fill('30');
   // Space on a focused button presses that button: here it hides the settings, and trains nothing.
   const hide = page.getByRole('button', { name: 'Hide settings' });
   await hide.focus();
@@ -106,7 +107,7 @@ test('Space trains and Space stops; no shortcut fires while typing, and Space on
   await expectPresenting(page, true);
   await page.keyboard.press('Space');
   await expect(runPhase(page)).toHaveText('Training…');
-  await expect(page.getByText(/Epoch 1 of 2 · batch \d+ of 469/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/Epoch \d+ of 30 · batch \d+ of 469/)).toBeVisible({ timeout: 60_000 });
   await page.keyboard.press('Space');
   await expect(runPhase(page)).toHaveText('Training stopped.', { timeout: 60_000 });
   await expectPresenting(page, true);
