@@ -111,6 +111,12 @@ test('Space trains and Space stops; no shortcut fires while typing, and Space on
   await page.keyboard.press('Space');
   await expect(runPhase(page)).toHaveText('Training stopped.', { timeout: 60_000 });
   await expectPresenting(page, true);
+  // Esc on a focused chart hides its cursor there; it does not also leave the mode.
+  await page.getByRole('group', { name: /^Loss chart/ }).focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Escape');
+  await expectPresenting(page, true);
+  await blur(page);
   // Space trains again after a stop (Train is enabled again).
   await page.keyboard.press('Space');
   await expect(runPhase(page)).toHaveText('Training…');
