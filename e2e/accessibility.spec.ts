@@ -77,10 +77,11 @@ const STATES: AxeState[] = [
   {
     name: 'during a run (full-size epochs, progress bar moving)',
     open: async (page) => {
-      await openIdle(page, '/?v=2&epochs=2');
+      // 30 epochs: with the WebAssembly kernel two full epochs ended before the scan did.
+      await openIdle(page, '/?v=2&epochs=30');
       await page.getByRole('button', { name: 'Train' }).click();
       // Live curves drawn and the bar past its start: a run as people see it.
-      await expect(page.getByText(/Epoch 1 of 2 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByText(/Epoch \d+ of 30 · batch \d+ of 469 · [\d,]+ samples\/s/)).toBeVisible({ timeout: 60_000 });
       await expect.poll(async () => (await drawnLines(page, 'Loss', 'train')).filter((points) => points > 1)).toHaveLength(5);
     },
     after: async (page) => {
@@ -221,6 +222,23 @@ const STATES: AxeState[] = [
   { name: 'on a 390 px phone, idle', viewport: PHONE, open: (page) => openIdle(page) },
   { name: 'on a 390 px phone, after a run', viewport: PHONE, open: (page) => openAfterRun(page) },
   { name: 'on a 1280 x 720 projector, after a run', viewport: { width: 1280, height: 720 }, open: (page) => openAfterRun(page) },
+  {
+    name: 'in presentation mode at 1280 x 720, after a run',
+    viewport: { width: 1280, height: 720 },
+    open: async (page) => {
+      await openAfterRun(page, `${QUICK_RUN}&present=1`);
+      await expect(page.getByRole('button', { name: 'Presentation mode' })).toHaveAttribute('aria-pressed', 'true');
+    },
+  },
+  {
+    name: 'in presentation mode at 1920 x 1080, after a run, the settings shown',
+    viewport: { width: 1920, height: 1080 },
+    open: async (page) => {
+      await openAfterRun(page, `${QUICK_RUN}&present=1`);
+      await page.getByRole('button', { name: 'Show settings' }).click();
+      await expect(page.getByLabel('Epochs')).toBeVisible();
+    },
+  },
 ];
 
 test.describe('axe-core, WCAG 2.1 A and AA', () => {

@@ -17,7 +17,7 @@ import { defaultLab, LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER, t
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
-import { defaultView, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
+import { defaultView, PRESENT_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -59,6 +59,7 @@ const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
   [PAGE_PARAMETER.urlKey, PAGE_PARAMETER],
   [SURFACE_PARAMETER.urlKey, SURFACE_PARAMETER],
   ...LAB_NUMBER_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
+  [PRESENT_PARAMETER.urlKey, PRESENT_PARAMETER],
 ]);
 const REAL_KEYS = ['v', 'opt', ...FIELD_SPECS.keys()];
 const CONFIG_KEYS = ['contestants', 'network', ...TRAINING_PARAMETERS.map((p) => p.key)].sort();
@@ -155,6 +156,7 @@ function expectSafeResult(result: DecodedExperiment): void {
   check(ACTIVATIONS.includes(config.network.activation), () => `activation ${String(config.network.activation)}`);
   checkKeys(view, VIEW_KEYS, 'view');
   for (const p of VIEW_PARAMETERS) check(typeof view[p.key] === 'boolean', () => `${p.key} = ${String(view[p.key])}`);
+  check(typeof view.present === 'boolean', () => `present = ${String(view.present)}`);
   check(inRange(SMOOTHING_PARAMETER, view.smoothing), () => `smoothing = ${String(view.smoothing)}`);
   check(isChoice(X_AXIS_PARAMETER, view.xAxis), () => `xAxis = ${String(view.xAxis)}`);
   check(Array.isArray(view.hidden) && view.hidden.every((k) => parseContestantKey(k) !== undefined), () => `hidden = ${String(view.hidden)}`);
@@ -260,7 +262,7 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
       training: valuesArbitrary(TRAINING_PARAMETERS),
       network: networkArbitrary,
       contestants: contestantsArbitrary,
-      view: valuesArbitrary([...VIEW_PARAMETERS, SMOOTHING_PARAMETER]),
+      view: valuesArbitrary([...VIEW_PARAMETERS, SMOOTHING_PARAMETER, PRESENT_PARAMETER]),
       xAxis: fc.constantFrom(...X_AXIS_PARAMETER.options.map((o) => o.value)),
       hidden: fc.uniqueArray(fc.constantFrom(...OPTIMIZER_IDS.flatMap((optimizer) => [1, 2, 12].map((ordinal) => contestantKey({ optimizer, ordinal })))), { maxLength: 12 }),
       // Six significant digits survive the link exactly.
@@ -273,7 +275,7 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
   )
   .map(({ training, network, contestants, view, xAxis, hidden, zoom, page, surface, lab }) => ({
     config: { ...(training as Record<string, number>), network, contestants } as ExperimentConfig,
-    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing'>), xAxis, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
+    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing' | 'present'>), xAxis, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
   }));
 
 // Hostile material for the fuzzers.
@@ -455,6 +457,31 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
       expect(decodeExperimentUrl(`?v=2&zoom=${zoom}`).view.zoom).toBeNull();
     }
     expect(decodeExperimentUrl(`?v=2&hide=${'adam,'.repeat(100)}`).notices).toEqual([expect.stringMatching(/^Hidden contestants "adam,adam,.*" is too long; ignored\.$/)]);
+  });
+
+  it('carries presentation mode as `present=1`, last, and leaves it out when off', () => {
+    const presenting = withDefaults(({ view }) => {
+      view.present = true;
+      view.xAxis = 'examples';
+    });
+    expect(encodeExperimentUrl(presenting)).toBe('?v=2&x=examples&present=1');
+    expect(decodeExperimentUrl('?v=2&x=examples&present=1')).toStrictEqual({ ...presenting, notices: [] });
+    expect(encodeExperimentUrl(withDefaults(({ view }) => (view.present = false)))).toBe('?v=2');
+    for (const on of ['1', 'true', 'on', 'yes', 'ON']) expect(decodeExperimentUrl(`?v=2&present=${on}`).view.present).toBe(true);
+    for (const off of ['0', 'false', 'off', 'no']) expect(decodeExperimentUrl(`?v=2&present=${off}`)).toStrictEqual({ ...defaults(), notices: [] });
+  });
+
+  it('ignores a bad `present` with a notice, keeping the rest of the link', () => {
+    for (const bad of ['2', 'maybe', '', '1;alert(1)']) {
+      const decoded = decodeOne(`?v=2&epochs=3&present=${encodeURIComponent(bad)}`);
+      expect(decoded.view).toStrictEqual(defaultView());
+      expect(decoded.config.epochs).toBe(3);
+      expect(decoded.notice).toBe(`Presentation mode "${bad}" is not on or off; using off.`);
+    }
+  });
+
+  it('opens old links (no `present`) as before: presentation mode off', () => {
+    for (const link of ['?v=1&train=0', '?v=2&x=seconds&zoom=1,2', '?v=2&opt=sgd,adam']) expect(decodeExperimentUrl(link).view.present).toBe(false);
   });
 
   it('keeps an edited experiment readable and exact', () => {

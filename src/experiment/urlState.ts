@@ -39,6 +39,7 @@ import {
   formatZoom,
   parseHidden,
   parseZoom,
+  PRESENT_PARAMETER,
   SMOOTHING_PARAMETER,
   VIEW_PARAMETERS,
   X_AXIS_PARAMETER,
@@ -262,6 +263,14 @@ const VIEW_FIELDS: readonly Field[] = [
         : {}),
     }),
   ),
+  {
+    // Last: how the page is shown, not what the charts show.
+    urlKey: PRESENT_PARAMETER.urlKey,
+    name: PRESENT_PARAMETER.label,
+    spec: PRESENT_PARAMETER,
+    read: (s) => s.view.present,
+    write: (s, v) => (s.view.present = v as boolean),
+  },
 ];
 
 const FIELDS_BY_KEY = new Map([...SETTING_FIELDS, ...VIEW_FIELDS].map((f) => [f.urlKey, f]));

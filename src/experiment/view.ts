@@ -8,6 +8,16 @@ export const VIEW_PARAMETERS = [
   { kind: 'boolean', key: 'logLoss', urlKey: 'logloss', label: 'Logarithmic loss axis', defaultValue: false, help: 'Spreads out small losses.' },
 ] as const satisfies readonly BooleanParameter[];
 
+/** Presentation mode (large type, thick lines, charts filling the screen): a view option, so a link can open a lecture ready to show. */
+export const PRESENT_PARAMETER = {
+  kind: 'boolean',
+  key: 'present',
+  urlKey: 'present',
+  label: 'Presentation mode',
+  defaultValue: false,
+  help: 'Large type, thick lines and charts that fill the screen, for a projector. Keys: P toggles, Esc leaves, Space trains or stops.',
+} as const satisfies BooleanParameter;
+
 /** TensorBoard's smoothing of the per-batch training curves (0: none), with its default. */
 export const SMOOTHING_PARAMETER = {
   kind: 'number',
@@ -54,6 +64,8 @@ export type ViewOptions = Record<ViewKey, boolean> & {
   /** Which view the page shows, and the loss-surface lab's settings (lab.ts). */
   page: Page;
   lab: LabSettings;
+  /** Presentation mode is on. */
+  present: boolean;
 };
 
 export function defaultView(): ViewOptions {
@@ -65,6 +77,7 @@ export function defaultView(): ViewOptions {
     zoom: null,
     page: PAGE_PARAMETER.defaultValue,
     lab: defaultLab(),
+    present: PRESENT_PARAMETER.defaultValue,
   };
 }
 

@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Charts } from './charts/Charts';
 import { resolveDraft } from '../experiment/draft';
 import { EvaluationPanel } from './evaluation/EvaluationPanel';
+import { PresentationHint, PresentationToggle, SettingsSummary, ShortcutSettings, usePresentationKeys, usePresentationLayout } from './presentation/Presentation';
 import { ResultsTable } from './results/ResultsTable';
 import { ContestantList } from './settings/ContestantList';
 import { NetworkSettings } from './settings/NetworkSettings';
@@ -52,13 +53,19 @@ export function App() {
         : 'Waiting for the dataset…'
       : resolution.general[0] ?? (resolution.config ? undefined : 'Fix the highlighted fields to train.');
   const canTrain = !busy && dataStatus === 'ready' && resolution.config !== null;
+  const present = usePlayground((s) => s.view.present);
+  const [settingsShown, setSettingsShown] = useState(false);
+  usePresentationKeys(canTrain);
+  usePresentationLayout(present);
 
   return (
-    <div className="app">
+    <div className={present ? `app app--present${settingsShown ? ' app--settings-shown' : ''}` : 'app'}>
       <header className="app__header">
         <h1>Optimizer Playground</h1>
         <p className="tagline">One network, real MNIST, several optimizers side by side — in your browser.</p>
         <BackendChooser />
+        <PresentationToggle />
+        <PresentationHint />
         <BackendBadge />
       </header>
       <ResultsDropZone />
@@ -72,6 +79,7 @@ export function App() {
       ) : (
       <main className="app__main">
         <aside className="settings" aria-label="Experiment settings">
+          {present && <SettingsSummary shown={settingsShown} onToggle={setSettingsShown} />}
           <TrainingSettings errors={resolution.errors} />
           <NetworkSettings errors={resolution.errors} network={resolution.network ?? undefined} />
           <ContestantList errors={resolution.errors} />
@@ -93,6 +101,7 @@ export function App() {
       <footer className="app__footer">
         Flatten 784 → Dense hidden layers → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights, zero
         biases. Update rules as Keras 3 defines them.
+        <ShortcutSettings />
         <Diagnostics />
       </footer>
     </div>

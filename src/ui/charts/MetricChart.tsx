@@ -35,7 +35,11 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
     () => chartSeries(lineup, metric, { showTrain: view.showTrain, smoothing: view.smoothing, xAxis: view.xAxis, trainExamples, hidden: view.hidden }),
     [lineup, metric, view.showTrain, view.smoothing, view.xAxis, trainExamples, view.hidden],
   );
-  const spec = useMemo<PlotSpec>(() => ({ title, kind, series, xAxis: view.xAxis, xEnd, logScale, formatTick }), [title, kind, series, view.xAxis, xEnd, logScale, formatTick]);
+  const presentation = view.present;
+  const spec = useMemo<PlotSpec>(
+    () => ({ title, kind, series, xAxis: view.xAxis, xEnd, logScale, formatTick, presentation }),
+    [title, kind, series, view.xAxis, xEnd, logScale, formatTick, presentation],
+  );
   const [cursorX, setCursorX] = useState<number | null>(null);
   const [asTable, setAsTable] = useState(false);
   const plotHandle = useRef<PlotHandle | null>(null);
@@ -72,7 +76,7 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
           <button type="button" className="small-button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
             Show as table
           </button>
-          <button type="button" className="small-button" onClick={savePng} disabled={!hasData || asTable} aria-label={`Download ${title} chart as PNG`}>
+          <button type="button" className="small-button chart__png" onClick={savePng} disabled={!hasData || asTable} aria-label={`Download ${title} chart as PNG`}>
             PNG
           </button>
         </span>

@@ -67,7 +67,7 @@ export const UplotPlot = memo(function UplotPlot({ spec, zoom, onZoom, onCursor,
   }, []);
 
   // Series, axis or scale type changed: a new instance (cheap next to a redraw of the points).
-  const shape = `${spec.title}|${spec.kind}|${spec.xAxis}|${spec.logScale}|${spec.xEnd}|${spec.series.map((s) => `${s.key}:${s.color}:${s.dash}`).join(',')}`;
+  const shape = `${spec.title}|${spec.kind}|${spec.xAxis}|${spec.logScale}|${spec.xEnd}|${spec.presentation}|${spec.series.map((s) => `${s.key}:${s.color}:${s.dash}`).join(',')}`;
   const specRef = useRef(spec);
   specRef.current = spec;
   useLayoutEffect(() => {
@@ -126,6 +126,8 @@ export const UplotPlot = memo(function UplotPlot({ spec, zoom, onZoom, onCursor,
     if (!u) return;
     const xs = Array.from(u.data[0]);
     if (event.key === 'Escape') {
+      // Handled: Esc here hides the cursor, it does not also leave presentation mode.
+      event.preventDefault();
       keyboardIndex.current = null;
       moveCursor(u, { left: -10, top: -10 });
       return;

@@ -31,6 +31,30 @@ describe('plotOptions', () => {
     expect(options.cursor!.drag).toMatchObject({ x: true, y: false, setScale: false });
   });
 
+  it('widens lines and enlarges the axis type in presentation mode (test lines at least 5 px, training at least 3 px)', () => {
+    const spec = { title: 'Loss', kind: 'loss' as const, series: [line('raw', [0.5]), line('train', [0.5]), line('test', [1], '10 4 2 4')], xAxis: 'epochs' as const, xEnd: 5, logScale: false, formatTick: String };
+    const normal = plotOptions(spec, { width: 600, height: 300 }, () => null, {});
+    const present = plotOptions({ ...spec, presentation: true }, { width: 600, height: 300 }, () => null, {});
+    const [, raw, train, test] = present.series;
+    expect(test.width).toBeGreaterThanOrEqual(5);
+    expect(train.width).toBeGreaterThanOrEqual(3);
+    expect(raw.width).toBeGreaterThan(normal.series[1].width!);
+    // Dashes scale with the width, so a thick dashed line still reads as dashes.
+    expect(test.dash).toEqual([20, 8, 4, 8]);
+    expect((test.points as { size: number }).size).toBeGreaterThan((normal.series[3].points as { size: number }).size);
+    const px = (font: unknown) => Number(/(\d+)px/.exec(String(font))![1]);
+    for (const [i, axis] of present.axes!.entries()) {
+      expect(px(axis.font), `axis ${i} font`).toBeGreaterThanOrEqual(22);
+      expect(px(axis.font)).toBeGreaterThan(px(normal.axes![i].font));
+      // Room for the larger labels: axes are larger than their normal size.
+      expect(axis.size).toBeGreaterThan(normal.axes![i].size as number);
+      // ... and fewer ticks, further apart.
+      expect(axis.space).toBeGreaterThan(normal.axes![i].space as number);
+      expect(axis.stroke).toBe('#000');
+    }
+    expect(px(present.axes![0].labelFont)).toBeGreaterThanOrEqual(22);
+  });
+
   it("fills a contestant's band between its upper and lower lines, whose edges are not drawn", () => {
     const options = plotOptions(
       { title: 'Loss', kind: 'loss', series: [line('test', [1, 2]), line('upper', [1, 2]), line('lower', [1, 2])], xAxis: 'epochs', xEnd: 5, logScale: false, formatTick: String },

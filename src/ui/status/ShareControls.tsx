@@ -82,7 +82,7 @@ export function OpenResultsButton() {
   const open = useOpenResults();
   return (
     <>
-      <button type="button" onClick={() => inputRef.current?.click()}>
+      <button type="button" className="open-results" onClick={() => inputRef.current?.click()}>
         Open results…
       </button>
       <input
