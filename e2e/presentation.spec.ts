@@ -182,6 +182,10 @@ for (const size of [
       }
       await expect(page.getByRole('button', { name: 'Train' })).toBeInViewport();
       await expect(page.getByRole('button', { name: 'Stop' })).toBeInViewport();
+      // Pause and Step stay at hand for a question to the class; Speed and the page tabs fold away with the settings.
+      await expect(page.getByRole('button', { name: 'Pause' })).toBeInViewport();
+      await expect(page.getByRole('button', { name: 'Step' })).toBeInViewport();
+      await expect(page.getByRole('combobox', { name: 'Speed' })).toBeHidden();
       await expect(runPhase(page)).toBeInViewport();
 
       // Every piece of text in the header, the summary, the run, the legend, the charts and the results: 24 px or more, dark on light.
