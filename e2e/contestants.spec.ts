@@ -5,7 +5,7 @@ test('Adam 2 at learning rate 0.01 beside Adam at 0.001, on a two-layer tanh net
   await page.goto('/');
   await waitForData(page);
   await selectOnly(page, ['Adam']);
-  await page.getByRole('button', { name: 'Add another Adam' }).click();
+  await page.getByRole('button', { name: 'Add another Adam', exact: true }).click();
   const adam2 = page.getByRole('checkbox', { name: 'Adam 2', exact: true });
   await expect(adam2).toBeChecked();
   // Keyboard focus follows to the new contestant instead of falling to the page.

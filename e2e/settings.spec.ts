@@ -34,17 +34,30 @@ test('refuses an invalid hyperparameter at the field and blocks Train until it i
 
 test('shows the Keras defaults for every optimizer', async ({ page }) => {
   await page.goto('/');
-  const expected: Record<string, Record<string, string>> = {
-    SGD: { 'Learning rate': '0.01', Momentum: '0' },
-    Adam: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' },
-    Adagrad: { 'Learning rate': '0.001', 'Initial accumulator': '0.1', Epsilon: '1e-7' },
-    Adadelta: { 'Learning rate': '0.001', Rho: '0.95', Epsilon: '1e-7' },
-    RMSprop: { 'Learning rate': '0.001', Rho: '0.9', Momentum: '0', Epsilon: '1e-7' },
+  // The article's five are ticked; the optimizers added since are there, unticked.
+  const expected: Record<string, { ticked: boolean; fields: Record<string, string>; rule: RegExp }> = {
+    SGD: { ticked: true, fields: { 'Learning rate': '0.01', Momentum: '0' }, rule: /^v = momentum·v − lr·g/ },
+    Adam: { ticked: true, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /^m \+= \(g − m\)\(1 − β1\)/ },
+    Adagrad: { ticked: true, fields: { 'Learning rate': '0.001', 'Initial accumulator': '0.1', Epsilon: '1e-7' }, rule: /a \+= g²/ },
+    Adadelta: { ticked: true, fields: { 'Learning rate': '0.001', Rho: '0.95', Epsilon: '1e-7' }, rule: /^Eg = ρ·Eg/ },
+    RMSprop: { ticked: true, fields: { 'Learning rate': '0.001', Rho: '0.9', Momentum: '0', Epsilon: '1e-7' }, rule: /^s = ρ·s/ },
+    Nadam: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /^uₜ = β1/ },
+    AdamW: { ticked: false, fields: { 'Learning rate': '0.001', 'Weight decay': '0.004', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /^w −= w·wd·lr;/ },
+    Adamax: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /u = max\(β2·u, \|g\|\)/ },
+    Lion: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.99' }, rule: /^w −= lr·sign\(/ },
+    Ftrl: {
+      ticked: false,
+      fields: { 'Learning rate': '0.001', 'Learning rate power': '-0.5', 'Initial accumulator': '0.1', 'L1 regularization': '0', 'L2 regularization': '0', 'L2 shrinkage': '0', Beta: '0' },
+      rule: /clip\(z, −l1, l1\)/,
+    },
   };
-  for (const [optimizer, fields] of Object.entries(expected)) {
-    await expect(page.getByRole('checkbox', { name: optimizer, exact: true })).toBeChecked();
-    const group = page.getByRole('group', { name: new RegExp(`^${optimizer} settings`) });
+  for (const [optimizer, { ticked, fields, rule }] of Object.entries(expected)) {
+    await expect(page.getByRole('checkbox', { name: optimizer, exact: true })).toBeChecked({ checked: ticked });
+    await expect(page.getByRole('button', { name: `Reset ${optimizer} to Keras defaults`, exact: true })).toHaveText('Keras defaults');
+    const group = page.getByRole('group', { name: `${optimizer} settings`, exact: true });
     for (const [label, value] of Object.entries(fields)) await expect(group.getByLabel(label, { exact: true })).toHaveValue(value);
+    await group.getByText('Update rule (Keras)').click();
+    await expect(group.locator('code')).toHaveText(rule);
   }
   await expect(page.getByLabel('Epochs')).toHaveValue('5');
   await expect(page.getByLabel('Batch size')).toHaveValue('128');

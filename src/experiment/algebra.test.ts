@@ -3,7 +3,7 @@
  * the zero-gradient analysis, and the host scalars Keras computes in float32.
  */
 import { describe, expect, it } from 'vitest';
-import { add, compileProgram, declaredNames, defineOptimizer, mul, stepScalars, sub, variantFor, variantsOf } from './algebra';
+import { abs, add, compileProgram, declaredNames, defineOptimizer, max, min, mul, pow, sign, sqrt, stepScalars, sub, variantFor, variantsOf, type Expr } from './algebra';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 
 const toy = defineOptimizer({
@@ -70,7 +70,14 @@ describe('the registry', () => {
       'adadelta',
       'rmsprop', 'rmsprop+momentum', 'rmsprop+centered', 'rmsprop+momentum+centered',
       'nadam',
+      'adamw', 'adamw+amsgrad',
+      'adamax',
+      'lion',
+      'ftrl', 'ftrl+power',
     ]);
+    // Ftrl's n^0.5 is sqrt(n) at Keras's power -0.5; any other power is the pow variant.
+    expect(variantFor(OPTIMIZERS.ftrl, { ...optimizerDefaults('ftrl'), learningRatePower: -0.25 }).name).toBe('ftrl+power');
+    expect(variantFor(OPTIMIZERS.ftrl, optimizerDefaults('ftrl')).program.nodes.some((n) => n.op === 'pow')).toBe(false);
     expect(variantFor(OPTIMIZERS.sgd, { ...optimizerDefaults('sgd'), nesterov: true }).name).toBe('sgd');
   });
 
@@ -81,6 +88,22 @@ describe('the registry', () => {
     expect(slots('adam', { amsgrad: true })).toEqual(['m', 'v', 'vHat']);
     expect(slots('rmsprop', { centered: true })).toEqual(['velocity', 'averageGrad']);
     expect(slots('rmsprop', { centered: true, momentum: 0.5 })).toEqual(['velocity', 'momentum', 'averageGrad']);
+    expect(slots('adamw', {})).toEqual(['m', 'v']);
+    expect(slots('adamax', {})).toEqual(['m', 'u']);
+    expect(slots('lion', {})).toEqual(['m']);
+    expect(slots('ftrl', {})).toEqual(['accumulator', 'linear']);
+  });
+
+  it('classes abs, sign, min and pow for the zero-gradient analysis: abs(0) and sign(0) are 0; min and pow of the gradient are not', () => {
+    const keeps = (step: (g: Expr) => Expr) => compileProgram(toy, { weight: sub({ op: 'weight' }, step({ op: 'gradient' })) }, declaredNames(toy)).zeroGradientKeepsState;
+    const lr: Expr = { op: 'constant', name: 'learningRate' };
+    expect(keeps((g) => mul(abs(g), lr))).toBe(true);
+    expect(keeps((g) => mul(sign(g), lr))).toBe(true);
+    expect(keeps((g) => sqrt(abs(g)))).toBe(true);
+    // min(0, lr) is 0 only for lr >= 0, and pow(0, b) only for b > 0: not assumed.
+    expect(keeps((g) => min(g, lr))).toBe(false);
+    expect(keeps((g) => max(g, lr))).toBe(false);
+    expect(keeps((g) => pow(g, lr))).toBe(false);
   });
 
   it('finds the variants a zero gradient leaves unchanged: plain SGD and Adagrad only', () => {

@@ -21,19 +21,30 @@ export type Leaf =
   | { readonly op: 'weight' }
   | { readonly op: 'gradient' }
   | { readonly op: 'slot' | 'constant' | 'scalar'; readonly name: string };
-export type UnaryOp = 'neg' | 'sqrt' | 'square';
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max';
+export type UnaryOp = 'neg' | 'sqrt' | 'square' | 'abs' | 'sign';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
 export type Expr = Leaf | { readonly op: UnaryOp; readonly a: Expr } | { readonly op: BinaryOp; readonly a: Expr; readonly b: Expr };
 
 export const add = (a: Expr, b: Expr): Expr => ({ op: 'add', a, b });
 export const sub = (a: Expr, b: Expr): Expr => ({ op: 'sub', a, b });
 export const mul = (a: Expr, b: Expr): Expr => ({ op: 'mul', a, b });
 export const div = (a: Expr, b: Expr): Expr => ({ op: 'div', a, b });
-/** Elementwise maximum (NaN propagates). */
+/** Elementwise maximum (NaN propagates; max(-0, +0) is +0). */
 export const max = (a: Expr, b: Expr): Expr => ({ op: 'max', a, b });
+/** Elementwise minimum (NaN propagates; min(-0, +0) is -0). */
+export const min = (a: Expr, b: Expr): Expr => ({ op: 'min', a, b });
+/**
+ * a to the power b, in double rounded to float32 (tfjs's cpu backend; the kernel
+ * calls double pow per lane). Slow in the kernel: use sqrt where b is 0.5.
+ */
+export const pow = (a: Expr, b: Expr): Expr => ({ op: 'pow', a, b });
 export const neg = (a: Expr): Expr => ({ op: 'neg', a });
 export const sqrt = (a: Expr): Expr => ({ op: 'sqrt', a });
 export const square = (a: Expr): Expr => ({ op: 'square', a });
+/** |a| (clears the sign bit). */
+export const abs = (a: Expr): Expr => ({ op: 'abs', a });
+/** 1 where a > 0, -1 where a < 0, +0 otherwise: zeros of either sign and NaN give +0 (tfjs's sign; TensorFlow's gives NaN for NaN). */
+export const sign = (a: Expr): Expr => ({ op: 'sign', a });
 
 /** Float32 rounding, for host scalars that Keras computes in float32 (one call per operation). */
 export const f32 = Math.fround;
@@ -212,12 +223,13 @@ function keepsStateAtZeroGradient(nodes: readonly Node[], weight: number, slots:
       case 'weight': c = 'input:weight'; break;
       case 'slot': c = `input:slot ${node.name}`; break;
       case 'constant': case 'scalar': c = 'host'; break;
-      case 'neg': case 'sqrt': case 'square': c = a === 'zero' ? 'zero' : a === 'host' ? 'host' : 'other'; break;
+      case 'neg': case 'sqrt': case 'square': case 'abs': case 'sign': c = a === 'zero' ? 'zero' : a === 'host' ? 'host' : 'other'; break;
       case 'mul': c = (a === 'zero' && (b === 'host' || b === 'zero')) || (b === 'zero' && a === 'host') ? 'zero' : a === 'host' && b === 'host' ? 'host' : 'other'; break;
       case 'div': c = a === 'zero' ? 'zero' : a === 'host' && b === 'host' ? 'host' : 'other'; break;
       case 'add': c = b === 'zero' ? a : a === 'zero' ? b : a === 'host' && b === 'host' ? 'host' : 'other'; break;
       case 'sub': c = b === 'zero' ? a : a === 'host' && b === 'host' ? 'host' : 'other'; break;
-      case 'max': c = a === 'host' && b === 'host' ? 'host' : 'other'; break;
+      // pow(0, b) is 0 only for b > 0: never classed as zero.
+      case 'max': case 'min': case 'pow': c = a === 'host' && b === 'host' ? 'host' : 'other'; break;
     }
     classes.push(c);
   }

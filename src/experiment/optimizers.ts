@@ -9,13 +9,18 @@ import type { OptimizerDefinition } from './algebra';
 import { adadelta } from './definitions/adadelta';
 import { adagrad } from './definitions/adagrad';
 import { adam } from './definitions/adam';
+import { adamax } from './definitions/adamax';
+import { adamw } from './definitions/adamw';
+import { ftrl } from './definitions/ftrl';
+import { lion } from './definitions/lion';
 import { nadam } from './definitions/nadam';
 import { rmsprop } from './definitions/rmsprop';
 import { sgd } from './definitions/sgd';
 import type { ParameterValues } from './parameters';
 import { defaultValues } from './parameters';
 
-export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam'] as const;
+// New optimizers go at the end: the kernel numbers its variants in this order.
+export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam', 'adamw', 'adamax', 'lion', 'ftrl'] as const;
 export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
 
 /** Every definition, in OPTIMIZER_IDS order (the kernel numbers its variants in this order). */
@@ -26,6 +31,10 @@ export const OPTIMIZERS: { readonly [K in OptimizerId]: OptimizerDefinition<K> }
   adadelta,
   rmsprop,
   nadam,
+  adamw,
+  adamax,
+  lion,
+  ftrl,
 };
 
 export function optimizerDefaults(id: OptimizerId): ParameterValues {

@@ -28,9 +28,14 @@ function apply(node: Node, a: number, b: number, leaf: (node: Node) => number): 
     case 'div': return a / b;
     // NaN propagates, as tf.maximum and the kernel's f32x4.max do (Math.max does too).
     case 'max': return Math.max(a, b);
+    case 'min': return Math.min(a, b);
+    case 'pow': return Math.pow(a, b);
     case 'neg': return -a;
     case 'sqrt': return Math.sqrt(a);
     case 'square': return a * a;
+    case 'abs': return Math.abs(a);
+    // +0 for a zero and for NaN, as tf.sign and the kernel's sign do.
+    case 'sign': return a > 0 ? 1 : a < 0 ? -1 : 0;
   }
 }
 

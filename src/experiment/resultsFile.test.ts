@@ -801,8 +801,12 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
         { optimizer: 'adagrad', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
         { optimizer: 'adadelta', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
         { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
-        // Not in version 1: joins unticked, at Keras defaults.
+        // Not in version 1: they join unticked, at Keras defaults.
         { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+        { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+        { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
       ],
     };
     expect(results.experiment).toStrictEqual(expected);
@@ -814,12 +818,14 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
     expect(results).not.toHaveProperty('link');
   });
 
-  it('opens with Nadam, which version 1 did not know, present as an unticked first contestant at Keras defaults', () => {
+  it('opens with Nadam, AdamW, Adamax, Lion and Ftrl, which version 1 did not know, present as unticked first contestants at Keras defaults', () => {
     const results = opened(parseResultsFile(FIXTURE_V1, 'article.json'));
     expect(results.experiment.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
-    expect(contestant(results.experiment, 'nadam')).toEqual({ optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: optimizerDefaults('nadam') });
+    for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'ftrl'] as const) {
+      expect(contestant(results.experiment, id)).toEqual({ optimizer: id, ordinal: 1, selected: false, hyperparameters: optimizerDefaults(id) });
+      expect(results.runs.map((r) => r.contestant)).not.toContain(id);
+    }
     expect(trainingContestants(results.experiment).map(contestantKey)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
-    expect(results.runs.map((r) => r.contestant)).not.toContain('nadam');
   });
 
   it('keeps every per-epoch number, each run now named by its contestant key', () => {
@@ -896,8 +902,12 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
         { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
         { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
         { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
-        // Written before the catalog had Nadam: it joins unticked, at Keras defaults.
+        // Written before the catalog had Nadam, AdamW, Adamax, Lion and Ftrl: they join unticked, at Keras defaults.
         { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+        { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+        { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
       ],
     });
     expect(results.appVersion).toBe('0.1.0');
@@ -919,16 +929,17 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
     expect(results.runs[1].history.map((m) => m.testAccuracy)).toEqual([0.8628, 0.8565]);
   });
 
-  it('round-trips: written again it says the same (plus the unticked Nadam it gained), and its link opens the same experiment', () => {
+  it('round-trips: written again it says the same (plus the unticked optimizers it gained), and its link opens the same experiment', () => {
     const results = opened(parseResultsFile(FIXTURE_V2, 'adams.json'));
     const again = resultsToJson(results);
-    // The fixture predates Nadam: written again, it lists Nadam unticked at defaults, and is otherwise the same file.
+    // The fixture predates Nadam, AdamW, Adamax, Lion and Ftrl: written again, it lists them unticked at defaults, and is otherwise the same file.
     const fixture = JSON.parse(FIXTURE_V2);
     const written = JSON.parse(again);
-    const isNadam = (c: Contestant) => c.optimizer === 'nadam';
-    expect(fixture.experiment.contestants.some(isNadam)).toBe(false);
-    expect(written.experiment.contestants.filter(isNadam)).toEqual([{ optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: optimizerDefaults('nadam') }]);
-    expect(written.experiment.contestants.filter((c: Contestant) => !isNadam(c))).toEqual(fixture.experiment.contestants);
+    const gained = ['nadam', 'adamw', 'adamax', 'lion', 'ftrl'] as const;
+    const isGained = (c: Contestant) => (gained as readonly string[]).includes(c.optimizer);
+    expect(fixture.experiment.contestants.some(isGained)).toBe(false);
+    expect(written.experiment.contestants.filter(isGained)).toEqual(gained.map((optimizer) => ({ optimizer, ordinal: 1, selected: false, hyperparameters: optimizerDefaults(optimizer) })));
+    expect(written.experiment.contestants.filter((c: Contestant) => !isGained(c))).toEqual(fixture.experiment.contestants);
     expect({ ...written, experiment: { ...written.experiment, contestants: [] } }).toEqual({ ...fixture, experiment: { ...fixture.experiment, contestants: [] } });
     expect(opened(parseResultsFile(again))).toEqual(results);
     expect(resultsToJson(opened(parseResultsFile(again)))).toBe(again);

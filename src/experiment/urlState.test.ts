@@ -203,10 +203,11 @@ function numberArbitrary(spec: NumberParameter): fc.Arbitrary<number> {
       noDefaultInfinity: true,
     });
   }
-  // Values a person would actually type (0.0123), not only raw doubles.
+  // Values a person would actually type (0.0123, -0.25), not only raw doubles; negative
+  // ones too, or a range below 0 (Ftrl's learning rate power) would filter forever.
   const human = fc
     .integer({ min: 1, max: 99_999 })
-    .chain((n) => fc.constantFrom(n, n / 10, n / 1000, n / 100_000, n / 1e9))
+    .chain((n) => fc.constantFrom(...[n, n / 10, n / 1000, n / 100_000, n / 1e9].flatMap((v) => [v, -v])))
     .filter((v) => inRange(spec, v));
   return fc
     .oneof(core, fc.constantFrom(...edges), human)
@@ -633,6 +634,26 @@ describe('contestants and the network in links', () => {
     expect(encodeExperimentUrl({ config: r.config, view: r.view })).toBe('?v=2&opt=nadam,nadam2&nadam2.lr=0.01');
   });
 
+  it('AdamW, Adamax, Lion and Ftrl take their own short keys: wd, beta1, power, accumulator, l1, l2, shrink, beta', () => {
+    const link = '?v=2&opt=adamw,adamax,lion,ftrl&adamw.wd=0.01&adamw.amsgrad=1&adamax.beta2=0.99&lion.beta1=1&ftrl.power=-0.25&ftrl.accumulator=0.5&ftrl.l1=0.001&ftrl.l2=0.002&ftrl.shrink=0.003&ftrl.beta=0.1';
+    const r = decodeExperimentUrl(link);
+    expect(r.notices).toEqual([]);
+    expectSafeResult(r);
+    expect(trained(r.config)).toEqual(['adamw', 'adamax', 'lion', 'ftrl']);
+    expect(contestant(r.config, 'adamw')).toEqual(extra('adamw', 1, true, { weightDecay: 0.01, amsgrad: true }));
+    expect(contestant(r.config, 'adamax')).toEqual(extra('adamax', 1, true, { beta2: 0.99 }));
+    // Keras allows Lion's beta_1 = 1 (only beta_1 <= 0 makes it signSGD).
+    expect(contestant(r.config, 'lion')).toEqual(extra('lion', 1, true, { beta1: 1 }));
+    expect(contestant(r.config, 'ftrl')).toEqual(extra('ftrl', 1, true, { learningRatePower: -0.25, initialAccumulator: 0.5, l1: 0.001, l2: 0.002, l2Shrinkage: 0.003, beta: 0.1 }));
+    expect(encodeExperimentUrl({ config: r.config, view: r.view })).toBe(link);
+    // Out of Keras's range: a positive power, Lion's beta_1 of 0, a negative weight decay.
+    const bad = decodeExperimentUrl('?opt=lion,ftrl&ftrl.power=0.5&lion.beta1=0&adamw.wd=-1');
+    expect(bad.notices.length).toBeGreaterThan(0);
+    expect(contestant(bad.config, 'ftrl').hyperparameters.learningRatePower).toBeLessThanOrEqual(0);
+    expect(contestant(bad.config, 'lion').hyperparameters.beta1).toBeGreaterThan(0);
+    expect(contestant(bad.config, 'adamw').hyperparameters.weightDecay).toBeGreaterThanOrEqual(0);
+  });
+
   it("adam2.lr without opt creates an unselected Adam 2 with that rate, and leaves the selection alone", () => {
     const r = decodeExperimentUrl('?adam2.lr=0.01');
     expect(r.notices).toEqual([]);
@@ -755,6 +776,10 @@ describe('format version 1 fixture', () => {
       { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
       { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
       { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
     ],
   };
   // Version 1 drew the training curves raw: its links open unsmoothed.
@@ -787,13 +812,12 @@ describe('format version 1 fixture', () => {
     expect(decodeExperimentUrl('?v=1').config).toStrictEqual(defaultExperiment());
   });
 
-  it('never selects Nadam, which version 1 did not know, from a v1 link without opt: it is there, unticked at defaults', () => {
+  it('never selects Nadam, AdamW, Adamax, Lion or Ftrl, which version 1 did not know, from a v1 link without opt: they are there, unticked at defaults', () => {
     for (const link of ['?v=1', '?v=1&epochs=2&adam.lr=0.002']) {
       const r = decodeExperimentUrl(link);
       expect(r.notices).toEqual([]);
-      expect(trained(r.config)).not.toContain('nadam');
       expect(trained(r.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
-      expect(contestant(r.config, 'nadam')).toEqual(extra('nadam', 1, false));
+      for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'ftrl'] as const) expect(contestant(r.config, id)).toEqual(extra(id, 1, false));
       expect(r.config.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
     }
   });
@@ -826,6 +850,10 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
       // Not in the catalog when the link was written: unticked, at Keras defaults.
       { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
     ],
   };
   // DO NOT EDIT. Everything at once: an unticked RMSprop 3 with an edit, settings, no hidden layer, the view.
@@ -846,6 +874,10 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
       { optimizer: 'rmsprop', ordinal: 3, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.8, momentum: 0, epsilon: 1e-7, centered: false } },
       { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
     ],
   };
 

@@ -15,8 +15,8 @@ export interface GoldenCase {
   initial: number[];
   /** Gradient of each step. */
   gradients: number[][];
-  /** Expected weights after each step. */
-  expected: number[][];
+  /** Expected weights after each step (null: Keras checks none after that step). */
+  expected: (number[] | null)[];
   tolerance: { rtol: number; atol: number };
 }
 
@@ -57,6 +57,23 @@ export const KERAS_GOLDEN: GoldenCase[] = [
   singleStep('adadelta', [0.9993, 1.9993, 2.9993, 3.9993]),
   singleStep('rmsprop', [-0.5811, 0.4189, 1.4189, 2.4189]),
   singleStep('nadam', [0.4686, 1.4686, 2.4686, 3.4686]),
+  // AdamW's weight decay at its default 0.004 shows at lr 0.5: each weight also loses 0.2 %.
+  singleStep('adamw', [0.498, 1.496, 2.494, 3.492]),
+  singleStep('adamax', [0.5, 1.5, 2.5, 3.5]),
+  singleStep('lion', [0.5, 1.5, 2.5, 3.5]),
+  singleStep('ftrl', [0.2218, 1.3954, 2.3651, 2.8814]),
+  {
+    // Three optimizers each stepping var1 once with a zero gradient: only the decay moves it,
+    // 2·(1 − 0.004)³; as one optimizer here, which is the same (Adam's step is 0 at g = 0 for any t).
+    optimizer: 'adamw',
+    test: 'keras/src/optimizers/adamw_test.py test_weight_decay',
+    params: { learningRate: 1, weightDecay: 0.004 },
+    initial: [2],
+    gradients: [[0], [0], [0]],
+    expected: [null, null, [1.9760959]],
+    // assertAlmostEqual(..., decimal=6).
+    tolerance: { rtol: 0, atol: 5e-7 },
+  },
   // SGD(nesterov=True) at momentum 0 is plain SGD in Keras (no momentum slot).
   golden('sgd', { nesterov: true }, [
     [0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999],
@@ -81,6 +98,30 @@ export const KERAS_GOLDEN: GoldenCase[] = [
     [-0.7115, -0.7103, -0.7096, -0.7092, -0.709, -0.7088, -0.7086, -0.7085, -0.7085, -0.7084],
     [-1.2335, -1.2322, -1.2313, -1.2309, -1.2306, -1.2304, -1.2302, -1.2301, -1.23, -1.2299],
     [-1.7492, -1.7478, -1.7469, -1.7464, -1.7461, -1.7459, -1.7457, -1.7456, -1.7455, -1.7454],
+  ]),
+  golden('adamw', { learningRate: 1, weightDecay: 0.5, epsilon: 2 }, [
+    [0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998],
+    [0.2486, 0.2475, 0.2463, 0.2451, 0.244, 0.2428, 0.2417, 0.2405, 0.2394, 0.2382],
+    [0.1223, 0.1198, 0.1174, 0.1149, 0.1124, 0.11, 0.1075, 0.1051, 0.1027, 0.1003],
+    [0.0586, 0.0549, 0.0512, 0.0475, 0.0439, 0.0402, 0.0366, 0.033, 0.0294, 0.0258],
+    [0.0263, 0.0215, 0.0167, 0.012, 0.0073, 0.0026, -0.0021, -0.0067, -0.0113, -0.0159],
+  ]),
+  golden('adamax', { learningRate: 0.2, beta1: 0.85, beta2: 0.95, epsilon: 1e-6 }, [
+    [0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8],
+    [0.6827, 0.6873, 0.6888, 0.6896, 0.6901, 0.6904, 0.6906, 0.6908, 0.6909, 0.691],
+    [0.5333, 0.5407, 0.5431, 0.5444, 0.5451, 0.5456, 0.546, 0.5462, 0.5464, 0.5466],
+    [0.368, 0.3773, 0.3804, 0.382, 0.3829, 0.3835, 0.384, 0.3843, 0.3846, 0.3848],
+    [0.1933, 0.204, 0.2076, 0.2094, 0.2105, 0.2112, 0.2117, 0.2121, 0.2124, 0.2126],
+  ]),
+  // Lion() at its defaults: every weight moves by exactly lr = 0.001 per step.
+  golden('lion', {}, tile([0.999, 0.998, 0.997, 0.996, 0.995])),
+  // The pow variant (learning_rate_power -0.2), with every regulariser on; the first step sets x to 0.
+  golden('ftrl', { learningRate: 0.05, learningRatePower: -0.2, initialAccumulator: 0.4, l1: 0.05, l2: 0.15, l2Shrinkage: 0.01, beta: 0.3 }, [
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [-0.0034, -0.0077, -0.0118, -0.0157, -0.0194, -0.023, -0.0263, -0.0294, -0.0325, -0.0354],
+    [-0.0078, -0.0162, -0.0242, -0.0317, -0.0387, -0.0454, -0.0516, -0.0575, -0.0631, -0.0685],
+    [-0.0121, -0.0246, -0.0363, -0.0472, -0.0573, -0.0668, -0.0757, -0.0842, -0.0922, -0.0999],
+    [-0.0164, -0.0328, -0.0481, -0.0623, -0.0753, -0.0875, -0.099, -0.1098, -0.1201, -0.1299],
   ]),
 ];
 

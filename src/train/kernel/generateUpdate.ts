@@ -11,8 +11,8 @@ import { kernelLayout, type KernelVariant } from './layout';
 
 export const GENERATED_UPDATE_FILE = 'update.generated.ts';
 
-const BINARY: Record<string, string> = { add: 'f32x4.add', sub: 'f32x4.sub', mul: 'f32x4.mul', div: 'f32x4.div', max: 'f32x4.max' };
-const UNARY: Record<string, string> = { neg: 'f32x4.neg', sqrt: 'f32x4.sqrt' };
+const BINARY: Record<string, string> = { add: 'f32x4.add', sub: 'f32x4.sub', mul: 'f32x4.mul', div: 'f32x4.div', max: 'f32x4.max', min: 'f32x4.min', pow: 'pow4' };
+const UNARY: Record<string, string> = { neg: 'f32x4.neg', sqrt: 'f32x4.sqrt', abs: 'f32x4.abs' };
 
 /** Nodes that read no weight, gradient or slot: the same for every element, computed once before the loop. */
 function uniformNodes(nodes: readonly Node[]): boolean[] {
@@ -32,6 +32,8 @@ function expression(node: Node, v: KernelVariant, valuesAt: number): string {
     case 'constant': return `v128.load32_splat(record, ${valuesAt + 4 * v.constants[node.name!]}) /* constant ${node.name} */`;
     case 'scalar': return `v128.load32_splat(record, ${valuesAt + 4 * v.scalars[node.name!]}) /* scalar ${node.name} */`;
     case 'square': return `f32x4.mul(${a}, ${a})`;
+    // No SIMD sign: (a > 0 ? 1 : +0) - (a < 0 ? 1 : +0), masks and-ed with 1.0; ±0 and NaN give +0, as tfjs's sign.
+    case 'sign': return `f32x4.sub(v128.and(f32x4.gt(${a}, f32x4.splat(0)), f32x4.splat(1)), v128.and(f32x4.lt(${a}, f32x4.splat(0)), f32x4.splat(1)))`;
     default: return node.args.length === 2 ? `${BINARY[node.op]}(${a}, ${b})` : `${UNARY[node.op]}(${a})`;
   }
 }
@@ -70,6 +72,18 @@ export const VALUES_AT: usize = ${record.valuesAt};
 /** Hash of the layout and programs this file was generated from (src/train/kernel/layout.ts). */
 export function layoutHash(): u32 {
   return 0x${hash.toString(16).padStart(8, '0')};
+}
+
+/**
+ * Elementwise a^b: no SIMD pow, so double pow per lane rounded to float32, as
+ * tfjs's cpu backend computes it (Math.pow, stored in a Float32Array).
+ */
+// @ts-ignore: decorator
+@inline function pow4(a: v128, b: v128): v128 {
+  let r = f32x4.splat(<f32>Math.pow(<f64>f32x4.extract_lane(a, 0), <f64>f32x4.extract_lane(b, 0)));
+  r = f32x4.replace_lane(r, 1, <f32>Math.pow(<f64>f32x4.extract_lane(a, 1), <f64>f32x4.extract_lane(b, 1)));
+  r = f32x4.replace_lane(r, 2, <f32>Math.pow(<f64>f32x4.extract_lane(a, 2), <f64>f32x4.extract_lane(b, 2)));
+  return f32x4.replace_lane(r, 3, <f32>Math.pow(<f64>f32x4.extract_lane(a, 3), <f64>f32x4.extract_lane(b, 3)));
 }
 
 ${table('slotCount', 'i32', (v) => String(v.slots.length))}

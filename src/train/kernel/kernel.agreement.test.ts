@@ -50,6 +50,19 @@ const VARIANTS: [string, OptimizerId, ParameterValues][] = [
   // At Keras's 1e-7 that shows as 7e-7..3e-6 on dense synthetic data from step 1 on;
   // given the same gradients the two give the same bits (kernel.rules.test.ts).
   ['Nadam', 'nadam', { ...d('nadam'), epsilon: 1e-4 }],
+  ['AdamW', 'adamw', d('adamw')],
+  ['AdamW AMSGrad', 'adamw', { ...d('adamw'), amsgrad: true, epsilon: 1e-4 }],
+  // Epsilon as for Nadam: at t = 1 Adamax steps lr·g/(|g| + epsilon) too.
+  ['Adamax', 'adamax', { ...d('adamax'), epsilon: 1e-4 }],
+  // Every weight moves by exactly ±lr or 0; a sign flipped by a gradient summed in another order would show as a jump.
+  ['Lion', 'lion', d('lion')],
+  // Ftrl's first step keeps w·(1 − √(n₀/n₁)) of a weight, computed through √n₁ − √n₀, which cancels for
+  // small gradients: a one-ulp change of n₁ from the gradient's summation order moves w₁ by ~w₀·2⁻²⁴,
+  // which at Keras's lr 0.001 and n₀ 0.1 (w₁ ~ lr·g/√n₀) is up to 2.5e-6 of a tensor's norm (1.5e-6 at lr 0.01).
+  // lr 0.1 and n₀ 0.01 make w₁ 300 times larger; given the same gradients the two give the same bits
+  // (kernel.rules.test.ts).
+  ['Ftrl', 'ftrl', { ...d('ftrl'), learningRate: 0.1, initialAccumulator: 0.01 }],
+  ['Ftrl power', 'ftrl', { ...d('ftrl'), learningRate: 0.1, initialAccumulator: 0.01, learningRatePower: -0.2 }],
 ];
 const BUILDS: KernelBuild[] = ['simd', 'relaxed-simd'];
 

@@ -9,36 +9,60 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
 import { CASES, GRADIENTS, W0 } from '../../testing/kerasReference';
 import { loadKernel } from '../../testing/kernelNode';
+import type { OptimizerId } from '../../experiment/optimizers';
+import type { ParameterValues } from '../../experiment/parameters';
 import { applyRule, UPDATE_RULES } from '../optimizers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** Steps both engines from `initial` with `gradients` (each vector spread over every tensor) and compares the weights bit for bit after each step. */
+async function compareBits(build: 'simd' | 'relaxed-simd', id: OptimizerId, params: ParameterValues, initial: number[], gradients: number[][]) {
+  const hidden = Math.max(NETWORK_LIMITS.minUnits, initial.length);
+  const sizes = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
+  const place = (values: number[]) => sizes.map((n) => Float32Array.from({ length: n }, (_, i) => values[i % values.length] * (1 + i / n)));
+  const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: id, hyperparameters: params }], initial: place(initial) });
+  const rule = UPDATE_RULES[id];
+  const shapes = [[IMAGE_SIZE, hidden], [hidden], [hidden, NUM_CLASSES], [NUM_CLASSES]];
+  // The kernel holds dense2/kernel transposed; the elementwise update does not care, so tfjs gets it as weights() gives it.
+  let weights = trainer.weights(0).map((w, i) => tf.tensor(w, shapes[i]));
+  let slots = shapes.map((shape) => Object.fromEntries(Object.entries(rule.slots(params)).map(([k, v]) => [k, tf.fill(shape, v)])));
+  gradients.forEach((g, step) => {
+    const placed = place(g);
+    trainer.applyGradients(0, placed);
+    const tensors = placed.map((values, i) => tf.tensor(values, shapes[i]));
+    const next = weights.map((w, i) => applyRule(rule, w, tensors[i], slots[i], step + 1, params));
+    tf.dispose([...tensors, ...weights, ...slots.flatMap((s) => Object.values(s))]);
+    weights = next.map((n) => n.weight);
+    slots = next.map((n) => n.slots);
+    const kernel = trainer.weights(0);
+    weights.forEach((w, i) => expect(kernel[i], `step ${step + 1}, tensor ${i}`).toEqual(w.dataSync()));
+  });
+  tf.dispose([...weights, ...slots.flatMap((s) => Object.values(s))]);
+  trainer.dispose();
+}
+
+const BUILDS = ['simd', 'relaxed-simd'] as const;
+
 describe('generated kernel updates give the tfjs evaluator\'s bits', () => {
-  const cases = (['simd', 'relaxed-simd'] as const).flatMap((build) => CASES.map(([id, name, params]) => [build, id, name, params] as const));
+  const cases = BUILDS.flatMap((build) => CASES.map(([id, name, params]) => [build, id, name, params] as const));
   it.each(cases)('%s build: %s (%s)', async (build, id, _name, params) => {
-    const hidden = Math.max(NETWORK_LIMITS.minUnits, W0.length);
-    const sizes = [IMAGE_SIZE * hidden, hidden, hidden * NUM_CLASSES, NUM_CLASSES];
-    const place = (values: number[]) => sizes.map((n) => Float32Array.from({ length: n }, (_, i) => values[i % values.length] * (1 + i / n)));
-    const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: id, hyperparameters: params }], initial: place(W0) });
-    const rule = UPDATE_RULES[id];
-    const shapes = [[IMAGE_SIZE, hidden], [hidden], [hidden, NUM_CLASSES], [NUM_CLASSES]];
-    // The kernel holds dense2/kernel transposed; the elementwise update does not care, so tfjs gets it as weights() gives it.
-    let weights = trainer.weights(0).map((w, i) => tf.tensor(w, shapes[i]));
-    let slots = shapes.map((shape) => Object.fromEntries(Object.entries(rule.slots(params)).map(([k, v]) => [k, tf.fill(shape, v)])));
-    GRADIENTS.forEach((g, step) => {
-      const gradients = place(g);
-      trainer.applyGradients(0, gradients);
-      const tensors = gradients.map((values, i) => tf.tensor(values, shapes[i]));
-      const next = weights.map((w, i) => applyRule(rule, w, tensors[i], slots[i], step + 1, params));
-      tf.dispose([...tensors, ...weights, ...slots.flatMap((s) => Object.values(s))]);
-      weights = next.map((n) => n.weight);
-      slots = next.map((n) => n.slots);
-      const kernel = trainer.weights(0);
-      weights.forEach((w, i) => expect(kernel[i], `step ${step + 1}, tensor ${i}`).toEqual(w.dataSync()));
-    });
-    tf.dispose([...weights, ...slots.flatMap((s) => Object.values(s))]);
-    trainer.dispose();
+    await compareBits(build, id, params, W0, GRADIENTS);
+  });
+});
+
+describe('abs, sign, min, max and pow agree at the edges', () => {
+  // Zeros of both signs (sign gives +0 for both, min(-0, +0) is -0, max is +0), the smallest
+  // subnormal, a gradient that is exactly 0 after a nonzero one, and large values.
+  const initial = [0, -0, 1e-40, -2, 0.5, 1e6, 3, -0.25];
+  const gradients = [
+    [0, -0, 1.4e-45, -1e-38, 3e5, -7, 0.5, 0],
+    [-0, 0, -1.4e-45, 0, -3e5, 7, 0, 0.125],
+    [0, 0, 0, 0, 0, 0, 0, 0],
+  ];
+  const variants = CASES.filter(([id]) => ['adamax', 'lion', 'ftrl'].includes(id));
+  it.each(BUILDS.flatMap((build) => variants.map(([id, name, params]) => [build, id, name, params] as const)))('%s build: %s (%s)', async (build, id, _name, params) => {
+    await compareBits(build, id, params, initial, gradients);
   });
 });

@@ -155,17 +155,17 @@ function misplaced(id: OptimizerId, p: ParameterValues): Vec[] | undefined {
     }
     out.push([...w]);
   });
-  return id === 'sgd' ? undefined : out;
+  return ['adam', 'adagrad', 'rmsprop', 'adadelta'].includes(id) ? out : undefined;
 }
 
 describe('update rules match the Keras 3 formulas (float64), one step at a time', () => {
-  const cases = BUILDS.flatMap((build) => CASES.map(([id, name, params]) => [build, id, name, params] as const));
-  it.each(cases)('%s build: %s (%s)', async (build, id, _name, params) => {
+  const cases = BUILDS.flatMap((build) => CASES.map(([id, name, params, tolerance]) => [build, id, name, params, tolerance] as const));
+  it.each(cases)('%s build: %s (%s)', async (build, id, _name, params, tolerance) => {
     const t = await trainer(build, [{ optimizer: id, hyperparameters: params }], { hidden: W0.length });
     const steps = kernelSteps(t, W0.length);
     const expected = reference[id](params);
     for (let tensor = 0; tensor < 4; tensor++) {
-      expect(maxRelativeError(steps.map((s) => s[tensor]), expected), `tensor ${tensor}`).toBeLessThanOrEqual(1e-6);
+      expect(maxRelativeError(steps.map((s) => s[tensor]), expected), `tensor ${tensor}`).toBeLessThanOrEqual(tolerance ?? 1e-6);
     }
     // Every other weight had a zero gradient and stays exactly where it was (0).
     for (const w of t.weights(0)) expect(w.subarray(W0.length).every((v) => v === 0)).toBe(true);

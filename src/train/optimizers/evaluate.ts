@@ -31,9 +31,13 @@ export function evaluateProgram(
       case 'mul': value = tf.mul(a, b); break;
       case 'div': value = tf.div(a, b); break;
       case 'max': value = tf.maximum(a, b); break;
+      case 'min': value = tf.minimum(a, b); break;
+      case 'pow': value = tf.pow(a, b); break;
       case 'neg': value = tf.neg(a); break;
       case 'sqrt': value = tf.sqrt(a); break;
       case 'square': value = tf.square(a); break;
+      case 'abs': value = tf.abs(a); break;
+      case 'sign': value = tf.sign(a); break;
     }
     values.push(value);
   }

@@ -6,8 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { optimizerDefaults, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
-import { CASES, GRADIENTS, maxRelativeError, reference, W0, type Vec } from '../../testing/kerasReference';
-import { applyRule, UPDATE_RULES } from './index';
+import { CASES, ftrlFloat32Reference, GRADIENTS, maxRelativeError, reference, W0, type Vec } from '../../testing/kerasReference';
+import type { CompiledProgram, Node } from '../../experiment/algebra';
+import { applyRule, evaluateProgram, UPDATE_RULES } from './index';
 
 function runRule(id: OptimizerId, params: ParameterValues): Vec[] {
   const rule = UPDATE_RULES[id];
@@ -27,13 +28,23 @@ function runRule(id: OptimizerId, params: ParameterValues): Vec[] {
 }
 
 describe('update rules match the Keras 3 formulas', () => {
-  it.each(CASES)('%s (%s)', (id, _name, params) => {
+  it.each(CASES)('%s (%s)', (id, _name, params, tolerance) => {
     const actual = runRule(id, params);
     const expected = reference[id](params);
-    expect(maxRelativeError(actual, expected)).toBeLessThanOrEqual(1e-6);
+    expect(maxRelativeError(actual, expected)).toBeLessThanOrEqual(tolerance ?? 1e-6);
     // Guard against a vacuous pass: the weights moved well beyond the tolerance
     // (Keras's Adadelta defaults move them least, by ~6e-6 over these steps).
     expect(maxRelativeError(expected.slice(-1), [W0])).toBeGreaterThan(5e-6);
+  });
+
+  it('Ftrl at Keras\'s defaults is Keras\'s float32 arithmetic (its distance from float64 is Keras\'s own)', () => {
+    const params = optimizerDefaults('ftrl');
+    const actual = runRule('ftrl', params);
+    expect(maxRelativeError(actual, ftrlFloat32Reference(params))).toBeLessThanOrEqual(1e-6);
+    expect(maxRelativeError(actual, reference.ftrl(params))).toBeGreaterThan(1e-5);
+    // The pow variant too, at Keras's own test settings.
+    const keras = { ...params, learningRate: 0.05, learningRatePower: -0.2, initialAccumulator: 0.4, l1: 0.05, l2: 0.15, l2Shrinkage: 0.01, beta: 0.3 };
+    expect(maxRelativeError(runRule('ftrl', keras), ftrlFloat32Reference(keras))).toBeLessThanOrEqual(1e-6);
   });
 
   it('creates no tensors beyond what it returns', () => {
@@ -48,5 +59,44 @@ describe('update rules match the Keras 3 formulas', () => {
     const sgdLike = W0.map((w, i) => w - GRADIENTS[0][i]);
     expect(Math.abs(keras[0] - sgdLike[0])).toBeGreaterThan(0.01);
     expect(maxRelativeError([runRule('adadelta', params)[0]], [keras])).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe('the evaluator\'s abs, sign, min, max and pow', () => {
+  /** Evaluates one operation of the gradient (and the constant c) as a program's new weight. */
+  function apply(op: Node['op'], values: number[], c?: number): Float32Array {
+    const nodes: Node[] = [{ op: 'gradient', args: [] }];
+    if (c !== undefined) nodes.push({ op: 'constant', name: 'c', args: [] });
+    nodes.push({ op, args: c === undefined ? [0] : [0, 1] });
+    const program: CompiledProgram = { nodes, weight: nodes.length - 1, slots: [], constants: c === undefined ? [] : ['c'], scalars: [], zeroGradientKeepsState: false, key: op };
+    const [weight, gradient] = [tf.zeros([values.length]), tf.tensor1d(values)];
+    const out = evaluateProgram(program, weight, gradient, {}, { c: c ?? 0 }, {});
+    const data = out.weight.dataSync() as Float32Array;
+    tf.dispose([weight, gradient, out.weight]);
+    return data;
+  }
+  const G = [-2, -0, 0, 0.5, NaN, 3];
+
+  it('sign is -1, +0 or 1: both zeros and NaN give +0 (tfjs\'s sign; the kernel\'s too)', () => {
+    expect(Array.from(apply('sign', G))).toEqual([-1, 0, 0, 1, 0, 1]);
+    expect(Object.is(apply('sign', [-0])[0], 0)).toBe(true);
+  });
+
+  it('abs clears the sign, NaN stays NaN', () => {
+    expect(Array.from(apply('abs', G))).toEqual([2, 0, 0, 0.5, NaN, 3]);
+    expect(Object.is(apply('abs', [-0])[0], 0)).toBe(true);
+  });
+
+  it('min and max propagate NaN; min(-0, +0) is -0 and max(-0, +0) is +0', () => {
+    expect(Array.from(apply('min', G, 0.25))).toEqual([-2, -0, 0, 0.25, NaN, 0.25]);
+    expect(Array.from(apply('max', G, -0.25))).toEqual([-0.25, -0, 0, 0.5, NaN, 3]);
+    expect(Object.is(apply('min', [-0], 0)[0], -0)).toBe(true);
+    expect(Object.is(apply('max', [-0], 0)[0], 0)).toBe(true);
+  });
+
+  it('pow is double pow rounded to float32', () => {
+    const f = Math.fround;
+    expect(Array.from(apply('pow', [0, 0.1, 2, 1e6], f(0.3)))).toEqual([0, 0.1, 2, 1e6].map((x) => f(f(x) ** f(0.3))));
+    expect(Array.from(apply('pow', [0, 0.1], 0))).toEqual([1, 1]);
   });
 });

@@ -1,0 +1,38 @@
+import { defineOptimizer, mul, sub } from '../algebra';
+import { adamParameters, adamStep, adamStepSize } from './adam';
+import { learningRate } from './common';
+
+/**
+ * keras/src/optimizers/adamw.py: Adam with decoupled weight decay (Loshchilov and
+ * Hutter). Keras's base optimizer decays every trainable variable, biases included,
+ * before the update, as variable - variable * wd * lr in float32 (the TensorFlow and
+ * JAX backends; the torch backend multiplies by 1 - wd * lr instead), and Adam's
+ * step then runs on the decayed weight. PyTorch's AdamW decays by lr·wd too, but
+ * defaults wd to 0.01 and adds epsilon after the bias correction.
+ */
+export const adamw = defineOptimizer({
+  id: 'adamw',
+  label: 'AdamW',
+  rule: 'w −= w·wd·lr;  m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)',
+  parameters: {
+    learningRate: learningRate(0.001),
+    weightDecay: {
+      kind: 'number',
+      label: 'Weight decay',
+      urlKey: 'wd',
+      defaultValue: 0.004,
+      min: 0,
+      max: 1,
+      help: 'Fraction of each weight removed per step, times the learning rate, before the Adam step.',
+    },
+    ...adamParameters,
+  },
+  slots: () => ({ m: 0, v: 0, vHat: 0 }),
+  constants: (p) => ({ weightDecay: p.weightDecay, learningRate: p.learningRate, oneMinusBeta1: 1 - p.beta1, oneMinusBeta2: 1 - p.beta2, epsilon: p.epsilon }),
+  scalars: (p, t) => ({ alpha: adamStepSize(p, t) }),
+  switches: (p) => ({ amsgrad: p.amsgrad }),
+  update: ({ w, g, slot, c, s }, on) => {
+    const decayed = sub(w, mul(mul(w, c.weightDecay), c.learningRate));
+    return adamStep(decayed, g, slot, c, s.alpha, on.amsgrad);
+  },
+});
