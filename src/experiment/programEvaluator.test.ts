@@ -19,9 +19,11 @@ describe('the float64 evaluator of the definitions', () => {
   });
 
   // Float64 against float64: only the order of operations differs. Nadam's scalars are
-  // float32 on purpose in both, so it is held to the same bound.
-  it.each(CASES)('%s (%s) reproduces the hand-written Keras reference over six steps within 1e-9', (id, _name, params) => {
-    expect(maxRelativeError(run(id, params), reference[id](params))).toBeLessThan(1e-9);
+  // float32 on purpose in both, so it is held to the same bound. Ftrl's are float32 as
+  // Keras computes them, and its first step keeps only a sliver of each weight
+  // (w·(1 − √(n₀/n₁))), which magnifies the difference to ~3e-8: the 1e-6 bound.
+  it.each(CASES)('%s (%s) reproduces the hand-written Keras reference over six steps (1e-9; Ftrl 1e-6)', (id, _name, params) => {
+    expect(maxRelativeError(run(id, params), reference[id](params))).toBeLessThan(id === 'ftrl' ? 1e-6 : 1e-9);
   });
 
   it('keeps its own host state: two runners with the same params object step independently', () => {
