@@ -348,7 +348,7 @@ async function focusState(page: Page) {
 }
 
 /** Presses Tab (or Shift+Tab) until `target` has focus, checking the focus ring at every stop. */
-async function tabTo(page: Page, target: Locator, { backwards = false, maxPresses = 80 } = {}) {
+async function tabTo(page: Page, target: Locator, { backwards = false, maxPresses = 250 } = {}) {
   for (let i = 0; i < maxPresses; i++) {
     if (await target.evaluate((element) => element === document.activeElement)) return;
     await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
