@@ -112,3 +112,21 @@ test('Stop ends a full-MNIST run of all five optimizers and Train works again', 
   await expect(page.getByRole('button', { name: 'Stop' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
 });
+
+test("each update rule is typeset, with the contestant's values beside its symbols as they are typed", async ({ page }) => {
+  await page.goto('/?v=2');
+  await waitForData(page);
+  const adam = page.getByRole('group', { name: /^Adam settings/ });
+  await adam.getByText('Update rule (Keras)').click();
+  // MathML the browser lays out, a clause a line (m, v, then w's step with a fraction and a square root).
+  const clauses = adam.locator('.rule__formula math');
+  await expect(clauses).toHaveCount(3);
+  await expect(clauses.nth(2).locator('mfrac').first()).toBeVisible();
+  await expect(clauses.nth(2).locator('msqrt').first()).toBeVisible();
+  const learningRate = adam.locator('.rule__values math semantics > mrow').first();
+  await expect(learningRate).toHaveText('lr=0.001');
+  await adam.getByLabel('Learning rate').fill('0.01');
+  await expect(learningRate).toHaveText('lr=0.01');
+  await adam.getByLabel('Learning rate').fill('abc');
+  await expect(learningRate).toHaveText('lr=?');
+});

@@ -10,6 +10,7 @@ const toy = defineOptimizer({
   id: 'toy',
   label: 'Toy',
   rule: 'w −= lr·g',
+  tex: 'w \\leftarrow w - \\mathrm{lr}\\,g',
   parameters: {
     learningRate: { kind: 'number', label: 'Learning rate', urlKey: 'lr', defaultValue: 0.1, min: 0, max: 1, help: 'Step size.' },
     beta1: { kind: 'number', label: 'Beta 1', defaultValue: 0.9, min: 0, max: 1, help: 'Decay.' },

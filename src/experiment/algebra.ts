@@ -86,6 +86,8 @@ export interface OptimizerSource<
   label: string;
   /** The update rule as Keras writes it, shown to students under the settings. */
   rule: string;
+  /** The same rule as TeX, typeset for students (formulas.ts names the hyperparameters' symbols). */
+  tex: string;
   /** Hyperparameters with Keras 3's defaults, ranges, help and link keys, in form order. */
   parameters: P;
   /** The slots Keras keeps per weight and the value each starts at (declared order is the kernel's slot order). */
@@ -106,6 +108,7 @@ export interface OptimizerDefinition<Id extends string = string> {
   readonly id: Id;
   readonly label: string;
   readonly rule: string;
+  readonly tex: string;
   readonly parameters: readonly Parameter[];
   readonly slots: (p: ParameterValues) => Record<string, number>;
   readonly constants: (p: ParameterValues) => Record<string, number>;
@@ -130,6 +133,7 @@ export function defineOptimizer<
     id: source.id,
     label: source.label,
     rule: source.rule,
+    tex: source.tex,
     parameters,
     slots: (p) => ({ ...(erased.slots?.(p as never) ?? {}) }),
     constants: (p) => ({ ...erased.constants(p as never) }),

@@ -10,6 +10,7 @@ export const adadelta = defineOptimizer({
   id: 'adadelta',
   label: 'Adadelta',
   rule: 'Eg = ρ·Eg + (1 − ρ)g²;  d = −√(Ed + ε)/√(Eg + ε)·g;  Ed = ρ·Ed + (1 − ρ)d²;  w += lr·d',
+  tex: 'E_g \\leftarrow \\rho E_g + (1 - \\rho)\\,g^2;\\quad d = -\\frac{\\sqrt{E_d + \\varepsilon}}{\\sqrt{E_g + \\varepsilon}}\\,g;\\quad E_d \\leftarrow \\rho E_d + (1 - \\rho)\\,d^2;\\quad w \\leftarrow w + \\mathrm{lr}\\,d',
   parameters: {
     learningRate: learningRate(0.001),
     rho: decayRate('Rho', 0.95, 'Decay rate of the running averages.'),

@@ -6,6 +6,7 @@ export const adagrad = defineOptimizer({
   id: 'adagrad',
   label: 'Adagrad',
   rule: 'a starts at the initial accumulator;  a += g²;  w −= lr·g/√(a + ε)',
+  tex: 'a \\leftarrow a + g^2\\ (a \\text{ starts at } a_0);\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{g}{\\sqrt{a + \\varepsilon}}',
   parameters: {
     learningRate: learningRate(0.001),
     initialAccumulator: {

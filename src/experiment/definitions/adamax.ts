@@ -13,6 +13,7 @@ export const adamax = defineOptimizer({
   id: 'adamax',
   label: 'Adamax',
   rule: 'm += (g − m)(1 − β1);  u = max(β2·u, |g|);  w −= lr·m / ((1 − β1ᵗ)(u + ε))',
+  tex: 'm \\leftarrow m + (g - m)(1 - \\beta_1);\\quad u \\leftarrow \\max(\\beta_2 u, |g|);\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{m}{(1 - \\beta_1^{\\,t})(u + \\varepsilon)}',
   parameters: {
     learningRate: learningRate(0.001),
     beta1: decayRate('Beta 1', 0.9, 'Decay rate of the running mean of gradients.'),

@@ -14,6 +14,7 @@ export const adamw = defineOptimizer({
   id: 'adamw',
   label: 'AdamW',
   rule: 'w −= w·wd·lr;  m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)',
+  tex: 'w \\leftarrow w - \\mathrm{lr}\\,\\lambda\\,w;\\quad m \\leftarrow m + (g - m)(1 - \\beta_1);\\quad v \\leftarrow v + (g^2 - v)(1 - \\beta_2);\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{\\sqrt{1 - \\beta_2^{\\,t}}}{1 - \\beta_1^{\\,t}}\\,\\frac{m}{\\sqrt{v} + \\varepsilon}',
   parameters: {
     learningRate: learningRate(0.001),
     weightDecay: {

@@ -16,6 +16,7 @@ export const ftrl = defineOptimizer({
   id: 'ftrl',
   label: 'Ftrl',
   rule: 'g′ = g + 2·l2shrink·w;  n′ = n + g²;  z += g′ − (n′^−p − n^−p)/lr · w;  n = n′;  w = (clip(z, −l1, l1) − z) / (n^−p/lr + 2(l2 + β/(2 lr)))',
+  tex: 'g\' = g + 2\\lambda_{2,\\mathrm{s}}\\,w;\\quad n\' = n + g^2\\ (n \\text{ starts at } a_0);\\quad z \\leftarrow z + g\' - \\frac{n\'^{-p} - n^{-p}}{\\mathrm{lr}}\\,w;\\quad n \\leftarrow n\';\\quad w = \\frac{\\operatorname{clip}(z, -\\lambda_1, \\lambda_1) - z}{n^{-p}/\\mathrm{lr} + 2\\bigl(\\lambda_2 + \\beta/(2\\,\\mathrm{lr})\\bigr)}',
   parameters: {
     learningRate: learningRate(0.001),
     learningRatePower: {

@@ -13,6 +13,7 @@ export const lion = defineOptimizer({
   id: 'lion',
   label: 'Lion',
   rule: 'w −= lr·sign(β1·m + (1 − β1)g);  m = β2·m + (1 − β2)g',
+  tex: 'w \\leftarrow w - \\mathrm{lr}\\,\\operatorname{sign}\\bigl(\\beta_1 m + (1 - \\beta_1)\\,g\\bigr);\\quad m \\leftarrow \\beta_2 m + (1 - \\beta_2)\\,g',
   parameters: {
     learningRate: learningRate(0.001),
     // Keras refuses beta_1 <= 0 (Lion would be signSGD) and beta_1 > 1, but allows 1.

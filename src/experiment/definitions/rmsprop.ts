@@ -6,6 +6,7 @@ export const rmsprop = defineOptimizer({
   id: 'rmsprop',
   label: 'RMSprop',
   rule: 's = ρ·s + (1 − ρ)g²;  w −= lr·g/√(s + ε)  (with momentum and centring when set)',
+  tex: 's \\leftarrow \\rho s + (1 - \\rho)\\,g^2;\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{g}{\\sqrt{s + \\varepsilon}};\\quad \\mu > 0\\text{: } m \\leftarrow \\mu m + \\mathrm{lr}\\,\\frac{g}{\\sqrt{s + \\varepsilon}};\\quad \\text{and } w \\leftarrow w - m \\text{ instead};\\quad \\text{centred: } s - \\bar g^2 \\text{ under the root}',
   parameters: {
     learningRate: learningRate(0.001),
     rho: decayRate('Rho', 0.9, 'Decay rate of the running mean of squared gradients.'),

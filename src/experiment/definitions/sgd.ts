@@ -6,6 +6,7 @@ export const sgd = defineOptimizer({
   id: 'sgd',
   label: 'SGD',
   rule: 'v = momentum·v − lr·g;  w = w + v  (Nesterov: w = w + momentum·v − lr·g)',
+  tex: 'v \\leftarrow \\mu v - \\mathrm{lr}\\,g;\\quad w \\leftarrow w + v;\\quad \\text{Nesterov: } w \\leftarrow w + \\mu v - \\mathrm{lr}\\,g',
   parameters: {
     learningRate: learningRate(0.01),
     momentum: decayRate('Momentum', 0, 'Fraction of the previous step carried into this one.'),

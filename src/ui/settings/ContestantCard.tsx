@@ -1,8 +1,11 @@
 import { memo, useEffect, useId, useRef } from 'react';
 import { contestantKey, contestantName, contestantStyle } from '../../experiment/contestants';
 import { fieldKey, type DraftContestant, type Resolution } from '../../experiment/draft';
-import { OPTIMIZERS } from '../../experiment/optimizers';
+import { formulaValueList } from '../../experiment/formulas';
+import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
+import type { ParameterValues } from '../../experiment/parameters';
 import { usePlayground } from '../StoreContext';
+import { Formula } from './Formula';
 import { NumberField } from './NumberField';
 
 const OFF_COLOR = '#9a9a9a';
@@ -76,6 +79,17 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
         </div>
         <details className="rule">
           <summary>Update rule (Keras)</summary>
+          {/* One clause a line: MathML does not wrap, and a card is narrow. */}
+          <span className="rule__formula">
+            {info.tex.split(/;\\quad\s*/).map((clause) => (
+              <Formula key={clause} tex={clause} />
+            ))}
+          </span>
+          <span className="rule__values">
+            {formulaValueList(info, draftValues(info, key, text, flags)).map((value, i) => (
+              <Formula key={info.parameters[i].key} tex={value} />
+            ))}
+          </span>
           <code>{info.rule}</code>
         </details>
       </fieldset>
@@ -93,3 +107,15 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
     </section>
   );
 });
+
+/** The values as typed, for the formula: a field that is not a number yet shows as NaN ("?"). */
+function draftValues(info: (typeof OPTIMIZERS)[OptimizerId], key: string, text: Record<string, string>, flags: Record<string, boolean>): ParameterValues {
+  return Object.fromEntries(
+    info.parameters.map((spec) => {
+      const field = fieldKey(key, spec.key);
+      if (spec.kind === 'boolean') return [spec.key, flags[field] ?? spec.defaultValue];
+      const raw = (text[field] ?? '').trim();
+      return [spec.key, raw === '' ? NaN : Number(raw)];
+    }),
+  );
+}
