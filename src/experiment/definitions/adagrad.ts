@@ -1,5 +1,5 @@
 import { add, defineOptimizer, div, mul, sqrt, square, sub } from '../algebra';
-import { epsilon, learningRate } from './common';
+import { epsilon, initialAccumulator, learningRate } from './common';
 
 /** keras/src/optimizers/adagrad.py. tf.train.adagrad cannot set epsilon. */
 export const adagrad = defineOptimizer({
@@ -9,15 +9,7 @@ export const adagrad = defineOptimizer({
   tex: 'a \\leftarrow a + g^2\\ (a \\text{ starts at } a_0);\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{g}{\\sqrt{a + \\varepsilon}}',
   parameters: {
     learningRate: learningRate(0.001),
-    initialAccumulator: {
-      kind: 'number',
-      label: 'Initial accumulator',
-      urlKey: 'accumulator',
-      defaultValue: 0.1,
-      min: 0,
-      max: 100,
-      help: 'Starting value of the sum of squared gradients.',
-    },
+    initialAccumulator,
     epsilon,
   },
   slots: (p) => ({ accumulator: p.initialAccumulator }),

@@ -34,6 +34,17 @@ export const decayRate = (label: string, defaultValue: number, help: string): Nu
   help,
 });
 
+/** Adagrad's and Ftrl's starting sum of squared gradients. */
+export const initialAccumulator: NumberSpec = {
+  kind: 'number',
+  label: 'Initial accumulator',
+  urlKey: 'accumulator',
+  defaultValue: 0.1,
+  min: 0,
+  max: 100,
+  help: 'Starting value of the sum of squared gradients.',
+};
+
 export const flag = (label: string, help: string): BooleanSpec => ({
   kind: 'boolean',
   label,

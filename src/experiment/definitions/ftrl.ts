@@ -1,5 +1,5 @@
 import { add, defineOptimizer, div, f32, max, min, mul, pow, sqrt, square, sub, type Expr } from '../algebra';
-import { learningRate } from './common';
+import { initialAccumulator, learningRate } from './common';
 
 const strength = (label: string, urlKey: string, help: string) => ({ kind: 'number', label, urlKey, defaultValue: 0, min: 0, max: 100, help }) as const;
 
@@ -28,17 +28,8 @@ export const ftrl = defineOptimizer({
       max: 0,
       help: 'How the step shrinks as squared gradients add up (0: a fixed learning rate).',
     },
-    initialAccumulator: {
-      kind: 'number',
-      label: 'Initial accumulator',
-      urlKey: 'accumulator',
-      defaultValue: 0.1,
-      // Keras allows 0, but then a weight whose gradient is always 0 (a blank pixel) becomes 0/0 without l2 or beta.
-      min: 0,
-      minExclusive: true,
-      max: 100,
-      help: 'Starting value of the sum of squared gradients.',
-    },
+    // Keras allows 0, but then a weight whose gradient is always 0 (a blank pixel) becomes 0/0 without l2 or beta.
+    initialAccumulator: { ...initialAccumulator, minExclusive: true },
     l1: strength('L1 regularization', 'l1', 'Weights whose accumulated gradient z stays within ±l1 are set to exactly 0.'),
     l2: strength('L2 regularization', 'l2', 'Stabilising L2 penalty on the weights, in FTRL’s closed form.'),
     l2Shrinkage: strength('L2 shrinkage', 'shrink', 'L2 penalty added to the gradient (2·strength·w), a magnitude penalty.'),
