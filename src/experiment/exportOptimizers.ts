@@ -1,0 +1,286 @@
+/**
+ * How each optimizer is written in an exported script (exportScripts.ts): one entry per
+ * optimizer, mapping the app's hyperparameters to Keras 3's arguments and to PyTorch.
+ * Keras 3 takes the settings as they are. PyTorch gets a torch.optim class where
+ * arguments make it compute Keras's rule, and otherwise a small torch.optim.Optimizer
+ * subclass in the script that implements Keras's rule (docs/EXPORT.md has the table and
+ * the reasons). A test fails when an optimizer or a hyperparameter has no mapping here.
+ */
+import type { OptimizerId } from './optimizers';
+
+/** The Python expression for a contestant's setting: `hp["learningRate"]` (hp is its hyperparameters dict). */
+export const hp = (key: string) => `hp["${key}"]`;
+
+/** A Keras 3 rule written as a torch.optim.Optimizer subclass (Python source; the base class is KERAS_RULE_BASE). */
+export interface TorchRule {
+  className: string;
+  source: string;
+}
+
+export interface OptimizerExport {
+  /** keras.optimizers.<className>(<argument>=hp["<app key>"], …). */
+  keras: { className: string; args: Readonly<Record<string, string>> };
+  /**
+   * PyTorch: `className(params, <argument>=<expression>, …)`, a torch.optim class or a rule
+   * of this script (`rule`); `why` becomes the comment above it in the script.
+   */
+  torch: { className: string; args: Readonly<Record<string, string>>; rule?: TorchRule; why: string };
+}
+
+/**
+ * Settings Keras's base optimizer applies to every optimizer (keras/src/optimizers/base_optimizer.py),
+ * by the app's key: the Keras argument, and the PyTorch script's equivalent, which the training
+ * step applies before `optimizer.step()` in Keras's order (gradient clipping, then weight decay).
+ */
+export const BASE_OPTIMIZER_SETTINGS: Readonly<Record<string, { keras: string; torch: string }>> = {
+  weightDecay: { keras: 'weight_decay', torch: 'decoupled weight decay: w -= w * weight_decay * lr before the step, as Keras' },
+};
+
+/** What every Keras rule shares: its settings as a param group, a step count t from 1 and slots per weight. */
+export const KERAS_RULE_BASE = `class KerasRule(torch.optim.Optimizer):
+    """A Keras 3 update rule as a torch.optim.Optimizer: each weight keeps its slots and
+    its step count t (from 1); a subclass gives slots() and update(). Settings keep
+    Keras's names, except the learning rate, which is torch's "lr"."""
+
+    def __init__(self, params, **settings):
+        super().__init__(params, settings)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for w in group["params"]:
+                if w.grad is None:
+                    continue
+                state = self.state[w]
+                if not state:
+                    state["t"] = 0
+                    state.update(self.slots(w, group))
+                state["t"] += 1
+                self.update(w, w.grad, state, group, state["t"])`;
+
+const rule = (className: string, source: string): TorchRule => ({ className, source: `class ${className}(KerasRule):\n${source}` });
+
+const ADAM_RULE = rule(
+  'KerasAdam',
+  `    """keras.optimizers.Adam (and AdamW, whose weight decay the training step applies).
+    Keras adds epsilon to sqrt(v) and folds the bias correction into the step size;
+    torch.optim.Adam adds it to sqrt(v / (1 - beta_2^t)), a different rule."""
+
+    def slots(self, w, s):
+        return {"m": torch.zeros_like(w), "v": torch.zeros_like(w), "v_hat": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        m, v = state["m"], state["v"]
+        m.add_((g - m) * (1 - s["beta_1"]))
+        v.add_((g * g - v) * (1 - s["beta_2"]))
+        if s["amsgrad"]:
+            torch.maximum(state["v_hat"], v, out=state["v_hat"])
+            v = state["v_hat"]
+        alpha = s["lr"] * math.sqrt(1 - s["beta_2"] ** t) / (1 - s["beta_1"] ** t)
+        w.sub_(m * alpha / (v.sqrt() + s["epsilon"]))`,
+);
+
+const ADAM_ARGS = { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2'), epsilon: hp('epsilon'), amsgrad: hp('amsgrad') };
+const ADAM_KERAS_ARGS = { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2', epsilon: 'epsilon', amsgrad: 'amsgrad' };
+
+export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport } = {
+  sgd: {
+    keras: { className: 'SGD', args: { learning_rate: 'learningRate', momentum: 'momentum', nesterov: 'nesterov' } },
+    torch: {
+      className: 'torch.optim.SGD',
+      // torch refuses Nesterov without momentum; Keras's Nesterov step with momentum 0 is plain SGD.
+      args: { lr: hp('learningRate'), momentum: hp('momentum'), nesterov: `${hp('nesterov')} and ${hp('momentum')} > 0` },
+      why: "torch.optim.SGD equals Keras's rule: torch keeps buf = momentum*buf + g and steps -lr*buf, Keras keeps v = momentum*v - lr*g (= -lr*buf) and steps +v.",
+    },
+  },
+  adam: {
+    keras: { className: 'Adam', args: ADAM_KERAS_ARGS },
+    torch: { className: 'KerasAdam', args: ADAM_ARGS, rule: ADAM_RULE, why: "Keras's Adam, written below: torch.optim.Adam adds epsilon after the bias correction." },
+  },
+  adagrad: {
+    keras: { className: 'Adagrad', args: { learning_rate: 'learningRate', initial_accumulator_value: 'initialAccumulator', epsilon: 'epsilon' } },
+    torch: {
+      className: 'KerasAdagrad',
+      args: { lr: hp('learningRate'), initial_accumulator_value: hp('initialAccumulator'), epsilon: hp('epsilon') },
+      rule: rule(
+        'KerasAdagrad',
+        `    """keras.optimizers.Adagrad: w -= lr * g / sqrt(a + epsilon). torch.optim.Adagrad
+    (with initial_accumulator_value) divides by sqrt(a) + epsilon instead."""
+
+    def slots(self, w, s):
+        return {"accumulator": torch.full_like(w, s["initial_accumulator_value"])}
+
+    def update(self, w, g, state, s, t):
+        a = state["accumulator"]
+        a.add_(g * g)
+        w.sub_(g * s["lr"] / (a + s["epsilon"]).sqrt())`,
+      ),
+      why: "Keras's Adagrad, written below: torch.optim.Adagrad puts epsilon outside the square root.",
+    },
+  },
+  adadelta: {
+    keras: { className: 'Adadelta', args: { learning_rate: 'learningRate', rho: 'rho', epsilon: 'epsilon' } },
+    torch: {
+      className: 'torch.optim.Adadelta',
+      args: { lr: hp('learningRate'), rho: hp('rho'), eps: hp('epsilon') },
+      why: "torch.optim.Adadelta equals Keras's rule (epsilon inside both square roots, the updated average of g^2) once lr is set: torch's default lr is 1.0, Keras's 0.001.",
+    },
+  },
+  rmsprop: {
+    keras: { className: 'RMSprop', args: { learning_rate: 'learningRate', rho: 'rho', momentum: 'momentum', epsilon: 'epsilon', centered: 'centered' } },
+    torch: {
+      className: 'KerasRMSprop',
+      args: { lr: hp('learningRate'), rho: hp('rho'), momentum: hp('momentum'), epsilon: hp('epsilon'), centered: hp('centered') },
+      rule: rule(
+        'KerasRMSprop',
+        `    """keras.optimizers.RMSprop: divides by sqrt(s + epsilon). torch.optim.RMSprop (alpha
+    for rho) divides by sqrt(s) + epsilon, which differs most for weights with small
+    gradients: Keras caps their step, torch does not."""
+
+    def slots(self, w, s):
+        return {"velocity": torch.zeros_like(w), "momentum": torch.zeros_like(w), "average_grad": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        rho, velocity = s["rho"], state["velocity"]
+        velocity.mul_(rho).add_(g * g * (1 - rho))
+        denominator = velocity + s["epsilon"]
+        if s["centered"]:
+            average_grad = state["average_grad"]
+            average_grad.mul_(rho).add_(g * (1 - rho))
+            denominator = velocity - average_grad * average_grad + s["epsilon"]
+        increment = g * s["lr"] / denominator.sqrt()
+        if s["momentum"] > 0:
+            state["momentum"].mul_(s["momentum"]).add_(increment)
+            increment = state["momentum"]
+        w.sub_(increment)`,
+      ),
+      why: "Keras's RMSprop, written below: torch.optim.RMSprop puts epsilon outside the square root.",
+    },
+  },
+  nadam: {
+    keras: { className: 'Nadam', args: { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2', epsilon: 'epsilon' } },
+    torch: {
+      className: 'KerasNadam',
+      args: { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2'), epsilon: hp('epsilon') },
+      rule: rule(
+        'KerasNadam',
+        `    """keras.optimizers.Nadam, with its momentum schedule u_t = beta_1 * (1 - 0.5 * 0.96^t).
+    torch.optim.NAdam(momentum_decay=1.0) has the same schedule, but torch 1.13 multiplies
+    u_t twice into the product for the next step (fixed in 2.0)."""
+
+    def slots(self, w, s):
+        return {"m": torch.zeros_like(w), "v": torch.zeros_like(w), "u_product": 1.0}
+
+    def update(self, w, g, state, s, t):
+        beta_1, beta_2, m, v = s["beta_1"], s["beta_2"], state["m"], state["v"]
+        u_t = beta_1 * (1 - 0.5 * 0.96**t)
+        u_next = beta_1 * (1 - 0.5 * 0.96 ** (t + 1))
+        state["u_product"] *= u_t
+        u_product = state["u_product"]
+        m.add_((g - m) * (1 - beta_1))
+        v.add_((g * g - v) * (1 - beta_2))
+        m_hat = m * (u_next / (1 - u_product * u_next)) + g * ((1 - u_t) / (1 - u_product))
+        v_hat = v / (1 - beta_2**t)
+        w.sub_(m_hat * s["lr"] / (v_hat.sqrt() + s["epsilon"]))`,
+      ),
+      why: "Keras's Nadam, written below: torch 1.13's NAdam gets the momentum product wrong.",
+    },
+  },
+  adamw: {
+    keras: { className: 'AdamW', args: ADAM_KERAS_ARGS },
+    torch: {
+      className: 'KerasAdam',
+      args: ADAM_ARGS,
+      rule: ADAM_RULE,
+      why: "Keras's AdamW: the training step decays the weights (w -= w * weight_decay * lr), then Keras's Adam, written below (torch.optim.AdamW adds epsilon after the bias correction).",
+    },
+  },
+  adamax: {
+    keras: { className: 'Adamax', args: { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2', epsilon: 'epsilon' } },
+    torch: {
+      className: 'KerasAdamax',
+      args: { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2'), epsilon: hp('epsilon') },
+      rule: rule(
+        'KerasAdamax',
+        `    """keras.optimizers.Adamax: u = max(beta_2 * u, |g|), then epsilon is added to u.
+    torch.optim.Adamax adds epsilon inside the max instead."""
+
+    def slots(self, w, s):
+        return {"m": torch.zeros_like(w), "u": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        m, u = state["m"], state["u"]
+        m.add_((g - m) * (1 - s["beta_1"]))
+        torch.maximum(u * s["beta_2"], g.abs(), out=u)
+        w.sub_(m * s["lr"] / ((1 - s["beta_1"] ** t) * (u + s["epsilon"])))`,
+      ),
+      why: "Keras's Adamax, written below: torch.optim.Adamax adds epsilon inside the max.",
+    },
+  },
+  lion: {
+    keras: { className: 'Lion', args: { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2' } },
+    torch: {
+      className: 'KerasLion',
+      args: { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2') },
+      rule: rule(
+        'KerasLion',
+        `    """keras.optimizers.Lion (Chen et al., 2023); torch.optim has no Lion."""
+
+    def slots(self, w, s):
+        return {"m": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        m = state["m"]
+        w.sub_(torch.sign(m * s["beta_1"] + g * (1 - s["beta_1"])) * s["lr"])
+        m.mul_(s["beta_2"]).add_(g * (1 - s["beta_2"]))`,
+      ),
+      why: 'Keras\'s Lion, written below: torch.optim has none.',
+    },
+  },
+  ftrl: {
+    keras: {
+      className: 'Ftrl',
+      args: {
+        learning_rate: 'learningRate',
+        learning_rate_power: 'learningRatePower',
+        initial_accumulator_value: 'initialAccumulator',
+        l1_regularization_strength: 'l1',
+        l2_regularization_strength: 'l2',
+        l2_shrinkage_regularization_strength: 'l2Shrinkage',
+        beta: 'beta',
+      },
+    },
+    torch: {
+      className: 'KerasFtrl',
+      args: {
+        lr: hp('learningRate'),
+        learning_rate_power: hp('learningRatePower'),
+        initial_accumulator_value: hp('initialAccumulator'),
+        l1: hp('l1'),
+        l2: hp('l2'),
+        l2_shrinkage: hp('l2Shrinkage'),
+        beta: hp('beta'),
+      },
+      rule: rule(
+        'KerasFtrl',
+        `    """keras.optimizers.Ftrl (FTRL-Proximal with Keras's L2 shrinkage and beta); torch.optim
+    has no Ftrl. The weight is recomputed from the linear accumulator z each step."""
+
+    def slots(self, w, s):
+        return {"accumulator": torch.full_like(w, s["initial_accumulator_value"]), "linear": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        lr, power = s["lr"], -s["learning_rate_power"]
+        l2 = s["l2"] + s["beta"] / (2 * lr)
+        n, z = state["accumulator"], state["linear"]
+        gradient = g + 2 * s["l2_shrinkage"] * w
+        n_new = n + g * g
+        z.add_(gradient - (n_new.pow(power) - n.pow(power)) / lr * w)
+        quadratic = n_new.pow(power) / lr + 2 * l2
+        w.copy_((z.clamp(-s["l1"], s["l1"]) - z) / quadratic)
+        n.copy_(n_new)`,
+      ),
+      why: "Keras's Ftrl, written below: torch.optim has none.",
+    },
+  },
+};
