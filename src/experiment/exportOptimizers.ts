@@ -28,12 +28,21 @@ export interface OptimizerExport {
 }
 
 /**
- * Settings Keras's base optimizer applies to every optimizer (keras/src/optimizers/base_optimizer.py),
- * by the app's key: the Keras argument, and the PyTorch script's equivalent, which the training
- * step applies before `optimizer.step()` in Keras's order (gradient clipping, then weight decay).
+ * Settings Keras's base optimizer applies to every optimizer that has them
+ * (keras/src/optimizers/base_optimizer.py), by the app's key: the Keras argument, and the
+ * PyTorch script's code for it, which runs after backward() and before optimizer.step()
+ * in this table's order (Keras's: gradient clipping, then weight decay). The code sees
+ * `weights` (a param group's weights with gradients), `lr` (its learning rate now) and `hp`.
  */
 export const BASE_OPTIMIZER_SETTINGS: Readonly<Record<string, { keras: string; torch: string }>> = {
-  weightDecay: { keras: 'weight_decay', torch: 'decoupled weight decay: w -= w * weight_decay * lr before the step, as Keras' },
+  weightDecay: {
+    keras: 'weight_decay',
+    torch: `if hp.get("weightDecay"):
+    # Decoupled, every weight (biases too): w -= w * weight_decay * lr. torch.optim's weight_decay
+    # argument adds weight_decay * w to the gradient instead (except AdamW's).
+    for w in weights:
+        w.sub_(w * hp["weightDecay"] * lr)`,
+  },
 };
 
 /** What every Keras rule shares: its settings as a param group, a step count t from 1 and slots per weight. */

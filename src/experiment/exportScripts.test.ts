@@ -61,7 +61,7 @@ describe('exported scripts', () => {
       const keys = OPTIMIZERS[id].parameters.map((p) => p.key);
       for (const key of keys) {
         expect(constructorLine(keras, id), `Keras: ${id}.${key} has no argument in exportOptimizers.ts`).toContain(`=hp["${key}"]`);
-        const inTorch = constructorLine(torch, id).includes(`hp["${key}"]`) || (key in BASE_OPTIMIZER_SETTINGS && torch.includes(`self.hp.get("${key}"`));
+        const inTorch = constructorLine(torch, id).includes(`hp["${key}"]`) || (key in BASE_OPTIMIZER_SETTINGS && torch.includes(`hp.get("${key}")`));
         expect(inTorch, `PyTorch: ${id}.${key} has no mapping in exportOptimizers.ts`).toBe(true);
       }
       const used = [...constructorLine(keras, id).matchAll(/hp\["(\w+)"\]/g), ...constructorLine(torch, id).matchAll(/hp\["(\w+)"\]/g)].map((m) => m[1]);

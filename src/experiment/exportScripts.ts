@@ -337,7 +337,9 @@ if __name__ == "__main__":
 
 function pytorchSections(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[]): EngineSections {
   const rules = [...new Map(ids.flatMap((id) => (OPTIMIZER_EXPORTS[id].torch.rule ? [[OPTIMIZER_EXPORTS[id].torch.rule.className, OPTIMIZER_EXPORTS[id].torch.rule.source]] : []))).values()];
-  const decays = ids.some((id) => OPTIMIZERS[id].parameters.some((p) => p.key === 'weightDecay'));
+  // The base-optimizer settings any of these optimizers has, in the table's order.
+  const baseSettings = Object.entries(BASE_OPTIMIZER_SETTINGS).filter(([key]) => ids.some((id) => OPTIMIZERS[id].parameters.some((p) => p.key === key)));
+  const indent = (code: string, by: string) => code.replace(/^/gm, by);
   return {
     imports: `import argparse
 import gzip
@@ -414,7 +416,20 @@ ${optimizerTable(ids, (id) => {
   const { className, args } = OPTIMIZER_EXPORTS[id].torch;
   return `lambda params, hp: ${className}(params, ${callArgs(args).join(', ')})`;
 })}
-${rules.length ? `\n\n${KERAS_RULE_BASE}\n\n\n${rules.join('\n\n\n')}` : ''}
+${rules.length ? `\n\n${KERAS_RULE_BASE}\n\n\n${rules.join('\n\n\n')}` : ''}${
+      baseSettings.length
+        ? `
+
+
+@torch.no_grad()
+def keras_before_update(optimizer, hp):
+    """What Keras's base optimizer does to every weight before the update, in its order."""
+    for group in optimizer.param_groups:
+        lr = group["lr"]
+        weights = [w for w in group["params"] if w.grad is not None]
+${baseSettings.map(([, setting]) => indent(setting.torch, '        ')).join('\n')}`
+        : ''
+    }
 
 
 class Trainee:
@@ -433,18 +448,7 @@ class Trainee:
         self.optimizer.zero_grad(set_to_none=True)
         probabilities = torch.softmax(self.model(images), dim=1)
         loss = keras_crossentropy(probabilities, labels).mean()
-        loss.backward()${
-          decays
-            ? `
-        weight_decay = self.hp.get("weightDecay", 0)
-        if weight_decay:
-            # Keras's base optimizer decays every weight before the update: w -= w * weight_decay * lr.
-            with torch.no_grad():
-                for group in self.optimizer.param_groups:
-                    for w in group["params"]:
-                        w.sub_(w * weight_decay * group["lr"])`
-            : ''
-        }
+        loss.backward()${baseSettings.length ? '\n        keras_before_update(self.optimizer, self.hp)' : ''}
         self.optimizer.step()
         return loss.item(), (probabilities.argmax(dim=1) == labels).sum().item()
 
