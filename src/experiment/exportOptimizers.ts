@@ -21,10 +21,18 @@ export interface OptimizerExport {
   /** keras.optimizers.<className>(<argument>=hp["<app key>"], …). */
   keras: { className: string; args: Readonly<Record<string, string>> };
   /**
-   * PyTorch: `className(params, <argument>=<expression>, …)`, a torch.optim class or a rule
-   * of this script (`rule`); `why` becomes the comment above it in the script.
+   * PyTorch: a torch.optim class, `className(params, <argument>=<expression>, …)`, or a Keras
+   * rule of the script, which takes Keras's arguments (`lr` for `learning_rate`). `why`
+   * becomes the comment above it in the script.
    */
-  torch: { className: string; args: Readonly<Record<string, string>>; rule?: TorchRule; why: string };
+  torch: { optim: string; args: Readonly<Record<string, string>>; why: string } | { rule: TorchRule; why: string };
+}
+
+/** The PyTorch constructor of an optimizer, as a call on `params` with the contestant's `hp`. */
+export function torchConstructor(id: OptimizerId): { className: string; args: Record<string, string> } {
+  const { keras, torch } = OPTIMIZER_EXPORTS[id];
+  if ('optim' in torch) return { className: torch.optim, args: { ...torch.args } };
+  return { className: torch.rule.className, args: Object.fromEntries(Object.entries(keras.args).map(([name, key]) => [name === 'learning_rate' ? 'lr' : name, hp(key)])) };
 }
 
 /**
@@ -89,14 +97,13 @@ const ADAM_RULE = rule(
         w.sub_(m * alpha / (v.sqrt() + s["epsilon"]))`,
 );
 
-const ADAM_ARGS = { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2'), epsilon: hp('epsilon'), amsgrad: hp('amsgrad') };
 const ADAM_KERAS_ARGS = { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2', epsilon: 'epsilon', amsgrad: 'amsgrad' };
 
 export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport } = {
   sgd: {
     keras: { className: 'SGD', args: { learning_rate: 'learningRate', momentum: 'momentum', nesterov: 'nesterov' } },
     torch: {
-      className: 'torch.optim.SGD',
+      optim: 'torch.optim.SGD',
       // torch refuses Nesterov without momentum; Keras's Nesterov step with momentum 0 is plain SGD.
       args: { lr: hp('learningRate'), momentum: hp('momentum'), nesterov: `${hp('nesterov')} and ${hp('momentum')} > 0` },
       why: "torch.optim.SGD equals Keras's rule: torch keeps buf = momentum*buf + g and steps -lr*buf, Keras keeps v = momentum*v - lr*g (= -lr*buf) and steps +v.",
@@ -104,13 +111,11 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   },
   adam: {
     keras: { className: 'Adam', args: ADAM_KERAS_ARGS },
-    torch: { className: 'KerasAdam', args: ADAM_ARGS, rule: ADAM_RULE, why: "Keras's Adam, written below: torch.optim.Adam adds epsilon after the bias correction." },
+    torch: { rule: ADAM_RULE, why: "Keras's Adam, written below: torch.optim.Adam adds epsilon after the bias correction." },
   },
   adagrad: {
     keras: { className: 'Adagrad', args: { learning_rate: 'learningRate', initial_accumulator_value: 'initialAccumulator', epsilon: 'epsilon' } },
     torch: {
-      className: 'KerasAdagrad',
-      args: { lr: hp('learningRate'), initial_accumulator_value: hp('initialAccumulator'), epsilon: hp('epsilon') },
       rule: rule(
         'KerasAdagrad',
         `    """keras.optimizers.Adagrad: w -= lr * g / sqrt(a + epsilon). torch.optim.Adagrad
@@ -130,7 +135,7 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   adadelta: {
     keras: { className: 'Adadelta', args: { learning_rate: 'learningRate', rho: 'rho', epsilon: 'epsilon' } },
     torch: {
-      className: 'torch.optim.Adadelta',
+      optim: 'torch.optim.Adadelta',
       args: { lr: hp('learningRate'), rho: hp('rho'), eps: hp('epsilon') },
       why: "torch.optim.Adadelta equals Keras's rule (epsilon inside both square roots, the updated average of g^2) once lr is set: torch's default lr is 1.0, Keras's 0.001.",
     },
@@ -138,8 +143,6 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   rmsprop: {
     keras: { className: 'RMSprop', args: { learning_rate: 'learningRate', rho: 'rho', momentum: 'momentum', epsilon: 'epsilon', centered: 'centered' } },
     torch: {
-      className: 'KerasRMSprop',
-      args: { lr: hp('learningRate'), rho: hp('rho'), momentum: hp('momentum'), epsilon: hp('epsilon'), centered: hp('centered') },
       rule: rule(
         'KerasRMSprop',
         `    """keras.optimizers.RMSprop: divides by sqrt(s + epsilon). torch.optim.RMSprop (alpha
@@ -169,8 +172,6 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   nadam: {
     keras: { className: 'Nadam', args: { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2', epsilon: 'epsilon' } },
     torch: {
-      className: 'KerasNadam',
-      args: { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2'), epsilon: hp('epsilon') },
       rule: rule(
         'KerasNadam',
         `    """keras.optimizers.Nadam, with its momentum schedule u_t = beta_1 * (1 - 0.5 * 0.96^t).
@@ -198,8 +199,6 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   adamw: {
     keras: { className: 'AdamW', args: ADAM_KERAS_ARGS },
     torch: {
-      className: 'KerasAdam',
-      args: ADAM_ARGS,
       rule: ADAM_RULE,
       why: "Keras's AdamW: the training step decays the weights (w -= w * weight_decay * lr), then Keras's Adam, written below (torch.optim.AdamW adds epsilon after the bias correction).",
     },
@@ -207,8 +206,6 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   adamax: {
     keras: { className: 'Adamax', args: { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2', epsilon: 'epsilon' } },
     torch: {
-      className: 'KerasAdamax',
-      args: { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2'), epsilon: hp('epsilon') },
       rule: rule(
         'KerasAdamax',
         `    """keras.optimizers.Adamax: u = max(beta_2 * u, |g|), then epsilon is added to u.
@@ -229,8 +226,6 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   lion: {
     keras: { className: 'Lion', args: { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2' } },
     torch: {
-      className: 'KerasLion',
-      args: { lr: hp('learningRate'), beta_1: hp('beta1'), beta_2: hp('beta2') },
       rule: rule(
         'KerasLion',
         `    """keras.optimizers.Lion (Chen et al., 2023); torch.optim has no Lion."""
@@ -260,16 +255,6 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
       },
     },
     torch: {
-      className: 'KerasFtrl',
-      args: {
-        lr: hp('learningRate'),
-        learning_rate_power: hp('learningRatePower'),
-        initial_accumulator_value: hp('initialAccumulator'),
-        l1: hp('l1'),
-        l2: hp('l2'),
-        l2_shrinkage: hp('l2Shrinkage'),
-        beta: hp('beta'),
-      },
       rule: rule(
         'KerasFtrl',
         `    """keras.optimizers.Ftrl (FTRL-Proximal with Keras's L2 shrinkage and beta); torch.optim
@@ -279,14 +264,14 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
         return {"accumulator": torch.full_like(w, s["initial_accumulator_value"]), "linear": torch.zeros_like(w)}
 
     def update(self, w, g, state, s, t):
-        lr, power = s["lr"], -s["learning_rate_power"]
-        l2 = s["l2"] + s["beta"] / (2 * lr)
+        lr, power, l1 = s["lr"], -s["learning_rate_power"], s["l1_regularization_strength"]
+        l2 = s["l2_regularization_strength"] + s["beta"] / (2 * lr)
         n, z = state["accumulator"], state["linear"]
-        gradient = g + 2 * s["l2_shrinkage"] * w
+        gradient = g + 2 * s["l2_shrinkage_regularization_strength"] * w
         n_new = n + g * g
         z.add_(gradient - (n_new.pow(power) - n.pow(power)) / lr * w)
         quadratic = n_new.pow(power) / lr + 2 * l2
-        w.copy_((z.clamp(-s["l1"], s["l1"]) - z) / quadratic)
+        w.copy_((z.clamp(-l1, l1) - z) / quadratic)
         n.copy_(n_new)`,
       ),
       why: "Keras's Ftrl, written below: torch.optim has none.",

@@ -67,10 +67,8 @@ describe('exported scripts', () => {
       const used = [...constructorLine(keras, id).matchAll(/hp\["(\w+)"\]/g), ...constructorLine(torch, id).matchAll(/hp\["(\w+)"\]/g)].map((m) => m[1]);
       for (const key of used) expect(keys, `${id} maps "${key}", which it does not have`).toContain(key);
       const { torch: entry } = OPTIMIZER_EXPORTS[id];
-      if (entry.rule) {
-        expect(entry.className).toBe(entry.rule.className);
-        expect(torch).toContain(`class ${entry.rule.className}(KerasRule):`);
-      } else expect(entry.className).toMatch(/^torch\.optim\./);
+      if ('rule' in entry) expect(torch).toContain(`class ${entry.rule.className}(KerasRule):`);
+      else expect(entry.optim).toMatch(/^torch\.optim\./);
     }
     // Each rule class is written once, however many optimizers use it (Adam and AdamW).
     expect(torch.split('class KerasAdam(KerasRule):')).toHaveLength(2);

@@ -7,7 +7,7 @@
 import { trainingContestants, type ExperimentConfig } from './config';
 import { contestantName } from './contestants';
 import { describeNetwork } from './network';
-import { BASE_OPTIMIZER_SETTINGS, hp, KERAS_RULE_BASE, OPTIMIZER_EXPORTS } from './exportOptimizers';
+import { BASE_OPTIMIZER_SETTINGS, hp, KERAS_RULE_BASE, OPTIMIZER_EXPORTS, torchConstructor } from './exportOptimizers';
 import { OPTIMIZERS } from './optimizers';
 import { buildResults, resultsToJson } from './resultsFile';
 
@@ -336,7 +336,8 @@ if __name__ == "__main__":
 }
 
 function pytorchSections(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[]): EngineSections {
-  const rules = [...new Map(ids.flatMap((id) => (OPTIMIZER_EXPORTS[id].torch.rule ? [[OPTIMIZER_EXPORTS[id].torch.rule.className, OPTIMIZER_EXPORTS[id].torch.rule.source]] : []))).values()];
+  // Each Keras rule once, however many optimizers use it (Adam and AdamW).
+  const rules = [...new Set(ids.map((id) => OPTIMIZER_EXPORTS[id].torch).flatMap((torch) => ('rule' in torch ? [torch.rule.source] : [])))];
   // The base-optimizer settings any of these optimizers has, in the table's order.
   const baseSettings = Object.entries(BASE_OPTIMIZER_SETTINGS).filter(([key]) => ids.some((id) => OPTIMIZERS[id].parameters.some((p) => p.key === key)));
   const indent = (code: string, by: string) => code.replace(/^/gm, by);
@@ -413,7 +414,7 @@ def keras_crossentropy(probabilities, labels):
 # precision and torch rounds them once; Keras computes some in float32.
 ${ids.map((id) => `# ${OPTIMIZERS[id].label}: ${OPTIMIZER_EXPORTS[id].torch.why}`).join('\n')}
 ${optimizerTable(ids, (id) => {
-  const { className, args } = OPTIMIZER_EXPORTS[id].torch;
+  const { className, args } = torchConstructor(id);
   return `lambda params, hp: ${className}(params, ${callArgs(args).join(', ')})`;
 })}
 ${rules.length ? `\n\n${KERAS_RULE_BASE}\n\n\n${rules.join('\n\n\n')}` : ''}${
