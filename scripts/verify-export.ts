@@ -1,5 +1,5 @@
 /**
- * `npm run verify-export [-- --no-build] [--link '?v=2&…']`: proof that an exported PyTorch script reproduces
+ * `npm run verify-export [-- --no-build] [--link '?v=2&…'] [--keras-python PATH]`: proof that an exported PyTorch script reproduces
  * the app. The built app, in headless Chromium, trains the article's experiment (SGD, Adam,
  * Adagrad, Adadelta, RMSprop at Keras's defaults) on 2,000 training examples for 2 epochs
  * and exports it with `Export as PyTorch script`; the script runs with Debian's torch
@@ -8,7 +8,8 @@
  * optimizer's final test accuracy must be within 2 percentage points of the app's own.
  * Prints a table, writes docs/results/verify-export.md and its section of docs/RESULTS.md,
  * and exits non-zero on any failure. `--link` checks another experiment instead (and
- * leaves the docs alone).
+ * leaves the docs alone); `--keras-python` also runs the exported Keras script with that
+ * interpreter (one that imports Keras 3 and its backend; KERAS_BACKEND as set).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -61,46 +62,74 @@ function pythonWithTorch(): string {
 const finalEpoch = (results: ExperimentResults, key: string) => results.runs.find((r) => r.contestant === key)?.history.at(-1);
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
 
+interface ScriptCheck {
+  engine: 'pytorch' | 'keras';
+  label: string;
+  python: string;
+  version: string;
+  args: (mnistDir: string) => string[];
+  seconds?: number;
+  results?: ExperimentResults;
+  /** The rows of the app's results table once it opened the script's results file. */
+  shownRows?: string[];
+}
+
+/** `--keras-python PATH`: also run the Keras script, with an interpreter that imports keras (and a backend). */
+function kerasCheck(): ScriptCheck | undefined {
+  const at = process.argv.indexOf('--keras-python');
+  if (at < 0) return undefined;
+  const python = process.argv[at + 1];
+  const probe = spawnSync(python, ['-c', 'import keras; print(keras.__version__, keras.backend.backend())'], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(`${python} cannot import keras: ${probe.stderr.trim().split('\n').at(-1)}`);
+  const [version, backend] = probe.stdout.trim().split(' ');
+  return { engine: 'keras', label: 'Keras', python, version: `Keras ${version} (${backend} backend)`, args: (dir) => ['--mnist-dir', dir] };
+}
+
 async function main() {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const python = pythonWithTorch();
   const torchVersion = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
+  const checks: ScriptCheck[] = [
+    { engine: 'pytorch', label: 'PyTorch', python, version: `torch ${torchVersion} (CPU)`, args: (dir) => [dir, '--device', 'cpu'] },
+    ...[kerasCheck()].filter((c) => c !== undefined),
+  ];
   if (!process.argv.includes('--no-build')) buildApp();
   const work = mkdtempSync(join(tmpdir(), 'verify-export-'));
   const app = await startHeadlessApp(await freePort());
   let appResults: ExperimentResults;
-  let scriptResults: ExperimentResults;
   let appSeconds: number;
-  let scriptSeconds: number;
-  let shownRows: string[];
   try {
     const page = await app.browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await openApp(page, `${app.baseUrl}/${EXPERIMENT_LINK}`);
-    const script = await download(page, 'Export as PyTorch script');
-    const scriptPath = join(work, script.fileName);
-    writeFileSync(scriptPath, script.bytes);
+    const scripts = [];
+    for (const check of checks) scripts.push(await download(page, `Export as ${check.label} script`));
     console.log(`verify-export: the app trains ${EXPERIMENT_LINK} headless…`);
     appSeconds = (await trainToEnd(page)).wallSeconds;
     const appJson = parseResultsFile((await download(page, 'Download JSON')).bytes.toString('utf8'), 'the app\'s results');
     if (!appJson.ok) throw new Error(appJson.message);
     appResults = appJson.results;
 
-    console.log(`verify-export: ${python} ${script.fileName} (torch ${torchVersion})…`);
-    const outPath = join(work, 'pytorch-results.json');
-    const scriptStarted = performance.now();
-    const run = spawnSync(python, [scriptPath, MNIST_DIR, '--out', outPath, '--device', 'cpu'], { stdio: 'inherit' });
-    scriptSeconds = (performance.now() - scriptStarted) / 1000;
-    if (run.status !== 0) throw new Error(`the exported script exited with ${run.status ?? run.signal}`);
+    for (const [i, check] of checks.entries()) {
+      const scriptPath = join(work, scripts[i].fileName);
+      writeFileSync(scriptPath, scripts[i].bytes);
+      console.log(`verify-export: ${check.python} ${scripts[i].fileName} (${check.version})…`);
+      const resultsName = `${check.engine}-results.json`;
+      const outPath = join(work, resultsName);
+      const scriptStarted = performance.now();
+      const run = spawnSync(check.python, [scriptPath, ...check.args(MNIST_DIR), '--out', outPath], { stdio: 'inherit' });
+      check.seconds = (performance.now() - scriptStarted) / 1000;
+      if (run.status !== 0) throw new Error(`the exported ${check.label} script exited with ${run.status ?? run.signal}`);
 
-    // The app opens the script's results file as a user would, and shows a row per contestant.
-    const text = readFileSync(outPath, 'utf8');
-    await page.getByLabel('Results file to open').setInputFiles({ name: 'pytorch-results.json', mimeType: 'application/json', buffer: Buffer.from(text) });
-    await page.getByText('Opened from pytorch-results.json').waitFor({ timeout: 30_000 });
-    shownRows = await page.getByRole('region', { name: 'Metrics per contestant' }).locator('tbody tr').allInnerTexts();
-    const parsed = parseResultsFile(text, 'the script\'s results');
-    if (!parsed.ok) throw new Error(parsed.message);
-    scriptResults = parsed.results;
+      // The app opens the script's results file as a user would, and shows a row per contestant.
+      const text = readFileSync(outPath, 'utf8');
+      await page.getByLabel('Results file to open').setInputFiles({ name: resultsName, mimeType: 'application/json', buffer: Buffer.from(text) });
+      await page.getByText(`Opened from ${resultsName}`).waitFor({ timeout: 30_000 });
+      check.shownRows = await page.getByRole('region', { name: 'Metrics per contestant' }).locator('tbody tr').allInnerTexts();
+      const parsed = parseResultsFile(text, `the ${check.label} script's results`);
+      if (!parsed.ok) throw new Error(parsed.message);
+      check.results = parsed.results;
+    }
   } finally {
     await app.close();
   }
@@ -108,25 +137,28 @@ async function main() {
   const rows = appResults.runs.map((run) => {
     const ref = parseContestantKey(run.contestant);
     const name = ref ? contestantName(ref) : run.contestant;
-    const app = finalEpoch(appResults, run.contestant);
-    const script = finalEpoch(scriptResults, run.contestant);
-    const inApp = app?.testAccuracy;
-    const inScript = script?.testAccuracy;
-    const shown = shownRows.some((row) => row.startsWith(name) && row.includes(pct(inScript)));
-    const gap = inApp !== undefined && inScript !== undefined ? Math.abs(inApp - inScript) * 100 : Number.POSITIVE_INFINITY;
-    return { name, inApp, inScript, losses: `${app?.testLoss.toFixed(5) ?? '–'} / ${script?.testLoss.toFixed(5) ?? '–'}`, gap, ok: gap <= TOLERANCE_POINTS && shown, shown };
+    const inApp = finalEpoch(appResults, run.contestant);
+    const scripts = checks.map((check) => {
+      const epoch = finalEpoch(check.results!, run.contestant);
+      const shown = check.shownRows!.some((row) => row.startsWith(name) && row.includes(pct(epoch?.testAccuracy)));
+      const gap = inApp && epoch ? Math.abs(inApp.testAccuracy - epoch.testAccuracy) * 100 : Number.POSITIVE_INFINITY;
+      return { epoch, gap, shown, ok: gap <= TOLERANCE_POINTS && shown };
+    });
+    return { name, inApp, scripts, ok: scripts.every((s) => s.ok) };
   });
   const failed = rows.filter((r) => !r.ok);
   const backend = appResults.backend ? `${appResults.backend.name}, ${appResults.backend.precision}` : 'unknown backend';
+  const verdict = (s: (typeof rows)[number]['scripts'][number]) => `${Number.isFinite(s.gap) ? `${s.gap.toFixed(2)} points` : '–'}${s.ok ? '' : s.shown ? ', **too far**' : ', **not shown by the app**'}`;
+  const loss = (m: { testLoss: number } | undefined) => m?.testLoss.toFixed(5) ?? '–';
   const report = [
     EXPERIMENT_LINK === ARTICLE_LINK
       ? `\`npm run verify-export\`, ${new Date().toISOString().slice(0, 10)}: the article's five optimizers at Keras's defaults, 2,000 training examples, 2 epochs, batch 128, seed 42 (\`${EXPERIMENT_LINK}\`).`
       : `\`npm run verify-export -- --link '${EXPERIMENT_LINK}'\`, ${new Date().toISOString().slice(0, 10)}.`,
-    `The app trained in headless Chromium (${backend}) in ${appSeconds.toFixed(1)} s; the exported PyTorch script ran on torch ${torchVersion} (CPU) in ${scriptSeconds.toFixed(1)} s, and the app opened its results file. The whole check took ${seconds().toFixed(0)} s${process.argv.includes('--no-build') ? ' (without the build)' : ', the production build included'}.`,
+    `The app trained in headless Chromium (${backend}) in ${appSeconds.toFixed(1)} s; ${checks.map((c) => `the exported ${c.label} script ran on ${c.version} in ${c.seconds!.toFixed(1)} s`).join('; ')}; the app opened ${checks.length === 1 ? 'its results file' : 'each results file'}. The whole check took ${seconds().toFixed(0)} s${process.argv.includes('--no-build') ? ' (without the build)' : ', the production build included'}. Final test accuracy, and how far from the app's (at most ${TOLERANCE_POINTS} points):`,
     '',
-    '| optimizer | app: test accuracy | PyTorch script: test accuracy | difference | within 2 points | test loss, app / script |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${pct(r.inApp)} | ${pct(r.inScript)} | ${Number.isFinite(r.gap) ? `${r.gap.toFixed(2)} points` : '–'} | ${r.ok ? 'yes' : r.shown ? 'no' : 'no (not shown by the app)'} | ${r.losses} |`),
+    `| optimizer | app | ${checks.map((c) => `${c.label} script | difference`).join(' | ')} | test loss: app / ${checks.map((c) => c.label).join(' / ')} |`,
+    `|---|---|${checks.map(() => '---|---|').join('')}---|`,
+    ...rows.map((r) => `| ${r.name} | ${pct(r.inApp?.testAccuracy)} | ${r.scripts.map((s) => `${pct(s.epoch?.testAccuracy)} | ${verdict(s)}`).join(' | ')} | ${[loss(r.inApp), ...r.scripts.map((s) => loss(s.epoch))].join(' / ')} |`),
     '',
   ].join('\n');
   console.log(`\n${report}`);

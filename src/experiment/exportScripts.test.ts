@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultExperiment, type ExperimentConfig } from './config';
 import { sortContestants } from './contestants';
 import { BASE_OPTIMIZER_SETTINGS, OPTIMIZER_EXPORTS } from './exportOptimizers';
-import { exportScript, pythonLiteral, SCRIPT_ENGINES, type ScriptEngine } from './exportScripts';
+import { exportScript, pythonLiteral, PythonFloat, SCRIPT_ENGINES, type ScriptEngine } from './exportScripts';
 import { OPTIMIZER_IDS, OPTIMIZERS } from './optimizers';
 import { RESULTS_FORMAT, RESULTS_VERSION } from './resultsFile';
 
@@ -80,6 +80,9 @@ describe('exported scripts', () => {
     const asJson = literal.replace(/,(\s*[\]}])/g, "$1").replace(/\bTrue\b/g, "true").replace(/\bFalse\b/g, 'false').replace(/\bNone\b/g, 'null');
     expect(JSON.parse(asJson)).toEqual(config);
     expect(pythonLiteral([1e-7, 0.001, 42, null, 'a"b'])).toBe('[1e-7, 0.001, 42, None, "a\\"b"]');
+    // Real-valued settings are Python floats: Keras refuses momentum=0 (an int).
+    expect(pythonLiteral([new PythonFloat(0), new PythonFloat(1), new PythonFloat(1e-7), new PythonFloat(0.9), new PythonFloat(1e21)])).toBe('[0.0, 1.0, 1e-7, 0.9, 1e+21]');
+    expect(exportScript('keras', defaultExperiment(), LINK)).toContain('"hyperparameters": {"learningRate": 0.01, "momentum": 0.0, "nesterov": False}');
     expect(() => pythonLiteral(Number.NaN)).toThrow();
   });
 

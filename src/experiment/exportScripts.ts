@@ -22,10 +22,19 @@ export const SCRIPT_ENGINE_LABELS: Record<ScriptEngine, string> = { keras: 'Kera
  */
 export const SCRIPT_CONSTANTS = { kerasEpsilon: 1e-7, collapseWindow: 8 } as const;
 
-/** A Python literal for JSON-like data; short values on one line, longer ones indented. */
+/** A number the script must hold as a Python float (Keras refuses `momentum=0`, an int). */
+export class PythonFloat {
+  constructor(readonly value: number) {}
+}
+
+/** A Python literal for JSON-like data (and PythonFloat); short values on one line, longer ones indented. */
 export function pythonLiteral(value: unknown, indent = 0): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value instanceof PythonFloat) {
+    const text = pythonLiteral(value.value);
+    return /[.e]/.test(text) ? text : `${text}.0`;
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`${value} has no Python literal here.`);
     return String(value);
@@ -38,6 +47,22 @@ export function pythonLiteral(value: unknown, indent = 0): string {
   if (flat.length + indent <= 100 || entries.length === 0) return flat;
   const pad = ' '.repeat(indent + 4);
   return `${open}\n${entries.map((e) => `${pad}${item(e, indent + 4)},`).join('\n')}\n${' '.repeat(indent)}${close}`;
+}
+
+/** The config with every real-valued hyperparameter as a PythonFloat (integer ones stay ints). */
+function withPythonFloats(config: ExperimentConfig) {
+  return {
+    ...config,
+    contestants: config.contestants.map((contestant) => ({
+      ...contestant,
+      hyperparameters: Object.fromEntries(
+        OPTIMIZERS[contestant.optimizer].parameters.map((spec) => {
+          const value = contestant.hyperparameters[spec.key];
+          return [spec.key, spec.kind === 'number' && !spec.integer && typeof value === 'number' ? new PythonFloat(value) : value];
+        }),
+      ),
+    })),
+  };
 }
 
 /** The script's file name: "optimizer-playground-2026-12-01-1950-pytorch.py". */
@@ -56,7 +81,7 @@ export function exportScript(engine: ScriptEngine, config: ExperimentConfig, lin
     sections.imports,
     `# The experiment, with the app's names for every setting (as in its links and results files).
 LINK = ${pythonLiteral(link)}
-EXPERIMENT = ${pythonLiteral(config)}
+EXPERIMENT = ${pythonLiteral(withPythonFloats(config))}
 RESULTS_HEADER = ${pythonLiteral({ format, version, appVersion })}
 
 # As the app computes them: Keras's probability clipping in the cross-entropy, and the
@@ -90,9 +115,10 @@ function docstring(engine: ScriptEngine, config: ExperimentConfig, link: string)
   const epochs = `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`;
   const run =
     engine === 'keras'
-      ? `    python3 <this file> [--out results.json]
+      ? `    python3 <this file> [--out results.json] [--mnist-dir MNIST_DIR]
 
-Keras downloads MNIST itself (keras.datasets.mnist). Needs Keras 3 with any backend, and NumPy.`
+Keras downloads MNIST itself (keras.datasets.mnist), or reads the four MNIST IDX files,
+each raw or gzipped, from MNIST_DIR. Needs Keras 3 with any backend, and NumPy.`
       : `    python3 <this file> MNIST_DIR [--out results.json] [--device cpu|cuda]
 
 MNIST_DIR holds the four MNIST IDX files, each raw or gzipped: train-images-idx3-ubyte,
@@ -171,6 +197,36 @@ def shuffled(count, random):
 
 # Pixels as the app scales them: uint8 * (1 / 255) in double precision, stored as float32.
 PIXELS = (np.arange(256) * (1 / 255)).astype(np.float32)`;
+
+/** MNIST from the four IDX files in a directory (PyTorch always; Keras with --mnist-dir). */
+const IDX_SECTION = `MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+
+def read_idx(directory, name):
+    """One IDX file (raw, or gzipped with .gz), as uint8 of its shape."""
+    for path, opener in ((os.path.join(directory, name), open), (os.path.join(directory, name + ".gz"), gzip.open)):
+        if os.path.exists(path):
+            with opener(path, "rb") as file:
+                data = file.read()
+            zero, kind, dimensions = struct.unpack(">HBB", data[:4])
+            if zero != 0 or kind != 0x08:
+                sys.exit(f"{path} is not an IDX file of unsigned bytes.")
+            shape = struct.unpack(">" + "I" * dimensions, data[4 : 4 + 4 * dimensions])
+            values = np.frombuffer(data, np.uint8, offset=4 + 4 * dimensions)
+            if values.size != math.prod(shape):
+                sys.exit(f"{path} is cut short: {values.size} bytes of {math.prod(shape)}.")
+            return values.reshape(shape)
+    sys.exit(f"{os.path.join(directory, name)} (or .gz) is missing. MNIST_DIR must hold {', '.join(MNIST_FILES)}.")
+
+
+def load_mnist(directory):
+    """The four files, the images flattened row by row and scaled as the app does."""
+    if not os.path.isdir(directory):
+        sys.exit(f"{directory} is not a directory. Give the directory that holds {', '.join(MNIST_FILES)}.")
+    train_images, train_labels, test_images, test_labels = (read_idx(directory, name) for name in MNIST_FILES)
+    if len(train_images) < EXPERIMENT["trainExamples"] or len(train_labels) != len(train_images) or len(test_labels) != len(test_images):
+        sys.exit(f"{directory} holds {len(train_images)} training images; the experiment needs {EXPERIMENT['trainExamples']}, with a label each.")
+    return (PIXELS[train_images.reshape(-1, 784)], train_labels.astype(np.int64), PIXELS[test_images.reshape(-1, 784)], test_labels.astype(np.int64))`;
 
 const TRAINING_SECTION = `# ---- Training, as the app's trainer does it (src/train/trainer.ts) -------------------
 def train(contestant, trainee, orders, test_count):
@@ -265,15 +321,22 @@ function baseSettingArgs(id: keyof typeof OPTIMIZER_EXPORTS): Record<string, str
 function kerasSections(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[]): EngineSections {
   return {
     imports: `import argparse
+import gzip
 import json
 import math
+import os
+import struct
+import sys
 import time
 from datetime import datetime, timezone
 
 import keras
 import numpy as np`,
-    data: `def load_mnist():
-    """keras.datasets.mnist (downloaded once, then cached): the images flattened row by row, as the app does."""
+    data: `${IDX_SECTION}
+
+
+def download_mnist():
+    """keras.datasets.mnist (downloaded once, then cached), flattened and scaled as above."""
     (train_images, train_labels), (test_images, test_labels) = keras.datasets.mnist.load_data()
     return (PIXELS[train_images.reshape(-1, 784)], train_labels.astype(np.int64), PIXELS[test_images.reshape(-1, 784)], test_labels.astype(np.int64))`,
     model: `# ---- The network and its loss -------------------------------------------------------
@@ -323,9 +386,10 @@ class Trainee:
     main: `def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="optimizer-playground-results-keras.json", help="results file to write")
+    parser.add_argument("--mnist-dir", help="read the four MNIST IDX files (raw or .gz) from here instead of downloading")
     args = parser.parse_args()
     keras.utils.set_random_seed(EXPERIMENT["seed"])
-    data = load_mnist()
+    data = load_mnist(args.mnist_dir) if args.mnist_dir else download_mnist()
     run_experiment(lambda contestant, weights: Trainee(contestant, weights, data), len(data[3]), args.out)
 
 
@@ -354,34 +418,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 import torch`,
-    data: `MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
-
-
-def read_idx(directory, name):
-    """One IDX file (raw, or gzipped with .gz), as uint8 of its shape."""
-    for path, opener in ((os.path.join(directory, name), open), (os.path.join(directory, name + ".gz"), gzip.open)):
-        if os.path.exists(path):
-            with opener(path, "rb") as file:
-                data = file.read()
-            zero, kind, dimensions = struct.unpack(">HBB", data[:4])
-            if zero != 0 or kind != 0x08:
-                sys.exit(f"{path} is not an IDX file of unsigned bytes.")
-            shape = struct.unpack(">" + "I" * dimensions, data[4 : 4 + 4 * dimensions])
-            values = np.frombuffer(data, np.uint8, offset=4 + 4 * dimensions)
-            if values.size != math.prod(shape):
-                sys.exit(f"{path} is cut short: {values.size} bytes of {math.prod(shape)}.")
-            return values.reshape(shape)
-    sys.exit(f"{os.path.join(directory, name)} (or .gz) is missing. MNIST_DIR must hold {', '.join(MNIST_FILES)}.")
-
-
-def load_mnist(directory):
-    """The four files, the images flattened row by row and scaled as the app does."""
-    if not os.path.isdir(directory):
-        sys.exit(f"{directory} is not a directory. Give the directory that holds {', '.join(MNIST_FILES)}.")
-    train_images, train_labels, test_images, test_labels = (read_idx(directory, name) for name in MNIST_FILES)
-    if len(train_images) < EXPERIMENT["trainExamples"] or len(train_labels) != len(train_images) or len(test_labels) != len(test_images):
-        sys.exit(f"{directory} holds {len(train_images)} training images; the experiment needs {EXPERIMENT['trainExamples']}, with a label each.")
-    return (PIXELS[train_images.reshape(-1, 784)], train_labels.astype(np.int64), PIXELS[test_images.reshape(-1, 784)], test_labels.astype(np.int64))`,
+    data: IDX_SECTION,
     model: `# ---- The network and its loss -------------------------------------------------------
 ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
 
