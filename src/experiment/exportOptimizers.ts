@@ -6,7 +6,9 @@
  * subclass in the script that implements Keras's rule (docs/EXPORT.md has the table and
  * the reasons). A test fails when an optimizer or a hyperparameter has no mapping here.
  */
+import type { KnobKey } from './knobs';
 import type { OptimizerId } from './optimizers';
+import type { ScheduleKind } from './schedules';
 
 /** The Python expression for a contestant's setting: `hp["learningRate"]` (hp is its hyperparameters dict). */
 export const hp = (key: string) => `hp["${key}"]`;
@@ -36,20 +38,121 @@ export function torchConstructor(id: OptimizerId): { className: string; args: Re
 }
 
 /**
- * Settings Keras's base optimizer applies to every optimizer that has them
- * (keras/src/optimizers/base_optimizer.py), by the app's key: the Keras argument, and the
- * PyTorch script's code for it, which runs after backward() and before optimizer.step()
- * in this table's order (Keras's: gradient clipping, then weight decay). The code sees
- * `weights` (a param group's weights with gradients), `lr` (its learning rate now) and `hp`.
+ * The knobs Keras's base optimizer applies to every optimizer (experiment/knobs.ts), by the
+ * app's key: the Keras argument (`noneWhenOff`: 0 is passed as None, since Keras refuses two
+ * clip arguments even when one is 0), and the PyTorch script's code for it, which runs after
+ * backward() and before optimizer.step() in this table's order (Keras's: gradient clipping,
+ * then weight decay). The code sees `weights` (the weights with gradients), `lr` (the step's
+ * learning rate) and `hp`; at most one clip is set (the app refuses more, as Keras does).
  */
-export const BASE_OPTIMIZER_SETTINGS: Readonly<Record<string, { keras: string; torch: string }>> = {
+export const BASE_OPTIMIZER_SETTINGS: Readonly<Record<KnobKey, { keras: string; noneWhenOff: boolean; torch: string }>> = {
+  clipNorm: {
+    keras: 'clipnorm',
+    noneWhenOff: true,
+    torch: `if hp.get("clipNorm"):
+    # Keras's clip_by_norm, per weight tensor: g * clipnorm / max(||g||, clipnorm).
+    for w in weights:
+        w.grad.copy_(w.grad * hp["clipNorm"] / torch.clamp(w.grad.norm(), min=hp["clipNorm"]))`,
+  },
+  globalClipNorm: {
+    keras: 'global_clipnorm',
+    noneWhenOff: true,
+    torch: `if hp.get("globalClipNorm"):
+    # Keras's clip_by_global_norm: every gradient times clip * min(1 / ||all||, 1 / clip).
+    norm = torch.sqrt(sum((w.grad * w.grad).sum() for w in weights))
+    scale = hp["globalClipNorm"] * torch.clamp(1 / norm, max=1 / hp["globalClipNorm"])
+    for w in weights:
+        w.grad.mul_(scale)`,
+  },
+  clipValue: {
+    keras: 'clipvalue',
+    noneWhenOff: true,
+    torch: `if hp.get("clipValue"):
+    for w in weights:
+        w.grad.clamp_(-hp["clipValue"], hp["clipValue"])`,
+  },
   weightDecay: {
     keras: 'weight_decay',
+    // AdamW refuses None; 0 decays by nothing.
+    noneWhenOff: false,
     torch: `if hp.get("weightDecay"):
     # Decoupled, every weight (biases too): w -= w * weight_decay * lr. torch.optim's weight_decay
     # argument adds weight_decay * w to the gradient instead (except AdamW's).
     for w in weights:
         w.sub_(w * hp["weightDecay"] * lr)`,
+  },
+};
+
+/**
+ * Each learning-rate schedule (experiment/schedules.ts): Keras's class with its arguments
+ * (Python expressions of `lr`, the contestant's learning rate, and `v`, the schedule's
+ * values), and for PyTorch a function of (lr, v, step) computing Keras's formula, which
+ * sets the optimizer's lr before every step (step = steps already taken, as Keras's
+ * iterations).
+ */
+export const SCHEDULE_EXPORTS: { readonly [K in Exclude<ScheduleKind, 'constant'>]: { keras: string; args: Readonly<Record<string, string>>; torch: string } } = {
+  exponential: {
+    keras: 'ExponentialDecay',
+    args: { initial_learning_rate: 'lr', decay_steps: 'v["decaySteps"]', decay_rate: 'v["decayRate"]', staircase: 'v["staircase"]' },
+    torch: `def exponential_decay(lr, v, step):
+    p = step / v["decaySteps"]
+    return lr * v["decayRate"] ** (math.floor(p) if v["staircase"] else p)`,
+  },
+  inverseTime: {
+    keras: 'InverseTimeDecay',
+    args: { initial_learning_rate: 'lr', decay_steps: 'v["decaySteps"]', decay_rate: 'v["decayRate"]', staircase: 'v["staircase"]' },
+    torch: `def inverse_time_decay(lr, v, step):
+    p = step / v["decaySteps"]
+    return lr / (1 + v["decayRate"] * (math.floor(p) if v["staircase"] else p))`,
+  },
+  piecewise: {
+    keras: 'PiecewiseConstantDecay',
+    args: { boundaries: 'v["boundaries"]', values: 'v["values"]' },
+    torch: `def piecewise_constant_decay(lr, v, step):
+    """Replaces the learning rate: values[i] up to boundaries[i], the last value after."""
+    for boundary, value in zip(v["boundaries"], v["values"]):
+        if step <= boundary:
+            return value
+    return v["values"][-1]`,
+  },
+  polynomial: {
+    keras: 'PolynomialDecay',
+    args: { initial_learning_rate: 'lr', decay_steps: 'v["decaySteps"]', end_learning_rate: 'v["endLearningRate"]', power: 'v["power"]', cycle: 'v["cycle"]' },
+    torch: `def polynomial_decay(lr, v, step):
+    decay_steps, at = v["decaySteps"], step
+    if v["cycle"]:
+        decay_steps *= 1 if step == 0 else math.ceil(step / decay_steps)
+    else:
+        at = min(step, decay_steps)
+    return (lr - v["endLearningRate"]) * (1 - at / decay_steps) ** v["power"] + v["endLearningRate"]`,
+  },
+  cosine: {
+    keras: 'CosineDecay',
+    // Keras warms up whenever warmup_target is set; the app's target counts only with warmup steps.
+    args: { initial_learning_rate: 'lr', decay_steps: 'v["decaySteps"]', alpha: 'v["alpha"]', warmup_target: 'v["warmupTarget"] if v["warmupSteps"] > 0 else None', warmup_steps: 'v["warmupSteps"]' },
+    torch: `def cosine_decay(lr, v, step):
+    def decayed(at, start):
+        return start * ((1 - v["alpha"]) * 0.5 * (1 + math.cos(math.pi * (at / v["decaySteps"]))) + v["alpha"])
+
+    warmup = v["warmupSteps"]
+    if warmup == 0:
+        return decayed(min(step, v["decaySteps"]), lr)
+    at = min(step, v["decaySteps"] + warmup)
+    return (v["warmupTarget"] - lr) * (at / warmup) + lr if at < warmup else decayed(at - warmup, v["warmupTarget"])`,
+  },
+  cosineRestarts: {
+    keras: 'CosineDecayRestarts',
+    args: { initial_learning_rate: 'lr', first_decay_steps: 'v["decaySteps"]', t_mul: 'v["tMul"]', m_mul: 'v["mMul"]', alpha: 'v["alpha"]' },
+    torch: `def cosine_decay_restarts(lr, v, step):
+    t_mul, fraction = v["tMul"], step / v["decaySteps"]
+    if t_mul == 1:
+        restart = math.floor(fraction)
+        fraction -= restart
+    else:
+        restart = math.floor(math.log(1 - fraction * (1 - t_mul)) / math.log(t_mul))
+        fraction = (fraction - (1 - t_mul**restart) / (1 - t_mul)) / t_mul**restart
+    decayed = 0.5 * v["mMul"] ** restart * (1 + math.cos(math.pi * fraction))
+    return lr * ((1 - v["alpha"]) * decayed + v["alpha"])`,
   },
 };
 
@@ -103,10 +206,25 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
   sgd: {
     keras: { className: 'SGD', args: { learning_rate: 'learningRate', momentum: 'momentum', nesterov: 'nesterov' } },
     torch: {
-      optim: 'torch.optim.SGD',
-      // torch refuses Nesterov without momentum; Keras's Nesterov step with momentum 0 is plain SGD.
-      args: { lr: hp('learningRate'), momentum: hp('momentum'), nesterov: `${hp('nesterov')} and ${hp('momentum')} > 0` },
-      why: "torch.optim.SGD equals Keras's rule: torch keeps buf = momentum*buf + g and steps -lr*buf, Keras keeps v = momentum*v - lr*g (= -lr*buf) and steps +v.",
+      rule: rule(
+        'KerasSGD',
+        `    """keras.optimizers.SGD: v = momentum * v - lr * g; w += v (Nesterov: w += momentum * v - lr * g).
+    torch.optim.SGD keeps buf = momentum * buf + g and steps -lr * buf: the same while lr is
+    constant, not under a schedule (its buffer holds no lr). torch also refuses Nesterov
+    without momentum, which Keras runs as plain SGD."""
+
+    def slots(self, w, s):
+        return {"momentum": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        if s["momentum"] == 0:
+            w.sub_(g * s["lr"])
+            return
+        v = state["momentum"]
+        v.mul_(s["momentum"]).sub_(g * s["lr"])
+        w.add_(v * s["momentum"] - g * s["lr"] if s["nesterov"] else v)`,
+      ),
+      why: "Keras's SGD, written below: torch.optim.SGD leaves the learning rate out of its momentum buffer, which differs under a schedule.",
     },
   },
   adam: {

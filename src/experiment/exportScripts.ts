@@ -7,7 +7,10 @@
 import { trainingContestants, type ExperimentConfig } from './config';
 import { contestantName } from './contestants';
 import { describeNetwork } from './network';
-import { BASE_OPTIMIZER_SETTINGS, hp, KERAS_RULE_BASE, OPTIMIZER_EXPORTS, torchConstructor } from './exportOptimizers';
+import { BASE_OPTIMIZER_SETTINGS, hp, KERAS_RULE_BASE, OPTIMIZER_EXPORTS, SCHEDULE_EXPORTS, torchConstructor } from './exportOptimizers';
+import { SCHEDULE_KINDS, SCHEDULES, type ScheduleKind } from './schedules';
+
+type ScheduledKind = Exclude<ScheduleKind, 'constant'>;
 import { OPTIMIZERS } from './optimizers';
 import { buildResults, resultsToJson } from './resultsFile';
 
@@ -61,6 +64,18 @@ function withPythonFloats(config: ExperimentConfig) {
           return [spec.key, spec.kind === 'number' && !spec.integer && typeof value === 'number' ? new PythonFloat(value) : value];
         }),
       ),
+      ...(contestant.schedule && {
+        schedule: {
+          kind: contestant.schedule.kind,
+          values: Object.fromEntries(
+            SCHEDULES[contestant.schedule.kind].fields.map((field) => {
+              const value = contestant.schedule!.values[field.key];
+              const float = (x: number) => (field.kind !== 'boolean' && !field.integer ? new PythonFloat(x) : x);
+              return [field.key, typeof value === 'number' ? float(value) : Array.isArray(value) ? value.map(float) : value];
+            }),
+          ),
+        },
+      }),
     })),
   };
 }
@@ -74,7 +89,9 @@ export function scriptFileName(baseName: string, engine: ScriptEngine): string {
 export function exportScript(engine: ScriptEngine, config: ExperimentConfig, link: string): string {
   const contestants = trainingContestants(config);
   const ids = [...new Set(contestants.map((c) => c.optimizer))];
-  const sections = engine === 'keras' ? kerasSections(ids) : pytorchSections(ids);
+  // The schedules the contestants use, in SCHEDULE_KINDS order.
+  const kinds = SCHEDULE_KINDS.filter((kind): kind is ScheduledKind => kind !== 'constant' && contestants.some((c) => c.schedule?.kind === kind));
+  const sections = engine === 'keras' ? kerasSections(ids, kinds) : pytorchSections(ids, kinds);
   const { format, version, appVersion } = JSON.parse(resultsToJson(buildResults(config, null, []))) as { format: string; version: number; appVersion: string };
   return [
     docstring(engine, config, link),
@@ -312,13 +329,22 @@ function optimizerTable(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[], constr
 
 const callArgs = (args: Readonly<Record<string, string>>) => Object.entries(args).map(([name, value]) => `${name}=${value}`);
 
-/** The base-optimizer settings (weight decay, …) an optimizer has, as Keras arguments. */
+/** The knobs (weight decay, clipping) an optimizer has, as Keras arguments. */
 function baseSettingArgs(id: keyof typeof OPTIMIZER_EXPORTS): Record<string, string> {
   const keys = new Set(OPTIMIZERS[id].parameters.map((p) => p.key));
-  return Object.fromEntries(Object.entries(BASE_OPTIMIZER_SETTINGS).filter(([key]) => keys.has(key)).map(([key, setting]) => [setting.keras, key]));
+  return Object.fromEntries(
+    Object.entries(BASE_OPTIMIZER_SETTINGS)
+      .filter(([key]) => keys.has(key))
+      .map(([key, setting]) => [setting.keras, setting.noneWhenOff ? `${hp(key)} or None` : hp(key)]),
+  );
 }
 
-function kerasSections(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[]): EngineSections {
+/** Python functions or constructors of the used schedules, and the table naming them. */
+function scheduleTable(kinds: readonly ScheduledKind[], entry: (kind: ScheduledKind) => string): string {
+  return `SCHEDULES = {\n${kinds.map((kind) => `    ${JSON.stringify(kind)}: ${entry(kind)},`).join('\n')}\n}`;
+}
+
+function kerasSections(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[], kinds: readonly ScheduledKind[]): EngineSections {
   return {
     imports: `import argparse
 import gzip
@@ -350,13 +376,24 @@ def build_model(weights):
     model.set_weights(weights)
     return model`,
     optimizers: `# ---- The optimizers: Keras 3 takes the app's settings as they are -------------------
+# Each is built from a contestant's settings hp and its learning rate lr (a number, or a schedule).
 ${optimizerTable(ids, (id) => {
   const { className, args } = OPTIMIZER_EXPORTS[id].keras;
-  const all = { ...args, ...baseSettingArgs(id) };
-  return `lambda hp: keras.optimizers.${className}(${Object.entries(all)
-    .map(([name, key]) => `${name}=${hp(key)}`)
-    .join(', ')})`;
+  const own = Object.entries(args).map(([name, key]) => `${name}=${key === 'learningRate' ? 'lr' : hp(key)}`);
+  return `lambda hp, lr: keras.optimizers.${className}(${[...own, ...callArgs(baseSettingArgs(id))].join(', ')})`;
 })}
+${
+  kinds.length
+    ? `${scheduleTable(kinds, (kind) => `lambda lr, v: keras.optimizers.schedules.${SCHEDULE_EXPORTS[kind].keras}(${callArgs(SCHEDULE_EXPORTS[kind].args).join(', ')})`)}
+
+
+`
+    : ''
+}
+def learning_rate(contestant):
+    """The contestant's learning rate, or Keras's schedule starting from it."""
+    lr, schedule = contestant["hyperparameters"]["learningRate"], contestant.get("schedule")
+    return SCHEDULES[schedule["kind"]](lr, schedule["values"]) if schedule and schedule["kind"] != "constant" else lr
 
 
 class Trainee:
@@ -367,7 +404,7 @@ class Trainee:
         self.train_images, self.train_labels, self.test_images, self.test_labels = data
         self.model = build_model(weights)
         self.model.compile(
-            optimizer=OPTIMIZERS[contestant["optimizer"]](contestant["hyperparameters"]),
+            optimizer=OPTIMIZERS[contestant["optimizer"]](contestant["hyperparameters"], learning_rate(contestant)),
             loss=keras.losses.SparseCategoricalCrossentropy(),
             metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
         )
@@ -399,7 +436,7 @@ if __name__ == "__main__":
   };
 }
 
-function pytorchSections(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[]): EngineSections {
+function pytorchSections(ids: readonly (keyof typeof OPTIMIZER_EXPORTS)[], kinds: readonly ScheduledKind[]): EngineSections {
   // Each Keras rule once, however many optimizers use it (Adam and AdamW).
   const rules = [...new Set(ids.map((id) => OPTIMIZER_EXPORTS[id].torch).flatMap((torch) => ('rule' in torch ? [torch.rule.source] : [])))];
   // The base-optimizer settings any of these optimizers has, in the table's order.
@@ -467,6 +504,18 @@ def keras_before_update(optimizer, hp):
         weights = [w for w in group["params"] if w.grad is not None]
 ${baseSettings.map(([, setting]) => indent(setting.torch, '        ')).join('\n')}`
         : ''
+    }${
+      kinds.length
+        ? `
+
+
+# Keras's learning-rate schedules, as functions of the starting rate lr, the values v and
+# the steps already taken (Keras's iterations); the training step sets the rate from them.
+${kinds.map((kind) => SCHEDULE_EXPORTS[kind].torch).join('\n\n\n')}
+
+
+${scheduleTable(kinds, (kind) => /^def (\w+)/.exec(SCHEDULE_EXPORTS[kind].torch)![1])}`
+        : ''
     }
 
 
@@ -477,7 +526,13 @@ class Trainee:
         self.train_images, self.train_labels, self.test_images, self.test_labels = data
         self.model = build_model(weights).to(device)
         self.hp = contestant["hyperparameters"]
-        self.optimizer = OPTIMIZERS[contestant["optimizer"]](self.model.parameters(), self.hp)
+        self.optimizer = OPTIMIZERS[contestant["optimizer"]](self.model.parameters(), self.hp)${
+          kinds.length
+            ? `
+        self.schedule = contestant.get("schedule")
+        self.iterations = 0`
+            : ''
+        }
 
     def step(self, indices):
         """One update on these examples; the loss and the count of correct answers of the batch before it."""
@@ -486,7 +541,15 @@ class Trainee:
         self.optimizer.zero_grad(set_to_none=True)
         probabilities = torch.softmax(self.model(images), dim=1)
         loss = keras_crossentropy(probabilities, labels).mean()
-        loss.backward()${baseSettings.length ? '\n        keras_before_update(self.optimizer, self.hp)' : ''}
+        loss.backward()${
+          kinds.length
+            ? `
+        if self.schedule and self.schedule["kind"] != "constant":
+            for group in self.optimizer.param_groups:
+                group["lr"] = SCHEDULES[self.schedule["kind"]](self.hp["learningRate"], self.schedule["values"], self.iterations)
+        self.iterations += 1`
+            : ''
+        }${baseSettings.length ? '\n        keras_before_update(self.optimizer, self.hp)' : ''}
         self.optimizer.step()
         return loss.item(), (probabilities.argmax(dim=1) == labels).sum().item()
 
