@@ -3,15 +3,15 @@ import { download, expect, test } from './fixtures';
 const SCRIPT_NAME = /^optimizer-playground-\d{4}-\d\d-\d\d-\d{4}-(keras|pytorch)\.py$/;
 
 test('Export as Keras script and Export as PyTorch script download the form\'s experiment, its link and every contestant', async ({ page }) => {
-  await page.goto('/?v=2&opt=sgd,adam,adam2,lion&epochs=3&seed=7&sgd.momentum=0.9&adam2.lr=0.01&act=tanh');
+  await page.goto('/?v=2&opt=sgd,adam,adam2,lion&epochs=3&seed=7&sgd.momentum=0.9&sgd.clipnorm=1&adam2.lr=0.01&adam2.sched=cosine&act=tanh');
   // An edit after the page loaded reaches the script too.
   await page.getByLabel('Batch size').fill('64');
   await expect(page).toHaveURL(/batch=64/);
   const link = page.url();
 
-  for (const [button, engine, constructor] of [
-    ['Export as Keras script', 'keras', 'keras.optimizers.Lion('],
-    ['Export as PyTorch script', 'pytorch', 'KerasLion(params, '],
+  for (const [button, engine, constructor, schedule] of [
+    ['Export as Keras script', 'keras', 'keras.optimizers.Lion(', 'keras.optimizers.schedules.CosineDecay('],
+    ['Export as PyTorch script', 'pytorch', 'KerasLion(params, ', 'def cosine_decay(lr, v, step):'],
   ] as const) {
     const { fileName, bytes } = await download(page, button);
     const script = bytes.toString('utf8');
@@ -24,7 +24,10 @@ test('Export as Keras script and Export as PyTorch script download the form\'s e
       expect(script).toMatch(new RegExp(`"optimizer": "${optimizer}",\\s+"ordinal": ${ordinal},\\s+"selected": True`));
     }
     expect(script).toMatch(/"momentum": 0\.9/);
-    expect(script).toMatch(/"learningRate": 0\.01, "beta1"/);
+    expect(script).toMatch(/"learningRate": 0\.01,\s*"beta1"/);
+    expect(script).toMatch(/"clipNorm": 1\.0/);
+    expect(script).toMatch(/"schedule": \{\s*"kind": "cosine"/);
+    expect(script).toContain(schedule);
     expect(script).toContain('"batchSize": 64');
     expect(script).toContain(constructor);
     expect(script).not.toMatch(/"optimizer": "adagrad",\s+"ordinal": 1,\s+"selected": True/);
