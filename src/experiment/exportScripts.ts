@@ -486,7 +486,7 @@ def keras_crossentropy(probabilities, labels):
 # torch.optim where its arguments make it compute Keras's rule; otherwise Keras's rule as
 # a small torch.optim.Optimizer below. Python computes the per-step scalars in double
 # precision and torch rounds them once; Keras computes some in float32.
-${ids.map((id) => `# ${OPTIMIZERS[id].label}: ${OPTIMIZER_EXPORTS[id].torch.why}`).join('\n')}
+${ids.map((id) => wrap(`${OPTIMIZERS[id].label}: ${OPTIMIZER_EXPORTS[id].torch.why}`, 86).replace(/^/gm, '# ')).join('\n')}
 ${optimizerTable(ids, (id) => {
   const { className, args } = torchConstructor(id);
   return `lambda params, hp: ${className}(params, ${callArgs(args).join(', ')})`;
