@@ -12,6 +12,7 @@ import { OPTIMIZERS, type OptimizerId } from '../src/experiment/optimizers';
 import { parseResultsFile, resultsToJson, type ExperimentResults } from '../src/experiment/resultsFile';
 import { summarize } from '../src/experiment/metrics';
 import { buildApp, download, openApp, startHeadlessApp, trainToEnd } from './headlessApp';
+import { verifyExportSection } from './verifyExportReport';
 
 const args = process.argv.slice(2);
 const epochsIndex = args.indexOf('--epochs');
@@ -117,6 +118,8 @@ export function renderReport(results: ExperimentResults, wallSeconds: number, ch
     '',
     ...seedVerdict(results, checks.otherSeeds),
     '',
+    // npm run verify-export's last report, kept when this file is rewritten.
+    verifyExportSection(),
   ];
   return lines.join('\n');
 }
