@@ -55,3 +55,12 @@ export async function drawnLines(page: Page, chart: 'Loss' | 'Accuracy', split: 
     .filter(([label]) => label.endsWith(suffix))
     .map(([, count]) => count);
 }
+
+type Metrics = { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
+
+/** A results file's learning curves, without the timings (which differ from run to run). */
+export const learningCurves = (json: string) =>
+  (JSON.parse(json).runs as { contestant: string; history: Metrics[] }[]).map((r) => ({
+    contestant: r.contestant,
+    history: r.history.map(({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy }) => ({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy })),
+  }));

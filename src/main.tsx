@@ -4,6 +4,7 @@ import { bestEffortConfig, draftFromConfig } from './experiment/draft';
 import { decodeExperimentUrl, encodeExperimentUrl } from './experiment/urlState';
 import { browserResultsStore, restoreSavedRun } from './store/persistence';
 import { createPlaygroundStore } from './store/playgroundStore';
+import { registerOfflineSupport } from './serviceWorker';
 import { TrainingClient } from './store/trainingClient';
 import { App } from './ui/App';
 import { StoreProvider } from './ui/StoreContext';
@@ -58,6 +59,7 @@ store.subscribe((state, previous) => {
 });
 
 store.getState().startLoading();
+registerOfflineSupport(store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -11,6 +11,7 @@ import { defaultView, type ViewOptions } from '../experiment/view';
 import type { BackendInfo, BackendPreference, RunPacingSettings, WorkerEvent } from '../train/protocol';
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
+import { createOffline, type OfflineActions, type OfflineSlice } from './offline';
 import type { ResultsStore } from './persistence';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
 import type { DataState, RunState } from './runState';
@@ -20,6 +21,7 @@ export * from './runState';
 export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability, type EvaluationEntry } from './evaluation';
 export type { ResultsStore } from './persistence';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
+export { updateOffer, type OfflineState, type UpdateOffer } from './offline';
 
 export interface PlaygroundData {
   draft: Draft;
@@ -41,7 +43,7 @@ export interface PlaygroundData {
   speed: number | null;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & OfflineSlice & OfflineActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -82,5 +84,6 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
+    ...createOffline(set, get),
   }));
 }

@@ -11,6 +11,7 @@ import { BackendBadge, BackendChooser } from './status/BackendControls';
 import { DataStatus } from './status/DataStatus';
 import { Diagnostics } from './status/Diagnostics';
 import { Notice } from './status/Notice';
+import { OfflineStatus, UpdateOffer } from './status/OfflineStatus';
 import { PacingControls } from './status/PacingControls';
 import { TrainingProgressBar } from './status/TrainingProgressBar';
 import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
@@ -67,7 +68,9 @@ export function App() {
         <PresentationToggle />
         <PresentationHint />
         <BackendBadge />
+        <OfflineStatus />
       </header>
+      <UpdateOffer />
       <ResultsDropZone />
       <LinkNotices />
       <PageTabs />
