@@ -1,16 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { download, expect, learningCurves, test, trainToEnd, waitForData } from './fixtures';
+import { deployNewVersion, download, expect, learningCurves, test, trainToEnd, waitForData, waitForOfflineReady as readyOffline } from './fixtures';
 
 // The one spec with the app's service worker; the others block it (playwright.config.ts),
 // since page.route does not see what a service worker answers.
 test.use({ serviceWorkers: 'allow' });
 
 const LINK = '/?v=2&opt=sgd,adam&epochs=2&examples=2000';
-
-async function readyOffline(page: Page) {
-  await expect(page.getByRole('status', { name: 'Offline use' })).toHaveText('Ready to work offline', { timeout: 120_000 });
-}
 
 async function trainAndExport(page: Page) {
   await trainToEnd(page, 120_000);
@@ -75,8 +70,7 @@ test('a corrupt shard in the cache gets the loader’s own message: its SHA-256 
 });
 
 test('a new version is offered, never applied during a run, and reloads only when the user agrees', async ({ page }) => {
-  const swFile = 'dist/sw.js';
-  const original = readFileSync(swFile, 'utf8');
+  let undeploy = () => {};
   try {
     await page.goto(LINK);
     await readyOffline(page);
@@ -89,11 +83,7 @@ test('a new version is offered, never applied during a run, and reloads only whe
     await speed.selectOption({ label: '1 batch per second' });
     await page.getByRole('button', { name: 'Train' }).click();
 
-    // A new deployment: the service worker's precache list changed (index.html's revision), as after a rebuild.
-    const changed = original.replace(/(\{url:"index\.html",revision:")([0-9a-f])/, (_, head: string, digit: string) => `${head}${digit === '0' ? '1' : '0'}`);
-    expect(changed).not.toBe(original);
-    writeFileSync(swFile, changed);
-    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration!.update()));
+    undeploy = await deployNewVersion(page);
 
     const offer = page.getByRole('status', { name: 'New version' });
     await expect(offer).toHaveText('A new version of the app is ready. It will be offered when this run ends; the run is not interrupted.');
@@ -115,6 +105,23 @@ test('a new version is offered, never applied during a run, and reloads only whe
     await expect(page.getByRole('status', { name: 'New version' })).toHaveCount(0);
     expect(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration!.waiting === null && registration!.active !== null))).toBe(true);
   } finally {
-    writeFileSync(swFile, original);
+    undeploy();
+  }
+});
+
+test('installable: a web manifest with the app’s name, a start URL, standalone display and its icons', async ({ page }) => {
+  await page.goto('/');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const manifest = await page.evaluate((url) => fetch(url!).then((r) => r.json()), href);
+  expect(manifest).toMatchObject({ name: 'Optimizer Playground', start_url: '/', display: 'standalone', scope: '/' });
+  const sizes = manifest.icons.map((icon: { sizes: string; purpose?: string }) => `${icon.sizes}${icon.purpose ? ` ${icon.purpose}` : ''}`);
+  expect(sizes).toEqual(['192x192', '512x512', '512x512 maskable']);
+  for (const icon of manifest.icons as { src: string; sizes: string }[]) {
+    const { type, width } = await page.evaluate(async (src) => {
+      const blob = await fetch(src).then((r) => r.blob());
+      return { type: blob.type, width: (await createImageBitmap(blob)).width };
+    }, icon.src);
+    expect(type).toBe('image/png');
+    expect(`${width}x${width}`).toBe(icon.sizes);
   }
 });

@@ -36,7 +36,10 @@ export function registerOfflineSupport(store: StoreApi<PlaygroundState>) {
       if (registration?.active) setOffline({ status: 'ready' });
       if (registration) setInterval(() => registration.update().catch(() => {}), UPDATE_CHECK_MS);
     },
-    onRegisterError: (error: unknown) =>
-      setOffline({ status: 'failed', message: `The app could not be saved for offline use: ${error instanceof Error ? error.message : String(error)}.` }),
+    // Private windows, enterprise policies and test browsers may refuse service workers; the app works online.
+    onRegisterError: (error: unknown) => {
+      console.warn('Service worker registration failed:', error);
+      setOffline({ status: 'failed', message: 'Not saved for offline use: this browser refused it, so the app needs the network on each visit.' });
+    },
   });
 }
