@@ -34,6 +34,16 @@ async function openAfterRun(page: Page, link = QUICK_RUN) {
   await trainToEnd(page, 120_000);
 }
 
+/** A run pinned as the baseline, then a second run (another learning rate) drawn over its ghost. */
+async function openWithBaseline(page: Page, accuracyAsTable: boolean) {
+  await openAfterRun(page);
+  await page.getByRole('button', { name: 'Pin as baseline' }).click();
+  await page.getByRole('group', { name: /^Adam settings/ }).getByLabel('Learning rate').fill('0.003');
+  await trainToEnd(page, 120_000);
+  await expect(page.getByRole('status', { name: 'Baseline' })).toBeVisible();
+  if (accuracyAsTable) await page.getByRole('figure', { name: 'Accuracy' }).getByRole('button', { name: 'Show as table' }).click();
+}
+
 const runPhase = (page: Page) => page.getByRole('status').filter({ hasText: /^Training…$|^Training finished\.$|^Training stopped\.$/ });
 
 interface AxeState {
@@ -241,6 +251,13 @@ const STATES: AxeState[] = [
       },
     } satisfies AxeState;
   })(),
+  { name: 'with a baseline pinned and a second run over it, the Accuracy chart as a table', open: (page) => openWithBaseline(page, true) },
+  {
+    name: 'on a 390 px phone, with a baseline pinned and a second run over it',
+    viewport: PHONE,
+    open: (page) => openWithBaseline(page, false),
+    after: async (page) => expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(PHONE.width),
+  },
   { name: 'on a 390 px phone, idle', viewport: PHONE, open: (page) => openIdle(page) },
   { name: 'on a 390 px phone, after a run', viewport: PHONE, open: (page) => openAfterRun(page) },
   { name: 'on a 1280 x 720 projector, after a run', viewport: { width: 1280, height: 720 }, open: (page) => openAfterRun(page) },

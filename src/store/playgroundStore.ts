@@ -9,6 +9,7 @@ import type { ExperimentConfig } from '../experiment/config';
 import { defaultDraft, type Draft } from '../experiment/draft';
 import { defaultView, type ViewOptions } from '../experiment/view';
 import type { BackendInfo, BackendPreference, RunPacingSettings, WorkerEvent } from '../train/protocol';
+import { createBaseline, type Baseline, type BaselineActions, type BaselineSlice } from './baseline';
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
 import { createOffline, type OfflineActions, type OfflineSlice } from './offline';
@@ -22,6 +23,7 @@ export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability
 export type { ResultsStore } from './persistence';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
 export { updateOffer, type OfflineState, type UpdateOffer } from './offline';
+export { BASELINE_DASH, BASELINE_GREY, baselineLabel, baselineLineup, canPinBaseline, type Baseline } from './baseline';
 
 export interface PlaygroundData {
   draft: Draft;
@@ -43,7 +45,7 @@ export interface PlaygroundData {
   speed: number | null;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & OfflineSlice & OfflineActions;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & OfflineSlice & OfflineActions & BaselineSlice & BaselineActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -68,6 +70,8 @@ export interface InitialState {
   view?: ViewOptions;
   linkNotices?: string[];
   notice?: string;
+  /** The baseline pinned on an earlier visit. */
+  baseline?: Baseline;
 }
 
 export function createPlaygroundStore(port: TrainingPort, initial: InitialState = {}, resultsStore?: ResultsStore): StoreApi<PlaygroundState> {
@@ -85,5 +89,6 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
     ...createOffline(set, get),
+    ...createBaseline(set, get, resultsStore, initial.baseline),
   }));
 }

@@ -52,6 +52,8 @@ export interface RunState {
   /** Each training contestant's state, by contestantKey(). */
   contestants: Record<string, ContestantRunState>;
   backend?: Pick<BackendInfo, 'name' | 'precision'>;
+  /** When an opened or restored run was saved (its file's `exportedAt`), to name it when pinned as a baseline. */
+  savedAt?: string;
 }
 
 export type DataState =
@@ -75,6 +77,11 @@ export function runLineup(run: Pick<RunState, 'config' | 'contestants'>): Lineup
     const key = contestantKey(contestant);
     return { key, name: contestantName(contestant), contestant, style: contestantStyle(index), state: run.contestants[key] ?? QUEUED };
   });
+}
+
+/** A results document's runs as a run's contestants, by key. */
+export function resultsContestants(results: Pick<ExperimentResults, 'runs'>): RunState['contestants'] {
+  return Object.fromEntries(results.runs.map((r) => [r.contestant, { status: r.status, history: r.history, divergence: r.divergence }]));
 }
 
 /** The run as a results document, for export and for keeping across reloads. */
