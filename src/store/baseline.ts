@@ -7,7 +7,7 @@
 import type { ExperimentResults } from '../experiment/resultsFile';
 import type { ResultsStore } from './persistence';
 import type { StoreGet, StoreSet } from './playgroundStore';
-import { isTraining, resultsContestants, runLineup, runToResults, type LineupEntry, type RunState } from './runState';
+import { hasEndedWithResults, resultsContestants, runLineup, runToResults, type LineupEntry } from './runState';
 
 export interface Baseline {
   results: ExperimentResults;
@@ -22,7 +22,7 @@ export interface BaselineSlice {
 }
 
 export interface BaselineActions {
-  /** Pins the run on screen (finished, with at least one epoch) as the baseline, replacing any other. */
+  /** Pins the run on screen (ended, with at least one epoch) as the baseline, replacing any other. */
   pinBaseline(): void;
   unpinBaseline(): void;
 }
@@ -31,11 +31,6 @@ export interface BaselineActions {
 export const BASELINE_GREY = '#767676';
 /** Every ghost line is dashed finely, whatever its contestant's own pattern. */
 export const BASELINE_DASH = '3 3';
-
-/** A run can be pinned once it has ended with at least one finished epoch. */
-export function canPinBaseline(run: RunState | undefined): boolean {
-  return !!run && !isTraining(run) && Object.values(run.contestants).some((c) => c.history.length);
-}
 
 const SAVED_AT = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
@@ -71,7 +66,7 @@ export function createBaseline(set: StoreSet, get: StoreGet, resultsStore: Resul
     baseline: initial,
     pinBaseline: () => {
       const run = get().run;
-      if (!run || !canPinBaseline(run) || get().baselineRunId === run.id) return;
+      if (!hasEndedWithResults(run) || get().baselineRunId === run.id) return;
       const results = runToResults(run);
       const baseline: Baseline = {
         // An opened or restored run keeps the time it was saved, so its label says when it ran.

@@ -23,7 +23,7 @@ export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability
 export type { ResultsStore } from './persistence';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
 export { updateOffer, type OfflineState, type UpdateOffer } from './offline';
-export { BASELINE_DASH, BASELINE_GREY, baselineLabel, baselineLineup, canPinBaseline, type Baseline } from './baseline';
+export { BASELINE_DASH, BASELINE_GREY, baselineLabel, baselineLineup, type Baseline } from './baseline';
 
 export interface PlaygroundData {
   draft: Draft;

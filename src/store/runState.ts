@@ -98,6 +98,11 @@ export function runToResults(run: RunState): ExperimentResults {
   );
 }
 
+/** Ended (done, stopped or failed) with at least one finished epoch: results to export or pin. */
+export function hasEndedWithResults(run: RunState | undefined): run is RunState {
+  return !!run && !isTraining(run) && Object.values(run.contestants).some((c) => c.history.length);
+}
+
 /** Running or stopping: the workers are busy and the run's settings are fixed. */
 export function isTraining(run: Pick<RunState, 'phase'> | undefined): boolean {
   return run?.phase === 'running' || run?.phase === 'stopping';

@@ -1,7 +1,7 @@
 import { bestRun, summarize } from '../../experiment/metrics';
 import { resultsToCsv, resultsToJson } from '../../experiment/resultsFile';
 import { describeNetwork } from '../../experiment/network';
-import { baselineLabel, baselineLineup, canPinBaseline, isTraining, runLineup, runToResults, type RunState } from '../../store/playgroundStore';
+import { baselineLabel, baselineLineup, hasEndedWithResults, runLineup, runToResults, type RunState } from '../../store/playgroundStore';
 import { BACKEND_LABELS } from '../../experiment/backends';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadText, exportBaseName } from '../download';
@@ -136,7 +136,7 @@ function BaselineButtons() {
   return (
     <span className="export-buttons">
       {run && (
-        <button type="button" onClick={pin} disabled={!canPinBaseline(run) || isBaseline} title="Keep these results as faint lines behind later runs and opened files, and as a Baseline column, until unpinned.">
+        <button type="button" onClick={pin} disabled={!hasEndedWithResults(run) || isBaseline} title="Keep these results as faint lines behind later runs and opened files, and as a Baseline column, until unpinned.">
           Pin as baseline
         </button>
       )}
@@ -165,7 +165,7 @@ function BaselineBanner() {
 }
 
 function ExportButtons({ run }: { run: RunState }) {
-  const ready = !isTraining(run) && Object.values(run.contestants).some((c) => c.history.length);
+  const ready = hasEndedWithResults(run);
   const save = (kind: 'csv' | 'json') => {
     const results = runToResults(run);
     if (kind === 'csv') downloadText(`${exportBaseName()}.csv`, resultsToCsv(results), 'text/csv');
