@@ -66,6 +66,7 @@ test('a corrupt shard in the cache gets the loader’s own message: its SHA-256 
   expect(damaged).toMatch(/\/data\/mnist\/test-labels\.bin/);
   await page.reload();
   await expect(page.getByRole('alert')).toContainText('Data shard test-labels.bin is corrupt: its SHA-256 does not match the manifest.');
+  await expect(page.getByRole('alert')).toContainText('If it happens again, the copy saved for offline use may be damaged: clear this site’s data');
   await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
 });
 
