@@ -1,11 +1,11 @@
 import { memo, useCallback, useId, useMemo, useRef, useState } from 'react';
-import { BASELINE_DASH, BASELINE_GREY, type LineupEntry } from '../../store/playgroundStore';
+import type { LineupEntry } from '../../store/playgroundStore';
 import { X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadBlob, exportBaseName } from '../download';
 import { usePlayground } from '../StoreContext';
 import { baselineSeries, chartSeries, nearestPoint, type MetricPair, type Series } from './chartData';
-import { chartToPng, describeView } from './chartImage';
+import { chartToPng, describeView, pngLegend } from './chartImage';
 import { ChartTable } from './ChartTable';
 import { formatX, type MetricKind, type PlotSpec } from './plotOptions';
 import { UplotPlot, type PlotHandle } from './UplotPlot';
@@ -65,10 +65,7 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, ba
     const canvas = plotHandle.current?.canvas();
     if (!canvas) return;
     try {
-      const shown = lineup.filter((entry) => !view.hidden.includes(entry.key));
-      const legend = shown.map(({ name, style }) => ({ label: name, color: style.color, dash: style.dash }));
-      if (baseline) legend.push({ label: `Baseline: ${baseline.label} (faint dashed lines)`, color: BASELINE_GREY, dash: BASELINE_DASH });
-      const png = await chartToPng(canvas, title, describeView(view, kind), legend);
+      const png = await chartToPng(canvas, title, describeView(view, kind), pngLegend(lineup, view.hidden, baseline?.label));
       downloadBlob(`${exportBaseName()}-${title.toLowerCase()}.png`, png);
     } catch (error) {
       showNotice(`The ${title} chart could not be saved as an image: ${error instanceof Error ? error.message : String(error)}`);
