@@ -41,6 +41,9 @@ test('Pin as baseline keeps a run as ghost lines and a Baseline column through a
     expect(Object.keys(series).slice(0, 4).every((label) => label.startsWith('Baseline '))).toBe(true);
   }
   await expect(page.getByRole('figure', { name: 'Accuracy' }).locator('.visually-hidden').first()).toContainText(`Baseline Adam: ${firstAdam}`);
+  // The Learning rate chart: yesterday's constant 0.001 behind today's 0.01.
+  const rates = page.getByRole('figure', { name: 'Learning rate' }).locator('.chart__plot');
+  await expect(rates).toHaveAttribute('data-series', /^Baseline SGD:\d+;Baseline Adam:\d+;SGD:\d+;Adam:\d+$/);
   await expect(page.getByRole('button', { name: 'Pin as baseline' })).toBeEnabled();
 
   // Show as table: the baseline's columns after the run's.

@@ -7,7 +7,7 @@ import { contestantStyle } from '../../experiment/contestants';
 import type { EpochMetrics } from '../../experiment/metrics';
 import { optimizerDefaults } from '../../experiment/optimizers';
 import { runLineup } from '../../store/runState';
-import { ACCURACY, LOSS, alignSeries, baselineSeries, chartSeries, learningRateSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
+import { ACCURACY, LOSS, alignSeries, asBaseline, baselineSeries, chartSeries, learningRateSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
 
 function m(epoch: number, base: number): EpochMetrics {
   return {
@@ -188,6 +188,11 @@ describe('baselineSeries', () => {
     expect(baselineSeries(pinned, ACCURACY, options({ hidden: ['sgd'], showTrain: false })).map((s) => s.key)).toEqual(['baseline:adam:test']);
     const examples = baselineSeries(pinned, ACCURACY, options({ xAxis: 'examples', trainExamples: 2_000, showTrain: false }));
     expect(examples[0].points.map((p) => p.x)).toEqual([2_000, 4_000]);
+  });
+
+  it("marks any chart's lines as a baseline's, the Learning rate chart's too", () => {
+    const rates = learningRateSeries([{ key: 'adam', name: 'Adam', style: contestantStyle(0), learningRate: 0.01 }], { batchesPerEpoch: 2, batchSize: 10, epochs: 1 }, 'epochs', []);
+    expect(asBaseline(rates)).toEqual([{ ...rates[0], key: 'baseline:adam:rate', label: 'Baseline Adam', baseline: true }]);
   });
 
   it('aligns with a live run on one x: ghosts at their epochs, the run at its live points', () => {

@@ -121,7 +121,12 @@ export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPa
  * labelled apart from the run's ("Baseline Adam test"), to be drawn first, behind them.
  */
 export function baselineSeries(baseline: readonly ChartContestant[], metric: MetricPair, options: SeriesOptions): Series[] {
-  return chartSeries(baseline, metric, options).map((s) => ({ ...s, key: `baseline:${s.key}`, label: `Baseline ${s.label}`, baseline: true }));
+  return asBaseline(chartSeries(baseline, metric, options));
+}
+
+/** Lines of a pinned baseline: keyed and labelled "Baseline …", marked for ghost drawing (plotOptions). */
+export function asBaseline(series: readonly Series[]): Series[] {
+  return series.map((s) => ({ ...s, key: `baseline:${s.key}`, label: `Baseline ${s.label}`, baseline: true }));
 }
 
 /**
