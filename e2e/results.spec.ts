@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { download, drawnLines, drawnSeries, expect, test, trainToEnd, waitForData } from './fixtures';
+import { download, drawnLines, drawnSeries, expect, learningCurves, test, trainToEnd, waitForData } from './fixtures';
 
 const LINK = '/?v=1&opt=sgd,adam&epochs=2&examples=2000';
 
@@ -7,13 +7,6 @@ async function saved(page: Page, button: string) {
   const file = await download(page, button);
   return { ...file, text: file.bytes.toString('utf8') };
 }
-
-type Metrics = { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
-const learningCurves = (json: string) =>
-  (JSON.parse(json).runs as { contestant: string; history: Metrics[] }[]).map((r) => ({
-    contestant: r.contestant,
-    history: r.history.map(({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy }) => ({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy })),
-  }));
 
 test('the same link trains to the same numbers, and results export, survive a reload and re-open', async ({ page, browser }) => {
   await page.goto(LINK);

@@ -110,7 +110,8 @@ async function scenario(page: Page, baseUrl: string, name: string, optimizers: s
 
 /** The training scenarios: prints their table and returns their figures for the JSON line. */
 async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<string, unknown>> {
-  const page = await browser.newPage();
+  // No service worker: its 12 MB precache would compete with the training being measured.
+  const page = await browser.newPage({ serviceWorkers: 'block' });
   await observeLongTasks(page);
   const bare = await bareLoop(page, baseUrl);
   const tfjsWasm = await scenario(page, baseUrl, 'all five, tfjs wasm', OPTIMIZER_LABELS, { backend: 'wasm' });

@@ -129,7 +129,7 @@ async function main() {
   if (!args.includes('--no-build')) buildApp();
   const app = await startHeadlessApp(PORT);
   try {
-    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1100 } });
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1100 }, serviceWorkers: 'block' });
     // Defaults are the article's preset: all five optimizers, Keras values, full MNIST, batch 128.
     await openApp(page, `${app.baseUrl}/?v=1&epochs=${EPOCHS}`);
     console.log(`reproduce: training all five optimizers for ${EPOCHS} epochs on full MNIST…`);

@@ -5,7 +5,7 @@ import { draftFromConfig, resolveDraft } from '../experiment/draft';
 import type { ExperimentResults } from '../experiment/resultsFile';
 import type { BackendInfo, BackendPreference } from '../train/protocol';
 import type { StoreGet, StoreSet, TrainingPort } from './playgroundStore';
-import { isTraining } from './runState';
+import { isTraining, resultsContestants } from './runState';
 
 export interface RunLifecycle {
   startLoading(): void;
@@ -116,7 +116,8 @@ export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingP
           phase: 'finished',
           outcome: results.runs.every((r) => r.status === 'done' || r.status === 'diverged') ? 'done' : 'stopped',
           backend: results.backend ? { name: results.backend.name as BackendInfo['name'], precision: results.backend.precision } : undefined,
-          contestants: Object.fromEntries(results.runs.map((r) => [r.contestant, { status: r.status, history: r.history, divergence: r.divergence }])),
+          contestants: resultsContestants(results),
+          savedAt: results.exportedAt,
         },
       });
     },

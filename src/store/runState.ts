@@ -52,6 +52,8 @@ export interface RunState {
   /** Each training contestant's state, by contestantKey(). */
   contestants: Record<string, ContestantRunState>;
   backend?: Pick<BackendInfo, 'name' | 'precision'>;
+  /** When an opened or restored run was saved (its file's `exportedAt`), to name it when pinned as a baseline. */
+  savedAt?: string;
 }
 
 export type DataState =
@@ -77,6 +79,11 @@ export function runLineup(run: Pick<RunState, 'config' | 'contestants'>): Lineup
   });
 }
 
+/** A results document's runs as a run's contestants, by key. */
+export function resultsContestants(results: Pick<ExperimentResults, 'runs'>): RunState['contestants'] {
+  return Object.fromEntries(results.runs.map((r) => [r.contestant, { status: r.status, history: r.history, divergence: r.divergence }]));
+}
+
 /** The run as a results document, for export and for keeping across reloads. */
 export function runToResults(run: RunState): ExperimentResults {
   return buildResults(
@@ -89,6 +96,11 @@ export function runToResults(run: RunState): ExperimentResults {
       ...(state.divergence ? { divergence: state.divergence } : {}),
     })),
   );
+}
+
+/** Ended (done, stopped or failed) with at least one finished epoch: results to export or pin. */
+export function hasEndedWithResults(run: RunState | undefined): run is RunState {
+  return !!run && !isTraining(run) && Object.values(run.contestants).some((c) => c.history.length);
 }
 
 /** Running or stopping: the workers are busy and the run's settings are fixed. */

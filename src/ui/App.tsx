@@ -12,6 +12,7 @@ import { BackendBadge, BackendChooser } from './status/BackendControls';
 import { DataStatus } from './status/DataStatus';
 import { Diagnostics } from './status/Diagnostics';
 import { Notice } from './status/Notice';
+import { OfflineStatus, UpdateOffer } from './status/OfflineStatus';
 import { PacingControls } from './status/PacingControls';
 import { TrainingProgressBar } from './status/TrainingProgressBar';
 import { CopyLinkButton, ExportScriptButtons, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
@@ -69,7 +70,9 @@ export function App() {
         <PresentationToggle />
         <PresentationHint />
         <BackendBadge />
+        <OfflineStatus />
       </header>
+      <UpdateOffer />
       <ResultsDropZone />
       <LinkNotices />
       <PageTabs />

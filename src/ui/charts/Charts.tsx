@@ -1,12 +1,12 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { isTraining, runLineup, type LineupEntry, type RunState } from '../../store/playgroundStore';
+import { BASELINE_DASH, BASELINE_GREY, baselineLabel, baselineLineup, isTraining, runLineup, type LineupEntry, type RunState } from '../../store/playgroundStore';
 import { SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type XAxis } from '../../experiment/view';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { usePlayground } from '../StoreContext';
 import { formatLoss, formatPercent } from '../format';
 import { ACCURACY, LOSS } from './chartData';
 import { LearningRateChart } from './LearningRateChart';
-import { MetricChart } from './MetricChart';
+import { MetricChart, type ChartBaseline } from './MetricChart';
 import { bestEffortConfig } from '../../experiment/draft';
 
 /** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
@@ -23,6 +23,12 @@ export function Charts() {
   const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
   const lineup = useMemo(() => (run ? runLineup(run) : []), [run]);
   const liveLineup = useMemo(() => (liveRun ? runLineup(liveRun) : []), [liveRun]);
+  const pinned = usePlayground((s) => s.baseline);
+  // Each ghost in the colour of the run's same contestant (baselineLineup).
+  const baseline = useMemo<ChartBaseline | undefined>(
+    () => (pinned ? { lineup: baselineLineup(pinned, lineup), trainExamples: pinned.results.experiment.trainExamples, label: baselineLabel(pinned) } : undefined),
+    [pinned, lineup],
+  );
   const trainExamples = run?.config.trainExamples ?? 0;
   const xEnd = plannedEnd(run, view.xAxis);
   // The schedule chart shows the running experiment, else the form's (what Train would run).
@@ -32,10 +38,10 @@ export function Charts() {
   return (
     <>
       <ChartOptions />
-      <ChartLegend lineup={liveLineup} />
+      <ChartLegend lineup={liveLineup} baseline={baseline?.label} />
       <div className="charts">
-        <MetricChart title="Loss" metric={LOSS} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
-        <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />
+        <MetricChart title="Loss" metric={LOSS} lineup={lineup} baseline={baseline} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
+        <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} baseline={baseline} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />
         <LearningRateChart config={training && run ? run.config : formConfig} view={view} source={training && run ? 'run' : 'form'} />
       </div>
     </>
@@ -95,10 +101,10 @@ function ChartOptions() {
 }
 
 /** One legend for every chart: a click hides or shows a contestant everywhere (and in the link). */
-function ChartLegend({ lineup }: { lineup: readonly LineupEntry[] }) {
+function ChartLegend({ lineup, baseline }: { lineup: readonly LineupEntry[]; baseline?: string }) {
   const hidden = usePlayground((s) => s.view.hidden);
   const toggleHidden = usePlayground((s) => s.toggleHidden);
-  if (!lineup.length) return null;
+  if (!lineup.length && !baseline) return null;
   return (
     <ul className="legend" aria-label="Chart legend">
       {lineup.map(({ key, name, style, state }) => {
@@ -118,6 +124,12 @@ function ChartLegend({ lineup }: { lineup: readonly LineupEntry[] }) {
           </li>
         );
       })}
+      {baseline && (
+        <li className="legend__baseline">
+          <ContestantSwatch style={{ color: BASELINE_GREY, dash: BASELINE_DASH }} />
+          Baseline: {baseline}, the faint dashed lines
+        </li>
+      )}
     </ul>
   );
 }

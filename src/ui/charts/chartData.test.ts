@@ -7,7 +7,7 @@ import { contestantStyle } from '../../experiment/contestants';
 import type { EpochMetrics } from '../../experiment/metrics';
 import { optimizerDefaults } from '../../experiment/optimizers';
 import { runLineup } from '../../store/runState';
-import { ACCURACY, LOSS, alignSeries, chartSeries, learningRateSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
+import { ACCURACY, LOSS, alignSeries, asBaseline, baselineSeries, chartSeries, learningRateSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
 
 function m(epoch: number, base: number): EpochMetrics {
   return {
@@ -167,6 +167,41 @@ describe('nearestPoint', () => {
     expect(nearestPoint(points, -3)).toEqual({ x: 0, y: 0 });
     expect(nearestPoint(points, 99)).toEqual({ x: 4, y: 40 });
     expect(nearestPoint([], 1)).toBeUndefined();
+  });
+});
+
+describe('baselineSeries', () => {
+  const pinned = lineup([['sgd', { history: [m(1, 0), m(2, 0.5)] }], ['adam', { history: [m(1, 1), m(2, 1.5)] }]]);
+
+  it("names and keys a baseline's lines apart from the run's, marked to be drawn as ghosts", () => {
+    const series = baselineSeries(pinned, LOSS, options());
+    expect(series.map((s) => s.key)).toEqual(['baseline:sgd:train', 'baseline:sgd:test', 'baseline:adam:train', 'baseline:adam:test']);
+    expect(series.map((s) => s.label)).toEqual(['Baseline SGD train', 'Baseline SGD test', 'Baseline Adam train', 'Baseline Adam test']);
+    expect(series.every((s) => s.baseline === true)).toBe(true);
+    // The contestant stays its own key, so the legend's toggle hides the ghost with the live line.
+    expect(series.map((s) => s.contestant)).toEqual(['sgd', 'sgd', 'adam', 'adam']);
+    expect(series[3].points).toEqual([{ x: 1, y: 1.3 }, { x: 2, y: 1.8 }]);
+    expect(chartSeries(pinned, LOSS, options()).some((s) => s.baseline)).toBe(false);
+  });
+
+  it("follows the chart's options: hidden contestants, training lines, and its own examples per epoch", () => {
+    expect(baselineSeries(pinned, ACCURACY, options({ hidden: ['sgd'], showTrain: false })).map((s) => s.key)).toEqual(['baseline:adam:test']);
+    const examples = baselineSeries(pinned, ACCURACY, options({ xAxis: 'examples', trainExamples: 2_000, showTrain: false }));
+    expect(examples[0].points.map((p) => p.x)).toEqual([2_000, 4_000]);
+  });
+
+  it("marks any chart's lines as a baseline's, the Learning rate chart's too", () => {
+    const rates = learningRateSeries([{ key: 'adam', name: 'Adam', style: contestantStyle(0), learningRate: 0.01 }], { batchesPerEpoch: 2, batchSize: 10, epochs: 1 }, 'epochs', []);
+    expect(asBaseline(rates)).toEqual([{ ...rates[0], key: 'baseline:adam:rate', label: 'Baseline Adam', baseline: true }]);
+  });
+
+  it('aligns with a live run on one x: ghosts at their epochs, the run at its live points', () => {
+    const live = lineup([['adam', { history: [m(1, 2)], trace: [0.5, 1].map((position) => ({ position, trainLoss: 1, trainAccuracy: 0.5, seconds: position })) }]]);
+    const series = [...baselineSeries(pinned, LOSS, options({ showTrain: false })), ...chartSeries(live, LOSS, options())];
+    const [x, ...columns] = alignSeries(series);
+    expect(x).toEqual([0.5, 1, 2]);
+    expect(columns.map((c) => c.length)).toEqual([3, 3, 3, 3]);
+    expect(columns[1]).toEqual([undefined, 1.3, 1.8]);
   });
 });
 

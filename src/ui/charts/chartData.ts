@@ -32,6 +32,8 @@ export interface Series {
   dash: string;
   /** Increasing x; finite y only. */
   points: Point[];
+  /** A line of the pinned baseline: drawn faint and thin behind the run's own. */
+  baseline?: true;
 }
 
 export interface OptimizerCurves {
@@ -112,6 +114,19 @@ export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPa
     series.push({ ...base, key: `${key}:test`, split: 'test', label: `${name} test`, points: finitePoints(history.map((m, i) => ({ x: epochX[i], y: m[metric.test] }))) });
   }
   return series;
+}
+
+/**
+ * A pinned baseline's lines (its epoch points; `options.trainExamples` its own), keyed and
+ * labelled apart from the run's ("Baseline Adam test"), to be drawn first, behind them.
+ */
+export function baselineSeries(baseline: readonly ChartContestant[], metric: MetricPair, options: SeriesOptions): Series[] {
+  return asBaseline(chartSeries(baseline, metric, options));
+}
+
+/** Lines of a pinned baseline: keyed and labelled "Baseline …", marked for ghost drawing (plotOptions). */
+export function asBaseline(series: readonly Series[]): Series[] {
+  return series.map((s) => ({ ...s, key: `baseline:${s.key}`, label: `Baseline ${s.label}`, baseline: true }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { bestRun, summarize } from '../../experiment/metrics';
 import { resultsToCsv, resultsToJson } from '../../experiment/resultsFile';
 import { describeNetwork } from '../../experiment/network';
-import { isTraining, runLineup, runToResults, type RunState } from '../../store/playgroundStore';
+import { baselineLabel, baselineLineup, hasEndedWithResults, runLineup, runToResults, type RunState } from '../../store/playgroundStore';
 import { BACKEND_LABELS } from '../../experiment/backends';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadText, exportBaseName } from '../download';
@@ -12,16 +12,26 @@ const STATUS_TEXT = { queued: 'queued', training: 'training', done: 'done', stop
 
 export function ResultsTable() {
   const run = usePlayground((s) => s.run);
+  const pinned = usePlayground((s) => s.baseline);
   if (!run) {
     return (
       <section className="panel results" aria-label="Results">
-        <h2>Results</h2>
+        <div className="results__head">
+          <h2>Results</h2>
+          {pinned && <BaselineButtons />}
+        </div>
         <p>Choose optimizers and press Train. Every contestant starts from the same weights and sees the same batches.</p>
+        {pinned && <BaselineBanner />}
       </section>
     );
   }
-  const rows = runLineup(run).map((entry) => ({ ...entry, ...entry.state }));
+  const lineup = runLineup(run);
+  const rows = lineup.map((entry) => ({ ...entry, ...entry.state }));
   const best = rows.some((r) => r.history.length) ? bestRun(rows) : undefined;
+  // The baseline's final test accuracy beside each contestant of the same name; its other contestants get rows of their own.
+  const baseline = pinned ? baselineLineup(pinned, lineup) : [];
+  const baselineAccuracy = new Map(baseline.map((entry) => [entry.key, summarize(entry.state.history).finalTestAccuracy]));
+  const baselineOnly = baseline.filter((entry) => !Object.hasOwn(run.contestants, entry.key));
   // An opened file may name any backend: only known names are looked up.
   const backend = run.backend ? `${Object.hasOwn(BACKEND_LABELS, run.backend.name) ? BACKEND_LABELS[run.backend.name] : run.backend.name}, ${run.backend.precision}` : '–';
   return (
@@ -29,11 +39,16 @@ export function ResultsTable() {
       <div className="results__head">
         <h2>Results</h2>
         <ExportButtons run={run} />
+        <BaselineButtons />
       </div>
       {run.source === 'restored' && <p className="source-banner">Restored from your last visit. Press Train to start a new run.</p>}
       {run.source === 'imported' && (
-        <p className="source-banner">Opened from {run.sourceName ?? 'a file'}: these results were not trained in this browser.</p>
+        <p className="source-banner">
+          Opened from {run.sourceName ?? 'a file'}: these results were not trained in this browser.
+          {!pinned && ' To compare it with another file or a new run, pin it as the baseline, then open the other file or train.'}
+        </p>
       )}
+      {pinned && <BaselineBanner />}
       {/* Wider than a phone: it scrolls sideways inside this region, which the keyboard can reach and scroll. */}
       <div className="table-scroll" role="region" aria-label="Metrics per contestant" tabIndex={0}>
         <table>
@@ -53,6 +68,11 @@ export function ResultsTable() {
               <th scope="col" title="Wall-clock seconds of this contestant's own training steps and test evaluation, averaged over its epochs. Contestants run on parallel workers that share the CPU, so compare them within one run only.">
                 Seconds per epoch
               </th>
+              {pinned && (
+                <th scope="col" title={`The final test accuracy of the same contestant in the baseline, ${baselineLabel(pinned)}`}>
+                  Baseline
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -81,9 +101,20 @@ export function ResultsTable() {
                   <td>{formatPercent(summary.bestTestAccuracy)}</td>
                   <td>{summary.bestEpoch ?? '–'}</td>
                   <td>{formatSeconds(summary.meanSecondsPerEpoch)}</td>
+                  {pinned && <td className="results__baseline">{formatPercent(baselineAccuracy.get(row.key) ?? null)}</td>}
                 </tr>
               );
             })}
+            {baselineOnly.map((entry) => (
+              <tr key={`baseline:${entry.key}`} className="results__baseline-only">
+                <th scope="row">
+                  <ContestantSwatch style={entry.style} />
+                  {entry.name} <span className="results__baseline-note">(baseline only)</span>
+                </th>
+                <td colSpan={8}>not in this run</td>
+                <td className="results__baseline">{formatPercent(baselineAccuracy.get(entry.key) ?? null)}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>
@@ -95,8 +126,46 @@ export function ResultsTable() {
   );
 }
 
+/** Pin the run on screen as the baseline (replacing another), or unpin it. */
+function BaselineButtons() {
+  const run = usePlayground((s) => s.run);
+  const pinned = usePlayground((s) => s.baseline !== undefined);
+  const isBaseline = usePlayground((s) => s.run !== undefined && s.baselineRunId === s.run.id);
+  const pin = usePlayground((s) => s.pinBaseline);
+  const unpin = usePlayground((s) => s.unpinBaseline);
+  return (
+    <span className="export-buttons">
+      {run && (
+        <button type="button" onClick={pin} disabled={!hasEndedWithResults(run) || isBaseline} title="Keep these results as faint lines behind later runs and opened files, and as a Baseline column, until unpinned.">
+          Pin as baseline
+        </button>
+      )}
+      {pinned && (
+        <button type="button" onClick={unpin}>
+          Unpin baseline
+        </button>
+      )}
+    </span>
+  );
+}
+
+/** What is pinned, in words, and where it shows. */
+function BaselineBanner() {
+  const pinned = usePlayground((s) => s.baseline);
+  const isBaseline = usePlayground((s) => s.run !== undefined && s.baselineRunId === s.run.id);
+  if (!pinned) return null;
+  return (
+    <p className="source-banner baseline-banner" role="status" aria-label="Baseline">
+      Baseline pinned: {baselineLabel(pinned)}.{' '}
+      {isBaseline
+        ? 'Train again, or open another results file: this run stays behind it as faint dashed lines and in the Baseline column.'
+        : 'It is drawn as faint dashed lines behind these results, and its final test accuracy is in the Baseline column.'}
+    </p>
+  );
+}
+
 function ExportButtons({ run }: { run: RunState }) {
-  const ready = !isTraining(run) && Object.values(run.contestants).some((c) => c.history.length);
+  const ready = hasEndedWithResults(run);
   const save = (kind: 'csv' | 'json') => {
     const results = runToResults(run);
     if (kind === 'csv') downloadText(`${exportBaseName()}.csv`, resultsToCsv(results), 'text/csv');
