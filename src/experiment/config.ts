@@ -17,6 +17,8 @@ import { checkNumber, defaultValues, type NumberParameter } from './parameters';
 
 export const TRAIN_SET_SIZE = 60_000;
 export const TEST_SET_SIZE = 10_000;
+/** Seeds per contestant: enough for a spread, few enough that 12 contestants still fit in memory. */
+export const MAX_SEEDS = 10;
 
 export const TRAINING_PARAMETERS = [
   {
@@ -61,6 +63,16 @@ export const TRAINING_PARAMETERS = [
     integer: true,
     help: 'Fixes the initial weights and the batch order.',
   },
+  {
+    kind: 'number',
+    key: 'seeds',
+    label: 'Seeds',
+    defaultValue: 1,
+    min: 1,
+    max: MAX_SEEDS,
+    integer: true,
+    help: 'Trains every contestant once per seed (the seed, the seed + 1, …) and shows the mean with its spread.',
+  },
 ] as const satisfies readonly NumberParameter[];
 
 export type TrainingKey = (typeof TRAINING_PARAMETERS)[number]['key'];
@@ -84,6 +96,31 @@ export function defaultExperiment(): ExperimentConfig {
 /** The contestants that train, in order: run i of an engine is the i-th of these. */
 export function trainingContestants(config: Pick<ExperimentConfig, 'contestants'>): Contestant[] {
   return config.contestants.filter((c) => c.selected);
+}
+
+/** One contestant trained from one seed: what a worker's engine runs and the events name. */
+export interface Training {
+  contestant: Contestant;
+  /** 0 for the experiment's seed, 1 for seed + 1, … */
+  seedOffset: number;
+}
+
+/**
+ * Names a training in events and the store: the contestant's key for the experiment's
+ * own seed (so a one-seed run is named as before seeds existed), "adam+2" for seed + 2.
+ */
+export function trainingId(key: string, seedOffset: number): string {
+  return seedOffset ? `${key}+${seedOffset}` : key;
+}
+
+/** Every training of the experiment: each contestant that trains, once per seed, contestant by contestant. */
+export function experimentTrainings(config: Pick<ExperimentConfig, 'contestants' | 'seeds'>): Training[] {
+  return trainingContestants(config).flatMap((contestant) => Array.from({ length: config.seeds }, (_, seedOffset) => ({ contestant, seedOffset })));
+}
+
+/** The seed of a training: the experiment's seed plus the offset, wrapping past 2³² − 1 as the generator's state does. */
+export function trainingSeed(seed: number, seedOffset: number): number {
+  return (seed + seedOffset) >>> 0;
 }
 
 export class InvalidExperimentError extends Error {

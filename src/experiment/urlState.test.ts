@@ -768,6 +768,7 @@ describe('format version 1 fixture', () => {
     batchSize: 64,
     trainExamples: 2000,
     seed: 9,
+    seeds: 1,
     network: { hiddenLayers: [128], activation: 'relu' },
     contestants: [
       { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.05, momentum: 0.9, nesterov: true } },
@@ -840,6 +841,7 @@ describe('format version 2 fixtures', () => {
     batchSize: 128,
     trainExamples: 60_000,
     seed: 42,
+    seeds: 1,
     network: { hiddenLayers: [256, 256], activation: 'tanh' },
     contestants: [
       { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },
@@ -864,6 +866,7 @@ describe('format version 2 fixtures', () => {
     batchSize: 128,
     trainExamples: 60_000,
     seed: 7,
+    seeds: 1,
     network: { hiddenLayers: [], activation: 'sigmoid' },
     contestants: [
       { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },

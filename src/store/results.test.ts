@@ -77,8 +77,8 @@ function fileResults(): ExperimentResults {
   for (const c of experiment.contestants) c.selected = c.optimizer === 'adagrad' || c.optimizer === 'rmsprop';
   contestant(experiment, 'rmsprop').hyperparameters.learningRate = 0.003;
   return buildResults(experiment, { name: 'wasm', precision: 'float32' }, [
-    { contestant: 'adagrad', status: 'stopped', history: [metrics(1, 0.7)] },
-    { contestant: 'rmsprop', status: 'diverged', divergence: { epoch: 2, batch: 5 }, history: [metrics(1, 0.8)] },
+    { contestant: 'adagrad', seed: 9, status: 'stopped', history: [metrics(1, 0.7)] },
+    { contestant: 'rmsprop', seed: 9, status: 'diverged', divergence: { epoch: 2, batch: 5 }, history: [metrics(1, 0.8)] },
   ]);
 }
 
@@ -103,8 +103,8 @@ describe('playground store: keeping finished runs', () => {
     expect(trained(results.experiment)).toEqual(['sgd', 'adam']);
     expect(results.backend).toEqual({ name: 'webgl', precision: 'float16' });
     expect(results.runs).toEqual([
-      { contestant: 'sgd', status: 'done', history: [metrics(1), metrics(2)] },
-      { contestant: 'adam', status: 'diverged', divergence: { epoch: 2, batch: 4 }, history: [metrics(1, 0.95)] },
+      { contestant: 'sgd', seed: 42, status: 'done', history: [metrics(1), metrics(2)] },
+      { contestant: 'adam', seed: 42, status: 'diverged', divergence: { epoch: 2, batch: 4 }, history: [metrics(1, 0.95)] },
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('playground store: keeping finished runs', () => {
     state().stop();
     send({ type: 'runFinished', runId, outcome: 'stopped' });
     expect(saved).toHaveLength(1);
-    expect(saved[0].runs).toEqual([{ contestant: 'adam', status: 'stopped', history: [metrics(1)] }]);
+    expect(saved[0].runs).toEqual([{ contestant: 'adam', seed: 42, status: 'stopped', history: [metrics(1)] }]);
   });
 
   it('saves a failed run that has finished epochs', () => {
@@ -146,8 +146,8 @@ describe('playground store: keeping finished runs', () => {
     expect(state().run!.phase).toBe('failed');
     expect(saved).toHaveLength(1);
     expect(saved[0].runs).toEqual([
-      { contestant: 'sgd', status: 'stopped', history: [metrics(1)] },
-      { contestant: 'rmsprop', status: 'stopped', history: [] },
+      { contestant: 'sgd', seed: 42, status: 'stopped', history: [metrics(1)] },
+      { contestant: 'rmsprop', seed: 42, status: 'stopped', history: [] },
     ]);
     expect(saved[0].experiment).toEqual(state().run!.config);
   });
@@ -385,8 +385,8 @@ describe('playground store: results with two contestants of one optimizer', () =
     for (const c of experiment.contestants) c.selected = c.optimizer === 'adam';
     experiment.contestants.splice(2, 0, { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } });
     return buildResults(experiment, { name: 'wasm', precision: 'float32' }, [
-      { contestant: 'adam', status: 'done', history: [metrics(1), metrics(2)] },
-      { contestant: 'adam2', status: 'diverged', divergence: { epoch: 2, batch: 3 }, history: [metrics(1, 0.5)] },
+      { contestant: 'adam', seed: 42, status: 'done', history: [metrics(1), metrics(2)] },
+      { contestant: 'adam2', seed: 42, status: 'diverged', divergence: { epoch: 2, batch: 3 }, history: [metrics(1, 0.5)] },
     ]);
   }
 
@@ -399,9 +399,9 @@ describe('playground store: results with two contestants of one optimizer', () =
     expect(saved).toHaveLength(1);
     expect(trained(saved[0].experiment)).toEqual(['sgd', 'adam', 'adam2']);
     expect(saved[0].runs).toEqual([
-      { contestant: 'sgd', status: 'done', history: [metrics(1)] },
-      { contestant: 'adam', status: 'diverged', divergence: { epoch: 1, batch: 2 }, history: [] },
-      { contestant: 'adam2', status: 'done', history: [metrics(1, 0.6)] },
+      { contestant: 'sgd', seed: 42, status: 'done', history: [metrics(1)] },
+      { contestant: 'adam', seed: 42, status: 'diverged', divergence: { epoch: 1, batch: 2 }, history: [] },
+      { contestant: 'adam2', seed: 42, status: 'done', history: [metrics(1, 0.6)] },
     ]);
     expect({ ...saved[0], exportedAt: '' }).toEqual({ ...runToResults(state().run!), exportedAt: '' });
   });

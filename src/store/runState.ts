@@ -2,7 +2,7 @@
  * What the store holds about a run, and the views of it the panels share: the
  * lineup (each contestant that trains, its name, style and state, in the run's order).
  */
-import { trainingContestants, type ExperimentConfig } from '../experiment/config';
+import { trainingContestants, trainingId, trainingSeed, type ExperimentConfig } from '../experiment/config';
 import { contestantKey, contestantName, contestantStyle, type Contestant, type ContestantStyle } from '../experiment/contestants';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import { buildResults, type ExperimentResults } from '../experiment/resultsFile';
@@ -49,7 +49,7 @@ export interface RunState {
   outcome?: TrainingOutcome;
   failure?: string;
   progress?: TrainingProgress;
-  /** Each training contestant's state, by contestantKey(). */
+  /** Each training's state, by trainingId(): the contestant's key for the first seed ("adam"), "adam+1" for the next. */
   contestants: Record<string, ContestantRunState>;
   backend?: Pick<BackendInfo, 'name' | 'precision'>;
 }
@@ -59,22 +59,46 @@ export type DataState =
   | { status: 'ready'; trainCount: number; testCount: number; seconds: number }
   | { status: 'error'; file: string; message: string };
 
+/** One seed's training of a contestant. */
+export interface SeedRunState {
+  /** The seed it trains from (the run's seed + offset). */
+  seed: number;
+  /** Its key in RunState.contestants and in worker events. */
+  id: string;
+  state: ContestantRunState;
+}
+
 export interface LineupEntry {
   key: string;
   name: string;
   contestant: Contestant;
   style: ContestantStyle;
+  /** The first seed's state: what a one-seed run has, and what evaluation uses. */
   state: ContestantRunState;
+  /** Every seed's, the first one first (one entry in a one-seed run). */
+  seeds: SeedRunState[];
 }
 
 const QUEUED: ContestantRunState = { status: 'queued', history: [] };
 
-/** The run's contestants in order, each with its name, its style (the same in charts, legend and table) and its state. */
+/** The run's contestants in order, each with its name, its style (the same in charts, legend and table) and its state per seed. */
 export function runLineup(run: Pick<RunState, 'config' | 'contestants'>): LineupEntry[] {
   return trainingContestants(run.config).map((contestant, index) => {
     const key = contestantKey(contestant);
-    return { key, name: contestantName(contestant), contestant, style: contestantStyle(index), state: run.contestants[key] ?? QUEUED };
+    const seeds = Array.from({ length: run.config.seeds }, (_, offset) => {
+      const id = trainingId(key, offset);
+      return { seed: trainingSeed(run.config.seed, offset), id, state: run.contestants[id] ?? QUEUED };
+    });
+    return { key, name: contestantName(contestant), contestant, style: contestantStyle(index), state: seeds[0].state, seeds };
   });
+}
+
+/** A contestant's status over its seeds: training while any trains, diverged when every seed did, stopped when any was stopped. */
+export function combinedStatus(seeds: readonly Pick<SeedRunState, 'state'>[]): RunStatus {
+  const statuses = seeds.map((s) => s.state.status);
+  for (const status of ['training', 'queued'] as const) if (statuses.includes(status)) return status;
+  if (statuses.every((s) => s === 'diverged')) return 'diverged';
+  return statuses.includes('stopped') ? 'stopped' : 'done';
 }
 
 /** The run as a results document, for export and for keeping across reloads. */
@@ -82,12 +106,15 @@ export function runToResults(run: RunState): ExperimentResults {
   return buildResults(
     run.config,
     run.backend ? { name: run.backend.name, precision: run.backend.precision } : null,
-    runLineup(run).map(({ key, state }) => ({
-      contestant: key,
-      status: state.status,
-      history: state.history,
-      ...(state.divergence ? { divergence: state.divergence } : {}),
-    })),
+    runLineup(run).flatMap(({ key, seeds }) =>
+      seeds.map(({ seed, state }) => ({
+        contestant: key,
+        seed,
+        status: state.status,
+        history: state.history,
+        ...(state.divergence ? { divergence: state.divergence } : {}),
+      })),
+    ),
   );
 }
 

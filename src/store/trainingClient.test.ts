@@ -90,7 +90,13 @@ describe('TrainingClient', () => {
     // The worker gets the selected contestants only (the default's unticked Nadam stays home).
     expect(latest().posted).toEqual([
       { type: 'load', dataUrl: URL_A, backend: 'auto' },
-      { type: 'train', runId: 3, config: { ...config, contestants: trainingContestants(config) }, pacing: { paused: false, batchesPerSecond: 5 } },
+      {
+        type: 'train',
+        runId: 3,
+        config: { ...config, contestants: trainingContestants(config) },
+        trainings: trainingContestants(config).map((c) => ({ contestant: contestantKey(c), seedOffset: 0 })),
+        pacing: { paused: false, batchesPerSecond: 5 },
+      },
       { type: 'pace', runId: 3, action: 'pause', batchesPerSecond: undefined },
       { type: 'pace', runId: 3, action: 'step', batchesPerSecond: undefined },
       { type: 'pace', runId: 3, action: 'speed', batchesPerSecond: null },
