@@ -17,7 +17,7 @@ import { defaultLab, LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER, t
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
-import { defaultView, PRESENT_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
+import { BAND_PARAMETER, defaultView, PRESENT_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -56,6 +56,7 @@ const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
   ...VIEW_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
   [SMOOTHING_PARAMETER.urlKey, SMOOTHING_PARAMETER],
   [X_AXIS_PARAMETER.urlKey, X_AXIS_PARAMETER],
+  [BAND_PARAMETER.urlKey, BAND_PARAMETER],
   [PAGE_PARAMETER.urlKey, PAGE_PARAMETER],
   [SURFACE_PARAMETER.urlKey, SURFACE_PARAMETER],
   ...LAB_NUMBER_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
@@ -265,6 +266,7 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
       contestants: contestantsArbitrary,
       view: valuesArbitrary([...VIEW_PARAMETERS, SMOOTHING_PARAMETER, PRESENT_PARAMETER]),
       xAxis: fc.constantFrom(...X_AXIS_PARAMETER.options.map((o) => o.value)),
+      band: fc.constantFrom(...BAND_PARAMETER.options.map((o) => o.value)),
       hidden: fc.uniqueArray(fc.constantFrom(...OPTIMIZER_IDS.flatMap((optimizer) => [1, 2, 12].map((ordinal) => contestantKey({ optimizer, ordinal })))), { maxLength: 12 }),
       // Six significant digits survive the link exactly.
       zoom: fc.option(fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 1, max: 99_999 })).map(([from, width]) => [from / 100, (from + width) / 100] as const)),
@@ -274,9 +276,9 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
     },
     { noNullPrototype: true },
   )
-  .map(({ training, network, contestants, view, xAxis, hidden, zoom, page, surface, lab }) => ({
+  .map(({ training, network, contestants, view, xAxis, band, hidden, zoom, page, surface, lab }) => ({
     config: { ...(training as Record<string, number>), network, contestants } as ExperimentConfig,
-    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing' | 'present'>), xAxis, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
+    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing' | 'present'>), xAxis, band, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
   }));
 
 // Hostile material for the fuzzers.
@@ -483,6 +485,23 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
 
   it('opens old links (no `present`) as before: presentation mode off', () => {
     for (const link of ['?v=1&train=0', '?v=2&x=seconds&zoom=1,2', '?v=2&opt=sgd,adam']) expect(decodeExperimentUrl(link).view.present).toBe(false);
+  });
+
+  it('carries `seeds` and the `band` choice, and leaves both out at their defaults so older links stay as they were', () => {
+    const several = withDefaults(({ config, view }) => {
+      config.seeds = 5;
+      view.band = 'range';
+    });
+    expect(encodeExperimentUrl(several)).toBe('?v=2&seeds=5&band=range');
+    expect(decodeExperimentUrl('?v=2&seeds=5&band=range')).toStrictEqual({ ...several, notices: [] });
+    expect(encodeExperimentUrl(withDefaults(({ config, view }) => ((config.seeds = 1), (view.band = 'sd'))))).toBe('?v=2');
+    expect(decodeExperimentUrl('?v=2&seeds=1&band=sd')).toStrictEqual({ ...defaults(), notices: [] });
+    expect(decodeOne('?v=2&seeds=11').notice).toBe('Seeds "11" is out of range; using 10.');
+    expect(decodeOne('?v=2&band=iqr').view.band).toBe('sd');
+    // Version 1 knew neither: a v1 link that says them anyway is read as v1 read it.
+    const v1 = decodeExperimentUrl('?v=1&seeds=5&band=range');
+    expect(v1.config.seeds).toBe(1);
+    expect(v1.view.band).toBe('sd');
   });
 
   it('keeps an edited experiment readable and exact', () => {
