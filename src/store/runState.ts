@@ -6,6 +6,7 @@ import { trainingContestants, trainingId, trainingSeed, type ExperimentConfig } 
 import { contestantKey, contestantName, contestantStyle, type Contestant, type ContestantStyle } from '../experiment/contestants';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import { buildResults, type ExperimentResults } from '../experiment/resultsFile';
+import { aggregateHistories, meanTrace, type EpochSpread } from '../experiment/seedStats';
 import type { LoadProgress } from '../data/shardLoader';
 import type { BackendInfo } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
@@ -99,6 +100,26 @@ export function combinedStatus(seeds: readonly Pick<SeedRunState, 'state'>[]): R
   for (const status of ['training', 'queued'] as const) if (statuses.includes(status)) return status;
   if (statuses.every((s) => s === 'diverged')) return 'diverged';
   return statuses.includes('stopped') ? 'stopped' : 'done';
+}
+
+/** A lineup entry whose state is its mean over seeds, with each epoch's spread (empty with one seed). */
+export type AveragedEntry = LineupEntry & { spread: EpochSpread[] };
+
+/**
+ * Each contestant's mean over its seeds, as one run's state (its history per epoch and its
+ * live trace), for the charts and their tables. Diverged seeds are left out of the mean
+ * (their numbers stop where they diverged); a one-seed entry is returned as it is.
+ */
+export function averagedLineup(lineup: readonly LineupEntry[]): AveragedEntry[] {
+  return lineup.map((entry) => {
+    if (entry.seeds.length === 1) return { ...entry, spread: [] };
+    const healthy = entry.seeds.map((s) => s.state).filter((s) => s.status !== 'diverged');
+    const spread = aggregateHistories(healthy.map((s) => s.history));
+    const traces = healthy.map((s) => s.trace ?? []);
+    const trace = traces.some((t) => t.length) ? meanTrace(traces) : undefined;
+    const state: ContestantRunState = { status: combinedStatus(entry.seeds), history: spread.map((e) => e.mean), ...(trace ? { trace } : {}) };
+    return { ...entry, state, spread };
+  });
 }
 
 /** The run as a results document, for export and for keeping across reloads. */

@@ -1,4 +1,4 @@
-import type { LineupEntry } from '../../store/playgroundStore';
+import type { AveragedEntry } from '../../store/playgroundStore';
 import type { ViewOptions } from '../../experiment/view';
 import { formatCount } from '../format';
 import { ContestantSwatch } from '../ContestantSwatch';
@@ -6,7 +6,8 @@ import type { MetricPair } from './chartData';
 
 interface Props {
   title: string;
-  lineup: readonly LineupEntry[];
+  /** With several seeds, each contestant's mean over them. */
+  lineup: readonly AveragedEntry[];
   metric: MetricPair;
   view: ViewOptions;
   trainExamples: number;
@@ -22,7 +23,7 @@ interface Props {
 export function ChartTable({ title, lineup, metric, view, trainExamples, format }: Props) {
   const shown = lineup.filter((entry) => !view.hidden.includes(entry.key));
   const epochs = [...new Set(shown.flatMap((entry) => entry.state.history.map((m) => m.epoch)))].sort((a, b) => a - b);
-  const cell = (entry: LineupEntry, epoch: number, key: MetricPair['test']) => {
+  const cell = (entry: AveragedEntry, epoch: number, key: MetricPair['test']) => {
     const value = entry.state.history.find((m) => m.epoch === epoch)?.[key];
     return value === undefined ? '–' : format(value);
   };

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { isTraining, runLineup, type LineupEntry, type RunState } from '../../store/playgroundStore';
-import { SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type XAxis } from '../../experiment/view';
+import { averagedLineup, isTraining, runLineup, type AveragedEntry, type RunState } from '../../store/playgroundStore';
+import { BAND_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type XAxis } from '../../experiment/view';
+import type { BandKind } from '../../experiment/seedStats';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { usePlayground } from '../StoreContext';
 import { formatLoss, formatPercent } from '../format';
@@ -19,13 +20,13 @@ export function Charts() {
   const liveRun = usePlayground((s) => s.run);
   const view = usePlayground((s) => s.view);
   const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
-  const lineup = useMemo(() => (run ? runLineup(run) : []), [run]);
-  const liveLineup = useMemo(() => (liveRun ? runLineup(liveRun) : []), [liveRun]);
+  const lineup = useMemo(() => (run ? averagedLineup(runLineup(run)) : []), [run]);
+  const liveLineup = useMemo(() => (liveRun ? averagedLineup(runLineup(liveRun)) : []), [liveRun]);
   const trainExamples = run?.config.trainExamples ?? 0;
   const xEnd = plannedEnd(run, view.xAxis);
   return (
     <>
-      <ChartOptions />
+      <ChartOptions seeds={run?.config.seeds ?? 1} />
       <ChartLegend lineup={liveLineup} />
       <div className="charts">
         <MetricChart title="Loss" metric={LOSS} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
@@ -44,11 +45,12 @@ function plannedEnd(run: RunState | undefined, xAxis: XAxis): number {
   return 0;
 }
 
-function ChartOptions() {
+function ChartOptions({ seeds }: { seeds: number }) {
   const view = usePlayground((s) => s.view);
   const setView = usePlayground((s) => s.setView);
   const smoothingId = useId();
   const xAxisId = useId();
+  const bandId = useId();
   return (
     <div className="chart-options" role="group" aria-label="Chart options">
       <span className="select-field" title={X_AXIS_PARAMETER.help}>
@@ -61,6 +63,18 @@ function ChartOptions() {
           ))}
         </select>
       </span>
+      {seeds > 1 && (
+        <span className="select-field" title={BAND_PARAMETER.help}>
+          <label htmlFor={bandId}>{BAND_PARAMETER.label}</label>
+          <select id={bandId} value={view.band} onChange={(e) => setView({ band: e.target.value as BandKind })}>
+            {BAND_PARAMETER.options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </span>
+      )}
       {VIEW_PARAMETERS.map((spec) => (
         <label key={spec.key} className="check-field" title={spec.help}>
           <input type="checkbox" checked={view[spec.key]} onChange={(e) => setView({ [spec.key]: e.target.checked })} />
@@ -88,14 +102,15 @@ function ChartOptions() {
 }
 
 /** One legend for every chart: a click hides or shows a contestant everywhere (and in the link). */
-function ChartLegend({ lineup }: { lineup: readonly LineupEntry[] }) {
+function ChartLegend({ lineup }: { lineup: readonly AveragedEntry[] }) {
   const hidden = usePlayground((s) => s.view.hidden);
   const toggleHidden = usePlayground((s) => s.toggleHidden);
   if (!lineup.length) return null;
   return (
     <ul className="legend" aria-label="Chart legend">
-      {lineup.map(({ key, name, style, state }) => {
+      {lineup.map(({ key, name, style, state, seeds }) => {
         const shown = !hidden.includes(key);
+        const diverged = seeds.filter((s) => s.state.status === 'diverged').length;
         return (
           <li key={key} className={shown ? undefined : 'legend__hidden'}>
             <button type="button" className="legend__toggle" aria-pressed={shown} title={shown ? `Hide ${name} in the charts` : `Show ${name} in the charts`} onClick={() => toggleHidden(key)}>
@@ -106,6 +121,12 @@ function ChartLegend({ lineup }: { lineup: readonly LineupEntry[] }) {
               <span className="legend__diverged">
                 diverged
                 {state.divergence && ` (epoch ${state.divergence.epoch}, batch ${state.divergence.batch})`}
+                {seeds.length > 1 && ` (all ${seeds.length} seeds)`}
+              </span>
+            )}
+            {state.status !== 'diverged' && diverged > 0 && (
+              <span className="legend__diverged">
+                {diverged} of {seeds.length} seeds diverged
               </span>
             )}
           </li>
