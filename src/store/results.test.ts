@@ -425,3 +425,30 @@ describe('playground store: results with two contestants of one optimizer', () =
     expect(Object.keys(state().run!.contestants)).toEqual(['adam', 'adam2']);
   });
 });
+
+describe('playground store: several seeds', () => {
+  it('keeps every seed of a live run apart, and exports and reopens each', () => {
+    const ctx = setup();
+    ctx.state().setText(null, 'seeds', '2');
+    for (const c of ctx.state().draft.contestants) ctx.state().setSelected(contestantKey(c), c.optimizer === 'adam' && c.ordinal === 1);
+    ctx.send({ type: 'backend', backend: BACKEND });
+    ctx.send(READY);
+    ctx.state().train();
+    const runId = ctx.state().run!.id;
+    expect(Object.keys(ctx.state().run!.contestants)).toEqual(['adam', 'adam+1']);
+    ctx.send({ type: 'epoch', runId, contestant: 'adam', metrics: metrics(1, 0.9) });
+    ctx.send({ type: 'epoch', runId, contestant: 'adam+1', metrics: metrics(1, 0.92) });
+    ctx.send({ type: 'runFinished', runId, outcome: 'done' });
+    const results = runToResults(ctx.state().run!);
+    expect(results.experiment.seeds).toBe(2);
+    expect(results.runs.map((r) => [r.contestant, r.seed, r.status, r.history[0].testAccuracy])).toEqual([
+      ['adam', 42, 'done', 0.9],
+      ['adam', 43, 'done', 0.92],
+    ]);
+    // Opened again, each seed lands where the live run had it.
+    const again = setup();
+    again.state().showResults(results, 'imported', 'seeds.json');
+    expect(again.state().run!.contestants).toEqual(ctx.state().run!.contestants);
+    expect(runToResults(again.state().run!).runs).toEqual(results.runs);
+  });
+});
