@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { bestRun, summarize, type RunSummary } from '../../experiment/metrics';
 import { compareTopTwo, spreadOf } from '../../experiment/seedStats';
 import { trainingSeed } from '../../experiment/config';
@@ -51,7 +51,7 @@ export function ResultsTable() {
           <caption>
             Network {describeNetwork(run.config.network)}
             {seeds > 1 &&
-              `; mean ± sample standard deviation (n − 1) over ${seeds} seeds, ${run.config.seed} to ${trainingSeed(run.config.seed, seeds - 1)}; diverged seeds left out`}
+              `. Mean ± sample standard deviation (n − 1) over ${seeds} seeds, ${run.config.seed} to ${trainingSeed(run.config.seed, seeds - 1)}; diverged seeds left out.`}
           </caption>
           <thead>
             <tr>
@@ -152,7 +152,7 @@ const FORMATS: Record<SummaryKey, (value: number) => string> = {
  * sd of the seeds that finished an epoch without diverging (a loss's sd in its units, an
  * accuracy's in percentage points). Also the final test accuracies the sentence compares.
  */
-function seedNumbers(entry: LineupEntry): { cells: Record<SummaryKey, string>; finals: number[] } {
+function seedNumbers(entry: LineupEntry): { cells: Record<SummaryKey, ReactNode>; finals: number[] } {
   const finished = entry.seeds.filter((s) => s.state.status !== 'diverged' && s.state.history.length).map((s) => summarize(s.state.history));
   const finals = finished.map((s) => s.finalTestAccuracy!);
   const cells = Object.fromEntries(
@@ -165,9 +165,15 @@ function seedNumbers(entry: LineupEntry): { cells: Record<SummaryKey, string>; f
       const spread = spreadOf(finished.map((s) => s[key]!));
       if (!spread.n) return [key, '–'];
       const sd = format === formatPercent ? (spread.sd * 100).toFixed(2) : format === formatLoss ? formatLoss(spread.sd) : format(spread.sd).replace(/ s$/, '');
-      return [key, `${format(spread.mean)} ± ${sd}`];
+      // The sd on a line of its own keeps the table narrow enough for a laptop.
+      return [
+        key,
+        <>
+          {format(spread.mean)} <span className="results__sd">± {sd}</span>
+        </>,
+      ];
     }),
-  ) as Record<SummaryKey, string>;
+  ) as Record<SummaryKey, ReactNode>;
   return { cells, finals };
 }
 
