@@ -23,7 +23,7 @@ test('several seeds: bands in the charts, mean ± sd in the table, the sentence,
 
   // Table: mean ± sample sd over the seeds, each seed on demand.
   const table = page.getByRole('table');
-  await expect(table.locator('caption')).toContainText('mean ± sample standard deviation (n − 1) Mean ± sample standard deviation (n − 1) over 3 seeds, 42 to 44');
+  await expect(table.locator('caption')).toContainText('Mean ± sample standard deviation (n − 1) over 3 seeds, 42 to 44');
   await expect(testAccuracyCell(page, /^Adam/)).toHaveText(MEAN_SD);
   await expect(table.getByRole('row', { name: /seed/ })).toHaveCount(0);
   await page.getByRole('button', { name: 'Show each seed' }).click();
