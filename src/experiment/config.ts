@@ -11,7 +11,7 @@ import {
   MAX_PER_OPTIMIZER,
   type Contestant,
 } from './contestants';
-import { articleNetwork, isActivation, NETWORK_LIMITS, type NetworkSettings } from './network';
+import { articleNetwork, isActivation, NETWORK_LIMITS, parameterCount, type NetworkSettings } from './network';
 import { OPTIMIZERS } from './optimizers';
 import { checkNumber, defaultValues, type NumberParameter } from './parameters';
 
@@ -118,6 +118,30 @@ export function experimentTrainings(config: Pick<ExperimentConfig, 'contestants'
   return trainingContestants(config).flatMap((contestant) => Array.from({ length: config.seeds }, (_, seedOffset) => ({ contestant, seedOffset })));
 }
 
+/**
+ * Every training keeps its weights and optimizer slots in float32 for the whole run, in
+ * the workers of one tab; seeds multiply that. The cap leaves twelve contestants of the
+ * widest network (3 × 1,024 units, about 35 MB each with Adam) one seed to two, and the
+ * article's network all 120 trainings (about 150 MB).
+ */
+export const MAX_TRAINING_STATE_BYTES = 1e9;
+
+/** Bytes of weights and optimizer slots of every training of the experiment. */
+export function trainingStateBytes(config: Pick<ExperimentConfig, 'contestants' | 'seeds' | 'network'>): number {
+  const perCopy = 4 * parameterCount(config.network);
+  const perSeed = trainingContestants(config).reduce((sum, c) => sum + perCopy * (1 + Object.keys(OPTIMIZERS[c.optimizer].slots(c.hyperparameters)).length), 0);
+  return perSeed * config.seeds;
+}
+
+/** Why the experiment would need too much memory, or undefined. */
+export function trainingStateProblem(config: Pick<ExperimentConfig, 'contestants' | 'seeds' | 'network'>): string | undefined {
+  const bytes = trainingStateBytes(config);
+  if (bytes <= MAX_TRAINING_STATE_BYTES) return undefined;
+  const gb = (value: number) => `${Math.ceil(value / 1e6).toLocaleString('en-US')} MB`;
+  const contestants = trainingContestants(config).length;
+  return `${contestants} contestant${contestants === 1 ? '' : 's'} × ${config.seeds} seeds of this network need ${gb(bytes)} for weights and optimizer state, over the ${gb(MAX_TRAINING_STATE_BYTES)} a tab can safely hold. Use fewer seeds or contestants, or a smaller network.`;
+}
+
 /** The seed of a training: the experiment's seed plus the offset, wrapping past 2³² − 1 as the generator's state does. */
 export function trainingSeed(seed: number, seedOffset: number): number {
   return (seed + seedOffset) >>> 0;
@@ -142,6 +166,10 @@ export function validateExperiment(config: ExperimentConfig): string[] {
   }
   problems.push(...validateNetwork(config.network));
   problems.push(...validateContestants(config.contestants));
+  if (!problems.length) {
+    const memory = trainingStateProblem(config);
+    if (memory) problems.push(memory);
+  }
   return problems;
 }
 

@@ -10,7 +10,7 @@
  * path by which old links are read.
  */
 import { z } from 'zod';
-import { defaultExperiment, TRAINING_PARAMETERS, type ExperimentConfig } from './config';
+import { defaultExperiment, TRAINING_PARAMETERS, trainingStateProblem, type ExperimentConfig } from './config';
 import {
   contestantKey,
   contestantName,
@@ -496,6 +496,10 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     notices.push(`The link selects ${MAX_CONTESTANTS + unticked} contestants; at most ${MAX_CONTESTANTS} train at once, so ${unticked === 1 ? 'the last one is' : `the last ${unticked} are`} unticked.`);
   }
   const config: ExperimentConfig = { ...shared.config, contestants, network: networkFrom(shared.layers, shared.units, shared.activation) };
+  // Every setting may be in range and the whole still too large for a tab: fewer seeds, said so.
+  const asked = config.seeds;
+  while (config.seeds > 1 && trainingStateProblem(config)) config.seeds -= 1;
+  if (config.seeds < asked) notices.push(`The link asks for ${asked} seeds; with this network and these contestants only ${config.seeds} fit in memory, so ${config.seeds} it is.`);
   return {
     config,
     view: shared.view,
