@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { averagedLineup, isTraining, runLineup, type AveragedEntry, type RunState } from '../../store/playgroundStore';
 import { BAND_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type XAxis } from '../../experiment/view';
-import type { BandKind } from '../../experiment/seedStats';
+import type { ChoiceParameter } from '../../experiment/parameters';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { usePlayground } from '../StoreContext';
 import { formatLoss, formatPercent } from '../format';
@@ -49,32 +49,11 @@ function ChartOptions({ seeds }: { seeds: number }) {
   const view = usePlayground((s) => s.view);
   const setView = usePlayground((s) => s.setView);
   const smoothingId = useId();
-  const xAxisId = useId();
-  const bandId = useId();
   return (
     <div className="chart-options" role="group" aria-label="Chart options">
-      <span className="select-field" title={X_AXIS_PARAMETER.help}>
-        <label htmlFor={xAxisId}>{X_AXIS_PARAMETER.label}</label>
-        <select id={xAxisId} value={view.xAxis} onChange={(e) => setView({ xAxis: e.target.value as XAxis })}>
-          {X_AXIS_PARAMETER.options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </span>
-      {seeds > 1 && (
-        <span className="select-field" title={BAND_PARAMETER.help}>
-          <label htmlFor={bandId}>{BAND_PARAMETER.label}</label>
-          <select id={bandId} value={view.band} onChange={(e) => setView({ band: e.target.value as BandKind })}>
-            {BAND_PARAMETER.options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </span>
-      )}
+      <ChoiceSelect spec={X_AXIS_PARAMETER} value={view.xAxis} onChange={(xAxis) => setView({ xAxis })} />
+      {/* The band is around means over seeds: with one seed there is none to choose. */}
+      {seeds > 1 && <ChoiceSelect spec={BAND_PARAMETER} value={view.band} onChange={(band) => setView({ band })} />}
       {VIEW_PARAMETERS.map((spec) => (
         <label key={spec.key} className="check-field" title={spec.help}>
           <input type="checkbox" checked={view[spec.key]} onChange={(e) => setView({ [spec.key]: e.target.checked })} />
@@ -98,6 +77,23 @@ function ChartOptions({ seeds }: { seeds: number }) {
         Reset zoom
       </button>
     </div>
+  );
+}
+
+/** A labelled select for a choice parameter of the view. */
+function ChoiceSelect<Value extends string>({ spec, value, onChange }: { spec: ChoiceParameter<Value>; value: Value; onChange(value: Value): void }) {
+  const id = useId();
+  return (
+    <span className="select-field" title={spec.help}>
+      <label htmlFor={id}>{spec.label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as Value)}>
+        {spec.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </span>
   );
 }
 
