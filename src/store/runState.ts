@@ -110,12 +110,13 @@ export type AveragedEntry = LineupEntry & { spread: EpochSpread[] };
  * live trace), for the charts and their tables. Diverged seeds are left out of the mean
  * (their numbers stop where they diverged); a one-seed entry is returned as it is.
  */
-export function averagedLineup(lineup: readonly LineupEntry[]): AveragedEntry[] {
+export function averagedLineup(lineup: readonly LineupEntry[], { traces: withTraces = true } = {}): AveragedEntry[] {
   return lineup.map((entry) => {
     if (entry.seeds.length === 1) return { ...entry, spread: [] };
     const healthy = entry.seeds.map((s) => s.state).filter((s) => s.status !== 'diverged');
     const spread = aggregateHistories(healthy.map((s) => s.history));
-    const traces = healthy.map((s) => s.trace ?? []);
+    // The live curves' mean is the costliest part: only the charts need it.
+    const traces = withTraces ? healthy.map((s) => s.trace ?? []) : [];
     const trace = traces.some((t) => t.length) ? meanTrace(traces) : undefined;
     const state: ContestantRunState = { status: combinedStatus(entry.seeds), history: spread.map((e) => e.mean), ...(trace ? { trace } : {}) };
     return { ...entry, state, spread };

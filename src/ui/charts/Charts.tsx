@@ -21,7 +21,8 @@ export function Charts() {
   const view = usePlayground((s) => s.view);
   const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
   const lineup = useMemo(() => (run ? averagedLineup(runLineup(run)) : []), [run]);
-  const liveLineup = useMemo(() => (liveRun ? averagedLineup(runLineup(liveRun)) : []), [liveRun]);
+  // The legend follows every event, but needs no curves.
+  const liveLineup = useMemo(() => (liveRun ? averagedLineup(runLineup(liveRun), { traces: false }) : []), [liveRun]);
   const trainExamples = run?.config.trainExamples ?? 0;
   const xEnd = plannedEnd(run, view.xAxis);
   return (

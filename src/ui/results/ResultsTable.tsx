@@ -25,7 +25,7 @@ export function ResultsTable() {
     );
   }
   const seeds = run.config.seeds;
-  const rows = averagedLineup(runLineup(run)).map((entry) => ({ ...entry, ...entry.state, numbers: seedNumbers(entry) }));
+  const rows = averagedLineup(runLineup(run), { traces: false }).map((entry) => ({ ...entry, ...entry.state, numbers: seedNumbers(entry) }));
   const best = rows.some((r) => r.history.length) ? bestRun(rows) : undefined;
   // An opened file may name any backend: only known names are looked up.
   const backend = run.backend ? `${Object.hasOwn(BACKEND_LABELS, run.backend.name) ? BACKEND_LABELS[run.backend.name] : run.backend.name}, ${run.backend.precision}` : '–';
