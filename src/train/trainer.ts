@@ -182,7 +182,7 @@ export function enginePlan(config: ExperimentConfig, contestants: readonly Conte
   return {
     network: config.network,
     batchSize: config.batchSize,
-    runs: contestants.map(({ optimizer, hyperparameters }) => ({ optimizer, hyperparameters })),
+    runs: contestants.map(({ optimizer, hyperparameters, schedule }) => ({ optimizer, hyperparameters, schedule })),
   };
 }
 
