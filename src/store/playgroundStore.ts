@@ -12,12 +12,14 @@ import type { BackendInfo, BackendPreference, RunPacingSettings, WorkerEvent } f
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
 import type { ResultsStore } from './persistence';
+import { createRateFinder, type RateFinderActions, type RateFinderState } from './rateFinder';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
 import type { DataState, RunState } from './runState';
 import { createWorkerEvents, type WorkerEvents } from './workerEvents';
 
 export * from './runState';
 export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability, type EvaluationEntry } from './evaluation';
+export { rateFinderBlocked, type RateFinderState } from './rateFinder';
 export type { ResultsStore } from './persistence';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
 
@@ -39,9 +41,11 @@ export interface PlaygroundData {
   digitPrediction?: DigitPredictionState;
   /** The Speed control: batches per second for a demonstration; null, full speed. Kept across runs. */
   speed: number | null;
+  /** The learning-rate finder's sweep, if one was asked for (rateFinder.ts). */
+  rateFinder?: RateFinderState;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & RateFinderActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -58,6 +62,9 @@ export interface TrainingPort {
   evaluate?(runId: number, contestant: string): void;
   /** Every contestant's prediction of a drawn digit. */
   predict?(runId: number, requestId: number, pixels: Float32Array): void;
+  /** The learning-rate sweep for one of `config`'s contestants, and its cancellation. */
+  findRate?(requestId: number, config: ExperimentConfig, contestant: string): void;
+  cancelFindRate?(requestId: number): void;
 }
 
 
@@ -82,5 +89,6 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
+    ...createRateFinder(set, get, port),
   }));
 }
