@@ -139,6 +139,25 @@ const STATES: AxeState[] = [
       await expect(evaluation.getByRole('list', { name: 'Predictions' }).getByRole('listitem')).toHaveCount(3);
     },
   },
+  {
+    name: 'after a run of three seeds, min-max bands, each seed shown',
+    open: async (page) => {
+      await openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&seeds=3&band=range');
+      await page.getByRole('button', { name: 'Show each seed' }).click();
+      await expect(page.getByRole('row', { name: /^Adam, seed 44\b/ })).toBeVisible();
+      await expect(page.getByRole('region', { name: 'Results' })).toContainText('n = 3 seeds each');
+    },
+  },
+  {
+    name: 'on a 390 px phone, after a run of three seeds, each seed shown',
+    viewport: PHONE,
+    open: async (page) => {
+      await openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&seeds=3');
+      await page.getByRole('button', { name: 'Show each seed' }).click();
+      await expect(page.getByRole('row', { name: /^SGD, seed 43\b/ })).toBeVisible();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width with each seed shown').toBeLessThanOrEqual(PHONE.width);
+    },
+  },
   { name: 'after a run in which a contestant diverged', open: (page) => openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&sgd.lr=1000') },
   {
     name: 'with a finished run restored after a reload',

@@ -20,8 +20,8 @@ function results(testAccuracy: number, exportedAt = '2026-11-30T18:42:00.000Z'):
   for (const c of config.contestants) c.selected = c.optimizer === 'sgd' || c.optimizer === 'adam';
   return {
     ...buildResults(config, { name: 'kernel', precision: 'float32' }, [
-      { contestant: 'sgd', status: 'done', history: [metrics(1, testAccuracy - 0.1)] },
-      { contestant: 'adam', status: 'done', history: [metrics(1, testAccuracy)] },
+      { contestant: 'sgd', seed: config.seed, status: 'done', history: [metrics(1, testAccuracy - 0.1)] },
+      { contestant: 'adam', seed: config.seed, status: 'done', history: [metrics(1, testAccuracy)] },
     ]),
     exportedAt,
   };

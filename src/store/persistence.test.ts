@@ -158,8 +158,8 @@ describe('browserResultsStore and keepFinishedRun', () => {
   it('saves a results file under LAST_RESULTS_KEY that restoreSavedRun reads back', () => {
     const storage = new FakeStorage();
     const results = buildResults(liveRun().config, { name: 'wasm', precision: 'float32' }, [
-      { contestant: 'adam', status: 'done', history: [metrics(1)] },
-      { contestant: 'adam2', status: 'done', history: [metrics(1)] },
+      { contestant: 'adam', seed: 42, status: 'done', history: [metrics(1)] },
+      { contestant: 'adam2', seed: 42, status: 'done', history: [metrics(1)] },
     ]);
     browserResultsStore(storage).save(results);
     expect(storage.items.get(LAST_RESULTS_KEY)).toBe(resultsToJson(results));
@@ -171,8 +171,8 @@ describe('browserResultsStore and keepFinishedRun', () => {
     keepFinishedRun(store, liveRun());
     expect(store.saved).toHaveLength(1);
     expect(store.saved[0].runs).toEqual([
-      { contestant: 'adam', status: 'done', history: [metrics(1)] },
-      { contestant: 'adam2', status: 'diverged', divergence: { epoch: 1, batch: 9 }, history: [metrics(1)] },
+      { contestant: 'adam', seed: 42, status: 'done', history: [metrics(1)] },
+      { contestant: 'adam2', seed: 42, status: 'diverged', divergence: { epoch: 1, batch: 9 }, history: [metrics(1)] },
     ]);
     expect(store.saved[0].experiment).toEqual(liveRun().config);
   });

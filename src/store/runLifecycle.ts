@@ -1,5 +1,5 @@
 /** The store's run lifecycle: loading, the backend choice, Train, Stop, showing saved or opened results. */
-import { trainingContestants } from '../experiment/config';
+import { experimentTrainings, trainingId } from '../experiment/config';
 import { contestantKey } from '../experiment/contestants';
 import { draftFromConfig, resolveDraft } from '../experiment/draft';
 import type { ExperimentResults } from '../experiment/resultsFile';
@@ -63,7 +63,7 @@ export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingP
           config,
           phase: 'running',
           backend: get().backend,
-          contestants: Object.fromEntries(trainingContestants(config).map((c) => [contestantKey(c), { status: 'queued', history: [] }])),
+          contestants: Object.fromEntries(experimentTrainings(config).map((t) => [trainingId(contestantKey(t.contestant), t.seedOffset), { status: 'queued', history: [] }])),
         },
       });
       port.train(id, structuredClone(config), { paused: false, batchesPerSecond: get().speed });

@@ -1,6 +1,6 @@
 import { memo, useCallback, useId, useMemo, useRef, useState } from 'react';
-import type { LineupEntry } from '../../store/playgroundStore';
-import { X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
+import type { AveragedEntry } from '../../store/playgroundStore';
+import { BAND_PARAMETER, X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadBlob, exportBaseName } from '../download';
 import { usePlayground } from '../StoreContext';
@@ -13,8 +13,8 @@ import { UplotPlot, type PlotHandle } from './UplotPlot';
 interface Props {
   title: 'Loss' | 'Accuracy';
   metric: MetricPair;
-  /** The run's contestants (throttled while training), shared by both charts. */
-  lineup: readonly LineupEntry[];
+  /** The run's contestants (throttled while training), each its mean over seeds, shared by both charts. */
+  lineup: readonly AveragedEntry[];
   /** A pinned baseline, drawn as ghost lines behind the run. */
   baseline?: ChartBaseline;
   /** Where the X axis ends unzoomed: the run's planned length in the chosen units (0: the last point). */
@@ -29,7 +29,7 @@ interface Props {
 
 /** A pinned baseline as the charts draw it: its contestants, its own examples per epoch, its name. */
 export interface ChartBaseline {
-  lineup: readonly LineupEntry[];
+  lineup: readonly AveragedEntry[];
   trainExamples: number;
   label: string;
 }
@@ -41,11 +41,11 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, ba
   const kind: MetricKind = title === 'Loss' ? 'loss' : 'accuracy';
   const logScale = kind === 'loss' && view.logLoss;
   const series = useMemo(() => {
-    const options = { showTrain: view.showTrain, smoothing: view.smoothing, xAxis: view.xAxis, trainExamples, hidden: view.hidden };
+    const options = { showTrain: view.showTrain, smoothing: view.smoothing, xAxis: view.xAxis, trainExamples, hidden: view.hidden, band: view.band };
     const run = chartSeries(lineup, metric, options);
     // First, so uPlot draws the ghosts behind the run's lines.
     return baseline ? [...baselineSeries(baseline.lineup, metric, { ...options, trainExamples: baseline.trainExamples }), ...run] : run;
-  }, [lineup, baseline, metric, view.showTrain, view.smoothing, view.xAxis, trainExamples, view.hidden]);
+  }, [lineup, baseline, metric, view.showTrain, view.smoothing, view.xAxis, trainExamples, view.hidden, view.band]);
   const presentation = view.present;
   const spec = useMemo<PlotSpec>(
     () => ({ title, kind, series, xAxis: view.xAxis, xEnd, logScale, formatTick, presentation }),
@@ -60,6 +60,8 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, ba
   const onZoom = useCallback((zoom: ZoomRange | null) => setView({ zoom }), [setView]);
   const setHandle = useCallback((handle: PlotHandle | null) => (plotHandle.current = handle), []);
   const xLabel = X_AXIS_PARAMETER.options.find((o) => o.value === view.xAxis)!.label;
+  const seeds = lineup[0]?.seeds.length ?? 1;
+  const bandLabel = BAND_PARAMETER.options.find((o) => o.value === view.band)!.label;
 
   const savePng = async () => {
     const canvas = plotHandle.current?.canvas();
@@ -82,6 +84,11 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, ba
             <>
               <span className="line-sample line-sample--train" aria-hidden="true" /> train
             </>
+          )}
+          {seeds > 1 && (
+            <span className="chart__seeds">
+              mean of {seeds} seeds, band {bandLabel.charAt(0).toLowerCase() + bandLabel.slice(1)}
+            </span>
           )}
           <button type="button" className="small-button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
             Show as table
