@@ -659,3 +659,109 @@ describe('TrainingClient evaluation and prediction', () => {
     expect(workers.slice(2).flatMap((w) => w.posted.map((c) => c.type))).not.toContain('evaluate');
   });
 });
+
+describe('TrainingClient landscape', () => {
+  const wasm: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
+  /** Two workers that trained run 5 of the default five: sgd, adagrad, rmsprop on the first; adam, adadelta on the second. */
+  function trainedPool() {
+    const p = pool(2);
+    p.client.load(URL_A);
+    p.workers[0].emit(wasm);
+    p.workers.forEach((w) => w.emit(READY));
+    p.client.train(5, defaultExperiment());
+    return p;
+  }
+  const sentTo = (worker: FakeWorker, type: WorkerCommand['type']) => worker.posted.filter((c) => c.type === type);
+  const line = (contestant: string) => ({ contestant, losses: [2.3, 0.1] });
+  const ALL = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
+  const landscapeEvents = (events: WorkerEvent[]) => events.filter((e) => e.type.startsWith('landscape'));
+
+  it('asks each worker for the lines of its own contestants and merges them into one result in lineup order', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 1, ALL);
+    expect(sentTo(workers[0], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 1, contestants: ['sgd', 'adagrad', 'rmsprop'], slice: undefined }]);
+    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 1, contestants: ['adam', 'adadelta'], slice: undefined }]);
+    workers[1].emit({ type: 'landscapeProgress', runId: 5, requestId: 1, done: 10, total: 100 });
+    workers[0].emit({ type: 'landscapeProgress', runId: 5, requestId: 1, done: 30, total: 150 });
+    expect(landscapeEvents(events).map((e) => e.type === 'landscapeProgress' && [e.done, e.total])).toEqual([
+      [10, 100],
+      [40, 250],
+    ]);
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 1, lines: [line('adam'), line('adadelta')], examples: 10_000, seconds: 1.5 });
+    expect(events.filter((e) => e.type === 'landscape')).toEqual([]);
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 1, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), examples: 10_000, seconds: 2 });
+    const merged = events.filter((e) => e.type === 'landscape');
+    expect(merged).toEqual([{ type: 'landscape', runId: 5, requestId: 1, lines: ALL.map(line), slice: undefined, examples: 10_000, seconds: 2 }]);
+    // A late duplicate or another run's answer does nothing.
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 1, lines: [], examples: 10_000, seconds: 2 });
+    expect(events.filter((e) => e.type === 'landscape')).toHaveLength(1);
+  });
+
+  it('computes the slice where its first contestant lives, after fetching the second one\'s weights from its worker', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 2, ALL, { a: 'sgd', b: 'adam' });
+    // Nothing is computed before the weights arrive.
+    expect(sentTo(workers[0], 'landscape')).toEqual([]);
+    expect(sentTo(workers[1], 'landscapeWeights')).toEqual([{ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam' }]);
+    const weights = [new Float32Array(4), new Float32Array(2)];
+    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam', weights });
+    expect(sentTo(workers[0], 'landscape')).toEqual([
+      { type: 'landscape', runId: 5, requestId: 2, contestants: ['sgd', 'adagrad', 'rmsprop'], slice: { a: 'sgd', b: 'adam', bWeights: weights } },
+    ]);
+    // Passed on by transfer, not copied again.
+    expect(workers[0].transfers[workers[0].posted.findIndex((c) => c.type === 'landscape')]).toEqual(weights.map((w) => w.buffer));
+    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 2, contestants: ['adam', 'adadelta'], slice: undefined }]);
+    const slice = { a: 'sgd', b: 'adam', losses: [1, 2, 3] };
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 2, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), slice, examples: 10_000, seconds: 3 });
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 2, lines: [line('adam'), line('adadelta')], examples: 10_000, seconds: 1 });
+    expect(events.filter((e) => e.type === 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 2, lines: ALL.map(line), slice, examples: 10_000, seconds: 3 }]);
+  });
+
+  it('needs no weights from elsewhere when both contestants of the slice share a worker', () => {
+    const { client, workers } = trainedPool();
+    client.landscape(5, 3, [], { a: 'adam', b: 'adadelta' });
+    expect(workers.flatMap((w) => sentTo(w, 'landscapeWeights'))).toEqual([]);
+    expect(sentTo(workers[0], 'landscape')).toEqual([]);
+    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 3, contestants: [], slice: { a: 'adam', b: 'adadelta', bWeights: undefined } }]);
+  });
+
+  it('Cancel tells every worker computing it and drops its later events', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 4, ALL);
+    client.cancelLandscape(4);
+    for (const w of workers) expect(sentTo(w, 'cancelLandscape')).toEqual([{ type: 'cancelLandscape', requestId: 4 }]);
+    workers[0].emit({ type: 'landscapeProgress', runId: 5, requestId: 4, done: 1, total: 2 });
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 4, lines: [line('adam')], examples: 10_000, seconds: 1 });
+    expect(landscapeEvents(events)).toEqual([]);
+  });
+
+  it('fails at the first failure and stops the other workers', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 5, ALL);
+    const failure: WorkerEvent = { type: 'landscapeFailed', runId: 5, requestId: 5, message: 'The landscape could not be computed: Adadelta diverged, so it has no weights to evaluate.' };
+    workers[1].emit(failure);
+    expect(sentTo(workers[0], 'cancelLandscape')).toEqual([{ type: 'cancelLandscape', requestId: 5 }]);
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 5, lines: [], examples: 10_000, seconds: 1 });
+    expect(landscapeEvents(events)).toEqual([failure]);
+    // The lender of a slice's weights may fail too.
+    client.landscape(5, 6, [], { a: 'sgd', b: 'adam' });
+    workers[1].emit({ type: 'landscapeFailed', runId: 5, requestId: 6, message: 'gone' });
+    expect(landscapeEvents(events).at(-1)).toEqual({ type: 'landscapeFailed', runId: 5, requestId: 6, message: 'gone' });
+  });
+
+  it('a new run or a crash fails a pending landscape; one for weights that are gone fails at once', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 7, ALL);
+    client.train(6, defaultExperiment());
+    expect(landscapeEvents(events)).toEqual([{ type: 'landscapeFailed', runId: 5, requestId: 7, message: WEIGHTS_REPLACED }]);
+    const before = workers.map((w) => w.posted.length);
+    client.landscape(5, 8, ALL);
+    expect(workers.map((w) => w.posted.length)).toEqual(before);
+    expect(landscapeEvents(events).at(-1)).toEqual({ type: 'landscapeFailed', runId: 5, requestId: 8, message: WEIGHTS_REPLACED });
+    client.landscape(6, 9, ['nadam']);
+    expect(landscapeEvents(events).at(-1)).toMatchObject({ type: 'landscapeFailed', requestId: 9, message: expect.stringMatching(/"nadam" did not train/) });
+    client.landscape(6, 10, ALL);
+    workers[0].fail('out of memory');
+    expect(landscapeEvents(events).at(-1)).toEqual({ type: 'landscapeFailed', runId: 6, requestId: 10, message: WEIGHTS_LOST_IN_RESTART });
+  });
+});

@@ -19,7 +19,7 @@
 import { transferList } from '../data/datasetSharing';
 import { trainingContestants, type ExperimentConfig } from '../experiment/config';
 import { contestantKey, MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
-import type { BackendInfo, BackendPreference, DigitPrediction, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
+import type { BackendInfo, BackendPreference, DigitPrediction, LandscapeResult, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface TrainingClientHandlers {
@@ -74,6 +74,19 @@ interface PendingPrediction {
   results: DigitPrediction[];
 }
 
+/** A landscape spread over the workers holding its contestants: each computes its own lines, one the slice. */
+interface PendingLandscape {
+  runId: number;
+  /** Every worker asked, for a Cancel. */
+  holders: Set<PooledWorker>;
+  /** Those whose result has not come yet. */
+  waiting: Set<PooledWorker>;
+  progress: Map<PooledWorker, { done: number; total: number }>;
+  result: LandscapeResult;
+  /** While the slice's second contestant's weights are fetched from its worker: who, and what to do with them. */
+  weightsFrom?: { worker: PooledWorker; send(weights: Float32Array[]): void };
+}
+
 /** Why an evaluation or prediction of a run cannot be answered (the store shows these as they are). */
 export const WEIGHTS_REPLACED = 'A newer run has started, so the weights of this one are gone.';
 export const WEIGHTS_LOST_IN_RESTART = 'The training workers were restarted, so the weights of this run are gone. Train it again to evaluate it.';
@@ -102,6 +115,8 @@ export class TrainingClient {
   private pendingEvaluations = new Map<string, { runId: number; contestant: string; worker: PooledWorker }>();
   /** By request id. */
   private pendingPredictions = new Map<number, PendingPrediction>();
+  /** By request id. */
+  private pendingLandscapes = new Map<number, PendingLandscape>();
 
   constructor(
     private readonly handlers: TrainingClientHandlers,
@@ -186,14 +201,69 @@ export class TrainingClient {
     for (const holder of holders) holder.worker.postMessage({ type: 'predict', runId, requestId, pixels } satisfies WorkerCommand);
   }
 
+  /**
+   * The landscape of run `runId`: the line of each of `contestants` (computed by the
+   * worker holding it) and, with `slice`, the slice through `a` and `b`, computed by
+   * `a`'s worker, which first gets a copy of `b`'s weights (about 0.4 MB on the article
+   * network) when another worker holds them. 'landscapeProgress' events (summed over
+   * the workers), then one merged 'landscape' (lines in lineup order) or 'landscapeFailed'.
+   */
+  landscape(runId: number, requestId: number, contestants: readonly string[], slice?: { a: string; b: string }) {
+    const trained = this.trained;
+    const wanted = [...contestants, ...(slice ? [slice.a, slice.b] : [])];
+    const owners = trained?.id === runId ? wanted.map((c) => trained.owners.get(c)) : undefined;
+    if (!owners || owners.some((o) => !o || !this.pool.includes(o))) {
+      const missing = owners && wanted.find((_, i) => !owners[i]);
+      const message = missing !== undefined ? `"${missing}" did not train in this run.` : trained ? WEIGHTS_REPLACED : WEIGHTS_LOST_IN_RESTART;
+      this.handlers.onEvent({ type: 'landscapeFailed', runId, requestId, message });
+      return;
+    }
+    const ownerOf = (contestant: string) => trained!.owners.get(contestant)!;
+    const lines = new Map<PooledWorker, string[]>();
+    for (const contestant of contestants) lines.set(ownerOf(contestant), [...(lines.get(ownerOf(contestant)) ?? []), contestant]);
+    const sliceOwner = slice && ownerOf(slice.a);
+    const holders = new Set([...lines.keys(), ...(sliceOwner ? [sliceOwner] : [])]);
+    const pending: PendingLandscape = { runId, holders, waiting: new Set(holders), progress: new Map(), result: { lines: [], examples: 0, seconds: 0 } };
+    this.pendingLandscapes.set(requestId, pending);
+    const send = (bWeights?: Float32Array[]) => {
+      for (const holder of holders) {
+        const sliceHere = holder === sliceOwner ? { ...slice!, bWeights } : undefined;
+        const command: WorkerCommand = { type: 'landscape', runId, requestId, contestants: lines.get(holder) ?? [], slice: sliceHere };
+        holder.worker.postMessage(command, sliceHere?.bWeights?.map((w) => w.buffer) ?? []);
+      }
+    };
+    const bOwner = slice && ownerOf(slice.b);
+    if (!slice || bOwner === sliceOwner) {
+      send();
+      return;
+    }
+    pending.weightsFrom = { worker: bOwner!, send };
+    bOwner!.worker.postMessage({ type: 'landscapeWeights', runId, requestId, contestant: slice.b } satisfies WorkerCommand);
+  }
+
+  /** Stops a landscape in every worker computing it; nothing more is reported for it. */
+  cancelLandscape(requestId: number) {
+    const pending = this.pendingLandscapes.get(requestId);
+    if (!pending) return;
+    this.pendingLandscapes.delete(requestId);
+    for (const holder of pending.holders) holder.worker.postMessage({ type: 'cancelLandscape', requestId } satisfies WorkerCommand);
+  }
+
   /** Every request still waiting fails with `message` (its weights are gone). */
   private failPending(message: string) {
     const evaluations = [...this.pendingEvaluations.values()];
     const predictions = [...this.pendingPredictions.entries()];
+    const landscapes = [...this.pendingLandscapes.entries()];
     this.pendingEvaluations.clear();
     this.pendingPredictions.clear();
+    this.pendingLandscapes.clear();
     for (const { runId, contestant } of evaluations) this.handlers.onEvent({ type: 'evaluationFailed', runId, contestant, message });
     for (const [requestId, { runId }] of predictions) this.handlers.onEvent({ type: 'predictionFailed', runId, requestId, message });
+    for (const [requestId, { runId, holders }] of landscapes) {
+      // A new run stops a landscape in the workers anyway; this frees them sooner.
+      for (const holder of holders) if (this.pool.includes(holder)) holder.worker.postMessage({ type: 'cancelLandscape', requestId } satisfies WorkerCommand);
+      this.handlers.onEvent({ type: 'landscapeFailed', runId, requestId, message });
+    }
   }
 
   /** Asks every worker for its live tensors; one summed 'memory' event follows. */
@@ -329,6 +399,12 @@ export class TrainingClient {
       case 'predictionFailed':
         this.mergePrediction(pooled, event);
         return;
+      case 'landscapeProgress':
+      case 'landscapeWeights':
+      case 'landscape':
+      case 'landscapeFailed':
+        this.mergeLandscape(pooled, event);
+        return;
       case 'runFailed': {
         const run = this.run;
         if (run?.id !== event.runId || run.failed) return;
@@ -379,6 +455,46 @@ export class TrainingClient {
     const order = this.trained?.order ?? [];
     const results = [...pending.results].sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant));
     this.handlers.onEvent({ type: 'prediction', runId: event.runId, requestId: event.requestId, results });
+  }
+
+  /** The workers' parts of one landscape: summed progress, the slice's borrowed weights passed on, one merged result. */
+  private mergeLandscape(pooled: PooledWorker, event: Extract<WorkerEvent, { type: 'landscapeProgress' | 'landscapeWeights' | 'landscape' | 'landscapeFailed' }>) {
+    const pending = this.pendingLandscapes.get(event.requestId);
+    if (!pending || pending.runId !== event.runId) return;
+    // The worker lending the slice's weights may compute nothing itself.
+    if (!pending.holders.has(pooled) && pending.weightsFrom?.worker !== pooled) return;
+    switch (event.type) {
+      case 'landscapeWeights':
+        if (pending.weightsFrom?.worker !== pooled) return;
+        pending.weightsFrom.send(event.weights);
+        pending.weightsFrom = undefined;
+        return;
+      case 'landscapeFailed':
+        this.cancelLandscape(event.requestId);
+        this.handlers.onEvent(event);
+        return;
+      case 'landscapeProgress': {
+        if (!pending.waiting.has(pooled)) return;
+        pending.progress.set(pooled, { done: event.done, total: event.total });
+        const all = [...pending.progress.values()];
+        this.handlers.onEvent({ ...event, done: all.reduce((sum, p) => sum + p.done, 0), total: all.reduce((sum, p) => sum + p.total, 0) });
+        return;
+      }
+      case 'landscape': {
+        if (!pending.waiting.delete(pooled)) return;
+        const { result } = pending;
+        result.lines.push(...event.lines);
+        result.slice ??= event.slice;
+        result.examples = event.examples;
+        result.seconds = Math.max(result.seconds, event.seconds);
+        if (pending.waiting.size) return;
+        this.pendingLandscapes.delete(event.requestId);
+        const order = this.trained?.order ?? [];
+        result.lines.sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant));
+        this.handlers.onEvent({ type: 'landscape', runId: event.runId, requestId: event.requestId, ...result });
+        return;
+      }
+    }
   }
 
   private memberFinished(pooled: PooledWorker, runId: number, outcome: TrainingOutcome) {

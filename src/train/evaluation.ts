@@ -70,7 +70,11 @@ export class CpuNetwork {
   private readonly values = new Float64Array(Math.max(IMAGE_SIZE, NETWORK_LIMITS.maxUnits));
   private readonly rows = new Int32Array(Math.max(IMAGE_SIZE, NETWORK_LIMITS.maxUnits));
 
-  constructor(network: NetworkSettings, weights: readonly Float32Array[]) {
+  /** Its weights in Keras order (kernel, bias per layer), as given: not copied. */
+  constructor(
+    network: NetworkSettings,
+    readonly weights: readonly Float32Array[],
+  ) {
     const shapes = parameterShapes(network);
     if (weights.length !== shapes.length || weights.some((w, i) => w.length !== shapes[i].shape.reduce((a, b) => a * b, 1))) {
       throw new Error(`Expected weights of shapes ${shapes.map((s) => s.shape.join('x')).join(', ')}.`);
@@ -84,34 +88,49 @@ export class CpuNetwork {
 
   /** Softmax probabilities of one image (784 values in [0, 1]) into `out` (10 values). */
   probabilities(image: ArrayLike<number>, out: Float64Array): void {
+    const z = this.outputs[0];
+    this.preActivation(image, z);
+    this.fromPreActivation(z, out);
+  }
+
+  /**
+   * The first layer's pre-activation of one image into `z`: its bias plus the kernel rows
+   * of the nonzero pixels, in double. Linear in the layer's weights, which is what lets
+   * the landscape (landscape.ts) mix those of several networks without redoing this.
+   */
+  preActivation(image: ArrayLike<number>, z: Float64Array): void {
+    this.affine(0, image, IMAGE_SIZE, z);
+  }
+
+  /** The rest of the forward pass from the first layer's pre-activation `z`: softmax probabilities into `out`. */
+  fromPreActivation(z: Float64Array, out: Float64Array): void {
     const layers = this.kernels.length;
-    const { values, rows } = this;
-    let input: ArrayLike<number> = image;
-    let fanIn = IMAGE_SIZE;
+    let input: Float64Array = z;
     for (let l = 0; l < layers; l++) {
-      const kernel = this.kernels[l];
       const fanOut = this.widths[l];
-      const z = this.outputs[l];
-      z.set(this.biases[l]);
-      let count = 0;
-      for (let i = 0; i < fanIn; i++) {
-        const x = input[i];
-        if (x === 0) continue;
-        values[count] = x;
-        rows[count++] = i * fanOut;
-      }
-      addRows(z, kernel, values, rows, count, fanOut);
-      if (l < layers - 1) for (let o = 0; o < fanOut; o++) z[o] = Math.fround(this.activate(Math.fround(z[o])));
-      else for (let o = 0; o < fanOut; o++) z[o] = Math.fround(z[o]);
-      input = z;
-      fanIn = fanOut;
+      const output = this.outputs[l];
+      if (l > 0) this.affine(l, input, this.widths[l - 1], output);
+      else if (z !== output) output.set(z);
+      if (l < layers - 1) for (let o = 0; o < fanOut; o++) output[o] = Math.fround(this.activate(Math.fround(output[o])));
+      else for (let o = 0; o < fanOut; o++) output[o] = Math.fround(output[o]);
+      input = output;
     }
-    const logits = this.outputs[layers - 1];
-    let max = -Infinity;
-    for (let c = 0; c < NUM_CLASSES; c++) max = Math.max(max, logits[c]);
-    let sum = 0;
-    for (let c = 0; c < NUM_CLASSES; c++) sum += out[c] = Math.exp(logits[c] - max);
-    for (let c = 0; c < NUM_CLASSES; c++) out[c] /= sum;
+    softmax(this.outputs[layers - 1], out);
+  }
+
+  /** z = layer l's bias + its kernel rows of the nonzero inputs, weighted by them. */
+  private affine(l: number, input: ArrayLike<number>, fanIn: number, z: Float64Array): void {
+    const { values, rows } = this;
+    const fanOut = this.widths[l];
+    z.set(this.biases[l]);
+    let count = 0;
+    for (let i = 0; i < fanIn; i++) {
+      const x = input[i];
+      if (x === 0) continue;
+      values[count] = x;
+      rows[count++] = i * fanOut;
+    }
+    addRows(z, this.kernels[l], values, rows, count, fanOut);
   }
 
   /** Probabilities of one image as a plain array (for messages). */
@@ -137,8 +156,17 @@ export function topDigits(probabilities: ArrayLike<number>, k = 3): DigitProbabi
     .slice(0, k);
 }
 
+/** Softmax of `logits` (10 values) into `out`, shifted by the largest for stability. */
+function softmax(logits: Float64Array, out: Float64Array): void {
+  let max = -Infinity;
+  for (let c = 0; c < NUM_CLASSES; c++) max = Math.max(max, logits[c]);
+  let sum = 0;
+  for (let c = 0; c < NUM_CLASSES; c++) sum += out[c] = Math.exp(logits[c] - max);
+  for (let c = 0; c < NUM_CLASSES; c++) out[c] /= sum;
+}
+
 /** Keras's clipped cross-entropy of one example, from its probabilities. */
-function crossEntropy(probabilities: Float64Array, label: number): number {
+export function crossEntropy(probabilities: Float64Array, label: number): number {
   let sum = 0;
   for (let c = 0; c < NUM_CLASSES; c++) sum += probabilities[c];
   const p = Math.min(Math.max(probabilities[label] / sum, KERAS_EPSILON), 1 - KERAS_EPSILON);

@@ -64,6 +64,28 @@ export interface DigitPrediction {
   probabilities: number[];
 }
 
+/** The slice of a landscape: through θ0 and the final weights of contestants `a` and `b`. */
+export interface LandscapeSliceRequest {
+  a: string;
+  b: string;
+  /** `b`'s final weights (Keras order), when another worker holds them; the client fetches them first. */
+  bWeights?: Float32Array[];
+}
+
+/**
+ * The losses between a run's initial and final weights (experiment/landscape.ts says where):
+ * per contestant the line's loss at each of LINE_ALPHAS; the slice's, row by row (b outer,
+ * a inner) over SLICE_COORDINATES.
+ */
+export interface LandscapeResult {
+  lines: { contestant: string; losses: number[] }[];
+  slice?: { a: string; b: string; losses: number[] };
+  /** How many training examples the losses are the mean over (the run's first ones). */
+  examples: number;
+  /** The slowest worker's seconds. */
+  seconds: number;
+}
+
 export interface RunPacingSettings {
   paused: boolean;
   /** null: full speed. */
@@ -88,6 +110,15 @@ export type WorkerCommand =
   | { type: 'evaluate'; runId: number; contestant: string }
   /** Every contestant of the latest run that this worker holds weights of, on one image: 784 values in [0, 1]. */
   | { type: 'predict'; runId: number; requestId: number; pixels: Float32Array }
+  /**
+   * The landscape of the latest run: the lines of `contestants` (those this worker holds) and, to
+   * the worker holding `slice.a`, the slice. Progress comes as 'landscapeProgress', then 'landscape'.
+   */
+  | { type: 'landscape'; runId: number; requestId: number; contestants: string[]; slice?: LandscapeSliceRequest }
+  /** Stops that computation at its next point; nothing more is sent for it. */
+  | { type: 'cancelLandscape'; requestId: number }
+  /** A copy of one contestant's final weights, for a slice computed in another worker ('landscapeWeights'). */
+  | { type: 'landscapeWeights'; runId: number; requestId: number; contestant: string }
   | { type: 'memory' }
   /** Diagnostics: lose the WebGL context on purpose (WEBGL_lose_context), as a GPU reset would. */
   | { type: 'loseWebglContext' };
@@ -110,6 +141,11 @@ export type WorkerEvent =
   /** Results in the run's lineup order (the client merges the workers' replies). */
   | { type: 'prediction'; runId: number; requestId: number; results: DigitPrediction[] }
   | { type: 'predictionFailed'; runId: number; requestId: number; message: string }
+  /** Example-points done of this worker's total (the client sums the workers'). */
+  | { type: 'landscapeProgress'; runId: number; requestId: number; done: number; total: number }
+  | ({ type: 'landscape'; runId: number; requestId: number } & LandscapeResult)
+  | { type: 'landscapeWeights'; runId: number; requestId: number; contestant: string; weights: Float32Array[] }
+  | { type: 'landscapeFailed'; runId: number; requestId: number; message: string }
   /**
    * tfjs's live tensors and whether a run is in progress: per worker, summed by the client;
    * also how each worker holding the dataset got it, and whether the page is cross-origin isolated.
