@@ -34,6 +34,14 @@ async function openAfterRun(page: Page, link = QUICK_RUN) {
   await trainToEnd(page, 120_000);
 }
 
+/** After a quick run: the landscape's line chart and slice drawn. */
+async function showLandscape(page: Page) {
+  await openAfterRun(page);
+  const landscape = page.getByRole('region', { name: 'Landscape' });
+  await landscape.getByRole('button', { name: 'Show the landscape' }).click();
+  await expect(landscape.getByTestId('landscape-point')).toHaveCount(3, { timeout: 120_000 });
+}
+
 const runPhase = (page: Page) => page.getByRole('status').filter({ hasText: /^Training…$|^Training finished\.$|^Training stopped\.$/ });
 
 interface AxeState {
@@ -127,6 +135,8 @@ const STATES: AxeState[] = [
       await expect(evaluation.getByRole('list', { name: 'Predictions' }).getByRole('listitem')).toHaveCount(3);
     },
   },
+  { name: 'after a run, the landscape shown', open: (page) => showLandscape(page) },
+  { name: 'on a 390 px phone, after a run, the landscape shown', viewport: PHONE, open: (page) => showLandscape(page) },
   { name: 'after a run in which a contestant diverged', open: (page) => openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&sgd.lr=1000') },
   {
     name: 'with a finished run restored after a reload',

@@ -34,6 +34,8 @@ const store = createPlaygroundStore(
     stop: (runId) => client.stop(runId),
     evaluate: (runId, contestant) => client.evaluate(runId, contestant),
     predict: (runId, requestId, pixels) => client.predict(runId, requestId, pixels),
+    landscape: (runId, requestId, contestants, slice) => client.landscape(runId, requestId, contestants, slice),
+    cancelLandscape: (requestId) => client.cancelLandscape(requestId),
     measureMemory: () => client.measureMemory(),
     loseWebglContext: () => client.loseWebglContext(),
   },

@@ -11,7 +11,9 @@ export const LANDSCAPE_EXAMPLES = 10_000;
 export const LINE_ALPHAS: readonly number[] = Array.from({ length: 61 }, (_, k) => (k - 10) / 40);
 
 /**
- * a and b of the slice θ0 + a(θA − θ0) + b(θB − θ0): −0.5 to 1.5 in steps of 1/12, 25 a side,
- * so the three points (0, 0), (1, 0) and (0, 1) are grid points with half the triangle's side as margin.
+ * a and b of the slice θ0 + a(θA − θ0) + b(θB − θ0): −0.5 to 1.5 in steps of 0.1, 21 a side,
+ * so the three points (0, 0), (1, 0) and (0, 1) are grid points with half the triangle's side
+ * as margin. 21 rather than 25 a side: the slice's 441 points cost 1.4 times the five
+ * article contestants' lines together (docs/ARCHITECTURE.md, "Landscape"), 625 would cost twice.
  */
-export const SLICE_COORDINATES: readonly number[] = Array.from({ length: 25 }, (_, k) => (k - 6) / 12);
+export const SLICE_COORDINATES: readonly number[] = Array.from({ length: 21 }, (_, k) => (k - 5) / 10);

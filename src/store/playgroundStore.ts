@@ -11,6 +11,7 @@ import { defaultView, type ViewOptions } from '../experiment/view';
 import type { BackendInfo, BackendPreference, RunPacingSettings, WorkerEvent } from '../train/protocol';
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
+import { createLandscape, type LandscapeActions, type LandscapeState } from './landscape';
 import type { ResultsStore } from './persistence';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
 import type { DataState, RunState } from './runState';
@@ -19,6 +20,7 @@ import { createWorkerEvents, type WorkerEvents } from './workerEvents';
 export * from './runState';
 export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability, type EvaluationEntry } from './evaluation';
 export type { ResultsStore } from './persistence';
+export { LANDSCAPE_NEEDS_TWO, type LandscapeState } from './landscape';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
 
 export interface PlaygroundData {
@@ -37,11 +39,13 @@ export interface PlaygroundData {
   evaluation?: EvaluationState;
   /** The latest drawn digit's predictions. */
   digitPrediction?: DigitPredictionState;
+  /** The landscape between the runs, once asked for (landscape.ts). */
+  landscape?: LandscapeState;
   /** The Speed control: batches per second for a demonstration; null, full speed. Kept across runs. */
   speed: number | null;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & LandscapeActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -58,6 +62,9 @@ export interface TrainingPort {
   evaluate?(runId: number, contestant: string): void;
   /** Every contestant's prediction of a drawn digit. */
   predict?(runId: number, requestId: number, pixels: Float32Array): void;
+  /** The landscape between the run's initial weights and its contestants' final ones. */
+  landscape?(runId: number, requestId: number, contestants: readonly string[], slice?: { a: string; b: string }): void;
+  cancelLandscape?(requestId: number): void;
 }
 
 
@@ -82,5 +89,6 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
+    ...createLandscape(set, get, port),
   }));
 }

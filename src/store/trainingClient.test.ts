@@ -697,23 +697,27 @@ describe('TrainingClient landscape', () => {
     expect(events.filter((e) => e.type === 'landscape')).toHaveLength(1);
   });
 
-  it('computes the slice where its first contestant lives, after fetching the second one\'s weights from its worker', () => {
+  it('computes the slice in the worker of its two contestants with fewer lines, after fetching the other one\'s weights', () => {
     const { client, workers, events } = trainedPool();
+    // SGD's worker has three lines, Adam's two: Adam's computes the slice and borrows SGD's weights.
     client.landscape(5, 2, ALL, { a: 'sgd', b: 'adam' });
     // Nothing is computed before the weights arrive.
-    expect(sentTo(workers[0], 'landscape')).toEqual([]);
-    expect(sentTo(workers[1], 'landscapeWeights')).toEqual([{ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam' }]);
+    expect(workers.flatMap((w) => sentTo(w, 'landscape'))).toEqual([]);
+    expect(sentTo(workers[0], 'landscapeWeights')).toEqual([{ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd' }]);
     const weights = [new Float32Array(4), new Float32Array(2)];
-    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam', weights });
-    expect(sentTo(workers[0], 'landscape')).toEqual([
-      { type: 'landscape', runId: 5, requestId: 2, contestants: ['sgd', 'adagrad', 'rmsprop'], slice: { a: 'sgd', b: 'adam', bWeights: weights } },
+    // Only the lender's reply counts.
+    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights });
+    expect(workers.flatMap((w) => sentTo(w, 'landscape'))).toEqual([]);
+    workers[0].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights });
+    expect(sentTo(workers[1], 'landscape')).toEqual([
+      { type: 'landscape', runId: 5, requestId: 2, contestants: ['adam', 'adadelta'], slice: { a: 'sgd', b: 'adam', lent: { contestant: 'sgd', weights } } },
     ]);
     // Passed on by transfer, not copied again.
-    expect(workers[0].transfers[workers[0].posted.findIndex((c) => c.type === 'landscape')]).toEqual(weights.map((w) => w.buffer));
-    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 2, contestants: ['adam', 'adadelta'], slice: undefined }]);
+    expect(workers[1].transfers[workers[1].posted.findIndex((c) => c.type === 'landscape')]).toEqual(weights.map((w) => w.buffer));
+    expect(sentTo(workers[0], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 2, contestants: ['sgd', 'adagrad', 'rmsprop'], slice: undefined }]);
     const slice = { a: 'sgd', b: 'adam', losses: [1, 2, 3] };
-    workers[0].emit({ type: 'landscape', runId: 5, requestId: 2, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), slice, examples: 10_000, seconds: 3 });
-    workers[1].emit({ type: 'landscape', runId: 5, requestId: 2, lines: [line('adam'), line('adadelta')], examples: 10_000, seconds: 1 });
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 2, lines: [line('adam'), line('adadelta')], slice, examples: 10_000, seconds: 3 });
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 2, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), examples: 10_000, seconds: 1 });
     expect(events.filter((e) => e.type === 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 2, lines: ALL.map(line), slice, examples: 10_000, seconds: 3 }]);
   });
 
@@ -722,7 +726,7 @@ describe('TrainingClient landscape', () => {
     client.landscape(5, 3, [], { a: 'adam', b: 'adadelta' });
     expect(workers.flatMap((w) => sentTo(w, 'landscapeWeights'))).toEqual([]);
     expect(sentTo(workers[0], 'landscape')).toEqual([]);
-    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 3, contestants: [], slice: { a: 'adam', b: 'adadelta', bWeights: undefined } }]);
+    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 3, contestants: [], slice: { a: 'adam', b: 'adadelta', lent: undefined } }]);
   });
 
   it('Cancel tells every worker computing it and drops its later events', () => {

@@ -83,7 +83,7 @@ interface PendingLandscape {
   waiting: Set<PooledWorker>;
   progress: Map<PooledWorker, { done: number; total: number }>;
   result: LandscapeResult;
-  /** While the slice's second contestant's weights are fetched from its worker: who, and what to do with them. */
+  /** While the weights of one of the slice's contestants are fetched from its worker: who, and what to do with them. */
   weightsFrom?: { worker: PooledWorker; send(weights: Float32Array[]): void };
 }
 
@@ -204,8 +204,8 @@ export class TrainingClient {
   /**
    * The landscape of run `runId`: the line of each of `contestants` (computed by the
    * worker holding it) and, with `slice`, the slice through `a` and `b`, computed by
-   * `a`'s worker, which first gets a copy of `b`'s weights (about 0.4 MB on the article
-   * network) when another worker holds them. 'landscapeProgress' events (summed over
+   * whichever of their workers has fewer lines, which first gets a copy of the other's
+   * weights (about 0.4 MB on the article network) when another worker holds them. 'landscapeProgress' events (summed over
    * the workers), then one merged 'landscape' (lines in lineup order) or 'landscapeFailed'.
    */
   landscape(runId: number, requestId: number, contestants: readonly string[], slice?: { a: string; b: string }) {
@@ -221,24 +221,26 @@ export class TrainingClient {
     const ownerOf = (contestant: string) => trained!.owners.get(contestant)!;
     const lines = new Map<PooledWorker, string[]>();
     for (const contestant of contestants) lines.set(ownerOf(contestant), [...(lines.get(ownerOf(contestant)) ?? []), contestant]);
-    const sliceOwner = slice && ownerOf(slice.a);
+    // The slice goes to whichever of its two contestants' workers has fewer lines to compute.
+    const lineCount = (worker: PooledWorker) => lines.get(worker)?.length ?? 0;
+    const [sliceOwner, lender] = slice ? [ownerOf(slice.a), ownerOf(slice.b)].sort((x, y) => lineCount(x) - lineCount(y)) : [];
     const holders = new Set([...lines.keys(), ...(sliceOwner ? [sliceOwner] : [])]);
     const pending: PendingLandscape = { runId, holders, waiting: new Set(holders), progress: new Map(), result: { lines: [], examples: 0, seconds: 0 } };
     this.pendingLandscapes.set(requestId, pending);
-    const send = (bWeights?: Float32Array[]) => {
+    const send = (lent?: { contestant: string; weights: Float32Array[] }) => {
       for (const holder of holders) {
-        const sliceHere = holder === sliceOwner ? { ...slice!, bWeights } : undefined;
+        const sliceHere = holder === sliceOwner ? { ...slice!, lent } : undefined;
         const command: WorkerCommand = { type: 'landscape', runId, requestId, contestants: lines.get(holder) ?? [], slice: sliceHere };
-        holder.worker.postMessage(command, sliceHere?.bWeights?.map((w) => w.buffer) ?? []);
+        holder.worker.postMessage(command, lent && sliceHere ? lent.weights.map((w) => w.buffer) : []);
       }
     };
-    const bOwner = slice && ownerOf(slice.b);
-    if (!slice || bOwner === sliceOwner) {
+    if (!slice || lender === sliceOwner) {
       send();
       return;
     }
-    pending.weightsFrom = { worker: bOwner!, send };
-    bOwner!.worker.postMessage({ type: 'landscapeWeights', runId, requestId, contestant: slice.b } satisfies WorkerCommand);
+    const borrowed = ownerOf(slice.a) === lender ? slice.a : slice.b;
+    pending.weightsFrom = { worker: lender!, send: (weights) => send({ contestant: borrowed, weights }) };
+    lender!.worker.postMessage({ type: 'landscapeWeights', runId, requestId, contestant: borrowed } satisfies WorkerCommand);
   }
 
   /** Stops a landscape in every worker computing it; nothing more is reported for it. */

@@ -97,6 +97,11 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
         case 'predictionFailed':
           get().handleEvaluationEvent(event);
           break;
+        case 'landscapeProgress':
+        case 'landscape':
+        case 'landscapeFailed':
+          get().handleLandscapeEvent(event);
+          break;
         case 'runFailed':
           if (!isActive(event.runId)) break;
           updateRun(event.runId, (run) => ({ ...run, phase: 'failed', paused: false, failure: event.message, contestants: settleContestants(run, 'stopped') }));

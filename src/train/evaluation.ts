@@ -102,20 +102,19 @@ export class CpuNetwork {
     this.affine(0, image, IMAGE_SIZE, z);
   }
 
-  /** The rest of the forward pass from the first layer's pre-activation `z`: softmax probabilities into `out`. */
+  /** The rest of the forward pass from the first layer's pre-activation `z` (overwritten): softmax probabilities into `out`. */
   fromPreActivation(z: Float64Array, out: Float64Array): void {
     const layers = this.kernels.length;
     let input: Float64Array = z;
     for (let l = 0; l < layers; l++) {
       const fanOut = this.widths[l];
-      const output = this.outputs[l];
+      const output = l === 0 ? z : this.outputs[l];
       if (l > 0) this.affine(l, input, this.widths[l - 1], output);
-      else if (z !== output) output.set(z);
       if (l < layers - 1) for (let o = 0; o < fanOut; o++) output[o] = Math.fround(this.activate(Math.fround(output[o])));
       else for (let o = 0; o < fanOut; o++) output[o] = Math.fround(output[o]);
       input = output;
     }
-    softmax(this.outputs[layers - 1], out);
+    softmax(input, out);
   }
 
   /** z = layer l's bias + its kernel rows of the nonzero inputs, weighted by them. */

@@ -31,6 +31,11 @@ export interface LandscapeControl {
   yieldEveryMs?: number;
 }
 
+/** out = w · source[at, at + width). */
+function setScaled(out: Float64Array, w: number, source: Float64Array, at: number, width: number): void {
+  for (let o = 0; o < width; o++) out[o] = w * source[at + o];
+}
+
 /** out += w · source[at, at + width). */
 function addScaled(out: Float64Array, w: number, source: Float64Array, at: number, width: number): void {
   for (let o = 0; o < width; o++) out[o] += w * source[at + o];
@@ -101,8 +106,8 @@ export async function planeLosses(
       let sum = 0;
       for (let e = 0; e < size; e++) {
         const at = e * width;
-        mixed.fill(0);
-        for (let u = 0; u < used.length; u++) addScaled(mixed, weights[u], first[used[u]], at, width);
+        setScaled(mixed, weights[0], first[used[0]], at, width);
+        for (let u = 1; u < used.length; u++) addScaled(mixed, weights[u], first[used[u]], at, width);
         tail.fromPreActivation(mixed, probabilities);
         sum += crossEntropy(probabilities, split.labels[start + e]);
       }

@@ -68,8 +68,8 @@ export interface DigitPrediction {
 export interface LandscapeSliceRequest {
   a: string;
   b: string;
-  /** `b`'s final weights (Keras order), when another worker holds them; the client fetches them first. */
-  bWeights?: Float32Array[];
+  /** The final weights (Keras order) of whichever of the two another worker holds; the client fetches them first. */
+  lent?: { contestant: string; weights: Float32Array[] };
 }
 
 /**
@@ -112,7 +112,7 @@ export type WorkerCommand =
   | { type: 'predict'; runId: number; requestId: number; pixels: Float32Array }
   /**
    * The landscape of the latest run: the lines of `contestants` (those this worker holds) and, to
-   * the worker holding `slice.a`, the slice. Progress comes as 'landscapeProgress', then 'landscape'.
+   * a worker holding `slice.a` or `slice.b`, the slice. Progress comes as 'landscapeProgress', then 'landscape'.
    */
   | { type: 'landscape'; runId: number; requestId: number; contestants: string[]; slice?: LandscapeSliceRequest }
   /** Stops that computation at its next point; nothing more is sent for it. */

@@ -303,7 +303,8 @@ async function landscape({ runId, requestId, contestants, slice }: Extract<Worke
       return found.network.weights;
     };
     const lineEnds = contestants.map(weightsOf);
-    const sliceEnds = slice ? [weightsOf(slice.a), slice.bWeights ?? weightsOf(slice.b)] : [];
+    const sliceWeights = (contestant: string) => (slice?.lent?.contestant === contestant ? slice.lent.weights : weightsOf(contestant));
+    const sliceEnds = slice ? [sliceWeights(slice.a), sliceWeights(slice.b)] : [];
     if (!run) return fail('The weights of this run are gone.');
     const started = performance.now();
     const origin = initialWeights(run.seed, run.network);

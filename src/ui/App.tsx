@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { Charts } from './charts/Charts';
 import { resolveDraft } from '../experiment/draft';
 import { EvaluationPanel } from './evaluation/EvaluationPanel';
+import { LandscapePanel } from './landscape/LandscapePanel';
 import { PresentationHint, PresentationToggle, SettingsSummary, ShortcutSettings, usePresentationKeys, usePresentationLayout } from './presentation/Presentation';
 import { ResultsTable } from './results/ResultsTable';
 import { ContestantList } from './settings/ContestantList';
@@ -94,6 +95,7 @@ export function App() {
           <Charts />
           <ResultsTable />
           <EvaluationPanel />
+          <LandscapePanel />
         </section>
       </main>
       )}

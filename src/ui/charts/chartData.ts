@@ -21,9 +21,10 @@ export interface Series {
   contestant: string;
   /**
    * 'raw': the unsmoothed live training curve, drawn faintly behind its smoothed 'train' line;
-   * 'upper' and 'lower': the edges of a contestant's band (its spread over seeds), filled between.
+   * 'upper' and 'lower': the edges of a contestant's band (its spread over seeds), filled between;
+   * 'line': a contestant's only line of a chart that is not over training time (the landscape's).
    */
-  split: 'test' | 'train' | 'raw' | 'upper' | 'lower';
+  split: 'test' | 'train' | 'raw' | 'upper' | 'lower' | 'line';
   label: string;
   color: string;
   /** SVG-style dash pattern of the contestant ("10 4 2 4"); '' is solid. */
