@@ -190,7 +190,7 @@ const STATES: AxeState[] = [
     },
   },
   {
-    name: 'with the Diagnostics and an update rule open',
+    name: 'with the Diagnostics, an update rule and an optimizer’s plain words open',
     open: async (page) => {
       await openIdle(page);
       await page.getByText('Diagnostics', { exact: true }).click();
@@ -198,6 +198,8 @@ const STATES: AxeState[] = [
       await expect(page.getByRole('status', { name: 'Dataset sharing' })).toBeVisible();
       await page.getByRole('group', { name: /^Adam settings/ }).getByText('Update rule (Keras)').click();
       await expect(page.getByRole('group', { name: /^Adam settings/ }).locator('code')).toBeVisible();
+      await page.getByRole('group', { name: /^Adam settings/ }).getByText('About Adam').click();
+      await expect(page.getByRole('list', { name: 'Where Adam comes from' })).toBeVisible();
     },
   },
   {

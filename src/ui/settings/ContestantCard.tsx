@@ -2,6 +2,7 @@ import { memo, useEffect, useId, useRef } from 'react';
 import { contestantKey, contestantName, contestantStyle } from '../../experiment/contestants';
 import { fieldKey, type DraftContestant, type Resolution } from '../../experiment/draft';
 import { formulaValueList } from '../../experiment/formulas';
+import type { OptimizerAbout } from '../../experiment/algebra';
 import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
 import { usePlayground } from '../StoreContext';
@@ -77,6 +78,17 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
             return <NumberField key={field} spec={spec} value={text[field] ?? ''} error={errors[field]} onChange={(t) => setText(key, spec.key, t)} />;
           })}
         </div>
+        <details className="about">
+          <summary>About {info.label}</summary>
+          <p>{info.about.summary}</p>
+          <ul className="about__sources" aria-label={`Where ${info.label} comes from`}>
+            {info.about.sources.map((source) => (
+              <li key={source.title}>
+                <Citation source={source} />
+              </li>
+            ))}
+          </ul>
+        </details>
         <details className="rule">
           <summary>Update rule (Keras)</summary>
           {/* One clause a line: MathML does not wrap, and a card is narrow. */}
@@ -107,6 +119,15 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
     </section>
   );
 });
+
+/** "Kingma & Ba (2015). Adam: A Method for Stochastic Optimization. ICLR 2015." with its note, if any. */
+function Citation({ source }: { source: OptimizerAbout['sources'][number] }) {
+  return (
+    <>
+      {source.authors} ({source.year}). <cite>{source.title}</cite>. {source.published}.{source.note && ` ${source.note}`}
+    </>
+  );
+}
 
 /** The values as typed, for the formula: a field that is not a number yet shows as NaN ("?"). */
 function draftValues(info: (typeof OPTIMIZERS)[OptimizerId], key: string, text: Record<string, string>, flags: Record<string, boolean>): ParameterValues {
