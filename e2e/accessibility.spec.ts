@@ -136,7 +136,12 @@ const STATES: AxeState[] = [
     },
   },
   { name: 'after a run, the landscape shown', open: (page) => showLandscape(page) },
-  { name: 'on a 390 px phone, after a run, the landscape shown', viewport: PHONE, open: (page) => showLandscape(page) },
+  {
+    name: 'on a 390 px phone, after a run, the landscape shown',
+    viewport: PHONE,
+    open: (page) => showLandscape(page),
+    after: async (page) => expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scroll').toBeLessThanOrEqual(PHONE.width),
+  },
   { name: 'after a run in which a contestant diverged', open: (page) => openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&sgd.lr=1000') },
   {
     name: 'with a finished run restored after a reload',

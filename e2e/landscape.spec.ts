@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { longTasksSince, observeLongTasks, pageClock } from '../scripts/headlessApp';
 import { expect, test, trainToEnd, waitForData } from './fixtures';
 
 /**
@@ -11,6 +12,7 @@ const LINK = '/?v=2&opt=sgd,adam,adam2&epochs=1&examples=2000&adam2.lr=0.01';
 const panelOf = (page: Page) => page.getByRole('region', { name: 'Landscape' });
 
 test('draws the loss along the line to each contestant and the slice through two, and Cancel stops it', async ({ page }) => {
+  await observeLongTasks(page);
   await page.goto(LINK);
   await waitForData(page);
   const panel = panelOf(page);
@@ -29,8 +31,15 @@ test('draws the loss along the line to each contestant and the slice through two
   const slice = panel.getByRole('group', { name: 'Slice through the start and' });
   await slice.getByRole('combobox', { name: 'First contestant' }).selectOption({ label: 'SGD' });
   await slice.getByRole('combobox', { name: 'Second contestant' }).selectOption({ label: 'Adam 2' });
+  const pressedAt = await pageClock(page);
   await panel.getByRole('button', { name: 'Show the landscape' }).click();
   await expect(panel.getByRole('status')).toHaveText(/^Mean training loss on the first 2,000 training examples, computed in [\d.]+ s\.$/, { timeout: 120_000 });
+  // The workers compute; the page only follows the progress and draws the result (loose bounds, as in performance.spec.ts).
+  const longTasks = await longTasksSince(page, pressedAt);
+  test.info().annotations.push({ type: 'long tasks', description: `${longTasks.count} over 50 ms, longest ${longTasks.longestMs.toFixed(0)} ms` });
+  console.log(`landscape: ${longTasks.count} main-thread tasks over 50 ms, longest ${longTasks.longestMs.toFixed(0)} ms`);
+  expect(longTasks.count, 'main-thread tasks over 50 ms').toBeLessThanOrEqual(3);
+  expect(longTasks.longestMs, 'longest main-thread task (ms)').toBeLessThan(250);
 
   // One line per contestant, 61 values of α each.
   await expect(panel.getByTestId('landscape-line')).toHaveAttribute('data-series', 'SGD:61;Adam:61;Adam 2:61');

@@ -61,7 +61,7 @@ describe('the landscape in the store', () => {
     // Another request's answer is ignored.
     send({ type: 'landscape', runId, requestId: 9, lines, examples: 10_000, seconds: 1 });
     expect(state().landscape?.status).toBe('running');
-    const slice = { a: 'sgd', b: 'adam', losses: [1] };
+    const slice = { a: 'sgd', b: 'adam', rows: [0], losses: [1] };
     send({ type: 'landscape', runId, requestId: 1, lines, slice, examples: 10_000, seconds: 1 });
     expect(state().landscape).toEqual({ runId, requestId: 1, slice: { a: 'sgd', b: 'adam' }, status: 'ready', result: { lines, slice, examples: 10_000, seconds: 1 } });
   });

@@ -4,7 +4,7 @@ import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
 import { optimizerDefaults } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import type { WorkerCommand, WorkerEvent } from '../train/protocol';
-import { assignContestants, defaultPoolSize, TrainingClient, WEIGHTS_LOST_IN_RESTART, WEIGHTS_REPLACED } from './trainingClient';
+import { assignContestants, dealSliceRows, defaultPoolSize, TrainingClient, WEIGHTS_LOST_IN_RESTART, WEIGHTS_REPLACED } from './trainingClient';
 
 /** Stands in for a Web Worker: records what is posted and lets the test play the worker's side. */
 class FakeWorker {
@@ -697,36 +697,55 @@ describe('TrainingClient landscape', () => {
     expect(events.filter((e) => e.type === 'landscape')).toHaveLength(1);
   });
 
-  it('computes the slice in the worker of its two contestants with fewer lines, after fetching the other one\'s weights', () => {
+  it('deals the slice\'s rows to all the run\'s workers, each getting copies of the weights it lacks first', () => {
     const { client, workers, events } = trainedPool();
-    // SGD's worker has three lines, Adam's two: Adam's computes the slice and borrows SGD's weights.
     client.landscape(5, 2, ALL, { a: 'sgd', b: 'adam' });
-    // Nothing is computed before the weights arrive.
+    // Nothing is computed before the weights arrive: SGD's from the first worker, Adam's from the second.
     expect(workers.flatMap((w) => sentTo(w, 'landscape'))).toEqual([]);
     expect(sentTo(workers[0], 'landscapeWeights')).toEqual([{ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd' }]);
-    const weights = [new Float32Array(4), new Float32Array(2)];
-    // Only the lender's reply counts.
-    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights });
+    expect(sentTo(workers[1], 'landscapeWeights')).toEqual([{ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam' }]);
+    const sgdWeights = [new Float32Array(4), new Float32Array(2)];
+    const adamWeights = [new Float32Array(4).fill(1), new Float32Array(2)];
+    // Only the owner's reply counts, and nothing goes out until both have come.
+    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights: sgdWeights });
+    workers[0].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights: sgdWeights });
     expect(workers.flatMap((w) => sentTo(w, 'landscape'))).toEqual([]);
-    workers[0].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights });
-    expect(sentTo(workers[1], 'landscape')).toEqual([
-      { type: 'landscape', runId: 5, requestId: 2, contestants: ['adam', 'adadelta'], slice: { a: 'sgd', b: 'adam', lent: { contestant: 'sgd', weights } } },
+    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam', weights: adamWeights });
+    const [first] = sentTo(workers[0], 'landscape') as Extract<WorkerCommand, { type: 'landscape' }>[];
+    const [second] = sentTo(workers[1], 'landscape') as Extract<WorkerCommand, { type: 'landscape' }>[];
+    expect(first).toMatchObject({ contestants: ['sgd', 'adagrad', 'rmsprop'], slice: { a: 'sgd', b: 'adam', lent: [{ contestant: 'adam', weights: adamWeights }] } });
+    expect(second).toMatchObject({ contestants: ['adam', 'adadelta'], slice: { a: 'sgd', b: 'adam', lent: [{ contestant: 'sgd', weights: sgdWeights }] } });
+    // Every row once; the second worker, with fewer lines, gets more of them.
+    expect([...first.slice!.rows, ...second.slice!.rows].sort((x, y) => x - y)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(second.slice!.rows.length).toBeGreaterThan(first.slice!.rows.length);
+    // Each worker answers for its rows; the merged slice has them in order.
+    const part = (rows: number[]) => ({ a: 'sgd', b: 'adam', rows, losses: rows.flatMap((row) => Array.from({ length: 21 }, (_, i) => row * 100 + i)) });
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 2, lines: [line('adam'), line('adadelta')], slice: part(second.slice!.rows), examples: 10_000, seconds: 3 });
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 2, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), slice: part(first.slice!.rows), examples: 10_000, seconds: 1 });
+    const merged = events.filter((e) => e.type === 'landscape');
+    expect(merged).toEqual([
+      { type: 'landscape', runId: 5, requestId: 2, lines: ALL.map(line), slice: part(Array.from({ length: 21 }, (_, i) => i)), examples: 10_000, seconds: 3 },
     ]);
-    // Passed on by transfer, not copied again.
-    expect(workers[1].transfers[workers[1].posted.findIndex((c) => c.type === 'landscape')]).toEqual(weights.map((w) => w.buffer));
-    expect(sentTo(workers[0], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 2, contestants: ['sgd', 'adagrad', 'rmsprop'], slice: undefined }]);
-    const slice = { a: 'sgd', b: 'adam', losses: [1, 2, 3] };
-    workers[1].emit({ type: 'landscape', runId: 5, requestId: 2, lines: [line('adam'), line('adadelta')], slice, examples: 10_000, seconds: 3 });
-    workers[0].emit({ type: 'landscape', runId: 5, requestId: 2, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), examples: 10_000, seconds: 1 });
-    expect(events.filter((e) => e.type === 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 2, lines: ALL.map(line), slice, examples: 10_000, seconds: 3 }]);
   });
 
-  it('needs no weights from elsewhere when both contestants of the slice share a worker', () => {
-    const { client, workers } = trainedPool();
-    client.landscape(5, 3, [], { a: 'adam', b: 'adadelta' });
-    expect(workers.flatMap((w) => sentTo(w, 'landscapeWeights'))).toEqual([]);
-    expect(sentTo(workers[0], 'landscape')).toEqual([]);
-    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 3, contestants: [], slice: { a: 'adam', b: 'adadelta', lent: undefined } }]);
+  it('lends nothing when each worker computing rows holds both contestants of the slice', () => {
+    const p = pool(1);
+    p.client.load(URL_A);
+    p.workers[0].emit(READY);
+    p.client.train(5, defaultExperiment());
+    p.client.landscape(5, 3, ALL, { a: 'adam', b: 'sgd' });
+    expect(sentTo(p.workers[0], 'landscapeWeights')).toEqual([]);
+    expect(sentTo(p.workers[0], 'landscape')).toEqual([
+      { type: 'landscape', runId: 5, requestId: 3, contestants: ALL, slice: { a: 'adam', b: 'sgd', rows: Array.from({ length: 21 }, (_, i) => i), lent: undefined } },
+    ]);
+  });
+
+  it('balances the points: a row goes to the least loaded worker', () => {
+    const lines: Record<string, number> = { w0: 3, w1: 2, w2: 0 };
+    const rows = dealSliceRows(['w0', 'w1', 'w2'], (w) => lines[w], 21, 21, 61);
+    expect([...rows.values()].flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    const loads = ['w0', 'w1', 'w2'].map((w) => lines[w] * 61 + (rows.get(w)?.length ?? 0) * 21);
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(21);
   });
 
   it('Cancel tells every worker computing it and drops its later events', () => {

@@ -19,6 +19,7 @@
 import { transferList } from '../data/datasetSharing';
 import { trainingContestants, type ExperimentConfig } from '../experiment/config';
 import { contestantKey, MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
+import { LINE_ALPHAS, SLICE_COORDINATES } from '../experiment/landscape';
 import type { BackendInfo, BackendPreference, DigitPrediction, LandscapeResult, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
@@ -74,7 +75,7 @@ interface PendingPrediction {
   results: DigitPrediction[];
 }
 
-/** A landscape spread over the workers holding its contestants: each computes its own lines, one the slice. */
+/** A landscape spread over the workers of its run: each computes the lines of its own contestants and some rows of the slice. */
 interface PendingLandscape {
   runId: number;
   /** Every worker asked, for a Cancel. */
@@ -83,8 +84,25 @@ interface PendingLandscape {
   waiting: Set<PooledWorker>;
   progress: Map<PooledWorker, { done: number; total: number }>;
   result: LandscapeResult;
-  /** While the weights of one of the slice's contestants are fetched from its worker: who, and what to do with them. */
-  weightsFrom?: { worker: PooledWorker; send(weights: Float32Array[]): void };
+  /** The slice's parts as they come. */
+  sliceParts: { rows: number[]; losses: number[] }[];
+  /** While the weights of the slice's two contestants are fetched from their workers: from whom, what came, what then. */
+  lending?: { from: Map<string, PooledWorker>; got: Map<string, Float32Array[]>; send(got: Map<string, Float32Array[]>): void };
+}
+
+/**
+ * Deals the slice's rows to the workers so that each computes about as many points in
+ * all: a row goes to the least loaded (a line counts `linePoints`, a row `rowPoints`).
+ */
+export function dealSliceRows<T>(workers: readonly T[], linesOf: (worker: T) => number, rowCount: number, rowPoints: number, linePoints: number): Map<T, number[]> {
+  const load = new Map(workers.map((w) => [w, linesOf(w) * linePoints]));
+  const rows = new Map<T, number[]>();
+  for (let row = 0; row < rowCount; row++) {
+    const least = workers.reduce((best, w) => (load.get(w)! < load.get(best)! ? w : best));
+    load.set(least, load.get(least)! + rowPoints);
+    rows.set(least, [...(rows.get(least) ?? []), row]);
+  }
+  return rows;
 }
 
 /** Why an evaluation or prediction of a run cannot be answered (the store shows these as they are). */
@@ -202,45 +220,50 @@ export class TrainingClient {
   }
 
   /**
-   * The landscape of run `runId`: the line of each of `contestants` (computed by the
-   * worker holding it) and, with `slice`, the slice through `a` and `b`, computed by
-   * whichever of their workers has fewer lines, which first gets a copy of the other's
-   * weights (about 0.4 MB on the article network) when another worker holds them. 'landscapeProgress' events (summed over
-   * the workers), then one merged 'landscape' (lines in lineup order) or 'landscapeFailed'.
+   * The landscape of run `runId`: the line of each of `contestants`, computed by the
+   * worker holding it, and with `slice` the slice through `a` and `b`, its rows dealt
+   * to all the run's workers so that each has about as many points to compute
+   * (`dealSliceRows`). Workers that hold neither `a` nor `b` get copies of their weights
+   * (0.4 MB each on the article network), fetched from their workers first.
+   * 'landscapeProgress' events (summed over the workers), then one merged 'landscape'
+   * (lines in lineup order, the slice's rows in order) or 'landscapeFailed'.
    */
   landscape(runId: number, requestId: number, contestants: readonly string[], slice?: { a: string; b: string }) {
     const trained = this.trained;
     const wanted = [...contestants, ...(slice ? [slice.a, slice.b] : [])];
     const owners = trained?.id === runId ? wanted.map((c) => trained.owners.get(c)) : undefined;
-    if (!owners || owners.some((o) => !o || !this.pool.includes(o))) {
+    if (!trained || !owners || owners.some((o) => !o || !this.pool.includes(o))) {
       const missing = owners && wanted.find((_, i) => !owners[i]);
       const message = missing !== undefined ? `"${missing}" did not train in this run.` : trained ? WEIGHTS_REPLACED : WEIGHTS_LOST_IN_RESTART;
       this.handlers.onEvent({ type: 'landscapeFailed', runId, requestId, message });
       return;
     }
-    const ownerOf = (contestant: string) => trained!.owners.get(contestant)!;
+    const ownerOf = (contestant: string) => trained.owners.get(contestant)!;
     const lines = new Map<PooledWorker, string[]>();
     for (const contestant of contestants) lines.set(ownerOf(contestant), [...(lines.get(ownerOf(contestant)) ?? []), contestant]);
-    // The slice goes to whichever of its two contestants' workers has fewer lines to compute.
-    const lineCount = (worker: PooledWorker) => lines.get(worker)?.length ?? 0;
-    const [sliceOwner, lender] = slice ? [ownerOf(slice.a), ownerOf(slice.b)].sort((x, y) => lineCount(x) - lineCount(y)) : [];
-    const holders = new Set([...lines.keys(), ...(sliceOwner ? [sliceOwner] : [])]);
-    const pending: PendingLandscape = { runId, holders, waiting: new Set(holders), progress: new Map(), result: { lines: [], examples: 0, seconds: 0 } };
+    const members = [...new Set(trained.owners.values())];
+    const rows = slice
+      ? dealSliceRows(members, (w) => lines.get(w)?.length ?? 0, SLICE_COORDINATES.length, SLICE_COORDINATES.length, LINE_ALPHAS.length)
+      : new Map<PooledWorker, number[]>();
+    const holders = new Set([...members].filter((w) => lines.has(w) || rows.has(w)));
+    const pending: PendingLandscape = { runId, holders, waiting: new Set(holders), progress: new Map(), result: { lines: [], examples: 0, seconds: 0 }, sliceParts: [] };
     this.pendingLandscapes.set(requestId, pending);
-    const send = (lent?: { contestant: string; weights: Float32Array[] }) => {
+    // Which of the slice's contestants each worker computing rows needs lent.
+    const lentTo = (holder: PooledWorker) => (slice && rows.has(holder) ? [slice.a, slice.b].filter((c, i, all) => ownerOf(c) !== holder && all.indexOf(c) === i) : []);
+    const send = (got: Map<string, Float32Array[]>) => {
       for (const holder of holders) {
-        const sliceHere = holder === sliceOwner ? { ...slice!, lent } : undefined;
-        const command: WorkerCommand = { type: 'landscape', runId, requestId, contestants: lines.get(holder) ?? [], slice: sliceHere };
-        holder.worker.postMessage(command, lent && sliceHere ? lent.weights.map((w) => w.buffer) : []);
+        const lent = lentTo(holder).map((contestant) => ({ contestant, weights: got.get(contestant)! }));
+        const part = slice && rows.has(holder) ? { a: slice.a, b: slice.b, rows: rows.get(holder)!, lent: lent.length ? lent : undefined } : undefined;
+        holder.worker.postMessage({ type: 'landscape', runId, requestId, contestants: lines.get(holder) ?? [], slice: part } satisfies WorkerCommand);
       }
     };
-    if (!slice || lender === sliceOwner) {
-      send();
+    const borrowed = new Set([...holders].flatMap(lentTo));
+    if (!borrowed.size) {
+      send(new Map());
       return;
     }
-    const borrowed = ownerOf(slice.a) === lender ? slice.a : slice.b;
-    pending.weightsFrom = { worker: lender!, send: (weights) => send({ contestant: borrowed, weights }) };
-    lender!.worker.postMessage({ type: 'landscapeWeights', runId, requestId, contestant: borrowed } satisfies WorkerCommand);
+    pending.lending = { from: new Map([...borrowed].map((c) => [c, ownerOf(c)])), got: new Map(), send };
+    for (const contestant of borrowed) ownerOf(contestant).worker.postMessage({ type: 'landscapeWeights', runId, requestId, contestant } satisfies WorkerCommand);
   }
 
   /** Stops a landscape in every worker computing it; nothing more is reported for it. */
@@ -459,18 +482,22 @@ export class TrainingClient {
     this.handlers.onEvent({ type: 'prediction', runId: event.runId, requestId: event.requestId, results });
   }
 
-  /** The workers' parts of one landscape: summed progress, the slice's borrowed weights passed on, one merged result. */
+  /** The workers' parts of one landscape: summed progress, the slice's lent weights passed on, one merged result. */
   private mergeLandscape(pooled: PooledWorker, event: Extract<WorkerEvent, { type: 'landscapeProgress' | 'landscapeWeights' | 'landscape' | 'landscapeFailed' }>) {
     const pending = this.pendingLandscapes.get(event.requestId);
     if (!pending || pending.runId !== event.runId) return;
-    // The worker lending the slice's weights may compute nothing itself.
-    if (!pending.holders.has(pooled) && pending.weightsFrom?.worker !== pooled) return;
+    const lender = [...(pending.lending?.from.values() ?? [])].includes(pooled);
+    if (!pending.holders.has(pooled) && !lender) return;
     switch (event.type) {
-      case 'landscapeWeights':
-        if (pending.weightsFrom?.worker !== pooled) return;
-        pending.weightsFrom.send(event.weights);
-        pending.weightsFrom = undefined;
+      case 'landscapeWeights': {
+        const lending = pending.lending;
+        if (lending?.from.get(event.contestant) !== pooled || lending.got.has(event.contestant)) return;
+        lending.got.set(event.contestant, event.weights);
+        if (lending.got.size < lending.from.size) return;
+        pending.lending = undefined;
+        lending.send(lending.got);
         return;
+      }
       case 'landscapeFailed':
         this.cancelLandscape(event.requestId);
         this.handlers.onEvent(event);
@@ -486,13 +513,23 @@ export class TrainingClient {
         if (!pending.waiting.delete(pooled)) return;
         const { result } = pending;
         result.lines.push(...event.lines);
-        result.slice ??= event.slice;
+        if (event.slice) {
+          pending.sliceParts.push(event.slice);
+          result.slice ??= { a: event.slice.a, b: event.slice.b, rows: [], losses: [] };
+        }
         result.examples = event.examples;
         result.seconds = Math.max(result.seconds, event.seconds);
         if (pending.waiting.size) return;
         this.pendingLandscapes.delete(event.requestId);
         const order = this.trained?.order ?? [];
         result.lines.sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant));
+        if (result.slice) {
+          // The rows back in order, whichever worker computed them.
+          const n = SLICE_COORDINATES.length;
+          const byRow = pending.sliceParts.flatMap((part) => part.rows.map((row, i) => ({ row, losses: part.losses.slice(i * n, (i + 1) * n) })));
+          byRow.sort((x, y) => x.row - y.row);
+          result.slice = { ...result.slice, rows: byRow.map((r) => r.row), losses: byRow.flatMap((r) => r.losses) };
+        }
         this.handlers.onEvent({ type: 'landscape', runId: event.runId, requestId: event.requestId, ...result });
         return;
       }

@@ -64,22 +64,24 @@ export interface DigitPrediction {
   probabilities: number[];
 }
 
-/** The slice of a landscape: through θ0 and the final weights of contestants `a` and `b`. */
+/** A worker's part of a landscape's slice through θ0 and the final weights of contestants `a` and `b`. */
 export interface LandscapeSliceRequest {
   a: string;
   b: string;
-  /** The final weights (Keras order) of whichever of the two another worker holds; the client fetches them first. */
-  lent?: { contestant: string; weights: Float32Array[] };
+  /** The rows it computes: indices into SLICE_COORDINATES of b (the client spreads the rows over the workers). */
+  rows: number[];
+  /** The final weights (Keras order) of `a` or `b` where another worker holds them; the client fetches them first. */
+  lent?: { contestant: string; weights: Float32Array[] }[];
 }
 
 /**
  * The losses between a run's initial and final weights (experiment/landscape.ts says where):
- * per contestant the line's loss at each of LINE_ALPHAS; the slice's, row by row (b outer,
- * a inner) over SLICE_COORDINATES.
+ * per contestant the line's loss at each of LINE_ALPHAS; the slice's at each of SLICE_COORDINATES
+ * (a) on each of `rows` (b), row by row (from one worker, its rows; merged, all of them in order).
  */
 export interface LandscapeResult {
   lines: { contestant: string; losses: number[] }[];
-  slice?: { a: string; b: string; losses: number[] };
+  slice?: { a: string; b: string; rows: number[]; losses: number[] };
   /** How many training examples the losses are the mean over (the run's first ones). */
   examples: number;
   /** The slowest worker's seconds. */
@@ -111,8 +113,8 @@ export type WorkerCommand =
   /** Every contestant of the latest run that this worker holds weights of, on one image: 784 values in [0, 1]. */
   | { type: 'predict'; runId: number; requestId: number; pixels: Float32Array }
   /**
-   * The landscape of the latest run: the lines of `contestants` (those this worker holds) and, to
-   * a worker holding `slice.a` or `slice.b`, the slice. Progress comes as 'landscapeProgress', then 'landscape'.
+   * The landscape of the latest run: the lines of `contestants` (those this worker holds) and its
+   * rows of the slice. Progress comes as 'landscapeProgress', then 'landscape'.
    */
   | { type: 'landscape'; runId: number; requestId: number; contestants: string[]; slice?: LandscapeSliceRequest }
   /** Stops that computation at its next point; nothing more is sent for it. */

@@ -284,7 +284,7 @@ function landscapeWeights({ runId, requestId, contestant }: Extract<WorkerComman
 }
 
 /**
- * The lines of this worker's contestants, then the slice if asked, on the run's first
+ * The lines of this worker's contestants, then its rows of the slice if asked, on the run's first
  * training examples. θ0 is drawn again from the seed; it, the slice's borrowed weights
  * and the per-chunk buffers are garbage once this returns. A Cancel, or a new run
  * (which replaces `kept`), stops it at the next point.
@@ -303,32 +303,38 @@ async function landscape({ runId, requestId, contestants, slice }: Extract<Worke
       return found.network.weights;
     };
     const lineEnds = contestants.map(weightsOf);
-    const sliceWeights = (contestant: string) => (slice?.lent?.contestant === contestant ? slice.lent.weights : weightsOf(contestant));
+    const sliceWeights = (contestant: string) => slice?.lent?.find((l) => l.contestant === contestant)?.weights ?? weightsOf(contestant);
     const sliceEnds = slice ? [sliceWeights(slice.a), sliceWeights(slice.b)] : [];
     if (!run) return fail('The weights of this run are gone.');
     const started = performance.now();
     const origin = initialWeights(run.seed, run.network);
     const examples = Math.min(LANDSCAPE_EXAMPLES, run.trainExamples, data.train.count);
     const lineUnits = LINE_ALPHAS.length * lineEnds.length * examples;
-    const grid = SLICE_COORDINATES.flatMap((b) => SLICE_COORDINATES.map((a) => [a, b]));
-    const total = lineUnits + (slice ? grid.length * examples : 0);
+    const grid = (slice?.rows ?? []).flatMap((row) => SLICE_COORDINATES.map((a) => [a, SLICE_COORDINATES[row]]));
+    const total = lineUnits + grid.length * examples;
+    // Progress five times a second is smooth enough; the page re-renders on each.
+    let reported = 0;
     const control = (offset: number) => ({
       stopRequested: () => state.cancelled || kept !== run,
       yieldToEventLoop,
-      progress: (done: number) => post({ type: 'landscapeProgress', runId, requestId, done: offset + done, total }),
+      progress: (done: number) => {
+        if (performance.now() - reported < 200) return;
+        reported = performance.now();
+        post({ type: 'landscapeProgress', runId, requestId, done: offset + done, total });
+      },
     });
     const points = lineEnds.flatMap((_, j) => LINE_ALPHAS.map((alpha) => lineEnds.map((__, i) => (i === j ? alpha : 0))));
     const lineLosses = lineEnds.length ? await planeLosses(run.network, origin, lineEnds, points, data.train, examples, control(0)) : new Float64Array();
     if (!lineLosses) return;
-    const sliceLosses = slice ? await planeLosses(run.network, origin, sliceEnds, grid, data.train, examples, control(lineUnits)) : undefined;
-    if (slice && !sliceLosses) return;
+    const sliceLosses = slice && grid.length ? await planeLosses(run.network, origin, sliceEnds, grid, data.train, examples, control(lineUnits)) : undefined;
+    if (slice && grid.length && !sliceLosses) return;
     const lines = contestants.map((contestant, j) => ({ contestant, losses: Array.from(lineLosses.subarray(j * LINE_ALPHAS.length, (j + 1) * LINE_ALPHAS.length)) }));
     post({
       type: 'landscape',
       runId,
       requestId,
       lines,
-      slice: slice && sliceLosses ? { a: slice.a, b: slice.b, losses: Array.from(sliceLosses) } : undefined,
+      slice: slice && sliceLosses ? { a: slice.a, b: slice.b, rows: slice.rows, losses: Array.from(sliceLosses) } : undefined,
       examples,
       seconds: (performance.now() - started) / 1000,
     });

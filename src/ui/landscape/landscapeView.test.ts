@@ -23,7 +23,7 @@ describe('landscapeView', () => {
     // loss = 1 + 10a + 100b, row by row (b outer).
     const losses = SLICE_COORDINATES.flatMap((b) => SLICE_COORDINATES.map((a) => 1 + 10 * a + 100 * b));
     expect(losses).toHaveLength(n * n);
-    const points = slicePoints({ a: 'adam', b: 'sgd', losses }, lineup);
+    const points = slicePoints({ a: 'adam', b: 'sgd', rows: SLICE_COORDINATES.map((_, i) => i), losses }, lineup);
     expect(points.map((p) => [p.label, p.a, p.b, p.loss])).toEqual([
       ['Start', 0, 0, 1],
       ['Adam', 1, 0, 11],
