@@ -547,22 +547,24 @@ describe('TrainingClient dataset sharing', () => {
   });
 });
 
+const WASM: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
+
+/** Two workers that trained run 5 of the default five: sgd, adagrad, rmsprop on the first; adam, adadelta on the second. */
+function trainedPool() {
+  const p = pool(2);
+  p.client.load(URL_A);
+  p.workers[0].emit(WASM);
+  p.workers.forEach((w) => w.emit(READY));
+  p.client.train(5, defaultExperiment());
+  return p;
+}
+const sentTo = (worker: FakeWorker, type: WorkerCommand['type']) => worker.posted.filter((c) => c.type === type);
+
 describe('TrainingClient evaluation and prediction', () => {
-  const wasm: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
   const EVALUATION = { confusion: new Array<number>(100).fill(100), testCount: 10_000, correct: 1000, misclassified: [], seconds: 0.2 };
   const probabilities = (digit: number) => Array.from({ length: 10 }, (_, d) => (d === digit ? 0.91 : 0.01));
   const pixels = new Float32Array(784).fill(0.5);
 
-  /** Two workers that trained run 5 of the default five: sgd, adagrad, rmsprop on the first; adam, adadelta on the second. */
-  function trainedPool() {
-    const p = pool(2);
-    p.client.load(URL_A);
-    p.workers[0].emit(wasm);
-    p.workers.forEach((w) => w.emit(READY));
-    p.client.train(5, defaultExperiment());
-    return p;
-  }
-  const sentTo = (worker: FakeWorker, type: WorkerCommand['type']) => worker.posted.filter((c) => c.type === type);
 
   it('sends evaluate to the worker that trained the contestant and passes its answer on once', () => {
     const { client, workers, events } = trainedPool();
@@ -661,17 +663,6 @@ describe('TrainingClient evaluation and prediction', () => {
 });
 
 describe('TrainingClient landscape', () => {
-  const wasm: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
-  /** Two workers that trained run 5 of the default five: sgd, adagrad, rmsprop on the first; adam, adadelta on the second. */
-  function trainedPool() {
-    const p = pool(2);
-    p.client.load(URL_A);
-    p.workers[0].emit(wasm);
-    p.workers.forEach((w) => w.emit(READY));
-    p.client.train(5, defaultExperiment());
-    return p;
-  }
-  const sentTo = (worker: FakeWorker, type: WorkerCommand['type']) => worker.posted.filter((c) => c.type === type);
   const line = (contestant: string) => ({ contestant, losses: [2.3, 0.1] });
   const ALL = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
   const landscapeEvents = (events: WorkerEvent[]) => events.filter((e) => e.type.startsWith('landscape'));

@@ -8,6 +8,7 @@ import type { ZoomRange } from '../../experiment/view';
 import { nearestPoint } from '../charts/chartData';
 import type { PlotSpec } from '../charts/plotOptions';
 import { UplotPlot } from '../charts/UplotPlot';
+import { ContestantSelect } from '../ContestantSelect';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { gridContourBands } from '../lab/contours';
 import { usePlayground } from '../StoreContext';
@@ -55,26 +56,14 @@ function LandscapeBody({ contestants }: { contestants: LineupEntry[] }) {
   const first = contestants.find((c) => c.key === a) ?? contestants[0];
   const second = contestants.find((c) => c.key === b) ?? contestants[1] ?? contestants[0];
   const running = landscape?.status === 'running';
-  const choose = (label: string, value: string, set: (key: string) => void) => (
-    <label className="evaluation__choice">
-      {label}
-      <select value={value} onChange={(e) => set(e.target.value)} disabled={running}>
-        {contestants.map((c) => (
-          <option key={c.key} value={c.key}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
   return (
     <>
       <div className="evaluation__controls">
         {contestants.length > 1 && (
           <fieldset className="landscape__slice-choice">
             <legend>Slice through the start and</legend>
-            {choose('First contestant', first.key, setA)}
-            {choose('Second contestant', second.key, setB)}
+            <ContestantSelect label="First contestant" contestants={contestants} value={first.key} onChange={setA} disabled={running} />
+            <ContestantSelect label="Second contestant" contestants={contestants} value={second.key} onChange={setB} disabled={running} />
           </fieldset>
         )}
         <button type="button" onClick={() => show(first.key, second.key)} disabled={running}>
