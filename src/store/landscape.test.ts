@@ -48,14 +48,14 @@ describe('the landscape in the store', () => {
   it('asks for nothing until Show the landscape, then for every finished contestant\'s line and the chosen slice', () => {
     const { port, state, runId } = finishedRun();
     expect(port.requests).toEqual([]);
-    state().showLandscape('adam', 'sgd');
+    state().showLandscape({ a: 'adam', b: 'sgd' });
     expect(port.requests).toEqual([{ runId, requestId: 1, contestants: ['sgd', 'adam'], slice: { a: 'adam', b: 'sgd' } }]);
     expect(state().landscape).toEqual({ runId, requestId: 1, slice: { a: 'adam', b: 'sgd' }, status: 'running', done: 0, total: 0 });
   });
 
   it('follows the progress and keeps the result of the latest request only', () => {
     const { state, send, runId } = finishedRun();
-    state().showLandscape('sgd', 'adam');
+    state().showLandscape({ a: 'sgd', b: 'adam' });
     send({ type: 'landscapeProgress', runId, requestId: 1, done: 30, total: 120 });
     expect(state().landscape).toMatchObject({ status: 'running', done: 30, total: 120 });
     // Another request's answer is ignored.
@@ -68,38 +68,45 @@ describe('the landscape in the store', () => {
 
   it('Cancel stops the request in the workers and ignores what still comes; a second Show cancels the first', () => {
     const { port, state, send, runId } = finishedRun();
-    state().showLandscape('sgd', 'adam');
+    state().showLandscape({ a: 'sgd', b: 'adam' });
     state().cancelLandscape();
     expect(port.cancelled).toEqual([1]);
     expect(state().landscape?.status).toBe('cancelled');
     send({ type: 'landscape', runId, requestId: 1, lines, examples: 10_000, seconds: 1 });
     expect(state().landscape?.status).toBe('cancelled');
-    state().showLandscape('sgd', 'adam');
-    state().showLandscape('adam', 'sgd');
+    state().showLandscape({ a: 'sgd', b: 'adam' });
+    state().showLandscape({ a: 'adam', b: 'sgd' });
     expect(port.cancelled).toEqual([1, 2]);
     expect(state().landscape).toMatchObject({ requestId: 3, status: 'running' });
   });
 
   it('says why when the slice\'s two contestants are the same, or one has no weights; shows a worker\'s failure', () => {
     const { port, state, send, runId } = finishedRun();
-    state().showLandscape('adam', 'adam');
+    state().showLandscape({ a: 'adam', b: 'adam' });
     expect(state().landscape).toMatchObject({ status: 'failed', message: LANDSCAPE_NEEDS_TWO });
-    state().showLandscape('adam', 'rmsprop');
+    state().showLandscape({ a: 'adam', b: 'rmsprop' });
     expect(state().landscape).toMatchObject({ status: 'failed', message: LANDSCAPE_NEEDS_TWO });
     expect(port.requests).toEqual([]);
-    state().showLandscape('adam', 'sgd');
+    state().showLandscape({ a: 'adam', b: 'sgd' });
     send({ type: 'landscapeFailed', runId, requestId: 3, message: 'The weights of this run are gone.' });
     expect(state().landscape).toMatchObject({ status: 'failed', message: 'The weights of this run are gone.' });
   });
 
+  it('draws only the lines when no slice is asked for (a run with one finished contestant)', () => {
+    const { port, state, runId } = finishedRun();
+    state().showLandscape();
+    expect(port.requests).toEqual([{ runId, requestId: 1, contestants: ['sgd', 'adam'], slice: undefined }]);
+    expect(state().landscape).toMatchObject({ status: 'running', slice: undefined });
+  });
+
   it('a new run makes the old landscape\'s events count for nothing', () => {
     const { state, send, runId } = finishedRun();
-    state().showLandscape('adam', 'sgd');
+    state().showLandscape({ a: 'adam', b: 'sgd' });
     state().train();
     send({ type: 'landscape', runId, requestId: 1, lines, examples: 10_000, seconds: 1 });
     expect(state().landscape?.status).toBe('running');
     // And nothing is asked of a run still training.
-    state().showLandscape('adam', 'sgd');
+    state().showLandscape({ a: 'adam', b: 'sgd' });
     expect(state().landscape?.requestId).toBe(1);
   });
 });

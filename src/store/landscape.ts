@@ -17,8 +17,8 @@ export type LandscapeState = { runId: number; requestId: number; slice?: { a: st
 export const LANDSCAPE_NEEDS_TWO = 'Choose two different contestants for the slice.';
 
 export interface LandscapeActions {
-  /** Every finished contestant's line, and the slice through `a` and `b` (two different finished contestants). */
-  showLandscape(a: string, b: string): void;
+  /** Every finished contestant's line, and with `slice` the slice through `a` and `b` (two different finished contestants). */
+  showLandscape(slice?: { a: string; b: string }): void;
   cancelLandscape(): void;
   handleLandscapeEvent(event: Extract<WorkerEvent, { type: 'landscapeProgress' | 'landscape' | 'landscapeFailed' }>): void;
 }
@@ -30,7 +30,7 @@ export function createLandscape(set: StoreSet, get: StoreGet, port: TrainingPort
     return landscape && get().run?.id === event.runId && landscape.runId === event.runId && landscape.requestId === event.requestId ? landscape : undefined;
   };
   return {
-    showLandscape: (a, b) => {
+    showLandscape: (slice) => {
       const run = get().run;
       const availability = evaluationAvailability(run);
       if (!run || !availability.available || !port.landscape) return;
@@ -38,13 +38,13 @@ export function createLandscape(set: StoreSet, get: StoreGet, port: TrainingPort
       const previous = get().landscape;
       if (previous?.status === 'running') port.cancelLandscape?.(previous.requestId);
       const requestId = ++requests;
-      if (a === b || !keys.includes(a) || !keys.includes(b)) {
+      if (slice && (slice.a === slice.b || !keys.includes(slice.a) || !keys.includes(slice.b))) {
         set({ landscape: { runId: run.id, requestId, status: 'failed', message: LANDSCAPE_NEEDS_TWO } });
         return;
       }
-      set({ landscape: { runId: run.id, requestId, slice: { a, b }, status: 'running', done: 0, total: 0 } });
+      set({ landscape: { runId: run.id, requestId, slice, status: 'running', done: 0, total: 0 } });
       // After the state: a client with no weights answers at once.
-      port.landscape(run.id, requestId, keys, { a, b });
+      port.landscape(run.id, requestId, keys, slice);
     },
 
     cancelLandscape: () => {

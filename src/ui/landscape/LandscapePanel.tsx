@@ -66,7 +66,7 @@ function LandscapeBody({ contestants }: { contestants: LineupEntry[] }) {
             <ContestantSelect label="Second contestant" contestants={contestants} value={second.key} onChange={setB} disabled={running} />
           </fieldset>
         )}
-        <button type="button" onClick={() => show(first.key, second.key)} disabled={running}>
+        <button type="button" onClick={() => show(contestants.length > 1 ? { a: first.key, b: second.key } : undefined)} disabled={running}>
           Show the landscape
         </button>
         {running && (
