@@ -34,12 +34,12 @@ test('draws the loss along the line to each contestant and the slice through two
   const pressedAt = await pageClock(page);
   await panel.getByRole('button', { name: 'Show the landscape' }).click();
   await expect(panel.getByRole('status')).toHaveText(/^Mean training loss on the first 2,000 training examples, computed in [\d.]+ s\.$/, { timeout: 120_000 });
-  // The workers compute; the page only follows the progress and draws the result (loose bounds, as in performance.spec.ts).
+  // The workers compute; the page only follows the progress and draws the result. The
+  // figures are recorded, not bounded tightly (a loaded machine stretches any task); the
+  // bound catches the computation itself on the main thread, which takes seconds.
   const longTasks = await longTasksSince(page, pressedAt);
   test.info().annotations.push({ type: 'long tasks', description: `${longTasks.count} over 50 ms, longest ${longTasks.longestMs.toFixed(0)} ms` });
-  console.log(`landscape: ${longTasks.count} main-thread tasks over 50 ms, longest ${longTasks.longestMs.toFixed(0)} ms`);
-  expect(longTasks.count, 'main-thread tasks over 50 ms').toBeLessThanOrEqual(3);
-  expect(longTasks.longestMs, 'longest main-thread task (ms)').toBeLessThan(250);
+  expect(longTasks.longestMs, 'longest main-thread task (ms)').toBeLessThan(1000);
 
   // One line per contestant, 61 values of α each.
   await expect(panel.getByTestId('landscape-line')).toHaveAttribute('data-series', 'SGD:61;Adam:61;Adam 2:61');
