@@ -36,6 +36,8 @@ const store = createPlaygroundStore(
     predict: (runId, requestId, pixels) => client.predict(runId, requestId, pixels),
     landscape: (runId, requestId, contestants, slice) => client.landscape(runId, requestId, contestants, slice),
     cancelLandscape: (requestId) => client.cancelLandscape(requestId),
+    findRate: (requestId, config, contestant) => client.findRate(requestId, config, contestant),
+    cancelFindRate: (requestId) => client.cancelFindRate(requestId),
     measureMemory: () => client.measureMemory(),
     loseWebglContext: () => client.loseWebglContext(),
   },

@@ -13,12 +13,14 @@ import { createEvaluation, type DigitPredictionState, type EvaluationActions, ty
 import { createFormEdits, type FormEdits } from './formEdits';
 import { createLandscape, type LandscapeActions, type LandscapeState } from './landscape';
 import type { ResultsStore } from './persistence';
+import { createRateFinder, type RateFinderActions, type RateFinderState } from './rateFinder';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
 import type { DataState, RunState } from './runState';
 import { createWorkerEvents, type WorkerEvents } from './workerEvents';
 
 export * from './runState';
 export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability, type EvaluationEntry } from './evaluation';
+export { rateFinderBlocked, type RateFinderState } from './rateFinder';
 export type { ResultsStore } from './persistence';
 export { LANDSCAPE_NEEDS_TWO, type LandscapeState } from './landscape';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
@@ -43,9 +45,11 @@ export interface PlaygroundData {
   landscape?: LandscapeState;
   /** The Speed control: batches per second for a demonstration; null, full speed. Kept across runs. */
   speed: number | null;
+  /** The learning-rate finder's sweep, if one was asked for (rateFinder.ts). */
+  rateFinder?: RateFinderState;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & LandscapeActions;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & LandscapeActions & RateFinderActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -65,6 +69,9 @@ export interface TrainingPort {
   /** The landscape between the run's initial weights and its contestants' final ones. */
   landscape?(runId: number, requestId: number, contestants: readonly string[], slice?: { a: string; b: string }): void;
   cancelLandscape?(requestId: number): void;
+  /** The learning-rate sweep for one of `config`'s contestants, and its cancellation. */
+  findRate?(requestId: number, config: ExperimentConfig, contestant: string): void;
+  cancelFindRate?(requestId: number): void;
 }
 
 
@@ -90,5 +97,6 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
     ...createLandscape(set, get, port),
+    ...createRateFinder(set, get, port),
   }));
 }

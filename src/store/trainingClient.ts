@@ -135,6 +135,7 @@ export class TrainingClient {
   private pendingPredictions = new Map<number, PendingPrediction>();
   /** By request id. */
   private pendingLandscapes = new Map<number, PendingLandscape>();
+  private pendingSweep: { requestId: number; worker: PooledWorker } | undefined;
 
   constructor(
     private readonly handlers: TrainingClientHandlers,
@@ -274,6 +275,24 @@ export class TrainingClient {
     for (const holder of pending.holders) holder.worker.postMessage({ type: 'cancelLandscape', requestId } satisfies WorkerCommand);
   }
 
+  /**
+   * The learning-rate sweep for one of `config`'s contestants, on the primary worker
+   * (it has the data first); 'rateFinder' events follow, or 'rateFinderFailed'.
+   */
+  findRate(requestId: number, config: ExperimentConfig, contestant: string) {
+    const primary = this.pool[0];
+    if (!primary?.dataReady) {
+      this.handlers.onEvent({ type: 'rateFinderFailed', requestId, message: 'The dataset is not loaded yet.' });
+      return;
+    }
+    this.pendingSweep = { requestId, worker: primary };
+    primary.worker.postMessage({ type: 'findRate', requestId, config, contestant } satisfies WorkerCommand);
+  }
+
+  cancelFindRate(requestId: number) {
+    if (this.pendingSweep?.requestId === requestId) this.pendingSweep.worker.worker.postMessage({ type: 'cancelFindRate', requestId } satisfies WorkerCommand);
+  }
+
   /** Every request still waiting fails with `message` (its weights are gone). */
   private failPending(message: string) {
     const evaluations = [...this.pendingEvaluations.values()];
@@ -310,6 +329,10 @@ export class TrainingClient {
     this.run = undefined;
     this.trained = undefined;
     this.failPending(WEIGHTS_LOST_IN_RESTART);
+    // A sweep in progress died with its worker (a sweep is cancelled by the worker itself when a run starts).
+    const sweep = this.pendingSweep;
+    this.pendingSweep = undefined;
+    if (sweep) this.handlers.onEvent({ type: 'rateFinderFailed', requestId: sweep.requestId, message: 'The training workers were restarted, so the learning-rate sweep stopped. Press Find learning rate again.' });
   }
 
   private spawn(start: Extract<WorkerCommand, { type: 'load' | 'startHelper' }>) {
@@ -429,6 +452,12 @@ export class TrainingClient {
       case 'landscape':
       case 'landscapeFailed':
         this.mergeLandscape(pooled, event);
+        return;
+      case 'rateFinder':
+      case 'rateFinderFailed':
+        if (this.pendingSweep?.requestId !== event.requestId || this.pendingSweep.worker !== pooled) return;
+        if (event.type === 'rateFinderFailed' || event.end) this.pendingSweep = undefined;
+        this.handlers.onEvent(event);
         return;
       case 'runFailed': {
         const run = this.run;

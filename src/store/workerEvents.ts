@@ -102,6 +102,10 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
         case 'landscapeFailed':
           get().handleLandscapeEvent(event);
           break;
+        case 'rateFinder':
+        case 'rateFinderFailed':
+          get().handleRateFinderEvent(event);
+          break;
         case 'runFailed':
           if (!isActive(event.runId)) break;
           updateRun(event.runId, (run) => ({ ...run, phase: 'failed', paused: false, failure: event.message, contestants: settleContestants(run, 'stopped') }));

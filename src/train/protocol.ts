@@ -7,6 +7,8 @@ import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { DataDelivery, HelperDataset } from '../data/datasetSharing';
 import type { LoadProgress } from '../data/shardLoader';
+import type { RateFinderPoint } from '../experiment/lrFinder';
+import type { RateFinderEnd } from './lrFinder';
 import type { TrainingOutcome, TrainingProgress } from './trainer';
 
 /** Re-exported for the UI, which may import only types from train/ and nothing from data/. */
@@ -121,6 +123,9 @@ export type WorkerCommand =
   | { type: 'cancelLandscape'; requestId: number }
   /** A copy of one contestant's final weights, for a slice computed in another worker ('landscapeWeights'). */
   | { type: 'landscapeWeights'; runId: number; requestId: number; contestant: string }
+  /** The learning-rate range test for one of `config`'s contestants (ticked or not), on the primary worker ('rateFinder'). */
+  | { type: 'findRate'; requestId: number; config: ExperimentConfig; contestant: string }
+  | { type: 'cancelFindRate'; requestId: number }
   | { type: 'memory' }
   /** Diagnostics: lose the WebGL context on purpose (WEBGL_lose_context), as a GPU reset would. */
   | { type: 'loseWebglContext' };
@@ -148,6 +153,9 @@ export type WorkerEvent =
   | ({ type: 'landscape'; runId: number; requestId: number } & LandscapeResult)
   | { type: 'landscapeWeights'; runId: number; requestId: number; contestant: string; weights: Float32Array[] }
   | { type: 'landscapeFailed'; runId: number; requestId: number; message: string }
+  /** New points of a sweep; `end` on the last message (the sweep reached 10, blew up, or was cancelled). */
+  | { type: 'rateFinder'; requestId: number; points: RateFinderPoint[]; end?: RateFinderEnd }
+  | { type: 'rateFinderFailed'; requestId: number; message: string }
   /**
    * tfjs's live tensors and whether a run is in progress: per worker, summed by the client;
    * also how each worker holding the dataset got it, and whether the page is cross-origin isolated.
