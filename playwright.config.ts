@@ -15,6 +15,9 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1440, height: 1000 },
+    // The app's service worker would answer requests that page.route cannot see (the specs'
+    // fault injection), and precache 12 MB beside every test: only e2e/offline.spec.ts allows it.
+    serviceWorkers: 'block',
     launchOptions: {
       // Debian's Chromium; Playwright cannot download browsers here.
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

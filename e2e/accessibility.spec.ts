@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { drawnLines, expect, test, trainToEnd, waitForData } from './fixtures';
+import { deployNewVersion, drawnLines, expect, test, trainToEnd, waitForData, waitForOfflineReady } from './fixtures';
 
 /**
  * Accessibility (issue 11): axe-core's WCAG 2.1 A and AA rules on every screen the app
@@ -34,6 +34,16 @@ async function openAfterRun(page: Page, link = QUICK_RUN) {
   await trainToEnd(page, 120_000);
 }
 
+/** A run pinned as the baseline, then a second run (another learning rate) drawn over its ghost. */
+async function openWithBaseline(page: Page, accuracyAsTable: boolean) {
+  await openAfterRun(page);
+  await page.getByRole('button', { name: 'Pin as baseline' }).click();
+  await page.getByRole('group', { name: /^Adam settings/ }).getByLabel('Learning rate').fill('0.003');
+  await trainToEnd(page, 120_000);
+  await expect(page.getByRole('status', { name: 'Baseline' })).toBeVisible();
+  if (accuracyAsTable) await page.getByRole('figure', { name: 'Accuracy' }).getByRole('button', { name: 'Show as table' }).click();
+}
+
 /** After a quick run: the landscape's line chart and slice drawn. */
 async function showLandscape(page: Page) {
   await openAfterRun(page);
@@ -50,6 +60,8 @@ interface AxeState {
   viewport?: { width: number; height: number };
   /** The console errors this state provokes on purpose (e.g. a 404). */
   expectedConsoleErrors?: RegExp;
+  /** 'allow' for the states of the app's service worker (blocked elsewhere, playwright.config.ts). */
+  serviceWorkers?: 'allow';
   /** Brings the page into the state. */
   open(page: Page): Promise<void>;
   /** Runs after axe: checks that the state lasted through the scan, cleans up. */
@@ -133,6 +145,25 @@ const STATES: AxeState[] = [
       await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.8, { steps: 8 });
       await page.mouse.up();
       await expect(evaluation.getByRole('list', { name: 'Predictions' }).getByRole('listitem')).toHaveCount(3);
+    },
+  },
+  {
+    name: 'after a run of three seeds, min-max bands, each seed shown',
+    open: async (page) => {
+      await openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&seeds=3&band=range');
+      await page.getByRole('button', { name: 'Show each seed' }).click();
+      await expect(page.getByRole('row', { name: /^Adam, seed 44\b/ })).toBeVisible();
+      await expect(page.getByRole('region', { name: 'Results' })).toContainText('n = 3 seeds each');
+    },
+  },
+  {
+    name: 'on a 390 px phone, after a run of three seeds, each seed shown',
+    viewport: PHONE,
+    open: async (page) => {
+      await openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&seeds=3');
+      await page.getByRole('button', { name: 'Show each seed' }).click();
+      await expect(page.getByRole('row', { name: /^SGD, seed 43\b/ })).toBeVisible();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width with each seed shown').toBeLessThanOrEqual(PHONE.width);
     },
   },
   { name: 'after a run, the landscape shown', open: (page) => showLandscape(page) },
@@ -236,6 +267,33 @@ const STATES: AxeState[] = [
       await expect(page.getByRole('table', { name: 'Loss after 0 steps' })).toBeVisible();
     },
   },
+  (() => {
+    let undeploy = () => {};
+    return {
+      name: 'ready to work offline, a new version offered, on a 390 px phone',
+      viewport: PHONE,
+      serviceWorkers: 'allow',
+      open: async (page) => {
+        await page.goto('/?v=2');
+        await waitForOfflineReady(page);
+        await page.reload(); // controlled now, so the new version waits to be offered
+        await waitForData(page);
+        undeploy = await deployNewVersion(page);
+        await expect(page.getByRole('status', { name: 'New version' }).getByRole('button', { name: 'Reload to update' })).toBeVisible();
+      },
+      after: async (page) => {
+        undeploy();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(PHONE.width);
+      },
+    } satisfies AxeState;
+  })(),
+  { name: 'with a baseline pinned and a second run over it, the Accuracy chart as a table', open: (page) => openWithBaseline(page, true) },
+  {
+    name: 'on a 390 px phone, with a baseline pinned and a second run over it',
+    viewport: PHONE,
+    open: (page) => openWithBaseline(page, false),
+    after: async (page) => expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(PHONE.width),
+  },
   { name: 'on a 390 px phone, idle', viewport: PHONE, open: (page) => openIdle(page) },
   { name: 'on a 390 px phone, after a run', viewport: PHONE, open: (page) => openAfterRun(page) },
   { name: 'on a 1280 x 720 projector, after a run', viewport: { width: 1280, height: 720 }, open: (page) => openAfterRun(page) },
@@ -263,6 +321,7 @@ test.describe('axe-core, WCAG 2.1 A and AA', () => {
     test.describe(state.name, () => {
       if (state.expectedConsoleErrors) test.use({ expectedConsoleErrors: state.expectedConsoleErrors });
       if (state.viewport) test.use({ viewport: state.viewport });
+      if (state.serviceWorkers) test.use({ serviceWorkers: state.serviceWorkers });
       test(`no violations ${state.name}`, async ({ page }) => {
         await state.open(page);
         await expectNoAxeViolations(page, state.name);

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 
 /**
@@ -54,4 +55,33 @@ export async function drawnLines(page: Page, chart: 'Loss' | 'Accuracy', split: 
   return Object.entries(series)
     .filter(([label]) => label.endsWith(suffix))
     .map(([, count]) => count);
+}
+
+type Metrics = { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
+
+/** A results file's learning curves, without the timings (which differ from run to run). */
+export const learningCurves = (json: string) =>
+  (JSON.parse(json).runs as { contestant: string; history: Metrics[] }[]).map((r) => ({
+    contestant: r.contestant,
+    history: r.history.map(({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy }) => ({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy })),
+  }));
+
+/** Waits for the header's line saying the service worker holds the app (specs that allow service workers). */
+export async function waitForOfflineReady(page: Page) {
+  await expect(page.getByRole('status', { name: 'Offline use' })).toHaveText('Ready to work offline', { timeout: 120_000 });
+}
+
+/**
+ * Deploys a new version, as far as the service worker can tell (its precache list names a
+ * new revision of index.html, as after a rebuild), and has the page look for it. The preview
+ * server reads dist/ on every request. Returns the undo, for a `finally`.
+ */
+export async function deployNewVersion(page: Page): Promise<() => void> {
+  const file = 'dist/sw.js';
+  const original = readFileSync(file, 'utf8');
+  const changed = original.replace(/(\{url:"index\.html",revision:")([0-9a-f])/, (_, head: string, digit: string) => `${head}${digit === '0' ? '1' : '0'}`);
+  expect(changed, 'dist/sw.js precaches index.html by revision').not.toBe(original);
+  writeFileSync(file, changed);
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then((registration) => registration!.update()));
+  return () => writeFileSync(file, original);
 }

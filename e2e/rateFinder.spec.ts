@@ -12,8 +12,8 @@ test('Find learning rate sweeps Lion in the worker, marks a suggested rate, and 
   const finder = page.getByRole('region', { name: 'Lion learning-rate finder' });
   await expect(finder.getByRole('status')).toHaveText(/^Sweeping: batch \d+ of 300/);
   // The page keeps working while the worker sweeps: the form still takes input.
-  await page.getByLabel('Seed').fill('43');
-  await page.getByLabel('Seed').fill('42');
+  await page.getByLabel('Seed', { exact: true }).fill('43');
+  await page.getByLabel('Seed', { exact: true }).fill('42');
   await expect(finder.getByRole('status')).toHaveText(/^Stopped where the loss blew up, at learning rate .*\. Suggested learning rate: .* \(steepest descent of the smoothed loss/, { timeout: 60_000 });
   const suggested = Number(await finder.locator('.rate-finder__plot').getAttribute('data-suggestion'));
   // Lion's steps are lr·sign(·): its good rates are a few times 1e-5 to 1e-3 here.

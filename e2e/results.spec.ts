@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { download, drawnLines, drawnSeries, expect, test, trainToEnd, waitForData } from './fixtures';
+import { download, drawnLines, drawnSeries, expect, learningCurves, test, trainToEnd, waitForData } from './fixtures';
 
 const LINK = '/?v=1&opt=sgd,adam&epochs=2&examples=2000';
 
@@ -7,13 +7,6 @@ async function saved(page: Page, button: string) {
   const file = await download(page, button);
   return { ...file, text: file.bytes.toString('utf8') };
 }
-
-type Metrics = { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number };
-const learningCurves = (json: string) =>
-  (JSON.parse(json).runs as { contestant: string; history: Metrics[] }[]).map((r) => ({
-    contestant: r.contestant,
-    history: r.history.map(({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy }) => ({ epoch, trainLoss, trainAccuracy, testLoss, testAccuracy })),
-  }));
 
 test('the same link trains to the same numbers, and results export, survive a reload and re-open', async ({ page, browser }) => {
   await page.goto(LINK);
@@ -25,7 +18,7 @@ test('the same link trains to the same numbers, and results export, survive a re
   const first = await saved(page, 'Download JSON');
   expect(first.fileName).toMatch(/^optimizer-playground-.*\.json$/);
   const firstResults = JSON.parse(first.text);
-  expect(firstResults).toMatchObject({ format: 'optimizer-playground-results', version: 2, experiment: { epochs: 2, trainExamples: 2000 } });
+  expect(firstResults).toMatchObject({ format: 'optimizer-playground-results', version: 3, experiment: { epochs: 2, trainExamples: 2000, seeds: 1 } });
   expect(firstResults.experiment.contestants.filter((c: { selected: boolean }) => c.selected).map((c: { optimizer: string }) => c.optimizer)).toEqual(['sgd', 'adam']);
   expect(firstResults.backend.precision).toMatch(/^float(32|16)$/);
   expect(firstResults.appVersion).toMatch(/^\d+\.\d+\.\d+/);
@@ -38,9 +31,9 @@ test('the same link trains to the same numbers, and results export, survive a re
 
   const csv = await saved(page, 'Download CSV');
   const rows = csv.text.trim().split('\n');
-  expect(rows[0]).toBe('contestant,optimizer,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,status,backend,precision');
+  expect(rows[0]).toBe('contestant,optimizer,seed,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,status,backend,precision');
   expect(rows).toHaveLength(5);
-  expect(rows[3]).toMatch(/^Adam,adam,1,[\d.e-]+,[\d.e-]+,/);
+  expect(rows[3]).toMatch(/^Adam,adam,42,1,[\d.e-]+,[\d.e-]+,/);
 
   for (const chart of ['Loss', 'Accuracy']) {
     const png = await saved(page, `Download ${chart} chart as PNG`);

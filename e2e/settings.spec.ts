@@ -66,7 +66,7 @@ test('shows the Keras defaults for every optimizer', async ({ page }) => {
   await expect(page.getByLabel('Epochs')).toHaveValue('5');
   await expect(page.getByLabel('Batch size')).toHaveValue('128');
   await expect(page.getByLabel('Training examples')).toHaveValue('60000');
-  await expect(page.getByLabel('Seed')).toBeVisible();
+  await expect(page.getByLabel('Seed', { exact: true })).toBeVisible();
 });
 
 test('edits made while training apply to the next run, never the running one', async ({ page }) => {

@@ -7,7 +7,7 @@ test('the link carries every setting, stays readable, and restores the controls 
   const historyLength = await page.evaluate(() => history.length);
 
   await page.getByLabel('Epochs').fill('3');
-  await page.getByLabel('Seed').fill('7');
+  await page.getByLabel('Seed', { exact: true }).fill('7');
   await page.getByRole('checkbox', { name: 'Adagrad', exact: true }).uncheck();
   const sgd = page.getByRole('group', { name: /^SGD settings/ });
   await sgd.getByLabel('Momentum', { exact: true }).fill('0.9');
@@ -28,7 +28,7 @@ test('the link carries every setting, stays readable, and restores the controls 
   const other = await fresh.newPage();
   await other.goto(page.url());
   await expect(other.getByLabel('Epochs')).toHaveValue('3');
-  await expect(other.getByLabel('Seed')).toHaveValue('7');
+  await expect(other.getByLabel('Seed', { exact: true })).toHaveValue('7');
   await expect(other.getByLabel('Batch size')).toHaveValue('128');
   for (const [name, checked] of [['SGD', true], ['Adam', true], ['Adagrad', false], ['Adadelta', true], ['RMSprop', true]] as const) {
     await expect(other.getByRole('checkbox', { name, exact: true })).toBeChecked({ checked });

@@ -7,6 +7,8 @@
  *     (chosen in the Backend menu), the app with one worker (`#workers=1`), and
  *     Adam alone;
  *   - twelve contestants (the five plus seven added with "Add another …", the cap);
+ *   - the article with five seeds: the five optimizers × 5 seeds × 5 epochs of full MNIST
+ *     (`article_five_seeds_s`, 5 epochs whatever --epochs says; goal ≤ 35 s on 2 cores);
  *   - time to the first chart point and the main thread's long tasks (> 50 ms);
  *   - chart updates: each charting candidate of bench/charts/ drawing 12 contestants'
  *     live curves of up to 2,000 points with seed bands, main-thread ms per update,
@@ -49,6 +51,9 @@ const CHART_RUN = chartCandidatesOption >= 0 ? args[chartCandidatesOption + 1].s
 /** The seven contestants the "twelve contestants" scenario adds to the five (the cap is 12 ticked). */
 const ADDED_CONTESTANTS = ['Adam', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'SGD'];
 const PORT = 4199;
+/** The article with several seeds: its five optimizers, 5 epochs of full MNIST, 5 seeds. */
+const ARTICLE_EPOCHS = 5;
+const ARTICLE_SEEDS = 5;
 
 interface ScenarioResult {
   name: string;
@@ -82,9 +87,15 @@ async function bareLoop(page: Page, baseUrl: string): Promise<BareResult> {
  * One run through the page; `backend` picks an entry of the Backend menu (default:
  * automatic); `addAnother` presses "Add another <label>" for each label after ticking.
  */
-async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], { hash = '', backend = '', addAnother = [] as string[], link = '' } = {}): Promise<ScenarioResult> {
-  // `link`: the contestants as a version-2 link instead of ticking the article's five.
-  await openApp(page, link ? `${baseUrl}/?v=2&epochs=${EPOCHS}&examples=${EXAMPLES}&${link}${hash}` : `${baseUrl}/?v=1&epochs=${EPOCHS}&examples=${EXAMPLES}${hash}`);
+async function scenario(
+  page: Page,
+  baseUrl: string,
+  name: string,
+  optimizers: string[],
+  { hash = '', backend = '', addAnother = [] as string[], link = '', epochs = EPOCHS } = {},
+): Promise<ScenarioResult> {
+  // `link`: the contestants (and more) as a version-2 link instead of ticking the article's five; `epochs`: a scenario of its own length.
+  await openApp(page, link ? `${baseUrl}/?v=2&epochs=${epochs}&examples=${EXAMPLES}&${link}${hash}` : `${baseUrl}/?v=1&epochs=${epochs}&examples=${EXAMPLES}${hash}`);
   if (backend) {
     await page.getByRole('combobox', { name: 'Backend' }).selectOption(backend);
     await page.getByText(/MNIST ready/).waitFor({ timeout: 120_000 });
@@ -96,21 +107,24 @@ async function scenario(page: Page, baseUrl: string, name: string, optimizers: s
   const longTasks = await longTasksSince(page, trainPressedAt);
   // The exported JSON has full precision, unlike the table.
   const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
+  // Several seeds: each contestant's mean over them.
   const secondsPerEpoch: Record<string, number> = {};
   const testAccuracy: Record<string, number> = {};
-  for (const run of results.runs as { contestant: string; history: { seconds: number; testAccuracy: number }[] }[]) {
-    const label = contestantName(parseContestantKey(run.contestant)!);
-    secondsPerEpoch[label] = run.history.reduce((sum, m) => sum + m.seconds, 0) / run.history.length;
-    testAccuracy[label] = run.history.at(-1)!.testAccuracy;
+  const runs = results.runs as { contestant: string; history: { seconds: number; testAccuracy: number }[] }[];
+  const trained = [...new Set(runs.map((run) => contestantName(parseContestantKey(run.contestant)!)))];
+  for (const label of trained) {
+    const mine = runs.filter((run) => contestantName(parseContestantKey(run.contestant)!) === label);
+    secondsPerEpoch[label] = mine.reduce((sum, run) => sum + run.history.reduce((s, m) => s + m.seconds, 0) / run.history.length, 0) / mine.length;
+    testAccuracy[label] = mine.reduce((sum, run) => sum + run.history.at(-1)!.testAccuracy, 0) / mine.length;
   }
-  const trained = (results.runs as { contestant: string }[]).map((run) => contestantName(parseContestantKey(run.contestant)!));
   if (addAnother.length && trained.length !== optimizers.length + addAnother.length) throw new Error(`${name}: trained ${trained.length} contestants, expected ${optimizers.length + addAnother.length}`);
   return { name, optimizers: trained, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy, backend: `${results.backend.name} (${results.backend.precision})`, longTasks };
 }
 
 /** The training scenarios: prints their table and returns their figures for the JSON line. */
 async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<string, unknown>> {
-  const page = await browser.newPage();
+  // No service worker: its 12 MB precache would compete with the training being measured.
+  const page = await browser.newPage({ serviceWorkers: 'block' });
   await observeLongTasks(page);
   const bare = await bareLoop(page, baseUrl);
   const tfjsWasm = await scenario(page, baseUrl, 'all five, tfjs wasm', OPTIMIZER_LABELS, { backend: 'wasm' });
@@ -122,6 +136,8 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
   const everyOptimizer = await scenario(page, baseUrl, `all ${OPTIMIZER_IDS.length} optimizers`, [], { link: `opt=${OPTIMIZER_IDS.join(',')}` });
   // The article's five with the shared knobs on: clipping by global norm (the costliest: one more W1 gradient pass) and weight decay.
   const withKnobs = await scenario(page, baseUrl, 'all five, clip + decay', [], { link: `opt=${ARTICLE_OPTIMIZERS.join(',')}&${ARTICLE_OPTIMIZERS.map((id) => `${id}.gclipnorm=1&${id}.wd=0.001`).join('&')}` });
+  // The article with several seeds: its five at Keras defaults (the link's default selection), 5 epochs.
+  const fiveSeeds = await scenario(page, baseUrl, 'article, five seeds', [], { link: `seeds=${ARTICLE_SEEDS}`, epochs: ARTICLE_EPOCHS });
   await page.close();
 
   console.log(`\nMachine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); backend ${allFive.backend}`);
@@ -154,6 +170,13 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     `Main thread while training all five: ${allFive.longTasks.count} long tasks (> 50 ms), longest ${allFive.longTasks.longestMs.toFixed(0)} ms, ${allFive.longTasks.totalMs.toFixed(0)} ms in all.`,
   );
   console.log(
+    `Article with ${ARTICLE_SEEDS} seeds (5 optimizers × ${ARTICLE_SEEDS} seeds × ${ARTICLE_EPOCHS} epochs of 60,000): ${fiveSeeds.wallSeconds.toFixed(1)} s, ` +
+      `${(fiveSeeds.wallSeconds / (allFive.wallSeconds / EPOCHS) / (ARTICLE_SEEDS * ARTICLE_EPOCHS)).toFixed(2)}x the time of ${ARTICLE_SEEDS * ARTICLE_EPOCHS} one-epoch runs of all five (same run); ` +
+      `main thread ${fiveSeeds.longTasks.count} long tasks (> 50 ms), longest ${fiveSeeds.longTasks.longestMs.toFixed(0)} ms. Mean final test accuracy: ${Object.entries(fiveSeeds.testAccuracy)
+        .map(([label, accuracy]) => `${label} ${(accuracy * 100).toFixed(2)} %`)
+        .join(', ')}.`,
+  );
+  console.log(
     `Twelve contestants: ${twelve.wallSeconds.toFixed(2)} s (${(twelve.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five, same run); main thread ${twelve.longTasks.count} long tasks (> 50 ms), longest ${twelve.longTasks.longestMs.toFixed(0)} ms, ${twelve.longTasks.totalMs.toFixed(0)} ms in all.`,
   );
   console.log(`Every optimizer (${OPTIMIZER_IDS.length}) at Keras defaults: ${everyOptimizer.wallSeconds.toFixed(2)} s; ${everyOptimizer.longTasks.count} long tasks.`);
@@ -184,6 +207,10 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     twelve_contestants_one_epoch_s: twelve.wallSeconds / EPOCHS,
     twelve_contestants_long_tasks_over_50ms: twelve.longTasks.count,
     twelve_contestants_longest_task_ms: twelve.longTasks.longestMs,
+    article_five_seeds_s: fiveSeeds.wallSeconds,
+    article_five_seeds_long_tasks_over_50ms: fiveSeeds.longTasks.count,
+    article_five_seeds_longest_task_ms: fiveSeeds.longTasks.longestMs,
+    article_five_seeds_mean_test_accuracy: fiveSeeds.testAccuracy,
   };
 }
 

@@ -106,7 +106,7 @@ const msBetween = (before: Metrics, after: Metrics, name: string) => (after[name
 export async function measureChartCandidate(browser: Browser, baseUrl: string, spec: string, options: ChartBenchOptions): Promise<ChartResult> {
   const [candidate, variant] = spec.split('@');
   // A context per candidate: a fresh renderer (no other candidate's heap or caches) at the asked pixel ratio.
-  const context = await browser.newContext({ deviceScaleFactor: options.dpr, viewport: { width: 1000, height: 600 } });
+  const context = await browser.newContext({ deviceScaleFactor: options.dpr, viewport: { width: 1000, height: 600 }, serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
     const errors: string[] = [];

@@ -12,6 +12,7 @@ import { OPTIMIZERS, type OptimizerId } from '../src/experiment/optimizers';
 import { parseResultsFile, resultsToJson, type ExperimentResults } from '../src/experiment/resultsFile';
 import { summarize } from '../src/experiment/metrics';
 import { buildApp, download, openApp, startHeadlessApp, trainToEnd } from './headlessApp';
+import { verifyExportSection } from './verifyExportReport';
 
 const args = process.argv.slice(2);
 const epochsIndex = args.indexOf('--epochs');
@@ -117,6 +118,8 @@ export function renderReport(results: ExperimentResults, wallSeconds: number, ch
     '',
     ...seedVerdict(results, checks.otherSeeds),
     '',
+    // npm run verify-export's last report, kept when this file is rewritten.
+    verifyExportSection(),
   ];
   return lines.join('\n');
 }
@@ -126,7 +129,7 @@ async function main() {
   if (!args.includes('--no-build')) buildApp();
   const app = await startHeadlessApp(PORT);
   try {
-    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1100 } });
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1100 }, serviceWorkers: 'block' });
     // Defaults are the article's preset: all five optimizers, Keras values, full MNIST, batch 128.
     await openApp(page, `${app.baseUrl}/?v=1&epochs=${EPOCHS}`);
     console.log(`reproduce: training all five optimizers for ${EPOCHS} epochs on full MNIST…`);

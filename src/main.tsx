@@ -2,8 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bestEffortConfig, draftFromConfig } from './experiment/draft';
 import { decodeExperimentUrl, encodeExperimentUrl } from './experiment/urlState';
-import { browserResultsStore, restoreSavedRun } from './store/persistence';
+import { browserResultsStore, restoreBaseline, restoreSavedRun } from './store/persistence';
 import { createPlaygroundStore } from './store/playgroundStore';
+import { registerOfflineSupport } from './serviceWorker';
 import { TrainingClient } from './store/trainingClient';
 import { App } from './ui/App';
 import { StoreProvider } from './ui/StoreContext';
@@ -26,6 +27,8 @@ const client = new TrainingClient(
   workerOverride(),
 );
 const shared = decodeExperimentUrl(window.location.search);
+// A pinned baseline survives reloads and new runs until unpinned.
+const pinned = restoreBaseline(localStorage);
 const store = createPlaygroundStore(
   {
     load: (backend) => client.load(dataUrl, backend),
@@ -41,7 +44,7 @@ const store = createPlaygroundStore(
     measureMemory: () => client.measureMemory(),
     loseWebglContext: () => client.loseWebglContext(),
   },
-  { draft: draftFromConfig(shared.config), view: shared.view, linkNotices: shared.notices },
+  { draft: draftFromConfig(shared.config), view: shared.view, linkNotices: shared.notices, baseline: pinned.baseline, notice: pinned.notice },
   browserResultsStore(localStorage),
 );
 
@@ -62,6 +65,7 @@ store.subscribe((state, previous) => {
 });
 
 store.getState().startLoading();
+registerOfflineSupport(store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -8,6 +8,10 @@ import {
   validateExperiment,
   validateNetwork,
   type ExperimentConfig,
+  experimentTrainings,
+  trainingId,
+  trainingSeed,
+  trainingStateBytes,
 } from './config';
 import { contestantKey, MAX_CONTESTANTS, type Contestant } from './contestants';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
@@ -297,5 +301,40 @@ describe('batchesPerEpoch', () => {
     expect(batchesPerEpoch({ trainExamples: 60000, batchSize: 128 })).toBe(469);
     expect(batchesPerEpoch({ trainExamples: 1000, batchSize: 100 })).toBe(10);
     expect(batchesPerEpoch({ trainExamples: 1000, batchSize: 4096 })).toBe(1);
+  });
+});
+
+describe('several seeds', () => {
+  it('trains every selected contestant once per seed, named by contestant and seed offset', () => {
+    const config = defaultExperiment();
+    config.seeds = 3;
+    const trainings = experimentTrainings(config);
+    expect(trainings).toHaveLength(15);
+    expect(trainings.slice(0, 4).map((t) => trainingId(contestantKey(t.contestant), t.seedOffset))).toEqual(['sgd', 'sgd+1', 'sgd+2', 'adam']);
+    expect(trainingSeed(42, 2)).toBe(44);
+    expect(trainingSeed(2 ** 32 - 1, 1)).toBe(0);
+    expect(validateExperiment({ ...config, seeds: 0 })).toEqual(['Seeds must be at least 1 and at most 10.']);
+    expect(validateExperiment({ ...config, seeds: 2.5 })).toEqual(['Seeds must be a whole number.']);
+  });
+
+  it("refuses what would not fit in a tab's memory, saying why, and allows the article network's 12 × 10", () => {
+    const config = defaultExperiment();
+    // The article's five, each a copy of the 101,770 weights plus the slots its definition declares (an upper bound: a
+    // variant may use fewer): 15 copies in all.
+    const slots = trainingContestants(config).reduce((sum, c) => sum + Object.keys(OPTIMIZERS[c.optimizer].slots(c.hyperparameters)).length, 0);
+    expect(slots).toBe(10);
+    expect(trainingStateBytes(config)).toBe(4 * 101_770 * (5 + slots));
+    config.seeds = 10;
+    for (const c of config.contestants) c.selected = c.ordinal === 1;
+    config.contestants.push(
+      ...[2, 3].map((ordinal) => ({ optimizer: 'adam' as const, ordinal, selected: true, hyperparameters: optimizerDefaults('adam') })),
+    );
+    expect(trainingContestants(config)).toHaveLength(12);
+    expect(validateExperiment(config)).toEqual([]);
+    config.network = { hiddenLayers: [1024, 1024, 1024], activation: 'relu' };
+    const [problem] = validateExperiment(config);
+    expect(problem).toMatch(/^12 contestants × 10 seeds of this network need [\d,]+ MB for weights and optimizer state, over the 1,000 MB a tab can safely hold\. Use fewer seeds or contestants, or a smaller network\.$/);
+    config.seeds = 1;
+    expect(validateExperiment(config)).toEqual([]);
   });
 });

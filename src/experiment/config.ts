@@ -11,7 +11,7 @@ import {
   MAX_PER_OPTIMIZER,
   type Contestant,
 } from './contestants';
-import { articleNetwork, isActivation, NETWORK_LIMITS, type NetworkSettings } from './network';
+import { articleNetwork, isActivation, NETWORK_LIMITS, parameterCount, type NetworkSettings } from './network';
 import { knobProblem } from './knobs';
 import { OPTIMIZERS } from './optimizers';
 import { scheduleProblems } from './schedules';
@@ -19,6 +19,8 @@ import { checkNumber, defaultValues, type NumberParameter } from './parameters';
 
 export const TRAIN_SET_SIZE = 60_000;
 export const TEST_SET_SIZE = 10_000;
+/** Seeds per contestant: enough for a spread, few enough that 12 contestants still fit in memory. */
+export const MAX_SEEDS = 10;
 
 export const TRAINING_PARAMETERS = [
   {
@@ -63,6 +65,16 @@ export const TRAINING_PARAMETERS = [
     integer: true,
     help: 'Fixes the initial weights and the batch order.',
   },
+  {
+    kind: 'number',
+    key: 'seeds',
+    label: 'Seeds',
+    defaultValue: 1,
+    min: 1,
+    max: MAX_SEEDS,
+    integer: true,
+    help: 'Trains every contestant once per seed (the seed, the seed + 1, …) and shows the mean with its spread.',
+  },
 ] as const satisfies readonly NumberParameter[];
 
 export type TrainingKey = (typeof TRAINING_PARAMETERS)[number]['key'];
@@ -88,6 +100,55 @@ export function trainingContestants(config: Pick<ExperimentConfig, 'contestants'
   return config.contestants.filter((c) => c.selected);
 }
 
+/** One contestant trained from one seed: what a worker's engine runs and the events name. */
+export interface Training {
+  contestant: Contestant;
+  /** 0 for the experiment's seed, 1 for seed + 1, … */
+  seedOffset: number;
+}
+
+/**
+ * Names a training in events and the store: the contestant's key for the experiment's
+ * own seed (so a one-seed run is named as before seeds existed), "adam+2" for seed + 2.
+ */
+export function trainingId(key: string, seedOffset: number): string {
+  return seedOffset ? `${key}+${seedOffset}` : key;
+}
+
+/** Every training of the experiment: each contestant that trains, once per seed, contestant by contestant. */
+export function experimentTrainings(config: Pick<ExperimentConfig, 'contestants' | 'seeds'>): Training[] {
+  return trainingContestants(config).flatMap((contestant) => Array.from({ length: config.seeds }, (_, seedOffset) => ({ contestant, seedOffset })));
+}
+
+/**
+ * Every training keeps its weights and optimizer slots in float32 for the whole run, in
+ * the workers of one tab; seeds multiply that. The cap leaves twelve contestants of the
+ * widest network (3 × 1,024 units, about 35 MB each with Adam) one seed to two, and the
+ * article's network all 120 trainings (about 150 MB).
+ */
+export const MAX_TRAINING_STATE_BYTES = 1e9;
+
+/** Bytes of weights and optimizer slots of every training of the experiment. */
+export function trainingStateBytes(config: Pick<ExperimentConfig, 'contestants' | 'seeds' | 'network'>): number {
+  const perCopy = 4 * parameterCount(config.network);
+  const perSeed = trainingContestants(config).reduce((sum, c) => sum + perCopy * (1 + Object.keys(OPTIMIZERS[c.optimizer].slots(c.hyperparameters)).length), 0);
+  return perSeed * config.seeds;
+}
+
+/** Why the experiment would need too much memory, or undefined. */
+export function trainingStateProblem(config: Pick<ExperimentConfig, 'contestants' | 'seeds' | 'network'>): string | undefined {
+  const bytes = trainingStateBytes(config);
+  if (bytes <= MAX_TRAINING_STATE_BYTES) return undefined;
+  const gb = (value: number) => `${Math.ceil(value / 1e6).toLocaleString('en-US')} MB`;
+  const contestants = trainingContestants(config).length;
+  return `${contestants} contestant${contestants === 1 ? '' : 's'} × ${config.seeds} seeds of this network need ${gb(bytes)} for weights and optimizer state, over the ${gb(MAX_TRAINING_STATE_BYTES)} a tab can safely hold. Use fewer seeds or contestants, or a smaller network.`;
+}
+
+/** The seed of a training: the experiment's seed plus the offset, wrapping past 2³² − 1 as the generator's state does. */
+export function trainingSeed(seed: number, seedOffset: number): number {
+  return (seed + seedOffset) >>> 0;
+}
+
 export class InvalidExperimentError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid experiment: ${problems.join(' ')}`);
@@ -107,6 +168,10 @@ export function validateExperiment(config: ExperimentConfig): string[] {
   }
   problems.push(...validateNetwork(config.network));
   problems.push(...validateContestants(config.contestants));
+  if (!problems.length) {
+    const memory = trainingStateProblem(config);
+    if (memory) problems.push(memory);
+  }
   return problems;
 }
 

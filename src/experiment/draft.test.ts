@@ -590,6 +590,17 @@ describe('the network of a draft', () => {
   });
 });
 
+describe('an experiment too large for memory', () => {
+  it('blocks Train with the reason, yet the link keeps what was typed', () => {
+    const draft = draftFromConfig({ ...defaultExperiment(), seeds: 10, network: { hiddenLayers: [1024, 1024, 1024], activation: 'relu' } });
+    const resolution = resolveDraft(draft);
+    expect(resolution.config).toBeNull();
+    expect(resolution.errors).toEqual({});
+    expect(resolution.general).toEqual([expect.stringMatching(/^5 contestants × 10 seeds of this network need [\d,]+ MB/)]);
+    expect(bestEffortConfig(draft)).toMatchObject({ seeds: 10, network: { hiddenLayers: [1024, 1024, 1024] } });
+  });
+});
+
 describe('schedules and shared knobs in the form', () => {
   it('round-trips a contestant with a cosine schedule with warmup and weight decay', () => {
     const config = defaultExperiment();

@@ -4,7 +4,7 @@
  * store, the URL code and the tests share it. The edits a form makes (add, remove,
  * select, reset a contestant) are pure functions here too.
  */
-import { TRAINING_PARAMETERS, defaultExperiment, type ExperimentConfig, type TrainingSettings } from './config';
+import { TRAINING_PARAMETERS, defaultExperiment, trainingStateProblem, type ExperimentConfig, type TrainingSettings } from './config';
 import {
   ARTICLE_OPTIMIZERS,
   contestantKey,
@@ -111,6 +111,8 @@ export interface Resolution {
   errors: Record<string, string>;
   /** Problems not tied to one field. */
   general: string[];
+  /** Every field valid, but the whole too large to train (trainingStateProblem): still what the link carries. */
+  tooLarge?: ExperimentConfig;
 }
 
 const NETWORK_FIELD_KEYS = new Set([HIDDEN_LAYERS_PARAMETER.key, ...LAYER_UNITS_PARAMETERS.map((p) => p.key), ACTIVATION_PARAMETER.key]);
@@ -194,17 +196,20 @@ export function resolveDraft(draft: Draft): Resolution {
   if (selected === 0) general.push('Choose at least one optimizer to train.');
   if (selected > MAX_CONTESTANTS) general.push(`At most ${MAX_CONTESTANTS} contestants can train at once; untick ${selected - MAX_CONTESTANTS}.`);
 
-  const valid = blocking.length === 0 && general.length === 0;
   const network = networkFrom(hiddenLayers, units, activation);
   const networkValid = !blocking.some((key) => NETWORK_FIELD_KEYS.has(key));
   const config: ExperimentConfig = { ...training, network, contestants };
-  return { config: valid ? config : null, network: networkValid ? network : null, errors, general };
+  const memory = blocking.length === 0 && general.length === 0 ? trainingStateProblem(config) : undefined;
+  if (memory) general.push(memory);
+  const valid = blocking.length === 0 && general.length === 0;
+  return { config: valid ? config : null, network: networkValid ? network : null, errors, general, ...(memory ? { tooLarge: config } : {}) };
 }
 
 /** The draft as a config with every invalid field at its default: what a link can carry mid-edit. */
 export function bestEffortConfig(draft: Draft): ExperimentConfig {
-  const { config, errors } = resolveDraft(draft);
+  const { config, errors, tooLarge } = resolveDraft(draft);
   if (config) return config;
+  if (tooLarge) return tooLarge;
   const patched: Draft = { ...draft, text: { ...draft.text }, choices: { ...draft.choices }, contestants: [...draft.contestants] };
   const fallback = draftFromConfig(defaultExperiment());
   for (const key of Object.keys(errors)) {

@@ -77,6 +77,12 @@ export function layerUnits(network: NetworkSettings, index: number): number {
   return network.hiddenLayers[index] ?? ARTICLE_UNITS;
 }
 
+/** Weights and biases of the network (the article's: 101,770). */
+export function parameterCount(network: NetworkSettings): number {
+  const widths = [784, ...network.hiddenLayers, 10];
+  return widths.slice(1).reduce((sum, fanOut, i) => sum + widths[i] * fanOut + fanOut, 0);
+}
+
 /** "784 → 128 ReLU → 10 softmax", as the table caption and the results say it. */
 export function describeNetwork(network: NetworkSettings): string {
   const hidden = network.hiddenLayers.map((units) => `${units} ${ACTIVATION_LABELS[network.activation]}`);

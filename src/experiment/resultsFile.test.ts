@@ -24,7 +24,7 @@ import { defaultView } from './view';
 /** The shared knobs as every file written before them meant them: off (AdamW's weight decay was already its own). */
 const KNOBS_OFF = { weightDecay: 0, clipNorm: 0, clipValue: 0, globalClipNorm: 0 };
 
-const CSV_HEADER = 'contestant,optimizer,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,status,backend,precision';
+const CSV_HEADER = 'contestant,optimizer,seed,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,status,backend,precision';
 
 function metrics(epoch: number, overrides: Partial<EpochMetrics> = {}): EpochMetrics {
   return {
@@ -65,9 +65,9 @@ function experiment(): ExperimentConfig {
 /** sgd finished, adam diverged in epoch 2, rmsprop stopped after one epoch. */
 function sampleResults(): ExperimentResults {
   return buildResults(experiment(), { name: 'webgl', precision: 'float16' }, [
-    { contestant: 'sgd', status: 'done', history: [metrics(1, { trainLoss: 0.123456789 }), metrics(2), metrics(3)] },
-    { contestant: 'adam', status: 'diverged', divergence: { epoch: 2, batch: 17 }, history: [metrics(1, { trainLoss: 3.3, testAccuracy: 0.1 })] },
-    { contestant: 'rmsprop', status: 'stopped', history: [metrics(1)] },
+    { contestant: 'sgd', seed: 7, status: 'done', history: [metrics(1, { trainLoss: 0.123456789 }), metrics(2), metrics(3)] },
+    { contestant: 'adam', seed: 7, status: 'diverged', divergence: { epoch: 2, batch: 17 }, history: [metrics(1, { trainLoss: 3.3, testAccuracy: 0.1 })] },
+    { contestant: 'rmsprop', seed: 7, status: 'stopped', history: [metrics(1)] },
   ]);
 }
 
@@ -83,9 +83,9 @@ function twoAdamsResults(): ExperimentResults {
     { optimizer: 'adam', ordinal: 3, selected: false, hyperparameters: { ...optimizerDefaults('adam'), beta1: 0.5 } },
   );
   return buildResults(config, { name: 'wasm', precision: 'float32' }, [
-    { contestant: 'adam', status: 'done', history: [metrics(1), metrics(2)] },
-    { contestant: 'adam2', status: 'diverged', divergence: { epoch: 2, batch: 3 }, history: [metrics(1, { testAccuracy: 0.5 })] },
-    { contestant: 'rmsprop', status: 'done', history: [metrics(1), metrics(2, { testAccuracy: 0.97 })] },
+    { contestant: 'adam', seed: 42, status: 'done', history: [metrics(1), metrics(2)] },
+    { contestant: 'adam2', seed: 42, status: 'diverged', divergence: { epoch: 2, batch: 3 }, history: [metrics(1, { testAccuracy: 0.5 })] },
+    { contestant: 'rmsprop', seed: 42, status: 'done', history: [metrics(1), metrics(2, { testAccuracy: 0.97 })] },
   ]);
 }
 
@@ -179,7 +179,7 @@ describe('results file: JSON export and round trip', () => {
   });
 
   it('round trips a null backend and the default experiment', () => {
-    const results = buildResults(defaultExperiment(), null, [{ contestant: 'adadelta', status: 'done', history: [metrics(1)] }]);
+    const results = buildResults(defaultExperiment(), null, [{ contestant: 'adadelta', seed: 42, status: 'done', history: [metrics(1)] }]);
     const outcome = parseResultsFile(resultsToJson(results));
     expect(outcome).toEqual({ ok: true, results });
   });
@@ -191,8 +191,10 @@ describe('results file: JSON export and round trip', () => {
     const json = JSON.parse(text);
     expect(json.format).toBe('optimizer-playground-results');
     expect(json.format).toBe(RESULTS_FORMAT);
-    expect(json.version).toBe(2);
-    expect(RESULTS_VERSION).toBe(2);
+    expect(json.version).toBe(3);
+    expect(RESULTS_VERSION).toBe(3);
+    expect(json.experiment.seeds).toBe(1);
+    expect(json.runs.map((r: { seed: number }) => r.seed)).toEqual([7, 7, 7]);
     expect(json.experiment.network).toEqual({ hiddenLayers: [64, 32], activation: 'sigmoid' });
     expect(json.experiment.contestants[0]).toEqual({ optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.05, momentum: 0.9, nesterov: true } });
     expect(json.experiment).not.toHaveProperty('optimizers');
@@ -221,20 +223,20 @@ describe('results file: CSV export', () => {
     const rows = lines.slice(1).map((line) => line.split(','));
     expect(rows).toHaveLength(3 + 1 + 1);
     for (const row of rows) expect(row).toHaveLength(CSV_HEADER.split(',').length);
-    expect(rows.map((r) => [r[0], r[1], r[2], r[9]])).toEqual([
-      [OPTIMIZERS.sgd.label, 'sgd', '1', 'done'],
-      [OPTIMIZERS.sgd.label, 'sgd', '2', 'done'],
-      [OPTIMIZERS.sgd.label, 'sgd', '3', 'done'],
-      [OPTIMIZERS.adam.label, 'adam', '1', 'diverged'],
-      [OPTIMIZERS.rmsprop.label, 'rmsprop', '1', 'stopped'],
+    expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[10]])).toEqual([
+      [OPTIMIZERS.sgd.label, 'sgd', '7', '1', 'done'],
+      [OPTIMIZERS.sgd.label, 'sgd', '7', '2', 'done'],
+      [OPTIMIZERS.sgd.label, 'sgd', '7', '3', 'done'],
+      [OPTIMIZERS.adam.label, 'adam', '7', '1', 'diverged'],
+      [OPTIMIZERS.rmsprop.label, 'rmsprop', '7', '1', 'stopped'],
     ]);
     expect(rows.map((r) => r[0])).toEqual(['SGD', 'SGD', 'SGD', 'Adam', 'RMSprop']);
-    for (const row of rows) expect(row.slice(10)).toEqual(['webgl', 'float16']);
+    for (const row of rows) expect(row.slice(11)).toEqual(['webgl', 'float16']);
   });
 
   it('names Adam and Adam 2 apart, both with optimizer adam', () => {
     const rows = resultsToCsv(twoAdamsResults()).trimEnd().split('\n').slice(1).map((line) => line.split(','));
-    expect(rows.map((r) => [r[0], r[1], r[2], r[9]])).toEqual([
+    expect(rows.map((r) => [r[0], r[1], r[3], r[10]])).toEqual([
       ['Adam', 'adam', '1', 'done'],
       ['Adam', 'adam', '2', 'done'],
       ['Adam 2', 'adam', '1', 'diverged'],
@@ -248,24 +250,24 @@ describe('results file: CSV export', () => {
     const m = metrics(1, { trainLoss: 0.123456789 });
     expect(csv).toContain('0.123456789');
     expect(csv.split('\n')[1]).toBe(
-      ['SGD', 'sgd', 1, '0.123456789', m.trainAccuracy, m.testLoss, m.testAccuracy, m.seconds, '26666.666666666668', 'done', 'webgl', 'float16'].join(','),
+      ['SGD', 'sgd', 7, 1, '0.123456789', m.trainAccuracy, m.testLoss, m.testAccuracy, m.seconds, '26666.666666666668', 'done', 'webgl', 'float16'].join(','),
     );
     for (const [i, line] of csv.trimEnd().split('\n').slice(1).entries()) {
       const run = sampleResults().runs.flatMap((r) => r.history)[i];
       const cells = line.split(',');
-      expect(Number(cells[3])).toBe(run.trainLoss);
-      expect(Number(cells[4])).toBe(run.trainAccuracy);
-      expect(Number(cells[5])).toBe(run.testLoss);
-      expect(Number(cells[6])).toBe(run.testAccuracy);
-      expect(Number(cells[8])).toBe(run.samplesPerSecond);
+      expect(Number(cells[4])).toBe(run.trainLoss);
+      expect(Number(cells[5])).toBe(run.trainAccuracy);
+      expect(Number(cells[6])).toBe(run.testLoss);
+      expect(Number(cells[7])).toBe(run.testAccuracy);
+      expect(Number(cells[9])).toBe(run.samplesPerSecond);
     }
   });
 
   it('leaves backend and precision empty without a backend, and has only the header without epochs', () => {
-    const results = buildResults(experiment(), null, [{ contestant: 'sgd', status: 'done', history: [metrics(1)] }]);
+    const results = buildResults(experiment(), null, [{ contestant: 'sgd', seed: 7, status: 'done', history: [metrics(1)] }]);
     const row = resultsToCsv(results).trimEnd().split('\n')[1].split(',');
-    expect(row.slice(9)).toEqual(['done', '', '']);
-    const empty = buildResults(experiment(), null, [{ contestant: 'sgd', status: 'queued', history: [] }]);
+    expect(row.slice(10)).toEqual(['done', '', '']);
+    const empty = buildResults(experiment(), null, [{ contestant: 'sgd', seed: 7, status: 'queued', history: [] }]);
     expect(resultsToCsv(empty)).toBe(`${CSV_HEADER}\n`);
   });
 });
@@ -293,10 +295,10 @@ describe('results file: refusals', () => {
     refused(parseObject(json), 'bad.json');
   });
 
-  it('refuses version 3, 0 and a missing version (and "2" as a string)', () => {
+  it('refuses version 4, 0 and a missing version (and "2" as a string)', () => {
     const json = sampleJson();
-    json.version = 3;
-    expect(refused(parseObject(json), 'bad.json')).toContain('only results format versions 1 to 2 can be opened, and this file says 3');
+    json.version = 4;
+    expect(refused(parseObject(json), 'bad.json')).toContain('only results format versions 1 to 3 can be opened, and this file says 4');
     json.version = 0;
     refused(parseObject(json), 'bad.json');
     json.version = '2';
@@ -747,7 +749,7 @@ describe('results file: every optimizer', () => {
     const results = buildResults(
       config,
       { name: 'cpu', precision: 'float32' },
-      OPTIMIZER_IDS.map((optimizer, i) => ({ contestant: optimizer, status: 'done' as const, history: [metrics(1, { seconds: i })] })),
+      OPTIMIZER_IDS.map((optimizer, i) => ({ contestant: optimizer, seed: 42, status: 'done' as const, history: [metrics(1, { seconds: i })] })),
     );
     const outcome = parseResultsFile(resultsToJson(results));
     expect(outcome).toEqual({ ok: true, results });
@@ -797,6 +799,7 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
       batchSize: 128,
       trainExamples: 60_000,
       seed: 42,
+      seeds: 1,
       network: { hiddenLayers: [128], activation: 'relu' },
       contestants: [
         { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },
@@ -846,10 +849,10 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
     expect(results.runs[0].history[0].trainLoss).toBe(1.2124036845842998);
   });
 
-  it('exports again as version 2 that opens to the same results', () => {
+  it('exports again as the current version that opens to the same results', () => {
     const results = opened(parseResultsFile(FIXTURE_V1, 'article.json'));
     const json = JSON.parse(resultsToJson(results));
-    expect(json.version).toBe(2);
+    expect(json.version).toBe(RESULTS_VERSION);
     expect(json.link).toBe('?v=2');
     expect(opened(parseResultsFile(resultsToJson(results)))).toEqual(results);
   });
@@ -897,6 +900,7 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
       batchSize: 128,
       trainExamples: 10_000,
       seed: 7,
+      seeds: 1,
       network: { hiddenLayers: [256, 256], activation: 'tanh' },
       contestants: [
         { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },
@@ -916,9 +920,9 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
     expect(results.appVersion).toBe('0.1.0');
     expect(results.exportedAt).toBe('2026-12-01T15:00:00.000Z');
     expect(results.backend).toEqual({ name: 'wasm', precision: 'float32' });
-    expect(results.runs.map((r) => [r.contestant, r.status, r.history.length])).toEqual([
-      ['adam', 'done', 2],
-      ['adam2', 'done', 2],
+    expect(results.runs.map((r) => [r.contestant, r.seed, r.status, r.history.length])).toEqual([
+      ['adam', 7, 'done', 2],
+      ['adam2', 7, 'done', 2],
     ]);
     expect(results.runs[0].history[1]).toStrictEqual({
       epoch: 2,
@@ -946,7 +950,13 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
     expect(written.experiment.contestants.filter((c: Contestant) => !isGained(c))).toEqual(
       fixture.experiment.contestants.map((c: Contestant) => ({ ...c, hyperparameters: { ...KNOBS_OFF, ...c.hyperparameters } })),
     );
-    expect({ ...written, experiment: { ...written.experiment, contestants: [] } }).toEqual({ ...fixture, experiment: { ...fixture.experiment, contestants: [] } });
+    // Version 3 adds the number of seeds (one) and each run's seed (the experiment's).
+    expect({ ...written, experiment: { ...written.experiment, contestants: [] } }).toEqual({
+      ...fixture,
+      version: 3,
+      experiment: { ...fixture.experiment, seeds: 1, contestants: [] },
+      runs: fixture.runs.map((run: object) => ({ ...run, seed: 7 })),
+    });
     expect(opened(parseResultsFile(again))).toEqual(results);
     expect(resultsToJson(opened(parseResultsFile(again)))).toBe(again);
     const { link } = JSON.parse(FIXTURE_V2);
@@ -956,7 +966,7 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
 
   it('names both Adams in the CSV', () => {
     const csv = resultsToCsv(opened(parseResultsFile(FIXTURE_V2)));
-    expect(csv.split('\n').slice(1, -1).map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['Adam,adam,1', 'Adam,adam,2', 'Adam 2,adam,1', 'Adam 2,adam,2']);
+    expect(csv.split('\n').slice(1, -1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual(['Adam,adam,7,1', 'Adam,adam,7,2', 'Adam 2,adam,7,1', 'Adam 2,adam,7,2']);
   });
 });
 
@@ -973,7 +983,7 @@ describe('results file: the largest experiments the form can make', () => {
     return buildResults(
       config,
       null,
-      trainingContestants(config).map((c) => ({ contestant: contestantKey(c), status: 'done' as const, history: [metrics(1)] })),
+      trainingContestants(config).map((c) => ({ contestant: contestantKey(c), seed: 42, status: 'done' as const, history: [metrics(1)] })),
     );
   }
 
@@ -989,5 +999,71 @@ describe('results file: the largest experiments the form can make', () => {
     const results = fullForm();
     expect(results.experiment.contestants).toHaveLength(OPTIMIZER_IDS.length * MAX_PER_OPTIMIZER);
     expect(parseResultsFile(resultsToJson(results))).toEqual({ ok: true, results });
+  });
+});
+
+describe('results file: several seeds (version 3)', () => {
+  /** SGD and Adam over three seeds (7, 8, 9); Adam's second seed diverged. */
+  function threeSeeds(): ExperimentResults {
+    const config = experiment();
+    config.seeds = 3;
+    for (const c of config.contestants) c.selected = c.optimizer === 'sgd' || c.optimizer === 'adam';
+    const runs = ['sgd', 'adam'].flatMap((key) =>
+      [7, 8, 9].map((seed) =>
+        key === 'adam' && seed === 8
+          ? { contestant: key, seed, status: 'diverged' as const, divergence: { epoch: 1, batch: 3 }, history: [] }
+          : { contestant: key, seed, status: 'done' as const, history: [metrics(1, { testAccuracy: 0.9 + seed / 1000 }), metrics(2), metrics(3)] },
+      ),
+    );
+    return buildResults(config, null, runs);
+  }
+
+  it('writes every seed of every contestant, and opens back to the same runs', () => {
+    const results = threeSeeds();
+    const json = JSON.parse(resultsToJson(results));
+    expect(json.experiment.seeds).toBe(3);
+    expect(json.runs.map((r: { contestant: string; seed: number }) => `${r.contestant}@${r.seed}`)).toEqual(['sgd@7', 'sgd@8', 'sgd@9', 'adam@7', 'adam@8', 'adam@9']);
+    expect(json.link).toContain('seeds=3');
+    expect(parseResultsFile(resultsToJson(results))).toEqual({ ok: true, results });
+  });
+
+  it('puts every seed in the CSV, a row per contestant, seed and epoch', () => {
+    const rows = resultsToCsv(threeSeeds()).trimEnd().split('\n').slice(1).map((line) => line.split(','));
+    expect(rows).toHaveLength(3 * 3 + 2 * 3);
+    expect(rows.filter((r) => r[1] === 'sgd').map((r) => `${r[2]}/${r[3]}`)).toEqual(['7/1', '7/2', '7/3', '8/1', '8/2', '8/3', '9/1', '9/2', '9/3']);
+    expect(rows.find((r) => r[1] === 'sgd' && r[2] === '9' && r[3] === '1')![7]).toBe(String(0.909));
+  });
+
+  it('refuses a run whose seed is not one of the experiment’s, and a contestant twice for one seed', () => {
+    const outside = JSON.parse(resultsToJson(threeSeeds()));
+    outside.runs[2].seed = 10;
+    expect(refused(parseObject(outside), 'bad.json')).toContain("has a run of SGD with seed 10, which is not one of the experiment's seeds");
+    const twice = JSON.parse(resultsToJson(threeSeeds()));
+    twice.runs[1].seed = 7;
+    expect(refused(parseObject(twice), 'bad.json')).toContain('lists a contestant twice for one seed');
+    const tooMany = JSON.parse(resultsToJson(threeSeeds()));
+    tooMany.experiment.seeds = 11;
+    expect(refused(parseObject(tooMany), 'bad.json')).toContain('Seeds must be at least 1 and at most 10');
+  });
+
+  it('sorts runs by contestant, then seed, whatever the file’s order', () => {
+    const json = JSON.parse(resultsToJson(threeSeeds()));
+    json.runs.reverse();
+    expect(opened(parseObject(json)).runs.map((r) => `${r.contestant}@${r.seed}`)).toEqual(['sgd@7', 'sgd@8', 'sgd@9', 'adam@7', 'adam@8', 'adam@9']);
+  });
+
+  it('round trips 12 contestants × 10 seeds × 100 epochs under the size limit', () => {
+    const config = defaultExperiment();
+    config.epochs = 100;
+    config.seeds = 10;
+    for (const c of config.contestants) c.selected = c.ordinal === 1;
+    for (let ordinal = 2; ordinal <= 3; ordinal++) config.contestants.push({ optimizer: 'adam', ordinal, selected: true, hyperparameters: optimizerDefaults('adam') });
+    config.contestants.sort((a, b) => OPTIMIZER_IDS.indexOf(a.optimizer) - OPTIMIZER_IDS.indexOf(b.optimizer) || a.ordinal - b.ordinal);
+    expect(trainingContestants(config)).toHaveLength(12);
+    const history = Array.from({ length: 100 }, (_, i) => metrics(i + 1, { trainLoss: Math.PI / (i + 1), trainAccuracy: 1 - 1 / Math.PI / (i + 1), testLoss: Math.E / (i + 1), testAccuracy: 1 - 1 / Math.E / (i + 1), seconds: 1.2345678901234 }));
+    const runs = trainingContestants(config).flatMap((c) => Array.from({ length: 10 }, (_, k) => ({ contestant: contestantKey(c), seed: 42 + k, status: 'done' as const, history })));
+    const text = resultsToJson(buildResults(config, null, runs));
+    expect(text.length).toBeLessThan(MAX_RESULTS_BYTES);
+    expect(opened(parseResultsFile(text)).runs).toHaveLength(120);
   });
 });

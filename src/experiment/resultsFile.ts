@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { version as APP_VERSION } from '../../package.json';
 import { BACKEND_NAMES } from './backends';
-import { validateExperiment, type ExperimentConfig } from './config';
+import { MAX_SEEDS, trainingSeed, validateExperiment, type ExperimentConfig } from './config';
 import { contestantKey, contestantName, parseContestantKey, sortContestants, MAX_CONTESTANTS, MAX_PER_OPTIMIZER, type Contestant } from './contestants';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from './metrics';
 import { articleNetwork, ACTIVATIONS, NETWORK_LIMITS } from './network';
@@ -17,13 +17,15 @@ import { defaultView } from './view';
 
 export const RESULTS_FORMAT = 'optimizer-playground-results';
 /** Bump when the format changes, and add the step from the old version to RESULTS_MIGRATIONS. */
-export const RESULTS_VERSION = 2;
-/** Far above any real export (100 epochs x 12 contestants is ~250 KB). */
-export const MAX_RESULTS_BYTES = 5_000_000;
+export const RESULTS_VERSION = 3;
+/** Far above any real export (100 epochs x 12 contestants x 10 seeds is ~2.5 MB). */
+export const MAX_RESULTS_BYTES = 8_000_000;
 
 export interface ContestantResult {
   /** contestantKey() of the contestant in the experiment: "adam", "adam2". */
   contestant: string;
+  /** The seed it trained from: the experiment's seed, or seed + k of a several-seed run. */
+  seed: number;
   status: RunStatus;
   divergence?: DivergenceInfo;
   history: EpochMetrics[];
@@ -59,7 +61,7 @@ export function resultsToJson(results: ExperimentResults): string {
   )}\n`;
 }
 
-const CSV_COLUMNS = ['contestant', 'optimizer', 'epoch', 'train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'seconds', 'samples_per_second', 'status', 'backend', 'precision'] as const;
+const CSV_COLUMNS = ['contestant', 'optimizer', 'seed', 'epoch', 'train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'seconds', 'samples_per_second', 'status', 'backend', 'precision'] as const;
 
 export function resultsToCsv(results: ExperimentResults): string {
   const lines: string[] = [CSV_COLUMNS.join(',')];
@@ -71,6 +73,7 @@ export function resultsToCsv(results: ExperimentResults): string {
         [
           contestantName(contestant),
           contestant.optimizer,
+          run.seed,
           m.epoch,
           m.trainLoss,
           m.trainAccuracy,
@@ -127,24 +130,44 @@ const v1Schema = z.object({
     .max(V1_OPTIMIZERS.length),
 });
 
+const v2Experiment = {
+  ...training,
+  network: z.object({
+    hiddenLayers: z.array(z.number().int().min(NETWORK_LIMITS.minUnits).max(NETWORK_LIMITS.maxUnits)).max(NETWORK_LIMITS.maxHiddenLayers),
+    activation: z.enum(ACTIVATIONS),
+  }),
+  contestants: z
+    .array(z.object({ optimizer: z.enum(OPTIMIZER_IDS), ordinal: z.number().int().min(1).max(MAX_CONTESTANTS), selected: z.boolean(), hyperparameters, schedule: scheduleSchema }))
+    .min(1)
+    .max(OPTIMIZER_IDS.length * MAX_PER_OPTIMIZER),
+};
+const v2Run = {
+  contestant: z
+    .string()
+    .max(20)
+    .refine((key) => parseContestantKey(key) !== undefined, { error: 'names no known contestant' }),
+  status: statusSchema,
+  divergence: divergenceSchema,
+  history: z.array(metricsSchema).max(100),
+};
+
+/** Version 2 (contestants, the network, later schedules and shared knobs; one seed). */
 const v2Schema = z.object({
   ...header,
   version: z.literal(2),
-  experiment: z.object({
-    ...training,
-    network: z.object({
-      hiddenLayers: z.array(z.number().int().min(NETWORK_LIMITS.minUnits).max(NETWORK_LIMITS.maxUnits)).max(NETWORK_LIMITS.maxHiddenLayers),
-      activation: z.enum(ACTIVATIONS),
-    }),
-    contestants: z
-      .array(z.object({ optimizer: z.enum(OPTIMIZER_IDS), ordinal: z.number().int().min(1).max(MAX_CONTESTANTS), selected: z.boolean(), hyperparameters, schedule: scheduleSchema }))
-      .min(1)
-      .max(OPTIMIZER_IDS.length * MAX_PER_OPTIMIZER),
-  }),
+  experiment: z.object(v2Experiment),
+  runs: z.array(z.object(v2Run)).min(1).max(MAX_CONTESTANTS),
+});
+
+/** Version 3: several seeds; a run per contestant and seed. */
+const v3Schema = z.object({
+  ...header,
+  version: z.literal(3),
+  experiment: z.object({ ...v2Experiment, seeds: z.number() }),
   runs: z
-    .array(z.object({ contestant: z.string().max(20).refine((key) => parseContestantKey(key) !== undefined, { error: 'names no known contestant' }), status: statusSchema, divergence: divergenceSchema, history: z.array(metricsSchema).max(100) }))
+    .array(z.object({ ...v2Run, seed: z.number().int().min(0).max(2 ** 32 - 1) }))
     .min(1)
-    .max(MAX_CONTESTANTS),
+    .max(MAX_CONTESTANTS * MAX_SEEDS),
 });
 
 /**
@@ -171,9 +194,16 @@ const RESULTS_MIGRATIONS = {
     },
     runs: file.runs.map(({ optimizer, ...run }) => ({ contestant: optimizer, ...run })),
   }),
+  /** 2 → 3: one seed, the experiment's, for every run. */
+  2: (file: z.infer<typeof v2Schema>): z.input<typeof v3Schema> => ({
+    ...file,
+    version: 3,
+    experiment: { ...file.experiment, seeds: 1 },
+    runs: file.runs.map((run) => ({ ...run, seed: file.experiment.seed })),
+  }),
 };
 
-const SCHEMAS = { 1: v1Schema, 2: v2Schema } as const;
+const SCHEMAS = { 1: v1Schema, 2: v2Schema, 3: v3Schema } as const;
 
 export type ParseResultsOutcome = { ok: true; results: ExperimentResults } | { ok: false; message: string };
 
@@ -184,11 +214,11 @@ function describeIssue(error: z.ZodError): string {
 }
 
 /** Validates a parsed file as the version it says it is and brings it to the current version. */
-function readAnyVersion(json: unknown): { ok: true; file: z.infer<typeof v2Schema> } | { ok: false; why: string } {
+function readAnyVersion(json: unknown): { ok: true; file: z.infer<typeof v3Schema> } | { ok: false; why: string } {
   const format = z.object({ format: header.format }).safeParse(json);
   if (!format.success) return { ok: false, why: describeIssue(format.error) };
   const version = (json as { version?: unknown }).version;
-  if (version !== 1 && version !== 2) {
+  if (version !== 1 && version !== 2 && version !== 3) {
     return { ok: false, why: `only results format versions 1 to ${RESULTS_VERSION} can be opened, and this file says ${JSON.stringify(version)?.slice(0, 20) ?? 'nothing'}` };
   }
   if (version === 1) {
@@ -196,7 +226,12 @@ function readAnyVersion(json: unknown): { ok: true; file: z.infer<typeof v2Schem
     if (!v1.success) return { ok: false, why: describeIssue(v1.error) };
     json = RESULTS_MIGRATIONS[1](v1.data);
   }
-  const current = SCHEMAS[2].safeParse(json);
+  if (version <= 2) {
+    const v2 = SCHEMAS[2].safeParse(json);
+    if (!v2.success) return { ok: false, why: describeIssue(v2.error) };
+    json = RESULTS_MIGRATIONS[2](v2.data);
+  }
+  const current = SCHEMAS[3].safeParse(json);
   return current.success ? { ok: true, file: current.data } : { ok: false, why: describeIssue(current.error) };
 }
 
@@ -229,15 +264,18 @@ export function parseResultsFile(text: string, fileName = 'The file'): ParseResu
   if (problems.length) return refuse(`holds invalid settings: ${problems[0]}`);
 
   const selected = new Set(contestants.filter((c) => c.selected).map(contestantKey));
+  const seeds = Array.from({ length: experiment.seeds }, (_, offset) => trainingSeed(experiment.seed, offset));
   const runs = results.runs.filter((r) => selected.has(r.contestant));
   if (runs.length === 0) return refuse('holds no results for the contestants it selects.');
-  if (new Set(runs.map((r) => r.contestant)).size !== runs.length) return refuse('lists a contestant twice.');
+  if (new Set(runs.map((r) => `${r.contestant}@${r.seed}`)).size !== runs.length) return refuse('lists a contestant twice for one seed.');
   for (const run of runs) {
-    const inOrder = run.history.every((m, i) => m.epoch === i + 1 && m.epoch <= experiment.epochs);
     const ref = parseContestantKey(run.contestant);
-    if (!inOrder) return refuse(`has epochs out of order for ${ref ? contestantName(ref) : run.contestant}.`);
+    const name = ref ? contestantName(ref) : run.contestant;
+    if (!seeds.includes(run.seed)) return refuse(`has a run of ${name} with seed ${run.seed}, which is not one of the experiment's seeds.`);
+    const inOrder = run.history.every((m, i) => m.epoch === i + 1 && m.epoch <= experiment.epochs);
+    if (!inOrder) return refuse(`has epochs out of order for ${name}.`);
   }
   const order = contestants.map(contestantKey);
-  runs.sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant));
+  runs.sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant) || seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
   return { ok: true, results: { ...results, experiment, runs } };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultExperiment, TRAINING_PARAMETERS, trainingContestants, validateExperiment, type ExperimentConfig } from './config';
+import { defaultExperiment, TRAINING_PARAMETERS, trainingContestants, trainingStateProblem, validateExperiment, type ExperimentConfig } from './config';
 import {
   compareContestants,
   contestantKey,
@@ -18,7 +18,7 @@ import { defaultLab, LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER, t
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
-import { defaultView, PRESENT_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
+import { BAND_PARAMETER, defaultView, PRESENT_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -57,6 +57,7 @@ const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
   ...VIEW_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
   [SMOOTHING_PARAMETER.urlKey, SMOOTHING_PARAMETER],
   [X_AXIS_PARAMETER.urlKey, X_AXIS_PARAMETER],
+  [BAND_PARAMETER.urlKey, BAND_PARAMETER],
   [PAGE_PARAMETER.urlKey, PAGE_PARAMETER],
   [SURFACE_PARAMETER.urlKey, SURFACE_PARAMETER],
   ...LAB_NUMBER_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
@@ -297,6 +298,7 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
       contestants: contestantsArbitrary,
       view: valuesArbitrary([...VIEW_PARAMETERS, SMOOTHING_PARAMETER, PRESENT_PARAMETER]),
       xAxis: fc.constantFrom(...X_AXIS_PARAMETER.options.map((o) => o.value)),
+      band: fc.constantFrom(...BAND_PARAMETER.options.map((o) => o.value)),
       hidden: fc.uniqueArray(fc.constantFrom(...OPTIMIZER_IDS.flatMap((optimizer) => [1, 2, 12].map((ordinal) => contestantKey({ optimizer, ordinal })))), { maxLength: 12 }),
       // Six significant digits survive the link exactly.
       zoom: fc.option(fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 1, max: 99_999 })).map(([from, width]) => [from / 100, (from + width) / 100] as const)),
@@ -306,10 +308,12 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
     },
     { noNullPrototype: true },
   )
-  .map(({ training, network, contestants, view, xAxis, hidden, zoom, page, surface, lab }) => ({
+  .map(({ training, network, contestants, view, xAxis, band, hidden, zoom, page, surface, lab }) => ({
     config: { ...(training as Record<string, number>), network, contestants } as ExperimentConfig,
-    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing' | 'present'>), xAxis, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
-  }));
+    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing' | 'present'>), xAxis, band, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
+  }))
+  // Valid field by field is not enough: many seeds of a wide network exceed the memory a run may take.
+  .filter((shared) => trainingStateProblem(shared.config) === undefined);
 
 // Hostile material for the fuzzers.
 const HUNDRED_KB = 'x'.repeat(100_000);
@@ -515,6 +519,27 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
 
   it('opens old links (no `present`) as before: presentation mode off', () => {
     for (const link of ['?v=1&train=0', '?v=2&x=seconds&zoom=1,2', '?v=2&opt=sgd,adam']) expect(decodeExperimentUrl(link).view.present).toBe(false);
+  });
+
+  it('carries `seeds` and the `band` choice, and leaves both out at their defaults so older links stay as they were', () => {
+    const several = withDefaults(({ config, view }) => {
+      config.seeds = 5;
+      view.band = 'range';
+    });
+    expect(encodeExperimentUrl(several)).toBe('?v=2&seeds=5&band=range');
+    expect(decodeExperimentUrl('?v=2&seeds=5&band=range')).toStrictEqual({ ...several, notices: [] });
+    expect(encodeExperimentUrl(withDefaults(({ config, view }) => ((config.seeds = 1), (view.band = 'sd'))))).toBe('?v=2');
+    expect(decodeExperimentUrl('?v=2&seeds=1&band=sd')).toStrictEqual({ ...defaults(), notices: [] });
+    expect(decodeOne('?v=2&seeds=11').notice).toBe('Seeds "11" is out of range; using 10.');
+    expect(decodeOne('?v=2&band=iqr').view.band).toBe('sd');
+    // In range, but ten seeds of the widest network do not fit in memory: as many as fit, said so.
+    const wide = decodeOne('?v=2&seeds=10&layers=3&units1=1024&units2=1024&units3=1024');
+    expect(wide.notice).toBe('The link asks for 10 seeds; with this network and these contestants only 5 fit in memory, so 5 it is.');
+    expect(validateExperiment(wide.config)).toEqual([]);
+    // Version 1 knew neither: a v1 link that says them anyway is read as v1 read it.
+    const v1 = decodeExperimentUrl('?v=1&seeds=5&band=range');
+    expect(v1.config.seeds).toBe(1);
+    expect(v1.view.band).toBe('sd');
   });
 
   it('keeps an edited experiment readable and exact', () => {
@@ -817,6 +842,7 @@ describe('format version 1 fixture', () => {
     batchSize: 64,
     trainExamples: 2000,
     seed: 9,
+    seeds: 1,
     network: { hiddenLayers: [128], activation: 'relu' },
     contestants: [
       { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.05, momentum: 0.9, nesterov: true } },
@@ -889,6 +915,7 @@ describe('format version 2 fixtures', () => {
     batchSize: 128,
     trainExamples: 60_000,
     seed: 42,
+    seeds: 1,
     network: { hiddenLayers: [256, 256], activation: 'tanh' },
     contestants: [
       { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },
@@ -913,6 +940,7 @@ describe('format version 2 fixtures', () => {
     batchSize: 128,
     trainExamples: 60_000,
     seed: 7,
+    seeds: 1,
     network: { hiddenLayers: [], activation: 'sigmoid' },
     contestants: [
       { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },

@@ -10,7 +10,7 @@
  * path by which old links are read.
  */
 import { z } from 'zod';
-import { defaultExperiment, TRAINING_PARAMETERS, type ExperimentConfig } from './config';
+import { defaultExperiment, TRAINING_PARAMETERS, trainingStateProblem, type ExperimentConfig } from './config';
 import {
   contestantKey,
   contestantName,
@@ -41,6 +41,7 @@ import {
   formatZoom,
   parseHidden,
   parseZoom,
+  BAND_PARAMETER,
   PRESENT_PARAMETER,
   SMOOTHING_PARAMETER,
   VIEW_PARAMETERS,
@@ -55,8 +56,8 @@ export const URL_FORMAT_VERSION = 2;
 /** Shared keys version 2 added, as it names them: the network's and smoothing. */
 const V2_KEYS = ['layers', 'units1', 'units2', 'units3', 'act', 'smooth'];
 
-/** Keys of the loss-surface lab, added to version 2 later: a version-1 link never had them. */
-const LAB_KEYS: readonly string[] = [PAGE_PARAMETER.urlKey, SURFACE_PARAMETER.urlKey, ...LAB_NUMBER_PARAMETERS.map((p) => p.urlKey)];
+/** Keys added to version 2 later (the loss-surface lab's, several seeds and their band): a version-1 link never had them. */
+const LATER_V2_KEYS: readonly string[] = [PAGE_PARAMETER.urlKey, SURFACE_PARAMETER.urlKey, ...LAB_NUMBER_PARAMETERS.map((p) => p.urlKey), 'seeds', BAND_PARAMETER.urlKey];
 
 /** Version 1's optimizers: a v1 link without `opt` selects exactly these. */
 const V1_OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
@@ -91,7 +92,7 @@ const LINK_MIGRATIONS: Record<number, (params: URLSearchParams, report: Migratio
     // Settings v1 did not have (other optimizers', the network's, smoothing) stay unknown, as they were then.
     for (const key of [...params.keys()]) {
       const dot = key.indexOf('.');
-      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_KEYS.includes(key) || LAB_KEYS.includes(key)) {
+      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_KEYS.includes(key) || LATER_V2_KEYS.includes(key)) {
         params.delete(key);
         unknown.push(key);
       }
@@ -206,6 +207,13 @@ const VIEW_FIELDS: readonly Field[] = [
     spec: X_AXIS_PARAMETER,
     read: (s) => s.view.xAxis,
     write: (s, v) => (s.view.xAxis = v as XAxis),
+  },
+  {
+    urlKey: BAND_PARAMETER.urlKey,
+    name: BAND_PARAMETER.label,
+    spec: BAND_PARAMETER,
+    read: (s) => s.view.band,
+    write: (s, v) => (s.view.band = v as typeof s.view.band),
   },
   {
     urlKey: 'hide',
@@ -589,6 +597,10 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     notices.push(`The link selects ${MAX_CONTESTANTS + unticked} contestants; at most ${MAX_CONTESTANTS} train at once, so ${unticked === 1 ? 'the last one is' : `the last ${unticked} are`} unticked.`);
   }
   const config: ExperimentConfig = { ...shared.config, contestants, network: networkFrom(shared.layers, shared.units, shared.activation) };
+  // Every setting may be in range and the whole still too large for a tab: fewer seeds, said so.
+  const asked = config.seeds;
+  while (config.seeds > 1 && trainingStateProblem(config)) config.seeds -= 1;
+  if (config.seeds < asked) notices.push(`The link asks for ${asked} seeds; with this network and these contestants only ${config.seeds} fit in memory, so ${config.seeds} it is.`);
   return {
     config,
     view: shared.view,

@@ -2,6 +2,7 @@
 import { parseContestantKey } from './contestants';
 import { defaultLab, PAGE_PARAMETER, type LabSettings, type Page } from './lab';
 import type { BooleanParameter, ChoiceParameter, NumberParameter } from './parameters';
+import type { BandKind } from './seedStats';
 
 export const VIEW_PARAMETERS = [
   { kind: 'boolean', key: 'showTrain', urlKey: 'train', label: 'Show training curves', defaultValue: true, help: 'Thin lines: loss and accuracy on the training batches.' },
@@ -47,6 +48,20 @@ export const X_AXIS_PARAMETER = {
   help: "Epochs; training examples seen; or each contestant's own seconds of computing (its steps and evaluations, not the others'), which shows what a rule costs.",
 } as const satisfies ChoiceParameter<XAxis>;
 
+/** What the band around each contestant's mean line spans in a run of several seeds. */
+export const BAND_PARAMETER = {
+  kind: 'choice',
+  key: 'band',
+  urlKey: 'band',
+  label: 'Band',
+  options: [
+    { value: 'sd', label: '±1 standard deviation' },
+    { value: 'range', label: 'Min–max' },
+  ],
+  defaultValue: 'sd',
+  help: 'With several seeds, each line is the mean over the seeds; the band around it spans ±1 sample standard deviation, or the lowest to the highest seed.',
+} as const satisfies ChoiceParameter<BandKind>;
+
 /** The axis title under the chart, for each choice. */
 export const X_AXIS_TITLES: Record<XAxis, string> = { epochs: 'epoch', examples: 'examples seen', seconds: 'seconds of training' };
 
@@ -57,6 +72,8 @@ export type ViewKey = (typeof VIEW_PARAMETERS)[number]['key'];
 export type ViewOptions = Record<ViewKey, boolean> & {
   smoothing: number;
   xAxis: XAxis;
+  /** The band around mean lines over several seeds. */
+  band: BandKind;
   /** Contestant keys hidden in every chart (legend toggles), in the order they were hidden. */
   hidden: readonly string[];
   /** null: the whole run. */
@@ -73,6 +90,7 @@ export function defaultView(): ViewOptions {
     ...(Object.fromEntries(VIEW_PARAMETERS.map((p) => [p.key, p.defaultValue])) as Record<ViewKey, boolean>),
     smoothing: SMOOTHING_PARAMETER.defaultValue,
     xAxis: X_AXIS_PARAMETER.defaultValue,
+    band: BAND_PARAMETER.defaultValue,
     hidden: [],
     zoom: null,
     page: PAGE_PARAMETER.defaultValue,

@@ -75,7 +75,7 @@ describe('evaluationAvailability', () => {
     store.getState().train();
     expect(evaluationAvailability(store.getState().run)).toEqual({ available: false, reason: EVALUATION_REASONS.training, why: 'training' });
     const config = store.getState().run!.config;
-    const results = buildResults(config, null, [{ contestant: 'adam', status: 'done', history: [metrics(1)] }]);
+    const results = buildResults(config, null, [{ contestant: 'adam', seed: 42, status: 'done', history: [metrics(1)] }]);
     store.getState().stop();
     store.getState().handleEvent({ type: 'runFinished', runId: store.getState().run!.id, outcome: 'stopped' });
     store.getState().showResults(results, 'imported', 'run.json');
@@ -142,7 +142,7 @@ describe('evaluating a contestant', () => {
     expect(port.of('evaluate')).toEqual([]);
     expect(state().evaluation).toBeUndefined();
     const config = state().run!.config;
-    state().showResults(buildResults(config, null, [{ contestant: 'adam', status: 'done', history: [metrics(1)] }]), 'imported');
+    state().showResults(buildResults(config, null, [{ contestant: 'adam', seed: 42, status: 'done', history: [metrics(1)] }]), 'imported');
     state().selectEvaluation('adam', true);
     state().predictDigit(pixels);
     expect(port.calls.filter((c) => c.kind !== 'train')).toEqual([]);

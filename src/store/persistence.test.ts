@@ -5,7 +5,19 @@ import { contestantKey } from '../experiment/contestants';
 import type { EpochMetrics } from '../experiment/metrics';
 import { optimizerDefaults } from '../experiment/optimizers';
 import { buildResults, parseResultsFile, resultsToJson, type ExperimentResults } from '../experiment/resultsFile';
-import { browserResultsStore, keepFinishedRun, LAST_RESULTS_KEY, restoreSavedRun, SAVED_RUN_DROPPED, type ResultsStore } from './persistence';
+import {
+  BASELINE_KEY,
+  BASELINE_SOURCE_KEY,
+  browserResultsStore,
+  keepFinishedRun,
+  LAST_RESULTS_KEY,
+  restoreBaseline,
+  restoreSavedRun,
+  SAVED_BASELINE_DROPPED,
+  SAVED_RUN_DROPPED,
+  type ResultsStore,
+} from './persistence';
+import { runToResults } from './runState';
 import type { RunState } from './runState';
 
 const V1_ARTICLE = readFileSync(new URL('../experiment/fixtures/results-v1-article.json', import.meta.url), 'utf8');
@@ -146,8 +158,8 @@ describe('browserResultsStore and keepFinishedRun', () => {
   it('saves a results file under LAST_RESULTS_KEY that restoreSavedRun reads back', () => {
     const storage = new FakeStorage();
     const results = buildResults(liveRun().config, { name: 'wasm', precision: 'float32' }, [
-      { contestant: 'adam', status: 'done', history: [metrics(1)] },
-      { contestant: 'adam2', status: 'done', history: [metrics(1)] },
+      { contestant: 'adam', seed: 42, status: 'done', history: [metrics(1)] },
+      { contestant: 'adam2', seed: 42, status: 'done', history: [metrics(1)] },
     ]);
     browserResultsStore(storage).save(results);
     expect(storage.items.get(LAST_RESULTS_KEY)).toBe(resultsToJson(results));
@@ -159,8 +171,8 @@ describe('browserResultsStore and keepFinishedRun', () => {
     keepFinishedRun(store, liveRun());
     expect(store.saved).toHaveLength(1);
     expect(store.saved[0].runs).toEqual([
-      { contestant: 'adam', status: 'done', history: [metrics(1)] },
-      { contestant: 'adam2', status: 'diverged', divergence: { epoch: 1, batch: 9 }, history: [metrics(1)] },
+      { contestant: 'adam', seed: 42, status: 'done', history: [metrics(1)] },
+      { contestant: 'adam2', seed: 42, status: 'diverged', divergence: { epoch: 1, batch: 9 }, history: [metrics(1)] },
     ]);
     expect(store.saved[0].experiment).toEqual(liveRun().config);
   });
@@ -178,5 +190,45 @@ describe('browserResultsStore and keepFinishedRun', () => {
   it('a store that throws (quota, privacy mode) does not break anything', () => {
     expect(() => keepFinishedRun(new FakeResultsStore(true), liveRun())).not.toThrow();
     expect(() => keepFinishedRun(browserResultsStore(new FakeStorage({ set: true })), liveRun())).not.toThrow();
+  });
+});
+
+describe('the pinned baseline across reloads', () => {
+  it('is kept as a results file with the name of its file, read back through the migrating reader, and forgotten when unpinned', () => {
+    const storage = new FakeStorage();
+    const store = browserResultsStore(storage);
+    const results = runToResults(liveRun());
+    store.keepBaseline!({ results, sourceName: 'monday.json' });
+    expect(parseResultsFile(storage.items.get(BASELINE_KEY)!, 'x')).toEqual({ ok: true, results });
+    expect(restoreBaseline(storage)).toEqual({ baseline: { results, sourceName: 'monday.json' } });
+    // A run trained here has no file name; pinning it drops the previous one's.
+    store.keepBaseline!({ results });
+    expect(restoreBaseline(storage)).toEqual({ baseline: { results } });
+    store.keepBaseline!(undefined);
+    expect([...storage.items.keys()]).toEqual([]);
+    expect(restoreBaseline(storage)).toEqual({});
+  });
+
+  it('keeps the last run apart: pinning and unpinning never touch it', () => {
+    const storage = saved(V2_ADAMS);
+    browserResultsStore(storage).keepBaseline!({ results: runToResults(liveRun()) });
+    browserResultsStore(storage).keepBaseline!(undefined);
+    expect(storage.items.get(LAST_RESULTS_KEY)).toBe(V2_ADAMS);
+  });
+
+  it('opens an older format (a v1 file pinned long ago) as the current one', () => {
+    const storage = new FakeStorage();
+    storage.items.set(BASELINE_KEY, V1_ARTICLE);
+    const { baseline } = restoreBaseline(storage);
+    expect(baseline?.results.runs.map((r) => r.contestant)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
+  });
+
+  it('unpins one this version cannot read, with a one-line notice, and never throws', () => {
+    const storage = new FakeStorage();
+    storage.items.set(BASELINE_KEY, '{"format": "something else"}');
+    storage.items.set(BASELINE_SOURCE_KEY, 'monday.json');
+    expect(restoreBaseline(storage)).toEqual({ notice: SAVED_BASELINE_DROPPED });
+    expect([...storage.items.keys()]).toEqual([]);
+    expect(restoreBaseline(new FakeStorage({ get: true }))).toEqual({});
   });
 });

@@ -9,8 +9,10 @@ import type { ExperimentConfig } from '../experiment/config';
 import { defaultDraft, type Draft } from '../experiment/draft';
 import { defaultView, type ViewOptions } from '../experiment/view';
 import type { BackendInfo, BackendPreference, RunPacingSettings, WorkerEvent } from '../train/protocol';
+import { createBaseline, type Baseline, type BaselineActions, type BaselineSlice } from './baseline';
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
+import { createOffline, type OfflineActions, type OfflineSlice } from './offline';
 import { createLandscape, type LandscapeActions, type LandscapeState } from './landscape';
 import type { ResultsStore } from './persistence';
 import { createRateFinder, type RateFinderActions, type RateFinderState } from './rateFinder';
@@ -24,6 +26,8 @@ export { rateFinderBlocked, type RateFinderState } from './rateFinder';
 export type { ResultsStore } from './persistence';
 export { LANDSCAPE_NEEDS_TWO, type LandscapeState } from './landscape';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
+export { updateOffer, type OfflineState, type UpdateOffer } from './offline';
+export { BASELINE_DASH, BASELINE_GREY, baselineLabel, baselineLineup, type Baseline } from './baseline';
 
 export interface PlaygroundData {
   draft: Draft;
@@ -49,7 +53,17 @@ export interface PlaygroundData {
   rateFinder?: RateFinderState;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & LandscapeActions & RateFinderActions;
+export type PlaygroundState = PlaygroundData &
+  FormEdits &
+  RunLifecycle &
+  WorkerEvents &
+  EvaluationActions &
+  LandscapeActions &
+  RateFinderActions &
+  OfflineSlice &
+  OfflineActions &
+  BaselineSlice &
+  BaselineActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -80,6 +94,8 @@ export interface InitialState {
   view?: ViewOptions;
   linkNotices?: string[];
   notice?: string;
+  /** The baseline pinned on an earlier visit. */
+  baseline?: Baseline;
 }
 
 export function createPlaygroundStore(port: TrainingPort, initial: InitialState = {}, resultsStore?: ResultsStore): StoreApi<PlaygroundState> {
@@ -98,5 +114,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createEvaluation(set, get, port),
     ...createLandscape(set, get, port),
     ...createRateFinder(set, get, port),
+    ...createOffline(set, get),
+    ...createBaseline(set, get, resultsStore, initial.baseline),
   }));
 }

@@ -77,8 +77,8 @@ function fileResults(): ExperimentResults {
   for (const c of experiment.contestants) c.selected = c.optimizer === 'adagrad' || c.optimizer === 'rmsprop';
   contestant(experiment, 'rmsprop').hyperparameters.learningRate = 0.003;
   return buildResults(experiment, { name: 'wasm', precision: 'float32' }, [
-    { contestant: 'adagrad', status: 'stopped', history: [metrics(1, 0.7)] },
-    { contestant: 'rmsprop', status: 'diverged', divergence: { epoch: 2, batch: 5 }, history: [metrics(1, 0.8)] },
+    { contestant: 'adagrad', seed: 9, status: 'stopped', history: [metrics(1, 0.7)] },
+    { contestant: 'rmsprop', seed: 9, status: 'diverged', divergence: { epoch: 2, batch: 5 }, history: [metrics(1, 0.8)] },
   ]);
 }
 
@@ -103,8 +103,8 @@ describe('playground store: keeping finished runs', () => {
     expect(trained(results.experiment)).toEqual(['sgd', 'adam']);
     expect(results.backend).toEqual({ name: 'webgl', precision: 'float16' });
     expect(results.runs).toEqual([
-      { contestant: 'sgd', status: 'done', history: [metrics(1), metrics(2)] },
-      { contestant: 'adam', status: 'diverged', divergence: { epoch: 2, batch: 4 }, history: [metrics(1, 0.95)] },
+      { contestant: 'sgd', seed: 42, status: 'done', history: [metrics(1), metrics(2)] },
+      { contestant: 'adam', seed: 42, status: 'diverged', divergence: { epoch: 2, batch: 4 }, history: [metrics(1, 0.95)] },
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('playground store: keeping finished runs', () => {
     state().stop();
     send({ type: 'runFinished', runId, outcome: 'stopped' });
     expect(saved).toHaveLength(1);
-    expect(saved[0].runs).toEqual([{ contestant: 'adam', status: 'stopped', history: [metrics(1)] }]);
+    expect(saved[0].runs).toEqual([{ contestant: 'adam', seed: 42, status: 'stopped', history: [metrics(1)] }]);
   });
 
   it('saves a failed run that has finished epochs', () => {
@@ -146,8 +146,8 @@ describe('playground store: keeping finished runs', () => {
     expect(state().run!.phase).toBe('failed');
     expect(saved).toHaveLength(1);
     expect(saved[0].runs).toEqual([
-      { contestant: 'sgd', status: 'stopped', history: [metrics(1)] },
-      { contestant: 'rmsprop', status: 'stopped', history: [] },
+      { contestant: 'sgd', seed: 42, status: 'stopped', history: [metrics(1)] },
+      { contestant: 'rmsprop', seed: 42, status: 'stopped', history: [] },
     ]);
     expect(saved[0].experiment).toEqual(state().run!.config);
   });
@@ -385,8 +385,8 @@ describe('playground store: results with two contestants of one optimizer', () =
     for (const c of experiment.contestants) c.selected = c.optimizer === 'adam';
     experiment.contestants.splice(2, 0, { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { ...optimizerDefaults('adam'), learningRate: 0.01 } });
     return buildResults(experiment, { name: 'wasm', precision: 'float32' }, [
-      { contestant: 'adam', status: 'done', history: [metrics(1), metrics(2)] },
-      { contestant: 'adam2', status: 'diverged', divergence: { epoch: 2, batch: 3 }, history: [metrics(1, 0.5)] },
+      { contestant: 'adam', seed: 42, status: 'done', history: [metrics(1), metrics(2)] },
+      { contestant: 'adam2', seed: 42, status: 'diverged', divergence: { epoch: 2, batch: 3 }, history: [metrics(1, 0.5)] },
     ]);
   }
 
@@ -399,9 +399,9 @@ describe('playground store: results with two contestants of one optimizer', () =
     expect(saved).toHaveLength(1);
     expect(trained(saved[0].experiment)).toEqual(['sgd', 'adam', 'adam2']);
     expect(saved[0].runs).toEqual([
-      { contestant: 'sgd', status: 'done', history: [metrics(1)] },
-      { contestant: 'adam', status: 'diverged', divergence: { epoch: 1, batch: 2 }, history: [] },
-      { contestant: 'adam2', status: 'done', history: [metrics(1, 0.6)] },
+      { contestant: 'sgd', seed: 42, status: 'done', history: [metrics(1)] },
+      { contestant: 'adam', seed: 42, status: 'diverged', divergence: { epoch: 1, batch: 2 }, history: [] },
+      { contestant: 'adam2', seed: 42, status: 'done', history: [metrics(1, 0.6)] },
     ]);
     expect({ ...saved[0], exportedAt: '' }).toEqual({ ...runToResults(state().run!), exportedAt: '' });
   });
@@ -423,5 +423,32 @@ describe('playground store: results with two contestants of one optimizer', () =
     expect(port.trains).toHaveLength(1);
     expect(port.trains[0].config).toEqual(results.experiment);
     expect(Object.keys(state().run!.contestants)).toEqual(['adam', 'adam2']);
+  });
+});
+
+describe('playground store: several seeds', () => {
+  it('keeps every seed of a live run apart, and exports and reopens each', () => {
+    const ctx = setup();
+    ctx.state().setText(null, 'seeds', '2');
+    for (const c of ctx.state().draft.contestants) ctx.state().setSelected(contestantKey(c), c.optimizer === 'adam' && c.ordinal === 1);
+    ctx.send({ type: 'backend', backend: BACKEND });
+    ctx.send(READY);
+    ctx.state().train();
+    const runId = ctx.state().run!.id;
+    expect(Object.keys(ctx.state().run!.contestants)).toEqual(['adam', 'adam+1']);
+    ctx.send({ type: 'epoch', runId, contestant: 'adam', metrics: metrics(1, 0.9) });
+    ctx.send({ type: 'epoch', runId, contestant: 'adam+1', metrics: metrics(1, 0.92) });
+    ctx.send({ type: 'runFinished', runId, outcome: 'done' });
+    const results = runToResults(ctx.state().run!);
+    expect(results.experiment.seeds).toBe(2);
+    expect(results.runs.map((r) => [r.contestant, r.seed, r.status, r.history[0].testAccuracy])).toEqual([
+      ['adam', 42, 'done', 0.9],
+      ['adam', 43, 'done', 0.92],
+    ]);
+    // Opened again, each seed lands where the live run had it.
+    const again = setup();
+    again.state().showResults(results, 'imported', 'seeds.json');
+    expect(again.state().run!.contestants).toEqual(ctx.state().run!.contestants);
+    expect(runToResults(again.state().run!).runs).toEqual(results.runs);
   });
 });

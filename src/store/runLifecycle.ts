@@ -1,11 +1,11 @@
 /** The store's run lifecycle: loading, the backend choice, Train, Stop, showing saved or opened results. */
-import { trainingContestants } from '../experiment/config';
+import { experimentTrainings, trainingId } from '../experiment/config';
 import { contestantKey } from '../experiment/contestants';
 import { draftFromConfig, resolveDraft } from '../experiment/draft';
 import type { ExperimentResults } from '../experiment/resultsFile';
 import type { BackendInfo, BackendPreference } from '../train/protocol';
 import type { StoreGet, StoreSet, TrainingPort } from './playgroundStore';
-import { isTraining } from './runState';
+import { isTraining, resultsContestants } from './runState';
 
 export interface RunLifecycle {
   startLoading(): void;
@@ -63,7 +63,7 @@ export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingP
           config,
           phase: 'running',
           backend: get().backend,
-          contestants: Object.fromEntries(trainingContestants(config).map((c) => [contestantKey(c), { status: 'queued', history: [] }])),
+          contestants: Object.fromEntries(experimentTrainings(config).map((t) => [trainingId(contestantKey(t.contestant), t.seedOffset), { status: 'queued', history: [] }])),
         },
       });
       port.train(id, structuredClone(config), { paused: false, batchesPerSecond: get().speed });
@@ -116,7 +116,8 @@ export function createRunLifecycle(set: StoreSet, get: StoreGet, port: TrainingP
           phase: 'finished',
           outcome: results.runs.every((r) => r.status === 'done' || r.status === 'diverged') ? 'done' : 'stopped',
           backend: results.backend ? { name: results.backend.name as BackendInfo['name'], precision: results.backend.precision } : undefined,
-          contestants: Object.fromEntries(results.runs.map((r) => [r.contestant, { status: r.status, history: r.history, divergence: r.divergence }])),
+          contestants: resultsContestants(results),
+          savedAt: results.exportedAt,
         },
       });
     },

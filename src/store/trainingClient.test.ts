@@ -90,7 +90,13 @@ describe('TrainingClient', () => {
     // The worker gets the selected contestants only (the default's unticked Nadam stays home).
     expect(latest().posted).toEqual([
       { type: 'load', dataUrl: URL_A, backend: 'auto' },
-      { type: 'train', runId: 3, config: { ...config, contestants: trainingContestants(config) }, pacing: { paused: false, batchesPerSecond: 5 } },
+      {
+        type: 'train',
+        runId: 3,
+        config: { ...config, contestants: trainingContestants(config) },
+        trainings: trainingContestants(config).map((c) => ({ contestant: contestantKey(c), seedOffset: 0 })),
+        pacing: { paused: false, batchesPerSecond: 5 },
+      },
       { type: 'pace', runId: 3, action: 'pause', batchesPerSecond: undefined },
       { type: 'pace', runId: 3, action: 'step', batchesPerSecond: undefined },
       { type: 'pace', runId: 3, action: 'speed', batchesPerSecond: null },
@@ -292,6 +298,30 @@ describe('TrainingClient worker pool', () => {
     expect(assignContestants(['adam'], 4)).toEqual([['adam']]);
     expect(assignContestants([1, 2, 3, 4, 5], 2)).toEqual([[1, 3, 5], [2, 4]]);
     expect(assignContestants([], 3)).toEqual([]);
+  });
+
+  it('deals every seed of every contestant to the pool, and routes evaluation and drawn digits to the first seeds', () => {
+    const { client, workers } = pool(3);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    const config = defaultExperiment();
+    config.seeds = 3;
+    for (const c of config.contestants) c.selected = c.optimizer === 'sgd' || c.optimizer === 'adam';
+    client.train(8, config);
+    const sent = workers.map((w) => w.posted.find((c) => c.type === 'train') as Extract<WorkerCommand, { type: 'train' }>);
+    // Six trainings, contestant by contestant, dealt round-robin: two per worker.
+    expect(sent.map((c) => c.trainings!.map((t) => `${t.contestant}+${t.seedOffset}`))).toEqual([
+      ['sgd+0', 'adam+0'],
+      ['sgd+1', 'adam+1'],
+      ['sgd+2', 'adam+2'],
+    ]);
+    for (const c of sent) expect(c.config.contestants.map(contestantKey)).toEqual(['sgd', 'adam']);
+    // The first seeds' weights (all on the first worker here) answer evaluation and drawn digits.
+    client.evaluate(8, 'adam');
+    client.predict(8, 1, new Float32Array(784));
+    expect(workers[0].posted.filter((c) => c.type === 'evaluate' || c.type === 'predict').map((c) => c.type)).toEqual(['evaluate', 'predict']);
+    for (const w of workers.slice(1)) expect(w.posted.filter((c) => c.type === 'evaluate' || c.type === 'predict')).toEqual([]);
   });
 
   it('sends only the selected contestants, Adam 2 beside Adam, each with its own settings', () => {

@@ -17,8 +17,8 @@
  * 'predict' to every worker of the run, whose replies are merged in lineup order.
  */
 import { transferList } from '../data/datasetSharing';
-import { trainingContestants, type ExperimentConfig } from '../experiment/config';
-import { contestantKey, MAX_CONTESTANTS, type Contestant } from '../experiment/contestants';
+import { experimentTrainings, trainingContestants, trainingId, type ExperimentConfig } from '../experiment/config';
+import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
 import { LINE_ALPHAS, SLICE_COORDINATES } from '../experiment/landscape';
 import type { BackendInfo, BackendPreference, DigitPrediction, LandscapeResult, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
@@ -62,7 +62,7 @@ interface ActiveRun {
   failed: boolean;
 }
 
-/** Where the latest run's final weights live: each contestant's worker, and the lineup's order. */
+/** Where the latest run's final weights live: each training's worker (by trainingId), and the lineup's order. */
 interface TrainedRun {
   id: number;
   order: string[];
@@ -109,7 +109,7 @@ export function dealSliceRows<T>(workers: readonly T[], linesOf: (worker: T) => 
 export const WEIGHTS_REPLACED = 'A newer run has started, so the weights of this one are gone.';
 export const WEIGHTS_LOST_IN_RESTART = 'The training workers were restarted, so the weights of this run are gone. Train it again to evaluate it.';
 
-/** Deals the contestants that train to `count` workers, round-robin in the run's order. */
+/** Deals the trainings (each contestant once per seed) to `count` workers, round-robin in the run's order. */
 export function assignContestants<T>(contestants: readonly T[], count: number): T[][] {
   const groups: T[][] = Array.from({ length: Math.min(count, contestants.length) }, () => []);
   contestants.forEach((contestant, i) => groups[i % groups.length].push(contestant));
@@ -164,7 +164,7 @@ export class TrainingClient {
   train(runId: number, config: ExperimentConfig, pacing?: RunPacingSettings) {
     const ready = this.pool.filter((p) => p.dataReady);
     if (!ready.length) throw new Error('The training workers are not ready.');
-    const groups: Contestant[][] = assignContestants(trainingContestants(config), ready.length);
+    const groups = assignContestants(experimentTrainings(config), ready.length);
     const members = ready.slice(0, groups.length);
     this.run = { id: runId, members, finished: new Map(), progress: new Map(), failed: false };
     // Each worker drops its previous run's weights when it gets this one.
@@ -172,10 +172,15 @@ export class TrainingClient {
     this.trained = {
       id: runId,
       order: trainingContestants(config).map(contestantKey),
-      owners: new Map(groups.flatMap((group, i) => group.map((c) => [contestantKey(c), members[i]] as const))),
+      owners: new Map(groups.flatMap((group, i) => group.map((t) => [trainingId(contestantKey(t.contestant), t.seedOffset), members[i]] as const))),
     };
-    // Each worker gets the whole experiment with only its share of the contestants.
-    members.forEach((member, i) => member.worker.postMessage({ type: 'train', runId, config: { ...config, contestants: groups[i] }, pacing } satisfies WorkerCommand));
+    // Each worker gets the whole experiment with only its share of the contestants, and which of their seeds it trains.
+    members.forEach((member, i) => {
+      const share = groups[i];
+      const contestants = trainingContestants(config).filter((c) => share.some((t) => t.contestant === c));
+      const trainings = share.map((t) => ({ contestant: contestantKey(t.contestant), seedOffset: t.seedOffset }));
+      member.worker.postMessage({ type: 'train', runId, config: { ...config, contestants }, trainings, pacing } satisfies WorkerCommand);
+    });
   }
 
   /** Pause, Resume, Step or Speed: every worker of the run paces its own contestants. */
@@ -211,7 +216,8 @@ export class TrainingClient {
    */
   predict(runId: number, requestId: number, pixels: Float32Array) {
     const trained = this.trained;
-    const holders = trained?.id === runId ? new Set(trained.owners.values()) : undefined;
+    // The first seed's weights answer (the evaluation panel's choice with several seeds).
+    const holders = trained?.id === runId ? new Set(trained.order.map((key) => trained.owners.get(key)!)) : undefined;
     if (!holders || [...holders].some((h) => !this.pool.includes(h))) {
       this.handlers.onEvent({ type: 'predictionFailed', runId, requestId, message: trained ? WEIGHTS_REPLACED : WEIGHTS_LOST_IN_RESTART });
       return;

@@ -66,6 +66,12 @@ export interface DigitPrediction {
   probabilities: number[];
 }
 
+/** One training of a worker's share: a contestant (by key) and its seed (the experiment's seed + seedOffset). */
+export interface TrainingRef {
+  contestant: string;
+  seedOffset: number;
+}
+
 /** A worker's part of a landscape's slice through θ0 and the final weights of contestants `a` and `b`. */
 export interface LandscapeSliceRequest {
   a: string;
@@ -105,8 +111,12 @@ export type WorkerCommand =
   | { type: 'shareData'; helper: number }
   /** To a helper: the primary's dataset, relayed by the page. */
   | ({ type: 'receiveData' } & HelperDataset)
-  /** `pacing`: a run started paused or slowed (the page's Speed control, a Pause before the run began). */
-  | { type: 'train'; runId: number; config: ExperimentConfig; pacing?: RunPacingSettings }
+  /**
+   * `config`: the experiment with only this worker's share of the contestants; `trainings`: which seeds of
+   * them it trains (absent: each once per seed). `pacing`: a run started paused or slowed (the page's Speed
+   * control, a Pause before the run began).
+   */
+  | { type: 'train'; runId: number; config: ExperimentConfig; trainings?: TrainingRef[]; pacing?: RunPacingSettings }
   | { type: 'stop'; runId: number }
   /** Pause, Resume, Step (one batch for every contestant while paused), Speed (batches per second; null: full speed). */
   | { type: 'pace'; runId: number; action: 'pause' | 'resume' | 'step' | 'speed'; batchesPerSecond?: number | null }

@@ -12,7 +12,7 @@ import { DataLoadError, loadMnist, type MnistData } from '../data/shardLoader';
 import { chooseBackend, fallBackFromWebgl, NO_SIMD, webglContext, type BackendPreference, type KernelCandidate } from './backend';
 import { loadBrowserKernel } from './kernel/browser';
 import { kernelEngine } from './kernelEngine';
-import { trainingContestants } from '../experiment/config';
+import { experimentTrainings, InvalidExperimentError, trainingContestants, type Training } from '../experiment/config';
 import { contestantKey, contestantName } from '../experiment/contestants';
 import type { NetworkSettings } from '../experiment/network';
 import { CpuNetwork, evaluateSplit } from './evaluation';
@@ -219,7 +219,8 @@ function train(command: Extract<WorkerCommand, { type: 'train' }>) {
     network: command.config.network,
     seed: command.config.seed,
     trainExamples: command.config.trainExamples,
-    names: new Map(trainingContestants(command.config).map((c) => [contestantKey(c), contestantName(c)])),
+    // Only the first seed's weights are kept: evaluation and drawn digits use them.
+    names: new Map(trainingContestants(command.config).filter((c) => !command.trainings || command.trainings.some((t) => t.contestant === contestantKey(c) && t.seedOffset === 0)).map((c) => [contestantKey(c), contestantName(c)])),
     networks: new Map(),
     diverged: new Set(),
   };
@@ -249,13 +250,13 @@ async function runExperiment(run: CurrentRun, command: Extract<WorkerCommand, { 
           post({ type: 'runStatus', runId: run.id, contestant, status, divergence });
         },
         finalWeights: (contestant, weights) => {
-          if (kept?.runId === run.id) kept.networks.set(contestant, new CpuNetwork(kept.network, weights));
+          if (kept?.runId === run.id && kept.names.has(contestant)) kept.networks.set(contestant, new CpuNetwork(kept.network, weights));
         },
         epochEnd: (contestant, metrics) => post({ type: 'epoch', runId: run.id, contestant, metrics }),
         progress: (progress) => post({ type: 'progress', runId: run.id, progress }),
       },
       { stopRequested: () => run.stop, yieldToEventLoop, deviceLost, pacing: run.pacing },
-      { engine: kernel?.engine },
+      { engine: kernel?.engine, trainings: resolveTrainings(command) },
     );
     if (!contextLost) post({ type: 'runFinished', runId: run.id, outcome });
   } catch (error) {
@@ -273,6 +274,16 @@ async function runExperiment(run: CurrentRun, command: Extract<WorkerCommand, { 
       await moveOffWebgl();
     }
   }
+}
+
+/** The command's share as trainings of its config's contestants (absent: each contestant once per seed). */
+function resolveTrainings({ config, trainings }: Extract<WorkerCommand, { type: 'train' }>): Training[] {
+  if (!trainings) return experimentTrainings(config);
+  return trainings.map(({ contestant: key, seedOffset }) => {
+    const contestant = trainingContestants(config).find((c) => contestantKey(c) === key);
+    if (!contestant || !Number.isInteger(seedOffset) || seedOffset < 0 || seedOffset >= config.seeds) throw new InvalidExperimentError([`No training "${key}" with seed offset ${seedOffset} in this experiment.`]);
+    return { contestant, seedOffset };
+  });
 }
 
 /** Why there are no weights to use for `contestant` of run `runId`, or its network. */

@@ -109,6 +109,50 @@ describe('trainExperiment on real MNIST with the fused wasm kernel', () => {
     expect(result.progress.some((p) => p.live.adam !== undefined && p.live.sgd === undefined)).toBe(true);
   });
 
+  it('trains seed 43 of a two-seed run exactly as a plain run with seed 43: every number and final weight, bit for bit', async () => {
+    const optimizers: OptimizerId[] = ['sgd', 'adam', 'rmsprop'];
+    const weightsOf = async (cfg: ExperimentConfig, trainings?: TrainerOptions['trainings']) => {
+      const weights = new Map<string, Float32Array[]>();
+      const recorded: Recorded = { epochs: new Map(), statuses: new Map(), divergence: new Map(), progress: [] };
+      await trainExperiment(
+        data,
+        cfg,
+        {
+          runStatus: () => {},
+          epochEnd: (id, m) => recorded.epochs.set(id, [...(recorded.epochs.get(id) ?? []), m]),
+          progress: (p) => recorded.progress.push(p),
+          finalWeights: (id, w) => weights.set(id, w),
+        },
+        neverStop,
+        { readbackIntervalMs: 0, engine: kernel, trainings },
+      );
+      return { ...recorded, weights };
+    };
+    const twoSeeds = await weightsOf(config({ optimizers, seed: 42, seeds: 2 }));
+    const plain43 = await weightsOf(config({ optimizers, seed: 43 }));
+    const plain42 = await weightsOf(config({ optimizers, seed: 42 }));
+    const strip = (h: EpochMetrics[]) => h.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
+    const liveOf = (r: Recorded, id: string) => r.progress.map((p) => p.live[id] && [p.live[id].trainLoss, p.live[id].trainAccuracy]);
+    expect([...twoSeeds.epochs.keys()].sort()).toEqual(['adam', 'adam+1', 'rmsprop', 'rmsprop+1', 'sgd', 'sgd+1']);
+    for (const id of optimizers) {
+      expect(strip(twoSeeds.epochs.get(`${id}+1`)!)).toEqual(strip(plain43.epochs.get(id)!));
+      expect(strip(twoSeeds.epochs.get(id)!)).toEqual(strip(plain42.epochs.get(id)!));
+      expect(twoSeeds.weights.get(`${id}+1`)).toEqual(plain43.weights.get(id));
+      expect(twoSeeds.weights.get(id)).toEqual(plain42.weights.get(id));
+      // The live curve too: the same batches in the same order.
+      expect(liveOf(twoSeeds, `${id}+1`)).toEqual(liveOf(plain43, id));
+    }
+    // The seeds really differ.
+    expect(twoSeeds.weights.get('adam+1')).not.toEqual(twoSeeds.weights.get('adam'));
+    // A worker's share of the pool (Adam's second seed alone) gives the same numbers again.
+    const cfg = config({ optimizers, seed: 42, seeds: 2 });
+    const adam = cfg.contestants.find((c) => c.optimizer === 'adam' && c.ordinal === 1)!;
+    const share = await weightsOf(cfg, [{ contestant: adam, seedOffset: 1 }]);
+    expect([...share.epochs.keys()]).toEqual(['adam+1']);
+    expect(strip(share.epochs.get('adam+1')!)).toEqual(strip(plain43.epochs.get('adam')!));
+    expect(share.weights.get('adam+1')).toEqual(plain43.weights.get('adam'));
+  });
+
   it('keeps the JS heap flat across 20 epochs', async () => {
     expectFlatHeap(await heapAfterEachEpoch(data, config({ epochs: 20, optimizers: ['adam', 'rmsprop'] }), { engine: kernel }));
   });

@@ -2,15 +2,28 @@
  * The lockstep trainer: every selected optimizer gets its own copy of the same
  * initial weights, and each batch is built once and fed to every optimizer in
  * turn, so all of them see identical data in identical order.
+ * With several seeds, each seed is a group of its own: its own initial weights,
+ * batch order and engine, exactly as a one-seed run of that seed would have; the
+ * groups advance batch by batch together, so every seed's curve moves at once.
  * Runs inside the worker in the app, and in Node (tfjs cpu) in the unit tests.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchesPerEpoch, trainingContestants, validateExperiment, InvalidExperimentError, type ExperimentConfig } from '../experiment/config';
+import {
+  batchesPerEpoch,
+  experimentTrainings,
+  trainingId,
+  trainingSeed,
+  validateExperiment,
+  InvalidExperimentError,
+  type ExperimentConfig,
+  type Training,
+} from '../experiment/config';
+import type { Contestant } from '../experiment/contestants';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import { contestantKey } from '../experiment/contestants';
 import type { MnistData } from '../data/shardLoader';
 import { batchRanges } from './batches';
-import type { EngineFactory, EnginePlan, PendingValues } from './engine';
+import type { EngineFactory, EnginePlan, PendingValues, TrainingEngine } from './engine';
 import type { Pacing } from './pacing';
 import { initialWeights, KERAS_EPSILON } from './network';
 import { createRandom, RandomStream, shuffledIndices } from './random';
@@ -34,7 +47,7 @@ export interface TrainingProgress {
   live: Record<string, { trainLoss: number; trainAccuracy: number; seconds: number }>;
 }
 
-/** Events name each run by its contestant's key ("adam", "adam2"). */
+/** Events name each run by its training's id: the contestant's key ("adam", "adam2"), "adam+1" for seed + 1 (trainingId). */
 export interface TrainerEvents {
   runStatus(id: string, status: RunStatus, divergence?: DivergenceInfo): void;
   epochEnd(id: string, metrics: EpochMetrics): void;
@@ -76,6 +89,8 @@ export interface TrainerOptions {
   /** Read back at least this many times an epoch, however fast the steps (default MIN_PROGRESS_PER_EPOCH). */
   minProgressPerEpoch?: number;
   observer?: TrainerObserver;
+  /** The trainings to run (a worker's share of the pool's); default: every contestant that trains, once per seed. */
+  trainings?: readonly Training[];
 }
 
 /**
@@ -142,6 +157,8 @@ class OptimizerRun {
 
   constructor(
     readonly id: string,
+    /** The engine of its seed, and its run number there. */
+    readonly engine: TrainingEngine,
     readonly index: number,
   ) {}
 
@@ -160,13 +177,30 @@ class OptimizerRun {
 
 export type TrainingOutcome = 'done' | 'stopped';
 
-/** What the engines are built from: the network, the batch size and one run per contestant that trains. */
-export function enginePlan(config: ExperimentConfig): EnginePlan {
+/** What an engine is built from: the network, the batch size and one run per contestant of one seed. */
+export function enginePlan(config: ExperimentConfig, contestants: readonly Contestant[]): EnginePlan {
   return {
     network: config.network,
     batchSize: config.batchSize,
-    runs: trainingContestants(config).map(({ optimizer, hyperparameters, schedule }) => ({ optimizer, hyperparameters, schedule })),
+    runs: contestants.map(({ optimizer, hyperparameters, schedule }) => ({ optimizer, hyperparameters, schedule })),
   };
+}
+
+/** The trainings of one seed: one engine, one batch order, the same initial weights. */
+interface SeedGroup {
+  seedOffset: number;
+  contestants: Contestant[];
+}
+
+/** Groups trainings by seed, in seed order, each group's contestants in the order given. */
+function seedGroups(trainings: readonly Training[]): SeedGroup[] {
+  const groups = new Map<number, SeedGroup>();
+  for (const { contestant, seedOffset } of trainings) {
+    const group = groups.get(seedOffset) ?? { seedOffset, contestants: [] };
+    group.contestants.push(contestant);
+    groups.set(seedOffset, group);
+  }
+  return [...groups.values()].sort((a, b) => a.seedOffset - b.seedOffset);
 }
 
 export async function trainExperiment(
@@ -183,16 +217,28 @@ export async function trainExperiment(
   const readbackIntervalMs = options.readbackIntervalMs ?? 200;
   const settle = <T>(pending: Promise<T>): Promise<T> => (control.deviceLost ? Promise.race([pending, control.deviceLost]) : pending);
   const read = (tensor: tf.Tensor) => settle(tensor.data());
-  const initial = initialWeights(config.seed, config.network);
-  const plan = enginePlan(config);
-  const engine = options.engine ? await options.engine(data, plan, initial) : createTfjsEngine(data, plan, initial, options.gradients ?? 'dense');
-  const runs = trainingContestants(config).map((contestant, index) => new OptimizerRun(contestantKey(contestant), index));
-  for (const run of runs) options.observer?.initialWeights?.(run.id, initial.map((w) => w.slice()));
+  const trainings = options.trainings ?? experimentTrainings(config);
+  if (!trainings.length) throw new InvalidExperimentError(['Nothing to train.']);
+  const groups: (SeedGroup & { engine: TrainingEngine; runs: OptimizerRun[]; shuffle: ReturnType<typeof createRandom> })[] = [];
+  try {
+    for (const group of seedGroups(trainings)) {
+      const seed = trainingSeed(config.seed, group.seedOffset);
+      const initial = initialWeights(seed, config.network);
+      const plan = enginePlan(config, group.contestants);
+      const engine = options.engine ? await options.engine(data, plan, initial) : createTfjsEngine(data, plan, initial, options.gradients ?? 'dense');
+      const runs = group.contestants.map((contestant, index) => new OptimizerRun(trainingId(contestantKey(contestant), group.seedOffset), engine, index));
+      groups.push({ ...group, engine, runs, shuffle: createRandom(seed, RandomStream.shuffle) });
+      for (const run of runs) options.observer?.initialWeights?.(run.id, initial.map((w) => w.slice()));
+    }
+  } catch (error) {
+    for (const group of groups) group.engine.dispose();
+    throw error;
+  }
+  const runs = groups.flatMap((group) => group.runs);
   const retire = (run: OptimizerRun) => {
     run.dropPending();
-    engine.release(run.index);
+    run.engine.release(run.index);
   };
-  const shuffle = createRandom(config.seed, RandomStream.shuffle);
   const totalBatches = batchesPerEpoch(config);
   const readbackEvery = Math.max(1, Math.ceil(totalBatches / (options.minProgressPerEpoch ?? MIN_PROGRESS_PER_EPOCH)));
   const active = () => runs.filter((r) => r.status === 'training');
@@ -250,7 +296,8 @@ export async function trainExperiment(
   try {
     epochs: for (let epoch = 1; epoch <= config.epochs; epoch++) {
       for (const run of active()) run.resetEpoch();
-      const order = shuffledIndices(config.trainExamples, shuffle);
+      // Every seed shuffles every epoch, even one whose runs all diverged, as a one-seed run of it would.
+      const batchesOf = groups.map((group) => batchRanges(shuffledIndices(config.trainExamples, group.shuffle), config.batchSize));
       let batch = 0;
       let lastReadback = performance.now();
       let windowStart = lastReadback;
@@ -272,7 +319,7 @@ export async function trainExperiment(
         windowStart = after;
         windowSamples = 0;
       };
-      for (const indices of batchRanges(order, config.batchSize)) {
+      while (batch < totalBatches) {
         const current = active();
         if (!current.length) break epochs;
         if (control.pacing) {
@@ -288,14 +335,19 @@ export async function trainExperiment(
           }
         }
         batch += 1;
-        engine.loadBatch(indices);
-        for (const run of current) {
-          const started = performance.now();
-          run.pending.push({ batch, size: indices.length, values: engine.step(run.index) });
-          run.epochSeconds += (performance.now() - started) / 1000;
-          options.observer?.step?.(run.id, epoch, batch, indices);
-        }
-        windowSamples += indices.length * current.length;
+        groups.forEach((group, g) => {
+          const indices: Uint32Array = batchesOf[g].next().value!;
+          const stepping = group.runs.filter((run) => run.status === 'training');
+          if (!stepping.length) return;
+          group.engine.loadBatch(indices);
+          for (const run of stepping) {
+            const started = performance.now();
+            run.pending.push({ batch, size: indices.length, values: group.engine.step(run.index) });
+            run.epochSeconds += (performance.now() - started) / 1000;
+            options.observer?.step?.(run.id, epoch, batch, indices);
+          }
+          windowSamples += indices.length * stepping.length;
+        });
 
         const now = performance.now();
         if (now - lastReadback >= readbackIntervalMs || batch % readbackEvery === 0 || batch === totalBatches || control.pacing?.reportEveryBatch()) {
@@ -313,7 +365,11 @@ export async function trainExperiment(
       const finishing = active();
       if (!finishing.length) break;
       const evalStarted = performance.now();
-      const evaluations = engine.evaluate(finishing.map((run) => run.index));
+      // Each seed's engine evaluates its own runs together (shared work once per engine), in the order of `finishing`.
+      const evaluations = groups.flatMap((group) => {
+        const indices = finishing.filter((run) => run.engine === group.engine).map((run) => run.index);
+        return indices.length ? group.engine.evaluate(indices) : [];
+      });
       const evalShare = (performance.now() - evalStarted) / 1000 / finishing.length;
       const readStarted = performance.now();
       let values: Float64Array;
@@ -355,7 +411,7 @@ export async function trainExperiment(
       // Only after a clean end: after an exception (a lost device) the weights may be unreadable.
       if (completed && events.finalWeights) {
         for (const run of runs) {
-          if (run.status === 'training') events.finalWeights(run.id, await settle(engine.weights(run.index)));
+          if (run.status === 'training') events.finalWeights(run.id, await settle(run.engine.weights(run.index)));
         }
       }
     } finally {
@@ -366,7 +422,7 @@ export async function trainExperiment(
         }
         run.dropPending();
       }
-      engine.dispose();
+      for (const group of groups) group.engine.dispose();
     }
   }
   return outcome;

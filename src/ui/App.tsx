@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Charts } from './charts/Charts';
+import type { ExperimentConfig } from '../experiment/config';
 import { resolveDraft } from '../experiment/draft';
 import { EvaluationPanel } from './evaluation/EvaluationPanel';
 import { LandscapePanel } from './landscape/LandscapePanel';
@@ -12,15 +13,16 @@ import { BackendBadge, BackendChooser } from './status/BackendControls';
 import { DataStatus } from './status/DataStatus';
 import { Diagnostics } from './status/Diagnostics';
 import { Notice } from './status/Notice';
+import { OfflineStatus, UpdateOffer } from './status/OfflineStatus';
 import { PacingControls } from './status/PacingControls';
 import { TrainingProgressBar } from './status/TrainingProgressBar';
-import { CopyLinkButton, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
+import { CopyLinkButton, ExportScriptButtons, LinkNotices, OpenResultsButton, ResultsDropZone } from './status/ShareControls';
 import { isTraining } from '../store/playgroundStore';
 import { usePlayground } from './StoreContext';
 import { LabView } from './lab/LabView';
 import { PAGE_PANEL_ID, PageTabs, pageTabId } from './lab/PageTabs';
 
-function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blockedBecause?: string }) {
+function TrainControls({ canTrain, blockedBecause, config }: { canTrain: boolean; blockedBecause?: string; config: ExperimentConfig | null }) {
   const train = usePlayground((s) => s.train);
   const stop = usePlayground((s) => s.stop);
   const running = usePlayground((s) => s.run?.phase === 'running');
@@ -36,6 +38,7 @@ function TrainControls({ canTrain, blockedBecause }: { canTrain: boolean; blocke
       {blockedBecause && <span className="train-controls__why">{blockedBecause}</span>}
       <CopyLinkButton />
       <OpenResultsButton />
+      <ExportScriptButtons config={config} />
     </div>
   );
 }
@@ -68,7 +71,9 @@ export function App() {
         <PresentationToggle />
         <PresentationHint />
         <BackendBadge />
+        <OfflineStatus />
       </header>
+      <UpdateOffer />
       <ResultsDropZone />
       <LinkNotices />
       <PageTabs />
@@ -87,7 +92,7 @@ export function App() {
         </aside>
         <section className="workspace" aria-label="Training">
           <div className="panel run-panel">
-            <TrainControls canTrain={canTrain} blockedBecause={blockedBecause} />
+            <TrainControls canTrain={canTrain} blockedBecause={blockedBecause} config={resolution.config} />
             <DataStatus />
             <TrainingProgressBar />
             <Notice />

@@ -1,4 +1,4 @@
-import type { LineupEntry } from '../../store/playgroundStore';
+import type { AveragedEntry } from '../../store/playgroundStore';
 import type { ViewOptions } from '../../experiment/view';
 import { formatCount } from '../format';
 import { ContestantSwatch } from '../ContestantSwatch';
@@ -6,7 +6,10 @@ import type { MetricPair } from './chartData';
 
 interface Props {
   title: string;
-  lineup: readonly LineupEntry[];
+  /** With several seeds, each contestant's mean over them. */
+  lineup: readonly AveragedEntry[];
+  /** A pinned baseline's contestants (averaged likewise): columns of their own after the run's ("Baseline Adam"). */
+  baseline?: readonly AveragedEntry[];
   metric: MetricPair;
   view: ViewOptions;
   trainExamples: number;
@@ -19,10 +22,12 @@ interface Props {
  * contestant the legend shows. Live per-batch points stay in the chart: a row per batch
  * would be thousands of rows.
  */
-export function ChartTable({ title, lineup, metric, view, trainExamples, format }: Props) {
-  const shown = lineup.filter((entry) => !view.hidden.includes(entry.key));
+export function ChartTable({ title, lineup, baseline = [], metric, view, trainExamples, format }: Props) {
+  const visible = (entries: readonly AveragedEntry[]) => entries.filter((entry) => !view.hidden.includes(entry.key));
+  const total = lineup.length + baseline.length;
+  const shown = [...visible(lineup), ...visible(baseline).map((entry) => ({ ...entry, key: `baseline:${entry.key}`, name: `Baseline ${entry.name}` }))];
   const epochs = [...new Set(shown.flatMap((entry) => entry.state.history.map((m) => m.epoch)))].sort((a, b) => a - b);
-  const cell = (entry: LineupEntry, epoch: number, key: MetricPair['test']) => {
+  const cell = (entry: AveragedEntry, epoch: number, key: MetricPair['test']) => {
     const value = entry.state.history.find((m) => m.epoch === epoch)?.[key];
     return value === undefined ? '–' : format(value);
   };
@@ -31,7 +36,7 @@ export function ChartTable({ title, lineup, metric, view, trainExamples, format 
     <div className="table-scroll chart-table" role="region" aria-label={`${title} values`} tabIndex={0}>
       <table>
         <caption>
-          {title} by epoch{shown.length < lineup.length ? ` (${lineup.length - shown.length} hidden in the legend)` : ''}
+          {title} by epoch{shown.length < total ? ` (${total - shown.length} hidden in the legend)` : ''}
         </caption>
         <thead>
           <tr>

@@ -1,12 +1,13 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { isTraining, runLineup, type LineupEntry, type RunState } from '../../store/playgroundStore';
-import { SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type XAxis } from '../../experiment/view';
+import { averagedLineup, BASELINE_DASH, BASELINE_GREY, baselineLabel, baselineLineup, isTraining, runLineup, type AveragedEntry, type RunState } from '../../store/playgroundStore';
+import { BAND_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type XAxis } from '../../experiment/view';
+import type { ChoiceParameter } from '../../experiment/parameters';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { usePlayground } from '../StoreContext';
 import { formatLoss, formatPercent } from '../format';
 import { ACCURACY, LOSS } from './chartData';
 import { LearningRateChart } from './LearningRateChart';
-import { MetricChart } from './MetricChart';
+import { MetricChart, type ChartBaseline } from './MetricChart';
 import { bestEffortConfig } from '../../experiment/draft';
 
 /** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
@@ -21,8 +22,15 @@ export function Charts() {
   const liveRun = usePlayground((s) => s.run);
   const view = usePlayground((s) => s.view);
   const run = useThrottled(liveRun, isTraining(liveRun) ? CHART_REFRESH_MS : 0);
-  const lineup = useMemo(() => (run ? runLineup(run) : []), [run]);
-  const liveLineup = useMemo(() => (liveRun ? runLineup(liveRun) : []), [liveRun]);
+  const lineup = useMemo(() => (run ? averagedLineup(runLineup(run)) : []), [run]);
+  // The legend follows every event, but needs no curves.
+  const liveLineup = useMemo(() => (liveRun ? averagedLineup(runLineup(liveRun), { traces: false }) : []), [liveRun]);
+  const pinned = usePlayground((s) => s.baseline);
+  // Each ghost in the colour of the run's same contestant (baselineLineup), its mean over its seeds.
+  const baseline = useMemo<ChartBaseline | undefined>(
+    () => (pinned ? { lineup: averagedLineup(baselineLineup(pinned, lineup), { traces: false }), trainExamples: pinned.results.experiment.trainExamples, label: baselineLabel(pinned) } : undefined),
+    [pinned, lineup],
+  );
   const trainExamples = run?.config.trainExamples ?? 0;
   const xEnd = plannedEnd(run, view.xAxis);
   // The schedule chart shows the running experiment, else the form's (what Train would run).
@@ -31,11 +39,11 @@ export function Charts() {
   const formConfig = useMemo(() => bestEffortConfig(draft), [draft]);
   return (
     <>
-      <ChartOptions />
-      <ChartLegend lineup={liveLineup} />
+      <ChartOptions seeds={run?.config.seeds ?? 1} />
+      <ChartLegend lineup={liveLineup} baseline={baseline?.label} />
       <div className="charts">
-        <MetricChart title="Loss" metric={LOSS} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
-        <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />
+        <MetricChart title="Loss" metric={LOSS} lineup={lineup} baseline={baseline} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
+        <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} baseline={baseline} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />
         <LearningRateChart config={training && run ? run.config : formConfig} view={view} source={training && run ? 'run' : 'form'} />
       </div>
     </>
@@ -51,23 +59,15 @@ function plannedEnd(run: RunState | undefined, xAxis: XAxis): number {
   return 0;
 }
 
-function ChartOptions() {
+function ChartOptions({ seeds }: { seeds: number }) {
   const view = usePlayground((s) => s.view);
   const setView = usePlayground((s) => s.setView);
   const smoothingId = useId();
-  const xAxisId = useId();
   return (
     <div className="chart-options" role="group" aria-label="Chart options">
-      <span className="select-field" title={X_AXIS_PARAMETER.help}>
-        <label htmlFor={xAxisId}>{X_AXIS_PARAMETER.label}</label>
-        <select id={xAxisId} value={view.xAxis} onChange={(e) => setView({ xAxis: e.target.value as XAxis })}>
-          {X_AXIS_PARAMETER.options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </span>
+      <ChoiceSelect spec={X_AXIS_PARAMETER} value={view.xAxis} onChange={(xAxis) => setView({ xAxis })} />
+      {/* The band is around means over seeds: with one seed there is none to choose. */}
+      {seeds > 1 && <ChoiceSelect spec={BAND_PARAMETER} value={view.band} onChange={(band) => setView({ band })} />}
       {VIEW_PARAMETERS.map((spec) => (
         <label key={spec.key} className="check-field" title={spec.help}>
           <input type="checkbox" checked={view[spec.key]} onChange={(e) => setView({ [spec.key]: e.target.checked })} />
@@ -94,15 +94,33 @@ function ChartOptions() {
   );
 }
 
+/** A labelled select for a choice parameter of the view. */
+function ChoiceSelect<Value extends string>({ spec, value, onChange }: { spec: ChoiceParameter<Value>; value: Value; onChange(value: Value): void }) {
+  const id = useId();
+  return (
+    <span className="select-field" title={spec.help}>
+      <label htmlFor={id}>{spec.label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as Value)}>
+        {spec.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
 /** One legend for every chart: a click hides or shows a contestant everywhere (and in the link). */
-function ChartLegend({ lineup }: { lineup: readonly LineupEntry[] }) {
+function ChartLegend({ lineup, baseline }: { lineup: readonly AveragedEntry[]; baseline?: string }) {
   const hidden = usePlayground((s) => s.view.hidden);
   const toggleHidden = usePlayground((s) => s.toggleHidden);
-  if (!lineup.length) return null;
+  if (!lineup.length && !baseline) return null;
   return (
     <ul className="legend" aria-label="Chart legend">
-      {lineup.map(({ key, name, style, state }) => {
+      {lineup.map(({ key, name, style, state, seeds }) => {
         const shown = !hidden.includes(key);
+        const diverged = seeds.filter((s) => s.state.status === 'diverged').length;
         return (
           <li key={key} className={shown ? undefined : 'legend__hidden'}>
             <button type="button" className="legend__toggle" aria-pressed={shown} title={shown ? `Hide ${name} in the charts` : `Show ${name} in the charts`} onClick={() => toggleHidden(key)}>
@@ -113,11 +131,23 @@ function ChartLegend({ lineup }: { lineup: readonly LineupEntry[] }) {
               <span className="legend__diverged">
                 diverged
                 {state.divergence && ` (epoch ${state.divergence.epoch}, batch ${state.divergence.batch})`}
+                {seeds.length > 1 && ` (all ${seeds.length} seeds)`}
+              </span>
+            )}
+            {state.status !== 'diverged' && diverged > 0 && (
+              <span className="legend__diverged">
+                {diverged} of {seeds.length} seeds diverged
               </span>
             )}
           </li>
         );
       })}
+      {baseline && (
+        <li className="legend__baseline">
+          <ContestantSwatch style={{ color: BASELINE_GREY, dash: BASELINE_DASH }} />
+          Baseline: {baseline}, the faint dashed lines
+        </li>
+      )}
     </ul>
   );
 }

@@ -4,7 +4,8 @@ import { contestantKey, contestantName, contestantStyle } from '../../experiment
 import { SCHEDULES } from '../../experiment/schedules';
 import { X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
 import { usePlayground } from '../StoreContext';
-import { learningRateSeries, type Series } from './chartData';
+import { baselineLineup } from '../../store/playgroundStore';
+import { asBaseline, learningRateSeries, type Series } from './chartData';
 import { CursorReadout } from './MetricChart';
 import { formatX, type PlotSpec } from './plotOptions';
 import { UplotPlot } from './UplotPlot';
@@ -31,10 +32,16 @@ export const LearningRateChart = memo(function LearningRateChart({ config, view,
     [config],
   );
   const steps = batchesPerEpoch(config);
-  const series = useMemo(
-    () => learningRateSeries(contestants, { batchesPerEpoch: steps, batchSize: config.batchSize, epochs: config.epochs }, view.xAxis, view.hidden),
-    [contestants, steps, config.batchSize, config.epochs, view.xAxis, view.hidden],
-  );
+  const pinned = usePlayground((s) => s.baseline);
+  const series = useMemo(() => {
+    const own = learningRateSeries(contestants, { batchesPerEpoch: steps, batchSize: config.batchSize, epochs: config.epochs }, view.xAxis, view.hidden);
+    if (!pinned) return own;
+    // The pinned baseline's schedules, as ghosts behind (its own steps per epoch and epochs).
+    const pinnedConfig = pinned.results.experiment;
+    const ghosts = baselineLineup(pinned, contestants).map(({ key, name, style, contestant }) => ({ key, name, style, learningRate: contestant.hyperparameters.learningRate as number, schedule: contestant.schedule }));
+    const run = { batchesPerEpoch: batchesPerEpoch(pinnedConfig), batchSize: pinnedConfig.batchSize, epochs: pinnedConfig.epochs };
+    return [...asBaseline(learningRateSeries(ghosts, run, view.xAxis, view.hidden)), ...own];
+  }, [contestants, pinned, steps, config.batchSize, config.epochs, view.xAxis, view.hidden]);
   // Seconds are not known ahead: the schedule is drawn by epochs then.
   const xAxis = view.xAxis === 'seconds' ? 'epochs' : view.xAxis;
   const logScale = spansDecades(series);
@@ -76,7 +83,7 @@ function spansDecades(series: readonly Series[]): boolean {
 /** Each contestant's schedule in words: its kind, where it starts and where it ends. */
 export function scheduleSummary(config: ExperimentConfig, series: readonly Series[], xAxis: ViewOptions['xAxis']): string {
   const parts = trainingContestants(config).flatMap((c) => {
-    const line = series.find((s) => s.contestant === contestantKey(c));
+    const line = series.find((s) => s.contestant === contestantKey(c) && !s.baseline);
     if (!line || !line.points.length) return [];
     const first = line.points[0];
     const last = line.points.at(-1)!;

@@ -1,11 +1,11 @@
 import { memo, useCallback, useId, useMemo, useRef, useState } from 'react';
-import type { LineupEntry } from '../../store/playgroundStore';
-import { X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
+import type { AveragedEntry } from '../../store/playgroundStore';
+import { BAND_PARAMETER, X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadBlob, exportBaseName } from '../download';
 import { usePlayground } from '../StoreContext';
-import { chartSeries, nearestPoint, type MetricPair, type Series } from './chartData';
-import { chartToPng, describeView } from './chartImage';
+import { baselineSeries, chartSeries, nearestPoint, type MetricPair, type Series } from './chartData';
+import { chartToPng, describeView, pngLegend } from './chartImage';
 import { ChartTable } from './ChartTable';
 import { formatX, type MetricKind, type PlotSpec } from './plotOptions';
 import { UplotPlot, type PlotHandle } from './UplotPlot';
@@ -13,8 +13,10 @@ import { UplotPlot, type PlotHandle } from './UplotPlot';
 interface Props {
   title: 'Loss' | 'Accuracy';
   metric: MetricPair;
-  /** The run's contestants (throttled while training), shared by both charts. */
-  lineup: readonly LineupEntry[];
+  /** The run's contestants (throttled while training), each its mean over seeds, shared by both charts. */
+  lineup: readonly AveragedEntry[];
+  /** A pinned baseline, drawn as ghost lines behind the run. */
+  baseline?: ChartBaseline;
   /** Where the X axis ends unzoomed: the run's planned length in the chosen units (0: the last point). */
   xEnd: number;
   trainExamples: number;
@@ -25,16 +27,25 @@ interface Props {
   formatTick(value: number): string;
 }
 
+/** A pinned baseline as the charts draw it: its contestants, its own examples per epoch, its name. */
+export interface ChartBaseline {
+  lineup: readonly AveragedEntry[];
+  trainExamples: number;
+  label: string;
+}
+
 /** A chart with its title, PNG export, `Show as table` alternative, a text summary and a cursor readout. */
-export const MetricChart = memo(function MetricChart({ title, metric, lineup, xEnd, trainExamples, view, format, formatTick }: Props) {
+export const MetricChart = memo(function MetricChart({ title, metric, lineup, baseline, xEnd, trainExamples, view, format, formatTick }: Props) {
   const setView = usePlayground((s) => s.setView);
   const showNotice = usePlayground((s) => s.showNotice);
   const kind: MetricKind = title === 'Loss' ? 'loss' : 'accuracy';
   const logScale = kind === 'loss' && view.logLoss;
-  const series = useMemo(
-    () => chartSeries(lineup, metric, { showTrain: view.showTrain, smoothing: view.smoothing, xAxis: view.xAxis, trainExamples, hidden: view.hidden }),
-    [lineup, metric, view.showTrain, view.smoothing, view.xAxis, trainExamples, view.hidden],
-  );
+  const series = useMemo(() => {
+    const options = { showTrain: view.showTrain, smoothing: view.smoothing, xAxis: view.xAxis, trainExamples, hidden: view.hidden, band: view.band };
+    const run = chartSeries(lineup, metric, options);
+    // First, so uPlot draws the ghosts behind the run's lines.
+    return baseline ? [...baselineSeries(baseline.lineup, metric, { ...options, trainExamples: baseline.trainExamples }), ...run] : run;
+  }, [lineup, baseline, metric, view.showTrain, view.smoothing, view.xAxis, trainExamples, view.hidden, view.band]);
   const presentation = view.present;
   const spec = useMemo<PlotSpec>(
     () => ({ title, kind, series, xAxis: view.xAxis, xEnd, logScale, formatTick, presentation }),
@@ -49,13 +60,14 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
   const onZoom = useCallback((zoom: ZoomRange | null) => setView({ zoom }), [setView]);
   const setHandle = useCallback((handle: PlotHandle | null) => (plotHandle.current = handle), []);
   const xLabel = X_AXIS_PARAMETER.options.find((o) => o.value === view.xAxis)!.label;
+  const seeds = lineup[0]?.seeds.length ?? 1;
+  const bandLabel = BAND_PARAMETER.options.find((o) => o.value === view.band)!.label;
 
   const savePng = async () => {
     const canvas = plotHandle.current?.canvas();
     if (!canvas) return;
     try {
-      const shown = lineup.filter((entry) => !view.hidden.includes(entry.key));
-      const png = await chartToPng(canvas, title, describeView(view, kind), shown.map(({ name, style }) => ({ label: name, color: style.color, dash: style.dash })));
+      const png = await chartToPng(canvas, title, describeView(view, kind), pngLegend(lineup, view.hidden, baseline?.label));
       downloadBlob(`${exportBaseName()}-${title.toLowerCase()}.png`, png);
     } catch (error) {
       showNotice(`The ${title} chart could not be saved as an image: ${error instanceof Error ? error.message : String(error)}`);
@@ -73,6 +85,11 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
               <span className="line-sample line-sample--train" aria-hidden="true" /> train
             </>
           )}
+          {seeds > 1 && (
+            <span className="chart__seeds">
+              mean of {seeds} seeds, band {bandLabel.charAt(0).toLowerCase() + bandLabel.slice(1)}
+            </span>
+          )}
           <button type="button" className="small-button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
             Show as table
           </button>
@@ -85,7 +102,7 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
         {chartSummary(title, series, view.xAxis, format)}
       </p>
       {asTable ? (
-        <ChartTable title={title} lineup={lineup} metric={metric} view={view} trainExamples={trainExamples} format={format} />
+        <ChartTable title={title} lineup={lineup} baseline={baseline?.lineup} metric={metric} view={view} trainExamples={trainExamples} format={format} />
       ) : (
         <>
           <div className="chart__plot" data-series={series.map((s) => `${s.label}:${s.points.length}`).join(';')}>

@@ -6,8 +6,9 @@ import { defaultExperiment } from '../../experiment/config';
 import { contestantStyle } from '../../experiment/contestants';
 import type { EpochMetrics } from '../../experiment/metrics';
 import { optimizerDefaults } from '../../experiment/optimizers';
-import { runLineup } from '../../store/runState';
-import { ACCURACY, LOSS, alignSeries, chartSeries, learningRateSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
+import { averagedLineup, runLineup } from '../../store/runState';
+import { plotOptions } from './plotOptions';
+import { ACCURACY, LOSS, alignSeries, asBaseline, baselineSeries, chartSeries, learningRateSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
 
 function m(epoch: number, base: number): EpochMetrics {
   return {
@@ -167,6 +168,102 @@ describe('nearestPoint', () => {
     expect(nearestPoint(points, -3)).toEqual({ x: 0, y: 0 });
     expect(nearestPoint(points, 99)).toEqual({ x: 4, y: 40 });
     expect(nearestPoint([], 1)).toBeUndefined();
+  });
+});
+
+describe('baselineSeries', () => {
+  const pinned = lineup([['sgd', { history: [m(1, 0), m(2, 0.5)] }], ['adam', { history: [m(1, 1), m(2, 1.5)] }]]);
+
+  it("names and keys a baseline's lines apart from the run's, marked to be drawn as ghosts", () => {
+    const series = baselineSeries(pinned, LOSS, options());
+    expect(series.map((s) => s.key)).toEqual(['baseline:sgd:train', 'baseline:sgd:test', 'baseline:adam:train', 'baseline:adam:test']);
+    expect(series.map((s) => s.label)).toEqual(['Baseline SGD train', 'Baseline SGD test', 'Baseline Adam train', 'Baseline Adam test']);
+    expect(series.every((s) => s.baseline === true)).toBe(true);
+    // The contestant stays its own key, so the legend's toggle hides the ghost with the live line.
+    expect(series.map((s) => s.contestant)).toEqual(['sgd', 'sgd', 'adam', 'adam']);
+    expect(series[3].points).toEqual([{ x: 1, y: 1.3 }, { x: 2, y: 1.8 }]);
+    expect(chartSeries(pinned, LOSS, options()).some((s) => s.baseline)).toBe(false);
+  });
+
+  it("follows the chart's options: hidden contestants, training lines, and its own examples per epoch", () => {
+    expect(baselineSeries(pinned, ACCURACY, options({ hidden: ['sgd'], showTrain: false })).map((s) => s.key)).toEqual(['baseline:adam:test']);
+    const examples = baselineSeries(pinned, ACCURACY, options({ xAxis: 'examples', trainExamples: 2_000, showTrain: false }));
+    expect(examples[0].points.map((p) => p.x)).toEqual([2_000, 4_000]);
+  });
+
+  it("marks any chart's lines as a baseline's, the Learning rate chart's too", () => {
+    const rates = learningRateSeries([{ key: 'adam', name: 'Adam', style: contestantStyle(0), learningRate: 0.01 }], { batchesPerEpoch: 2, batchSize: 10, epochs: 1 }, 'epochs', []);
+    expect(asBaseline(rates)).toEqual([{ ...rates[0], key: 'baseline:adam:rate', label: 'Baseline Adam', baseline: true }]);
+  });
+
+  it('aligns with a live run on one x: ghosts at their epochs, the run at its live points', () => {
+    const live = lineup([['adam', { history: [m(1, 2)], trace: [0.5, 1].map((position) => ({ position, trainLoss: 1, trainAccuracy: 0.5, seconds: position })) }]]);
+    const series = [...baselineSeries(pinned, LOSS, options({ showTrain: false })), ...chartSeries(live, LOSS, options())];
+    const [x, ...columns] = alignSeries(series);
+    expect(x).toEqual([0.5, 1, 2]);
+    expect(columns.map((c) => c.length)).toEqual([3, 3, 3, 3]);
+    expect(columns[1]).toEqual([undefined, 1.3, 1.8]);
+  });
+});
+
+describe('chartSeries over several seeds', () => {
+  /** Adam over three seeds (7, 8, 9 % worse each), SGD over three with one diverged in epoch 1; as the store holds them. */
+  function threeSeeds() {
+    const config = defaultExperiment();
+    config.seeds = 3;
+    config.epochs = 2;
+    for (const c of config.contestants) c.selected = c.optimizer === 'sgd' || c.optimizer === 'adam';
+    const history = (base: number) => [m(1, base), m(2, base + 0.1)];
+    return averagedLineup(
+      runLineup({
+        config,
+        contestants: {
+          sgd: { status: 'done', history: history(0.3) },
+          'sgd+1': { status: 'diverged', history: [], divergence: { epoch: 1, batch: 4 } },
+          'sgd+2': { status: 'done', history: history(0.5) },
+          adam: { status: 'done', history: history(0.1), trace: [0.5, 1].map((position) => ({ position, trainLoss: 1, trainAccuracy: 0.5, seconds: position })) },
+          'adam+1': { status: 'done', history: history(0.2), trace: [0.5, 1].map((position) => ({ position, trainLoss: 2, trainAccuracy: 0.6, seconds: position })) },
+          'adam+2': { status: 'done', history: history(0.3), trace: [0.5, 1].map((position) => ({ position, trainLoss: 3, trainAccuracy: 0.7, seconds: position })) },
+        },
+      }),
+    );
+  }
+
+  it('draws the mean over seeds with a band of ±1 sample sd around each test line, diverged seeds left out', () => {
+    const series = chartSeries(threeSeeds(), ACCURACY, options());
+    expect(series.map((s) => s.label)).toEqual([
+      'SGD train', 'SGD test mean + sd', 'SGD test mean − sd', 'SGD test',
+      'Adam train', 'Adam test mean + sd', 'Adam test mean − sd', 'Adam test',
+    ]);
+    const of = (label: string) => series.find((s) => s.label === label)!.points;
+    // Adam's test accuracy: 0.5, 0.6, 0.7 at epoch 1 (mean 0.6, sd 0.1).
+    expect(of('Adam test')[0].y).toBeCloseTo(0.6, 12);
+    expect(of('Adam test mean + sd')[0].y).toBeCloseTo(0.7, 12);
+    expect(of('Adam test mean − sd')[1].y).toBeCloseTo(0.6, 12);
+    // SGD: seeds 1 and 3 only (0.7 and 0.9).
+    expect(of('SGD test')[0].y).toBeCloseTo(0.8, 12);
+    expect(of('SGD test mean + sd')[0].y).toBeCloseTo(0.8 + Math.SQRT1_2 * 0.2, 12);
+    // The live curve is the seeds' mean at each position.
+    expect(of('Adam train')).toEqual([{ x: 0.5, y: 0.6 }, { x: 1, y: 0.6 }].map((p) => ({ ...p, y: expect.closeTo(p.y, 12) })));
+  });
+
+  it('spans min to max when the band says so, and draws no band with one seed', () => {
+    const series = chartSeries(threeSeeds(), ACCURACY, options({ band: 'range' }));
+    const of = (label: string) => series.find((s) => s.label === label)!.points;
+    expect(of('Adam test max').map((p) => p.y)).toEqual([0.7, 0.8].map((y) => expect.closeTo(y, 12)));
+    expect(of('Adam test min').map((p) => p.y)).toEqual([0.5, 0.6].map((y) => expect.closeTo(y, 12)));
+    const one = chartSeries(lineup([['adam', { history: [m(1, 0)] }]]).map((c) => ({ ...c, spread: [] })), ACCURACY, options());
+    expect(one.some((s) => s.split === 'upper' || s.split === 'lower')).toBe(false);
+  });
+
+  it('pairs each band in uPlot by contestant', () => {
+    const series = chartSeries(threeSeeds(), LOSS, options({ showTrain: false }));
+    const opts = plotOptions({ title: 'Loss', kind: 'loss', series, xAxis: 'epochs', xEnd: 2, logScale: false, formatTick: String }, { width: 400, height: 300 }, () => null, {});
+    // uPlot numbers series from 1 (0 is X): SGD's band is 1-2, Adam's 4-5.
+    expect(opts.bands?.map((b) => b.series)).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
   });
 });
 

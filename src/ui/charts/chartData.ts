@@ -2,11 +2,12 @@ import uPlot from 'uplot';
 import type { EpochMetrics } from '../../experiment/metrics';
 import type { ContestantStyle } from '../../experiment/contestants';
 import type { XAxis } from '../../experiment/view';
+import { bandEdges, type BandKind, type EpochSpread, type MetricKey } from '../../experiment/seedStats';
 import type { TracePoint } from '../../store/playgroundStore';
 import { scheduleCurve, type ScheduleSettings } from '../../experiment/schedules';
 import { smoothDebiased } from './smoothing';
 
-export type MetricPair = { test: keyof EpochMetrics; train: keyof EpochMetrics };
+export type MetricPair = { test: MetricKey; train: MetricKey };
 
 export const LOSS: MetricPair = { test: 'testLoss', train: 'trainLoss' };
 export const ACCURACY: MetricPair = { test: 'testAccuracy', train: 'trainAccuracy' };
@@ -33,6 +34,8 @@ export interface Series {
   dash: string;
   /** Increasing x; finite y only. */
   points: Point[];
+  /** A line of the pinned baseline: drawn faint and thin behind the run's own. */
+  baseline?: true;
 }
 
 export interface OptimizerCurves {
@@ -46,7 +49,10 @@ export interface ChartContestant {
   key: string;
   name: string;
   style: ContestantStyle;
+  /** With several seeds: the mean over them. */
   state: OptimizerCurves;
+  /** With several seeds: each epoch's spread over them, drawn as a band around the test line. */
+  spread?: readonly EpochSpread[];
 }
 
 export interface SeriesOptions {
@@ -58,6 +64,8 @@ export interface SeriesOptions {
   trainExamples: number;
   /** Contestant keys left out (legend toggles). */
   hidden: readonly string[];
+  /** What a band over seeds spans; default ±1 standard deviation. */
+  band?: BandKind;
 }
 
 /**
@@ -84,14 +92,15 @@ const finitePoints = (points: Point[]) => points.filter((p) => Number.isFinite(p
  * The lines of one chart: per shown contestant, training (live trace while it exists,
  * else one point per epoch) then test (one point per epoch), so test lines draw on top.
  * A live trace is smoothed with TensorBoard's debiased moving average (`smoothing` > 0),
- * its raw points kept as a faint 'raw' series behind it.
+ * its raw points kept as a faint 'raw' series behind it. With several seeds each line is
+ * the mean over them, and the test line has a band ('upper', 'lower') around it.
  */
 export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPair, options: SeriesOptions): Series[] {
   const { showTrain, smoothing, hidden } = options;
   const traceKey = metric.train === 'trainLoss' ? 'trainLoss' : 'trainAccuracy';
   const x = xPositions(options.xAxis, options.trainExamples);
   const series: Series[] = [];
-  for (const { key, name, style, state } of lineup) {
+  for (const { key, name, style, state, spread } of lineup) {
     if (hidden.includes(key)) continue;
     const { history = [], trace } = state;
     const base = { contestant: key, color: style.color, dash: style.dash };
@@ -110,9 +119,30 @@ export function chartSeries(lineup: readonly ChartContestant[], metric: MetricPa
         series.push({ ...base, key: `${key}:train`, split: 'train', label: `${name} train`, points: finitePoints(history.map((m, i) => ({ x: epochX[i], y: m[metric.train] }))) });
       }
     }
+    if (spread?.some((e) => e.spread[metric.test].n > 1)) {
+      const kind = options.band ?? 'sd';
+      const edges = spread.map((e) => bandEdges(e.spread[metric.test], kind));
+      const [upper, lower] = kind === 'sd' ? ['mean + sd', 'mean − sd'] : ['max', 'min'];
+      series.push({ ...base, key: `${key}:upper`, split: 'upper', label: `${name} test ${upper}`, points: finitePoints(edges.map((e, i) => ({ x: epochX[i], y: e.upper }))) });
+      series.push({ ...base, key: `${key}:lower`, split: 'lower', label: `${name} test ${lower}`, points: finitePoints(edges.map((e, i) => ({ x: epochX[i], y: e.lower }))) });
+    }
     series.push({ ...base, key: `${key}:test`, split: 'test', label: `${name} test`, points: finitePoints(history.map((m, i) => ({ x: epochX[i], y: m[metric.test] }))) });
   }
   return series;
+}
+
+/**
+ * A pinned baseline's lines (its epoch points; `options.trainExamples` its own), keyed and
+ * labelled apart from the run's ("Baseline Adam test"), to be drawn first, behind them.
+ */
+export function baselineSeries(baseline: readonly ChartContestant[], metric: MetricPair, options: SeriesOptions): Series[] {
+  // Ghosts are lines: a baseline's spread over its seeds is not drawn behind the run's bands.
+  return asBaseline(chartSeries(baseline, metric, options).filter((s) => s.split !== 'upper' && s.split !== 'lower'));
+}
+
+/** Lines of a pinned baseline: keyed and labelled "Baseline …", marked for ghost drawing (plotOptions). */
+export function asBaseline(series: readonly Series[]): Series[] {
+  return series.map((s) => ({ ...s, key: `baseline:${s.key}`, label: `Baseline ${s.label}`, baseline: true }));
 }
 
 /**

@@ -1,4 +1,18 @@
+import type { ContestantStyle } from '../../experiment/contestants';
 import { X_AXIS_TITLES, type ViewOptions } from '../../experiment/view';
+import { BASELINE_DASH, BASELINE_GREY } from '../../store/playgroundStore';
+
+export interface LegendItem {
+  label: string;
+  color: string;
+  dash: string;
+}
+
+/** The PNG's legend: the contestants the chart shows, then the pinned baseline's ghost lines, named. */
+export function pngLegend(lineup: readonly { key: string; name: string; style: ContestantStyle }[], hidden: readonly string[], baseline?: string): LegendItem[] {
+  const items = lineup.filter((entry) => !hidden.includes(entry.key)).map(({ name, style }) => ({ label: name, color: style.color, dash: style.dash }));
+  return baseline ? [...items, { label: `Baseline: ${baseline} (faint dashed lines)`, color: BASELINE_GREY, dash: BASELINE_DASH }] : items;
+}
 
 /** The view options a PNG must state so it can be read on its own: smoothing, X axis, log axis, zoom. */
 export function describeView(view: ViewOptions, kind: 'loss' | 'accuracy'): string {
@@ -14,7 +28,7 @@ export function describeView(view: ViewOptions, kind: 'loss' | 'accuracy'): stri
  * (smoothing, axis, zoom) and the legend of the contestants drawn, at the canvas's own
  * resolution (uPlot draws at the screen's pixel ratio).
  */
-export async function chartToPng(canvas: HTMLCanvasElement, title: string, subtitle: string, legend: { label: string; color: string; dash: string }[]): Promise<Blob> {
+export async function chartToPng(canvas: HTMLCanvasElement, title: string, subtitle: string, legend: readonly LegendItem[]): Promise<Blob> {
   const pixelRatio = canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
   const width = canvas.width / pixelRatio;
   const height = canvas.height / pixelRatio;

@@ -13,6 +13,21 @@ const line = (split: Series['split'], xs: number[], dash = ''): Series => ({
 });
 
 describe('plotOptions', () => {
+  it("draws a baseline's ghost lines thinner and fainter than the run's, dashed as their style says, without epoch dots", () => {
+    const ghost = (split: Series['split']): Series => ({ ...line(split, [1, 2], '3 3'), key: `baseline:adam:${split}`, label: `Baseline Adam ${split}`, baseline: true });
+    const spec = { title: 'Loss', kind: 'loss' as const, series: [ghost('train'), ghost('test'), line('train', [1]), line('test', [1])], xAxis: 'epochs' as const, xEnd: 5, logScale: false, formatTick: String };
+    for (const presentation of [false, true]) {
+      const [, ghostTrain, ghostTest, train, test] = plotOptions({ ...spec, presentation }, { width: 600, height: 300 }, () => null, {}).series;
+      expect(ghostTest.width).toBeLessThan(test.width as number);
+      expect(ghostTrain.width).toBeLessThan(train.width as number);
+      expect(ghostTest.stroke).toBe('rgba(0, 114, 178, 0.55)');
+      expect(ghostTrain.stroke).toBe('rgba(0, 114, 178, 0.35)');
+      expect(ghostTest.dash!.length).toBe(2);
+      expect(ghostTest.points).toMatchObject({ show: false });
+      expect(test.points).toMatchObject({ show: true });
+    }
+  });
+
   it('draws a chart over its own X (the landscape\'s α): fixed range, own title and ticks, own cursor, labelled markers', () => {
     const draw = () => {};
     const customX = { title: 'α', range: [-0.25, 1.25] as [number, number], markers: [{ value: 0, label: 'θ0' }, { value: 1, label: 'trained' }] };

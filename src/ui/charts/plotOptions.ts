@@ -33,6 +33,16 @@ const PRESENT_SPLIT_STYLE: Record<Series['split'], { width: number; alpha: numbe
   rate: { width: 4, alpha: 1 },
 };
 
+/** A pinned baseline's ghost lines: thinner and faint (and finely dashed, by their style), never mistaken for the run's. */
+const BASELINE_LOOK = { width: 0.6, alpha: { test: 0.55, train: 0.35 } } as const;
+
+/** How a line is drawn: its split's width and opacity, thinner and fainter for a baseline's. */
+function lineStyle(s: Series, splitStyle: Record<Series['split'], { width: number; alpha: number }>): { width: number; alpha: number } {
+  const style = splitStyle[s.split];
+  if (!s.baseline) return style;
+  return { width: style.width * BASELINE_LOOK.width, alpha: s.split === 'test' ? BASELINE_LOOK.alpha.test : BASELINE_LOOK.alpha.train };
+}
+
 /** Axis type and sizes, normal and in presentation mode (uPlot scales them by the device's pixel ratio). */
 const AXIS_LOOK = {
   // xSpace, ySpace: the least room between ticks (uPlot's defaults, 50 and 30, for 14 px labels).
@@ -198,7 +208,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
     series: [
       {},
       ...spec.series.map((s): uPlot.Series => {
-        const style = splitStyle[s.split];
+        const style = lineStyle(s, splitStyle);
         return {
           label: s.label,
           stroke: withAlpha(s.color, style.alpha),
@@ -206,7 +216,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
           // Dashes grow with the line, or a thick dashed line reads as dots.
           dash: dashPattern(s.dash).map((d) => d * look.dashScale),
           spanGaps: true,
-          points: s.split === 'test' ? { show: true, size: look.pointSize, fill: s.color, stroke: s.color } : { show: false },
+          points: s.split === 'test' && !s.baseline ? { show: true, size: look.pointSize, fill: s.color, stroke: s.color } : { show: false },
         };
       }),
     ],

@@ -19,6 +19,12 @@ export function EvaluationPanel() {
   return (
     <section className="panel evaluation" aria-label="Evaluation">
       <h2>Evaluation</h2>
+      {availability.available && run && run.config.seeds > 1 && (
+        <p className="evaluation__seeds">
+          This run trained every contestant from {run.config.seeds} seeds. Evaluation and drawn digits use each contestant&apos;s first seed ({run.config.seed}), whose
+          final weights the workers keep; the others&apos; numbers are in the charts and the table.
+        </p>
+      )}
       {availability.available ? <EvaluationBody contestants={availability.contestants} /> : <p className="evaluation__why">{availability.reason}</p>}
     </section>
   );

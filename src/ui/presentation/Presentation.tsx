@@ -151,7 +151,9 @@ export function usePresentationLayout(present: boolean) {
       return;
     }
     const measure = () => {
-      const tops = [...document.querySelectorAll('.chart__plot')].map((plot) => plot.getBoundingClientRect().top + window.scrollY);
+      // Plots the mode hides (the Learning rate chart) have no box and would measure as 0.
+      const shown = [...document.querySelectorAll('.chart__plot')].filter((plot) => plot.getClientRects().length > 0);
+      const tops = shown.map((plot) => plot.getBoundingClientRect().top + window.scrollY);
       if (!tops.length) return;
       // The lowest plot of the first row, should one chart's caption wrap and the other's not: both
       // then fit. A chart stacked below (a portrait screen) starts a plot's height lower.

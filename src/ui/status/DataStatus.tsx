@@ -5,6 +5,7 @@ import { usePlayground } from '../StoreContext';
 export function DataStatus() {
   const data = usePlayground((s) => s.data);
   const retry = usePlayground((s) => s.startLoading);
+  const offlineCopy = usePlayground((s) => s.offline.status === 'ready');
   if (data.status === 'ready') {
     return (
       <p className="data-status">
@@ -16,6 +17,8 @@ export function DataStatus() {
     return (
       <div className="alert" role="alert">
         <strong>{data.file === TRAINING_WORKER ? 'Training cannot start.' : 'The dataset could not be loaded.'}</strong> {data.message}{' '}
+        {/* The service worker answers from its saved copy, so a damaged copy fails again until it is cleared. */}
+        {offlineCopy && data.file !== TRAINING_WORKER && 'If it happens again, the copy saved for offline use may be damaged: clear this site’s data in the browser’s settings, then reload while online. '}
         <button type="button" onClick={retry}>
           Try again
         </button>

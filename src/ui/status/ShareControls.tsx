@@ -1,5 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
+import type { ExperimentConfig } from '../../experiment/config';
+import { exportScript, SCRIPT_ENGINE_LABELS, SCRIPT_ENGINES, scriptFileName } from '../../experiment/exportScripts';
 import { MAX_RESULTS_BYTES, parseResultsFile } from '../../experiment/resultsFile';
+import { encodeExperimentUrl } from '../../experiment/urlState';
+import { downloadText, exportBaseName } from '../download';
 import { usePlayground } from '../StoreContext';
 
 type CopyState = { kind: 'idle' } | { kind: 'copied' } | { kind: 'manual'; link: string };
@@ -39,6 +43,28 @@ export function CopyLinkButton() {
           <input ref={manualRef} readOnly value={state.link} onFocus={(e) => e.target.select()} />
         </label>
       )}
+    </span>
+  );
+}
+
+/**
+ * `Export as Keras script`, `Export as PyTorch script`: the experiment set in the form (the
+ * page's link) as a runnable Python file that writes a results file this page opens.
+ */
+export function ExportScriptButtons({ config }: { config: ExperimentConfig | null }) {
+  const view = usePlayground((s) => s.view);
+  const save = (engine: (typeof SCRIPT_ENGINES)[number]) => {
+    if (!config) return;
+    const link = new URL(`${window.location.pathname}${encodeExperimentUrl({ config, view })}`, window.location.origin).href;
+    downloadText(scriptFileName(exportBaseName(), engine), exportScript(engine, config, link), 'text/x-python');
+  };
+  return (
+    <span className="script-export">
+      {SCRIPT_ENGINES.map((engine) => (
+        <button key={engine} type="button" onClick={() => save(engine)} disabled={!config} title="A Python file that trains this experiment outside the browser and writes a results file this page opens">
+          Export as {SCRIPT_ENGINE_LABELS[engine]} script
+        </button>
+      ))}
     </span>
   );
 }
