@@ -297,15 +297,20 @@ def name_of(contestant):
 
 
 def run_experiment(make_trainee, test_count, out):
-    """Trains every selected contestant from the same weights on the same batches, then writes the results file."""
-    seed, examples = EXPERIMENT["seed"], EXPERIMENT["trainExamples"]
-    weights = initial_weights(seed, EXPERIMENT["network"])
-    shuffle = Random(seed, STREAM_SHUFFLE)
-    orders = [shuffled(examples, shuffle) for _ in range(EXPERIMENT["epochs"])]
+    """Trains every selected contestant once per seed (seed, seed + 1, ...): for each seed from
+    that seed's weights on that seed's batches, as the app does; then writes the results file."""
+    examples = EXPERIMENT["trainExamples"]
     runs = []
-    for contestant in EXPERIMENT["contestants"]:
-        if contestant["selected"]:
-            runs.append(train(contestant, make_trainee(contestant, weights), orders, test_count))
+    for offset in range(EXPERIMENT.get("seeds", 1)):
+        seed = (EXPERIMENT["seed"] + offset) & MASK
+        weights = initial_weights(seed, EXPERIMENT["network"])
+        shuffle = Random(seed, STREAM_SHUFFLE)
+        orders = [shuffled(examples, shuffle) for _ in range(EXPERIMENT["epochs"])]
+        for contestant in EXPERIMENT["contestants"]:
+            if contestant["selected"]:
+                if EXPERIMENT.get("seeds", 1) > 1:
+                    print(f"{name_of(contestant)}, seed {seed}")
+                runs.append({**train(contestant, make_trainee(contestant, weights), orders, test_count), "seed": seed})
     exported_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     results = {**RESULTS_HEADER, "exportedAt": exported_at, "experiment": EXPERIMENT, "backend": None, "runs": runs, "link": LINK}
     with open(out, "w", encoding="utf-8") as file:
