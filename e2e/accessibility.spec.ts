@@ -44,6 +44,14 @@ async function openWithBaseline(page: Page, accuracyAsTable: boolean) {
   if (accuracyAsTable) await page.getByRole('figure', { name: 'Accuracy' }).getByRole('button', { name: 'Show as table' }).click();
 }
 
+/** After a quick run: the landscape's line chart and slice drawn. */
+async function showLandscape(page: Page) {
+  await openAfterRun(page);
+  const landscape = page.getByRole('region', { name: 'Landscape' });
+  await landscape.getByRole('button', { name: 'Show the landscape' }).click();
+  await expect(landscape.getByTestId('landscape-point')).toHaveCount(3, { timeout: 120_000 });
+}
+
 const runPhase = (page: Page) => page.getByRole('status').filter({ hasText: /^Training…$|^Training finished\.$|^Training stopped\.$/ });
 
 interface AxeState {
@@ -158,6 +166,13 @@ const STATES: AxeState[] = [
       expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width with each seed shown').toBeLessThanOrEqual(PHONE.width);
     },
   },
+  { name: 'after a run, the landscape shown', open: (page) => showLandscape(page) },
+  {
+    name: 'on a 390 px phone, after a run, the landscape shown',
+    viewport: PHONE,
+    open: (page) => showLandscape(page),
+    after: async (page) => expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scroll').toBeLessThanOrEqual(PHONE.width),
+  },
   { name: 'after a run in which a contestant diverged', open: (page) => openAfterRun(page, '/?v=2&opt=sgd,adam&epochs=1&examples=2000&sgd.lr=1000') },
   {
     name: 'with a finished run restored after a reload',
@@ -211,7 +226,7 @@ const STATES: AxeState[] = [
     },
   },
   {
-    name: 'with the Diagnostics and an update rule open',
+    name: 'with the Diagnostics, an update rule and an optimizer’s plain words open',
     open: async (page) => {
       await openIdle(page);
       await page.getByText('Diagnostics', { exact: true }).click();
@@ -219,6 +234,8 @@ const STATES: AxeState[] = [
       await expect(page.getByRole('status', { name: 'Dataset sharing' })).toBeVisible();
       await page.getByRole('group', { name: /^Adam settings/ }).getByText('Update rule (Keras)').click();
       await expect(page.getByRole('group', { name: /^Adam settings/ }).locator('code')).toBeVisible();
+      await page.getByRole('group', { name: /^Adam settings/ }).getByText('About Adam').click();
+      await expect(page.getByRole('list', { name: 'Where Adam comes from' })).toBeVisible();
     },
   },
   {

@@ -134,3 +134,25 @@ test("each update rule is typeset, with the contestant's values beside its symbo
   await adam.getByLabel('Learning rate').fill('abc');
   await expect(learningRate).toHaveText('lr=?');
 });
+
+test('each optimizer card says in plain words what it does, folded away, with the paper it comes from', async ({ page }) => {
+  await page.goto('/?v=2');
+  await waitForData(page);
+  const adadelta = page.getByRole('group', { name: /^Adadelta settings/ });
+  const about = adadelta.getByText('About Adadelta');
+  const words = adadelta.getByText(/^Adadelta replaces Adagrad’s ever-growing sum/);
+  // Closed by default: no wall of text.
+  await expect(words).toBeHidden();
+  await about.click();
+  await expect(words).toBeVisible();
+  // The Keras fact behind the article's result.
+  await expect(words).toContainText('its default of 0.001 makes every step a thousandth of the published one');
+  const sources = adadelta.getByRole('list', { name: 'Where Adadelta comes from' });
+  await expect(sources.getByRole('listitem')).toHaveText(['Zeiler (2012). ADADELTA: An Adaptive Learning Rate Method. arXiv:1212.5701.']);
+  // RMSprop's source is a lecture, and says so.
+  const rmsprop = page.getByRole('group', { name: /^RMSprop settings/ });
+  await rmsprop.getByText('About RMSprop').click();
+  await expect(rmsprop.getByRole('list', { name: 'Where RMSprop comes from' })).toContainText('Slides of a lecture, not a paper.');
+  await about.click();
+  await expect(words).toBeHidden();
+});

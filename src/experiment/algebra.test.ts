@@ -11,6 +11,7 @@ const toy = defineOptimizer({
   label: 'Toy',
   rule: 'w −= lr·g',
   tex: 'w \\leftarrow w - \\mathrm{lr}\\,g',
+  about: { summary: 'A toy. It steps.', sources: [{ authors: 'Nobody', year: 2026, title: 'Toys', published: 'Here' }] },
   parameters: {
     learningRate: { kind: 'number', label: 'Learning rate', urlKey: 'lr', defaultValue: 0.1, min: 0, max: 1, help: 'Step size.' },
     beta1: { kind: 'number', label: 'Beta 1', defaultValue: 0.9, min: 0, max: 1, help: 'Decay.' },
@@ -182,5 +183,35 @@ describe('host scalars in float32, as Keras computes them', () => {
       expect(Object.keys(d.slots(other))).toEqual(declaredNames(d).slots);
       expect(Object.keys(stepScalars(d, other, 3))).toEqual(declaredNames(d).scalars);
     }
+  });
+});
+
+/** Sentences of plain prose: a full stop, question or exclamation mark, then a space and a capital, digit or quote (the summaries use no abbreviations). */
+const sentences = (text: string) => text.trim().split(/(?<=[.!?])\s+(?=[A-Z0-9“"(])/);
+
+describe('plain words on every optimizer', () => {
+  it('needs an about: a definition without one does not compile', () => {
+    // @ts-expect-error about (the summary and its sources) is required.
+    defineOptimizer({ id: 'bare', label: 'Bare', rule: '', tex: '', parameters: {}, constants: () => ({}), update: ({ w }) => ({ weight: w }) });
+  });
+
+  it.each(OPTIMIZER_IDS)('%s: two to four sentences, and complete citations', (id) => {
+    const { about, label } = OPTIMIZERS[id];
+    const count = sentences(about.summary).length;
+    expect(count, `${label}: "${about.summary}"`).toBeGreaterThanOrEqual(2);
+    expect(count, label).toBeLessThanOrEqual(4);
+    expect(about.summary).not.toMatch(/\b(e\.g|i\.e|etc|cf)\./);
+    expect(about.sources.length).toBeGreaterThanOrEqual(1);
+    for (const source of about.sources) {
+      expect(source.authors, label).toMatch(/^\p{Lu}[\p{L}\p{M}’' .-]+(, [\p{L}’' .-]+)*( & [\p{L}’' .-]+| et al\.)?$/u);
+      expect(Number.isInteger(source.year) && source.year >= 1950 && source.year <= 2026, `${label}: ${source.year}`).toBe(true);
+      expect(source.title.trim().length, label).toBeGreaterThan(5);
+      expect(source.published.trim().length, label).toBeGreaterThan(2);
+    }
+  });
+
+  it('counts sentences as a reader would', () => {
+    expect(sentences('One (a). Two, 1.0 and 0.001; three? Four!')).toHaveLength(3);
+    expect(sentences('It uses 1.0. Keras’s is 0.001.')).toHaveLength(2);
   });
 });

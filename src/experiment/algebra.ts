@@ -74,6 +74,26 @@ export interface Program<L extends string> {
 
 type Numbers<K extends string> = { readonly [Key in K]: number };
 
+/** A source an optimizer comes from: a paper, or where it was not a paper (RMSprop), what it was. */
+export interface Citation {
+  /** As cited: "Kingma & Ba", "Chen et al.". */
+  authors: string;
+  year: number;
+  title: string;
+  /** Where it appeared: a journal, conference, arXiv number or course. */
+  published: string;
+  /** A sentence said after the citation: what it is cited for, or that it is a lecture and not a paper. */
+  note?: string;
+}
+
+/** Plain words on an optimizer for its card: two to four sentences, and where it comes from. */
+export interface OptimizerAbout {
+  /** What its terms do and when it helps, in two to four sentences; Keras-default facts that explain the app's results. */
+  summary: string;
+  /** The paper it comes from first; then any its options come from (Nesterov momentum, AMSGrad). */
+  sources: readonly [Citation, ...Citation[]];
+}
+
 export interface OptimizerSource<
   Id extends string,
   P extends ParameterSpecs,
@@ -89,6 +109,8 @@ export interface OptimizerSource<
   rule: string;
   /** The same rule as TeX, typeset for students (formulas.ts names the hyperparameters' symbols). */
   tex: string;
+  /** Plain words and citations, shown folded away on its card. */
+  about: OptimizerAbout;
   /** Hyperparameters with Keras 3's defaults, ranges, help and link keys, in form order. */
   parameters: P;
   /** Defaults of the shared knobs (knobs.ts) where this optimizer's differ from off, e.g. AdamW's weight decay. */
@@ -112,6 +134,7 @@ export interface OptimizerDefinition<Id extends string = string> {
   readonly label: string;
   readonly rule: string;
   readonly tex: string;
+  readonly about: OptimizerAbout;
   readonly parameters: readonly Parameter[];
   readonly slots: (p: ParameterValues) => Record<string, number>;
   readonly constants: (p: ParameterValues) => Record<string, number>;
@@ -139,6 +162,7 @@ export function defineOptimizer<
     label: source.label,
     rule: source.rule,
     tex: source.tex,
+    about: source.about,
     parameters,
     slots: (p) => ({ ...(erased.slots?.(p as never) ?? {}) }),
     constants: (p) => ({ ...erased.constants(p as never) }),

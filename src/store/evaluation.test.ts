@@ -68,20 +68,20 @@ function finishedRun({ sgd = 'done', adam = 'done', epochs = 2, outcome = 'done'
 
 describe('evaluationAvailability', () => {
   it('says plainly why a run cannot be evaluated: none, training, opened from a file, restored', () => {
-    expect(evaluationAvailability(undefined)).toEqual({ available: false, reason: EVALUATION_REASONS.noRun });
+    expect(evaluationAvailability(undefined)).toEqual({ available: false, reason: EVALUATION_REASONS.noRun, why: 'noRun' });
     const port = new FakePort();
     const store = createPlaygroundStore(port);
     store.getState().handleEvent(READY);
     store.getState().train();
-    expect(evaluationAvailability(store.getState().run)).toEqual({ available: false, reason: EVALUATION_REASONS.training });
+    expect(evaluationAvailability(store.getState().run)).toEqual({ available: false, reason: EVALUATION_REASONS.training, why: 'training' });
     const config = store.getState().run!.config;
     const results = buildResults(config, null, [{ contestant: 'adam', seed: 42, status: 'done', history: [metrics(1)] }]);
     store.getState().stop();
     store.getState().handleEvent({ type: 'runFinished', runId: store.getState().run!.id, outcome: 'stopped' });
     store.getState().showResults(results, 'imported', 'run.json');
-    expect(evaluationAvailability(store.getState().run)).toEqual({ available: false, reason: expect.stringMatching(/^This run was opened from a file; train it here to evaluate it/) });
+    expect(evaluationAvailability(store.getState().run)).toEqual({ available: false, reason: expect.stringMatching(/^This run was opened from a file; train it here to evaluate it/), why: 'imported' });
     store.getState().showResults(results, 'restored');
-    expect(evaluationAvailability(store.getState().run)).toEqual({ available: false, reason: EVALUATION_REASONS.restored });
+    expect(evaluationAvailability(store.getState().run)).toEqual({ available: false, reason: EVALUATION_REASONS.restored, why: 'restored' });
   });
 
   it('offers the contestants that are done, or stopped after at least one epoch, in lineup order', () => {
@@ -92,7 +92,7 @@ describe('evaluationAvailability', () => {
     const one = evaluationAvailability(diverged.state().run);
     expect(one.available && one.contestants.map((c) => c.key)).toEqual(['adam']);
     const stoppedEarly = finishedRun({ sgd: 'stopped', adam: 'stopped', epochs: 0, outcome: 'stopped' });
-    expect(evaluationAvailability(stoppedEarly.state().run)).toEqual({ available: false, reason: EVALUATION_REASONS.nothingFinished });
+    expect(evaluationAvailability(stoppedEarly.state().run)).toEqual({ available: false, reason: EVALUATION_REASONS.nothingFinished, why: 'nothingFinished' });
     const stoppedLater = finishedRun({ sgd: 'stopped', adam: 'stopped', epochs: 1, outcome: 'stopped' });
     expect(evaluationAvailability(stoppedLater.state().run).available).toBe(true);
   });

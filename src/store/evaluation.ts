@@ -30,7 +30,8 @@ export interface DigitPredictionState {
   message?: string;
 }
 
-export type EvaluationAvailability = { available: true; contestants: LineupEntry[] } | { available: false; reason: string };
+/** `why` names the reason, for panels (the landscape's) that say it in their own words. */
+export type EvaluationAvailability = { available: true; contestants: LineupEntry[] } | { available: false; reason: string; why: keyof typeof EVALUATION_REASONS };
 
 export const EVALUATION_REASONS = {
   noRun: 'Train a run to evaluate its contestants here.',
@@ -45,12 +46,13 @@ const finished = (entry: LineupEntry) => entry.state.status === 'done' || (entry
 
 /** Whether the run's contestants can be evaluated, and which; or, in a sentence, why not. */
 export function evaluationAvailability(run: RunState | undefined): EvaluationAvailability {
-  if (!run) return { available: false, reason: EVALUATION_REASONS.noRun };
-  if (run.source === 'imported') return { available: false, reason: EVALUATION_REASONS.imported };
-  if (run.source === 'restored') return { available: false, reason: EVALUATION_REASONS.restored };
-  if (isTraining(run)) return { available: false, reason: EVALUATION_REASONS.training };
+  const not = (why: keyof typeof EVALUATION_REASONS) => ({ available: false as const, reason: EVALUATION_REASONS[why], why });
+  if (!run) return not('noRun');
+  if (run.source === 'imported') return not('imported');
+  if (run.source === 'restored') return not('restored');
+  if (isTraining(run)) return not('training');
   const contestants = runLineup(run).filter(finished);
-  return contestants.length ? { available: true, contestants } : { available: false, reason: EVALUATION_REASONS.nothingFinished };
+  return contestants.length ? { available: true, contestants } : not('nothingFinished');
 }
 
 export interface EvaluationActions {

@@ -13,6 +13,7 @@ import { createBaseline, type Baseline, type BaselineActions, type BaselineSlice
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
 import { createOffline, type OfflineActions, type OfflineSlice } from './offline';
+import { createLandscape, type LandscapeActions, type LandscapeState } from './landscape';
 import type { ResultsStore } from './persistence';
 import { createRateFinder, type RateFinderActions, type RateFinderState } from './rateFinder';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
@@ -23,6 +24,7 @@ export * from './runState';
 export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability, type EvaluationEntry } from './evaluation';
 export { rateFinderBlocked, type RateFinderState } from './rateFinder';
 export type { ResultsStore } from './persistence';
+export { LANDSCAPE_NEEDS_TWO, type LandscapeState } from './landscape';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
 export { updateOffer, type OfflineState, type UpdateOffer } from './offline';
 export { BASELINE_DASH, BASELINE_GREY, baselineLabel, baselineLineup, type Baseline } from './baseline';
@@ -43,6 +45,8 @@ export interface PlaygroundData {
   evaluation?: EvaluationState;
   /** The latest drawn digit's predictions. */
   digitPrediction?: DigitPredictionState;
+  /** The landscape between the runs, once asked for (landscape.ts). */
+  landscape?: LandscapeState;
   /** The Speed control: batches per second for a demonstration; null, full speed. Kept across runs. */
   speed: number | null;
   /** The learning-rate finder's sweep, if one was asked for (rateFinder.ts). */
@@ -54,6 +58,7 @@ export type PlaygroundState = PlaygroundData &
   RunLifecycle &
   WorkerEvents &
   EvaluationActions &
+  LandscapeActions &
   RateFinderActions &
   OfflineSlice &
   OfflineActions &
@@ -75,6 +80,9 @@ export interface TrainingPort {
   evaluate?(runId: number, contestant: string): void;
   /** Every contestant's prediction of a drawn digit. */
   predict?(runId: number, requestId: number, pixels: Float32Array): void;
+  /** The landscape between the run's initial weights and its contestants' final ones. */
+  landscape?(runId: number, requestId: number, contestants: readonly string[], slice?: { a: string; b: string }): void;
+  cancelLandscape?(requestId: number): void;
   /** The learning-rate sweep for one of `config`'s contestants, and its cancellation. */
   findRate?(requestId: number, config: ExperimentConfig, contestant: string): void;
   cancelFindRate?(requestId: number): void;
@@ -104,6 +112,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
+    ...createLandscape(set, get, port),
     ...createRateFinder(set, get, port),
     ...createOffline(set, get),
     ...createBaseline(set, get, resultsStore, initial.baseline),

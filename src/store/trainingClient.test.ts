@@ -4,7 +4,7 @@ import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
 import { optimizerDefaults } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import type { WorkerCommand, WorkerEvent } from '../train/protocol';
-import { assignContestants, defaultPoolSize, TrainingClient, WEIGHTS_LOST_IN_RESTART, WEIGHTS_REPLACED } from './trainingClient';
+import { assignContestants, dealSliceRows, defaultPoolSize, TrainingClient, WEIGHTS_LOST_IN_RESTART, WEIGHTS_REPLACED } from './trainingClient';
 
 /** Stands in for a Web Worker: records what is posted and lets the test play the worker's side. */
 class FakeWorker {
@@ -598,22 +598,24 @@ describe('TrainingClient dataset sharing', () => {
   });
 });
 
+const WASM: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
+
+/** Two workers that trained run 5 of the default five: sgd, adagrad, rmsprop on the first; adam, adadelta on the second. */
+function trainedPool() {
+  const p = pool(2);
+  p.client.load(URL_A);
+  p.workers[0].emit(WASM);
+  p.workers.forEach((w) => w.emit(READY));
+  p.client.train(5, defaultExperiment());
+  return p;
+}
+const sentTo = (worker: FakeWorker, type: WorkerCommand['type']) => worker.posted.filter((c) => c.type === type);
+
 describe('TrainingClient evaluation and prediction', () => {
-  const wasm: WorkerEvent = { type: 'backend', backend: { name: 'wasm', reason: 'test', precision: 'float32' } };
   const EVALUATION = { confusion: new Array<number>(100).fill(100), testCount: 10_000, correct: 1000, misclassified: [], seconds: 0.2 };
   const probabilities = (digit: number) => Array.from({ length: 10 }, (_, d) => (d === digit ? 0.91 : 0.01));
   const pixels = new Float32Array(784).fill(0.5);
 
-  /** Two workers that trained run 5 of the default five: sgd, adagrad, rmsprop on the first; adam, adadelta on the second. */
-  function trainedPool() {
-    const p = pool(2);
-    p.client.load(URL_A);
-    p.workers[0].emit(wasm);
-    p.workers.forEach((w) => w.emit(READY));
-    p.client.train(5, defaultExperiment());
-    return p;
-  }
-  const sentTo = (worker: FakeWorker, type: WorkerCommand['type']) => worker.posted.filter((c) => c.type === type);
 
   it('sends evaluate to the worker that trained the contestant and passes its answer on once', () => {
     const { client, workers, events } = trainedPool();
@@ -708,5 +710,123 @@ describe('TrainingClient evaluation and prediction', () => {
     expect(events.at(-1)).toEqual({ type: 'evaluationFailed', runId: 5, contestant: 'sgd', message: WEIGHTS_LOST_IN_RESTART });
     // Nothing was posted to the fresh workers.
     expect(workers.slice(2).flatMap((w) => w.posted.map((c) => c.type))).not.toContain('evaluate');
+  });
+});
+
+describe('TrainingClient landscape', () => {
+  const line = (contestant: string) => ({ contestant, losses: [2.3, 0.1] });
+  const ALL = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
+  const landscapeEvents = (events: WorkerEvent[]) => events.filter((e) => e.type.startsWith('landscape'));
+
+  it('asks each worker for the lines of its own contestants and merges them into one result in lineup order', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 1, ALL);
+    expect(sentTo(workers[0], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 1, contestants: ['sgd', 'adagrad', 'rmsprop'], slice: undefined }]);
+    expect(sentTo(workers[1], 'landscape')).toEqual([{ type: 'landscape', runId: 5, requestId: 1, contestants: ['adam', 'adadelta'], slice: undefined }]);
+    workers[1].emit({ type: 'landscapeProgress', runId: 5, requestId: 1, done: 10, total: 100 });
+    workers[0].emit({ type: 'landscapeProgress', runId: 5, requestId: 1, done: 30, total: 150 });
+    expect(landscapeEvents(events).map((e) => e.type === 'landscapeProgress' && [e.done, e.total])).toEqual([
+      [10, 100],
+      [40, 250],
+    ]);
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 1, lines: [line('adam'), line('adadelta')], examples: 10_000, seconds: 1.5 });
+    expect(events.filter((e) => e.type === 'landscape')).toEqual([]);
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 1, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), examples: 10_000, seconds: 2 });
+    const merged = events.filter((e) => e.type === 'landscape');
+    expect(merged).toEqual([{ type: 'landscape', runId: 5, requestId: 1, lines: ALL.map(line), slice: undefined, examples: 10_000, seconds: 2 }]);
+    // A late duplicate or another run's answer does nothing.
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 1, lines: [], examples: 10_000, seconds: 2 });
+    expect(events.filter((e) => e.type === 'landscape')).toHaveLength(1);
+  });
+
+  it('deals the slice\'s rows to all the run\'s workers, each getting copies of the weights it lacks first', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 2, ALL, { a: 'sgd', b: 'adam' });
+    // Nothing is computed before the weights arrive: SGD's from the first worker, Adam's from the second.
+    expect(workers.flatMap((w) => sentTo(w, 'landscape'))).toEqual([]);
+    expect(sentTo(workers[0], 'landscapeWeights')).toEqual([{ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd' }]);
+    expect(sentTo(workers[1], 'landscapeWeights')).toEqual([{ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam' }]);
+    const sgdWeights = [new Float32Array(4), new Float32Array(2)];
+    const adamWeights = [new Float32Array(4).fill(1), new Float32Array(2)];
+    // Only the owner's reply counts, and nothing goes out until both have come.
+    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights: sgdWeights });
+    workers[0].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'sgd', weights: sgdWeights });
+    expect(workers.flatMap((w) => sentTo(w, 'landscape'))).toEqual([]);
+    workers[1].emit({ type: 'landscapeWeights', runId: 5, requestId: 2, contestant: 'adam', weights: adamWeights });
+    const [first] = sentTo(workers[0], 'landscape') as Extract<WorkerCommand, { type: 'landscape' }>[];
+    const [second] = sentTo(workers[1], 'landscape') as Extract<WorkerCommand, { type: 'landscape' }>[];
+    expect(first).toMatchObject({ contestants: ['sgd', 'adagrad', 'rmsprop'], slice: { a: 'sgd', b: 'adam', lent: [{ contestant: 'adam', weights: adamWeights }] } });
+    expect(second).toMatchObject({ contestants: ['adam', 'adadelta'], slice: { a: 'sgd', b: 'adam', lent: [{ contestant: 'sgd', weights: sgdWeights }] } });
+    // Every row once; the second worker, with fewer lines, gets more of them.
+    expect([...first.slice!.rows, ...second.slice!.rows].sort((x, y) => x - y)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(second.slice!.rows.length).toBeGreaterThan(first.slice!.rows.length);
+    // Each worker answers for its rows; the merged slice has them in order.
+    const part = (rows: number[]) => ({ a: 'sgd', b: 'adam', rows, losses: rows.flatMap((row) => Array.from({ length: 21 }, (_, i) => row * 100 + i)) });
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 2, lines: [line('adam'), line('adadelta')], slice: part(second.slice!.rows), examples: 10_000, seconds: 3 });
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 2, lines: ['sgd', 'adagrad', 'rmsprop'].map(line), slice: part(first.slice!.rows), examples: 10_000, seconds: 1 });
+    const merged = events.filter((e) => e.type === 'landscape');
+    expect(merged).toEqual([
+      { type: 'landscape', runId: 5, requestId: 2, lines: ALL.map(line), slice: part(Array.from({ length: 21 }, (_, i) => i)), examples: 10_000, seconds: 3 },
+    ]);
+  });
+
+  it('lends nothing when each worker computing rows holds both contestants of the slice', () => {
+    const p = pool(1);
+    p.client.load(URL_A);
+    p.workers[0].emit(READY);
+    p.client.train(5, defaultExperiment());
+    p.client.landscape(5, 3, ALL, { a: 'adam', b: 'sgd' });
+    expect(sentTo(p.workers[0], 'landscapeWeights')).toEqual([]);
+    expect(sentTo(p.workers[0], 'landscape')).toEqual([
+      { type: 'landscape', runId: 5, requestId: 3, contestants: ALL, slice: { a: 'adam', b: 'sgd', rows: Array.from({ length: 21 }, (_, i) => i), lent: undefined } },
+    ]);
+  });
+
+  it('balances the points: a row goes to the least loaded worker', () => {
+    const lines: Record<string, number> = { w0: 3, w1: 2, w2: 0 };
+    const rows = dealSliceRows(['w0', 'w1', 'w2'], (w) => lines[w], 21, 21, 61);
+    expect([...rows.values()].flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    const loads = ['w0', 'w1', 'w2'].map((w) => lines[w] * 61 + (rows.get(w)?.length ?? 0) * 21);
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(21);
+  });
+
+  it('Cancel tells every worker computing it and drops its later events', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 4, ALL);
+    client.cancelLandscape(4);
+    for (const w of workers) expect(sentTo(w, 'cancelLandscape')).toEqual([{ type: 'cancelLandscape', requestId: 4 }]);
+    workers[0].emit({ type: 'landscapeProgress', runId: 5, requestId: 4, done: 1, total: 2 });
+    workers[1].emit({ type: 'landscape', runId: 5, requestId: 4, lines: [line('adam')], examples: 10_000, seconds: 1 });
+    expect(landscapeEvents(events)).toEqual([]);
+  });
+
+  it('fails at the first failure and stops the other workers', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 5, ALL);
+    const failure: WorkerEvent = { type: 'landscapeFailed', runId: 5, requestId: 5, message: 'The landscape could not be computed: Adadelta diverged, so it has no weights to evaluate.' };
+    workers[1].emit(failure);
+    expect(sentTo(workers[0], 'cancelLandscape')).toEqual([{ type: 'cancelLandscape', requestId: 5 }]);
+    workers[0].emit({ type: 'landscape', runId: 5, requestId: 5, lines: [], examples: 10_000, seconds: 1 });
+    expect(landscapeEvents(events)).toEqual([failure]);
+    // The lender of a slice's weights may fail too.
+    client.landscape(5, 6, [], { a: 'sgd', b: 'adam' });
+    workers[1].emit({ type: 'landscapeFailed', runId: 5, requestId: 6, message: 'gone' });
+    expect(landscapeEvents(events).at(-1)).toEqual({ type: 'landscapeFailed', runId: 5, requestId: 6, message: 'gone' });
+  });
+
+  it('a new run or a crash fails a pending landscape; one for weights that are gone fails at once', () => {
+    const { client, workers, events } = trainedPool();
+    client.landscape(5, 7, ALL);
+    client.train(6, defaultExperiment());
+    expect(landscapeEvents(events)).toEqual([{ type: 'landscapeFailed', runId: 5, requestId: 7, message: WEIGHTS_REPLACED }]);
+    const before = workers.map((w) => w.posted.length);
+    client.landscape(5, 8, ALL);
+    expect(workers.map((w) => w.posted.length)).toEqual(before);
+    expect(landscapeEvents(events).at(-1)).toEqual({ type: 'landscapeFailed', runId: 5, requestId: 8, message: WEIGHTS_REPLACED });
+    client.landscape(6, 9, ['nadam']);
+    expect(landscapeEvents(events).at(-1)).toMatchObject({ type: 'landscapeFailed', requestId: 9, message: expect.stringMatching(/"nadam" did not train/) });
+    client.landscape(6, 10, ALL);
+    workers[0].fail('out of memory');
+    expect(landscapeEvents(events).at(-1)).toEqual({ type: 'landscapeFailed', runId: 6, requestId: 10, message: WEIGHTS_LOST_IN_RESTART });
   });
 });

@@ -19,7 +19,8 @@
 import { transferList } from '../data/datasetSharing';
 import { experimentTrainings, trainingContestants, trainingId, type ExperimentConfig } from '../experiment/config';
 import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
-import type { BackendInfo, BackendPreference, DigitPrediction, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
+import { LINE_ALPHAS, SLICE_COORDINATES } from '../experiment/landscape';
+import type { BackendInfo, BackendPreference, DigitPrediction, LandscapeResult, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
 export interface TrainingClientHandlers {
@@ -74,6 +75,36 @@ interface PendingPrediction {
   results: DigitPrediction[];
 }
 
+/** A landscape spread over the workers of its run: each computes the lines of its own contestants and some rows of the slice. */
+interface PendingLandscape {
+  runId: number;
+  /** Every worker asked, for a Cancel. */
+  holders: Set<PooledWorker>;
+  /** Those whose result has not come yet. */
+  waiting: Set<PooledWorker>;
+  progress: Map<PooledWorker, { done: number; total: number }>;
+  result: LandscapeResult;
+  /** The slice's parts as they come. */
+  sliceParts: { rows: number[]; losses: number[] }[];
+  /** While the weights of the slice's two contestants are fetched from their workers: from whom, what came, what then. */
+  lending?: { from: Map<string, PooledWorker>; got: Map<string, Float32Array[]>; send(got: Map<string, Float32Array[]>): void };
+}
+
+/**
+ * Deals the slice's rows to the workers so that each computes about as many points in
+ * all: a row goes to the least loaded (a line counts `linePoints`, a row `rowPoints`).
+ */
+export function dealSliceRows<T>(workers: readonly T[], linesOf: (worker: T) => number, rowCount: number, rowPoints: number, linePoints: number): Map<T, number[]> {
+  const load = new Map(workers.map((w) => [w, linesOf(w) * linePoints]));
+  const rows = new Map<T, number[]>();
+  for (let row = 0; row < rowCount; row++) {
+    const least = workers.reduce((best, w) => (load.get(w)! < load.get(best)! ? w : best));
+    load.set(least, load.get(least)! + rowPoints);
+    rows.set(least, [...(rows.get(least) ?? []), row]);
+  }
+  return rows;
+}
+
 /** Why an evaluation or prediction of a run cannot be answered (the store shows these as they are). */
 export const WEIGHTS_REPLACED = 'A newer run has started, so the weights of this one are gone.';
 export const WEIGHTS_LOST_IN_RESTART = 'The training workers were restarted, so the weights of this run are gone. Train it again to evaluate it.';
@@ -102,6 +133,8 @@ export class TrainingClient {
   private pendingEvaluations = new Map<string, { runId: number; contestant: string; worker: PooledWorker }>();
   /** By request id. */
   private pendingPredictions = new Map<number, PendingPrediction>();
+  /** By request id. */
+  private pendingLandscapes = new Map<number, PendingLandscape>();
   private pendingSweep: { requestId: number; worker: PooledWorker } | undefined;
 
   constructor(
@@ -194,6 +227,61 @@ export class TrainingClient {
   }
 
   /**
+   * The landscape of run `runId`: the line of each of `contestants`, computed by the
+   * worker holding it, and with `slice` the slice through `a` and `b`, its rows dealt
+   * to all the run's workers so that each has about as many points to compute
+   * (`dealSliceRows`). Workers that hold neither `a` nor `b` get copies of their weights
+   * (0.4 MB each on the article network), fetched from their workers first.
+   * 'landscapeProgress' events (summed over the workers), then one merged 'landscape'
+   * (lines in lineup order, the slice's rows in order) or 'landscapeFailed'.
+   */
+  landscape(runId: number, requestId: number, contestants: readonly string[], slice?: { a: string; b: string }) {
+    const trained = this.trained;
+    const wanted = [...contestants, ...(slice ? [slice.a, slice.b] : [])];
+    const owners = trained?.id === runId ? wanted.map((c) => trained.owners.get(c)) : undefined;
+    if (!trained || !owners || owners.some((o) => !o || !this.pool.includes(o))) {
+      const missing = owners && wanted.find((_, i) => !owners[i]);
+      const message = missing !== undefined ? `"${missing}" did not train in this run.` : trained ? WEIGHTS_REPLACED : WEIGHTS_LOST_IN_RESTART;
+      this.handlers.onEvent({ type: 'landscapeFailed', runId, requestId, message });
+      return;
+    }
+    const ownerOf = (contestant: string) => trained.owners.get(contestant)!;
+    const lines = new Map<PooledWorker, string[]>();
+    for (const contestant of contestants) lines.set(ownerOf(contestant), [...(lines.get(ownerOf(contestant)) ?? []), contestant]);
+    const members = [...new Set(trained.owners.values())];
+    const rows = slice
+      ? dealSliceRows(members, (w) => lines.get(w)?.length ?? 0, SLICE_COORDINATES.length, SLICE_COORDINATES.length, LINE_ALPHAS.length)
+      : new Map<PooledWorker, number[]>();
+    const holders = new Set([...members].filter((w) => lines.has(w) || rows.has(w)));
+    const pending: PendingLandscape = { runId, holders, waiting: new Set(holders), progress: new Map(), result: { lines: [], examples: 0, seconds: 0 }, sliceParts: [] };
+    this.pendingLandscapes.set(requestId, pending);
+    // Which of the slice's contestants each worker computing rows needs lent.
+    const lentTo = (holder: PooledWorker) => (slice && rows.has(holder) ? [slice.a, slice.b].filter((c, i, all) => ownerOf(c) !== holder && all.indexOf(c) === i) : []);
+    const send = (got: Map<string, Float32Array[]>) => {
+      for (const holder of holders) {
+        const lent = lentTo(holder).map((contestant) => ({ contestant, weights: got.get(contestant)! }));
+        const part = slice && rows.has(holder) ? { a: slice.a, b: slice.b, rows: rows.get(holder)!, lent: lent.length ? lent : undefined } : undefined;
+        holder.worker.postMessage({ type: 'landscape', runId, requestId, contestants: lines.get(holder) ?? [], slice: part } satisfies WorkerCommand);
+      }
+    };
+    const borrowed = new Set([...holders].flatMap(lentTo));
+    if (!borrowed.size) {
+      send(new Map());
+      return;
+    }
+    pending.lending = { from: new Map([...borrowed].map((c) => [c, ownerOf(c)])), got: new Map(), send };
+    for (const contestant of borrowed) ownerOf(contestant).worker.postMessage({ type: 'landscapeWeights', runId, requestId, contestant } satisfies WorkerCommand);
+  }
+
+  /** Stops a landscape in every worker computing it; nothing more is reported for it. */
+  cancelLandscape(requestId: number) {
+    const pending = this.pendingLandscapes.get(requestId);
+    if (!pending) return;
+    this.pendingLandscapes.delete(requestId);
+    for (const holder of pending.holders) holder.worker.postMessage({ type: 'cancelLandscape', requestId } satisfies WorkerCommand);
+  }
+
+  /**
    * The learning-rate sweep for one of `config`'s contestants, on the primary worker
    * (it has the data first); 'rateFinder' events follow, or 'rateFinderFailed'.
    */
@@ -215,10 +303,17 @@ export class TrainingClient {
   private failPending(message: string) {
     const evaluations = [...this.pendingEvaluations.values()];
     const predictions = [...this.pendingPredictions.entries()];
+    const landscapes = [...this.pendingLandscapes.entries()];
     this.pendingEvaluations.clear();
     this.pendingPredictions.clear();
+    this.pendingLandscapes.clear();
     for (const { runId, contestant } of evaluations) this.handlers.onEvent({ type: 'evaluationFailed', runId, contestant, message });
     for (const [requestId, { runId }] of predictions) this.handlers.onEvent({ type: 'predictionFailed', runId, requestId, message });
+    for (const [requestId, { runId, holders }] of landscapes) {
+      // A new run stops a landscape in the workers anyway; this frees them sooner.
+      for (const holder of holders) if (this.pool.includes(holder)) holder.worker.postMessage({ type: 'cancelLandscape', requestId } satisfies WorkerCommand);
+      this.handlers.onEvent({ type: 'landscapeFailed', runId, requestId, message });
+    }
   }
 
   /** Asks every worker for its live tensors; one summed 'memory' event follows. */
@@ -358,6 +453,12 @@ export class TrainingClient {
       case 'predictionFailed':
         this.mergePrediction(pooled, event);
         return;
+      case 'landscapeProgress':
+      case 'landscapeWeights':
+      case 'landscape':
+      case 'landscapeFailed':
+        this.mergeLandscape(pooled, event);
+        return;
       case 'rateFinder':
       case 'rateFinderFailed':
         if (this.pendingSweep?.requestId !== event.requestId || this.pendingSweep.worker !== pooled) return;
@@ -414,6 +515,60 @@ export class TrainingClient {
     const order = this.trained?.order ?? [];
     const results = [...pending.results].sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant));
     this.handlers.onEvent({ type: 'prediction', runId: event.runId, requestId: event.requestId, results });
+  }
+
+  /** The workers' parts of one landscape: summed progress, the slice's lent weights passed on, one merged result. */
+  private mergeLandscape(pooled: PooledWorker, event: Extract<WorkerEvent, { type: 'landscapeProgress' | 'landscapeWeights' | 'landscape' | 'landscapeFailed' }>) {
+    const pending = this.pendingLandscapes.get(event.requestId);
+    if (!pending || pending.runId !== event.runId) return;
+    const lender = [...(pending.lending?.from.values() ?? [])].includes(pooled);
+    if (!pending.holders.has(pooled) && !lender) return;
+    switch (event.type) {
+      case 'landscapeWeights': {
+        const lending = pending.lending;
+        if (lending?.from.get(event.contestant) !== pooled || lending.got.has(event.contestant)) return;
+        lending.got.set(event.contestant, event.weights);
+        if (lending.got.size < lending.from.size) return;
+        pending.lending = undefined;
+        lending.send(lending.got);
+        return;
+      }
+      case 'landscapeFailed':
+        this.cancelLandscape(event.requestId);
+        this.handlers.onEvent(event);
+        return;
+      case 'landscapeProgress': {
+        if (!pending.waiting.has(pooled)) return;
+        pending.progress.set(pooled, { done: event.done, total: event.total });
+        const all = [...pending.progress.values()];
+        this.handlers.onEvent({ ...event, done: all.reduce((sum, p) => sum + p.done, 0), total: all.reduce((sum, p) => sum + p.total, 0) });
+        return;
+      }
+      case 'landscape': {
+        if (!pending.waiting.delete(pooled)) return;
+        const { result } = pending;
+        result.lines.push(...event.lines);
+        if (event.slice) {
+          pending.sliceParts.push(event.slice);
+          result.slice ??= { a: event.slice.a, b: event.slice.b, rows: [], losses: [] };
+        }
+        result.examples = event.examples;
+        result.seconds = Math.max(result.seconds, event.seconds);
+        if (pending.waiting.size) return;
+        this.pendingLandscapes.delete(event.requestId);
+        const order = this.trained?.order ?? [];
+        result.lines.sort((a, b) => order.indexOf(a.contestant) - order.indexOf(b.contestant));
+        if (result.slice) {
+          // The rows back in order, whichever worker computed them.
+          const n = SLICE_COORDINATES.length;
+          const byRow = pending.sliceParts.flatMap((part) => part.rows.map((row, i) => ({ row, losses: part.losses.slice(i * n, (i + 1) * n) })));
+          byRow.sort((x, y) => x.row - y.row);
+          result.slice = { ...result.slice, rows: byRow.map((r) => r.row), losses: byRow.flatMap((r) => r.losses) };
+        }
+        this.handlers.onEvent({ type: 'landscape', runId: event.runId, requestId: event.requestId, ...result });
+        return;
+      }
+    }
   }
 
   private memberFinished(pooled: PooledWorker, runId: number, outcome: TrainingOutcome) {

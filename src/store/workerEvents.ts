@@ -97,6 +97,11 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
         case 'predictionFailed':
           get().handleEvaluationEvent(event);
           break;
+        case 'landscapeProgress':
+        case 'landscape':
+        case 'landscapeFailed':
+          get().handleLandscapeEvent(event);
+          break;
         case 'rateFinder':
         case 'rateFinderFailed':
           get().handleRateFinderEvent(event);

@@ -54,6 +54,33 @@ function addRows(z: Float64Array, kernel: Float32Array, values: Float64Array, ro
 }
 
 /**
+ * The output layer: z = bias + the kernel rows ([fanIn][10] row-major) weighted by
+ * the inputs, with the ten sums in locals (registers) rather than in
+ * memory: the last layer of every network is ten wide, and this is the landscape's
+ * inner loop (landscape.ts).
+ */
+function addLogits(z: Float64Array, kernel: Float32Array, bias: Float32Array, input: Float64Array, fanIn: number): void {
+  let z0 = bias[0], z1 = bias[1], z2 = bias[2], z3 = bias[3], z4 = bias[4];
+  let z5 = bias[5], z6 = bias[6], z7 = bias[7], z8 = bias[8], z9 = bias[9];
+  for (let i = 0, r = 0; i < fanIn; i++, r += NUM_CLASSES) {
+    // No test for ReLU's zeros: half of them, at random, cost more in mispredicted branches than their ten products.
+    const x = input[i];
+    z0 += x * kernel[r];
+    z1 += x * kernel[r + 1];
+    z2 += x * kernel[r + 2];
+    z3 += x * kernel[r + 3];
+    z4 += x * kernel[r + 4];
+    z5 += x * kernel[r + 5];
+    z6 += x * kernel[r + 6];
+    z7 += x * kernel[r + 7];
+    z8 += x * kernel[r + 8];
+    z9 += x * kernel[r + 9];
+  }
+  z[0] = z0; z[1] = z1; z[2] = z2; z[3] = z3; z[4] = z4;
+  z[5] = z5; z[6] = z6; z[7] = z7; z[8] = z8; z[9] = z9;
+}
+
+/**
  * A trained network's forward pass. The first layer adds only the kernel rows of
  * nonzero pixels (about 19 % of an MNIST image), later layers skip inputs that are
  * exactly zero (ReLU's). Sums are in double; each layer's outputs are rounded to
@@ -64,13 +91,18 @@ export class CpuNetwork {
   private readonly biases: Float32Array[];
   private readonly widths: number[];
   private readonly activate: (x: number) => number;
+  private readonly relu: boolean;
   /** Scratch buffers, one per layer's output. */
   private readonly outputs: Float64Array[];
   /** Scratch: the current layer's nonzero inputs and their kernel rows' offsets. */
   private readonly values = new Float64Array(Math.max(IMAGE_SIZE, NETWORK_LIMITS.maxUnits));
   private readonly rows = new Int32Array(Math.max(IMAGE_SIZE, NETWORK_LIMITS.maxUnits));
 
-  constructor(network: NetworkSettings, weights: readonly Float32Array[]) {
+  /** Its weights in Keras order (kernel, bias per layer), as given: not copied. */
+  constructor(
+    network: NetworkSettings,
+    readonly weights: readonly Float32Array[],
+  ) {
     const shapes = parameterShapes(network);
     if (weights.length !== shapes.length || weights.some((w, i) => w.length !== shapes[i].shape.reduce((a, b) => a * b, 1))) {
       throw new Error(`Expected weights of shapes ${shapes.map((s) => s.shape.join('x')).join(', ')}.`);
@@ -79,39 +111,63 @@ export class CpuNetwork {
     this.biases = weights.filter((_, i) => i % 2 === 1);
     this.widths = this.biases.map((b) => b.length);
     this.activate = activations[network.activation];
+    this.relu = network.activation === 'relu';
     this.outputs = this.widths.map((w) => new Float64Array(w));
   }
 
   /** Softmax probabilities of one image (784 values in [0, 1]) into `out` (10 values). */
   probabilities(image: ArrayLike<number>, out: Float64Array): void {
+    const z = this.outputs[0];
+    this.preActivation(image, z);
+    this.fromPreActivation(z, out);
+  }
+
+  /**
+   * The first layer's pre-activation of one image into `z`: its bias plus the kernel rows
+   * of the nonzero pixels, in double. Linear in the layer's weights, which is what lets
+   * the landscape (landscape.ts) mix those of several networks without redoing this.
+   */
+  preActivation(image: ArrayLike<number>, z: Float64Array): void {
+    this.affine(0, image, IMAGE_SIZE, z);
+  }
+
+  /** The rest of the forward pass from the first layer's pre-activation `z` (overwritten): softmax probabilities into `out`. */
+  fromPreActivation(z: Float64Array, out: Float64Array): void {
     const layers = this.kernels.length;
-    const { values, rows } = this;
-    let input: ArrayLike<number> = image;
-    let fanIn = IMAGE_SIZE;
+    let input: Float64Array = z;
     for (let l = 0; l < layers; l++) {
-      const kernel = this.kernels[l];
       const fanOut = this.widths[l];
-      const z = this.outputs[l];
-      z.set(this.biases[l]);
-      let count = 0;
-      for (let i = 0; i < fanIn; i++) {
-        const x = input[i];
-        if (x === 0) continue;
-        values[count] = x;
-        rows[count++] = i * fanOut;
-      }
-      addRows(z, kernel, values, rows, count, fanOut);
-      if (l < layers - 1) for (let o = 0; o < fanOut; o++) z[o] = Math.fround(this.activate(Math.fround(z[o])));
-      else for (let o = 0; o < fanOut; o++) z[o] = Math.fround(z[o]);
-      input = z;
-      fanIn = fanOut;
+      const output = l === 0 ? z : this.outputs[l];
+      if (l === 0) {
+        // z is the first layer's pre-activation already.
+      } else if (l === layers - 1) addLogits(output, this.kernels[l], this.biases[l], input, this.widths[l - 1]);
+      else this.affine(l, input, this.widths[l - 1], output);
+      if (l === layers - 1) for (let o = 0; o < fanOut; o++) output[o] = Math.fround(output[o]);
+      // ReLU of a float32 is a float32: one rounding, no call, and no branch ((v + |v|) / 2 is exact): random signs would mispredict half the time.
+      else if (this.relu)
+        for (let o = 0; o < fanOut; o++) {
+          const v = Math.fround(output[o]);
+          output[o] = 0.5 * (v + Math.abs(v));
+        }
+      else for (let o = 0; o < fanOut; o++) output[o] = Math.fround(this.activate(Math.fround(output[o])));
+      input = output;
     }
-    const logits = this.outputs[layers - 1];
-    let max = -Infinity;
-    for (let c = 0; c < NUM_CLASSES; c++) max = Math.max(max, logits[c]);
-    let sum = 0;
-    for (let c = 0; c < NUM_CLASSES; c++) sum += out[c] = Math.exp(logits[c] - max);
-    for (let c = 0; c < NUM_CLASSES; c++) out[c] /= sum;
+    softmax(input, out);
+  }
+
+  /** z = layer l's bias + its kernel rows of the nonzero inputs, weighted by them. */
+  private affine(l: number, input: ArrayLike<number>, fanIn: number, z: Float64Array): void {
+    const { values, rows } = this;
+    const fanOut = this.widths[l];
+    z.set(this.biases[l]);
+    let count = 0;
+    for (let i = 0; i < fanIn; i++) {
+      const x = input[i];
+      if (x === 0) continue;
+      values[count] = x;
+      rows[count++] = i * fanOut;
+    }
+    addRows(z, this.kernels[l], values, rows, count, fanOut);
   }
 
   /** Probabilities of one image as a plain array (for messages). */
@@ -137,8 +193,17 @@ export function topDigits(probabilities: ArrayLike<number>, k = 3): DigitProbabi
     .slice(0, k);
 }
 
+/** Softmax of `logits` (10 values) into `out`, shifted by the largest for stability. */
+function softmax(logits: Float64Array, out: Float64Array): void {
+  let max = -Infinity;
+  for (let c = 0; c < NUM_CLASSES; c++) max = Math.max(max, logits[c]);
+  let sum = 0;
+  for (let c = 0; c < NUM_CLASSES; c++) sum += out[c] = Math.exp(logits[c] - max);
+  for (let c = 0; c < NUM_CLASSES; c++) out[c] /= sum;
+}
+
 /** Keras's clipped cross-entropy of one example, from its probabilities. */
-function crossEntropy(probabilities: Float64Array, label: number): number {
+export function crossEntropy(probabilities: Float64Array, label: number): number {
   let sum = 0;
   for (let c = 0; c < NUM_CLASSES; c++) sum += probabilities[c];
   const p = Math.min(Math.max(probabilities[label] / sum, KERAS_EPSILON), 1 - KERAS_EPSILON);

@@ -72,6 +72,30 @@ export interface TrainingRef {
   seedOffset: number;
 }
 
+/** A worker's part of a landscape's slice through θ0 and the final weights of contestants `a` and `b`. */
+export interface LandscapeSliceRequest {
+  a: string;
+  b: string;
+  /** The rows it computes: indices into SLICE_COORDINATES of b (the client spreads the rows over the workers). */
+  rows: number[];
+  /** The final weights (Keras order) of `a` or `b` where another worker holds them; the client fetches them first. */
+  lent?: { contestant: string; weights: Float32Array[] }[];
+}
+
+/**
+ * The losses between a run's initial and final weights (experiment/landscape.ts says where):
+ * per contestant the line's loss at each of LINE_ALPHAS; the slice's at each of SLICE_COORDINATES
+ * (a) on each of `rows` (b), row by row (from one worker, its rows; merged, all of them in order).
+ */
+export interface LandscapeResult {
+  lines: { contestant: string; losses: number[] }[];
+  slice?: { a: string; b: string; rows: number[]; losses: number[] };
+  /** How many training examples the losses are the mean over (the run's first ones). */
+  examples: number;
+  /** The slowest worker's seconds. */
+  seconds: number;
+}
+
 export interface RunPacingSettings {
   paused: boolean;
   /** null: full speed. */
@@ -100,6 +124,15 @@ export type WorkerCommand =
   | { type: 'evaluate'; runId: number; contestant: string }
   /** Every contestant of the latest run that this worker holds weights of, on one image: 784 values in [0, 1]. */
   | { type: 'predict'; runId: number; requestId: number; pixels: Float32Array }
+  /**
+   * The landscape of the latest run: the lines of `contestants` (those this worker holds) and its
+   * rows of the slice. Progress comes as 'landscapeProgress', then 'landscape'.
+   */
+  | { type: 'landscape'; runId: number; requestId: number; contestants: string[]; slice?: LandscapeSliceRequest }
+  /** Stops that computation at its next point; nothing more is sent for it. */
+  | { type: 'cancelLandscape'; requestId: number }
+  /** A copy of one contestant's final weights, for a slice computed in another worker ('landscapeWeights'). */
+  | { type: 'landscapeWeights'; runId: number; requestId: number; contestant: string }
   /** The learning-rate range test for one of `config`'s contestants (ticked or not), on the primary worker ('rateFinder'). */
   | { type: 'findRate'; requestId: number; config: ExperimentConfig; contestant: string }
   | { type: 'cancelFindRate'; requestId: number }
@@ -125,6 +158,11 @@ export type WorkerEvent =
   /** Results in the run's lineup order (the client merges the workers' replies). */
   | { type: 'prediction'; runId: number; requestId: number; results: DigitPrediction[] }
   | { type: 'predictionFailed'; runId: number; requestId: number; message: string }
+  /** Example-points done of this worker's total (the client sums the workers'). */
+  | { type: 'landscapeProgress'; runId: number; requestId: number; done: number; total: number }
+  | ({ type: 'landscape'; runId: number; requestId: number } & LandscapeResult)
+  | { type: 'landscapeWeights'; runId: number; requestId: number; contestant: string; weights: Float32Array[] }
+  | { type: 'landscapeFailed'; runId: number; requestId: number; message: string }
   /** New points of a sweep; `end` on the last message (the sweep reached 10, blew up, or was cancelled). */
   | { type: 'rateFinder'; requestId: number; points: RateFinderPoint[]; end?: RateFinderEnd }
   | { type: 'rateFinderFailed'; requestId: number; message: string }

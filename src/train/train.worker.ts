@@ -16,6 +16,9 @@ import { experimentTrainings, InvalidExperimentError, trainingContestants, type 
 import { contestantKey, contestantName } from '../experiment/contestants';
 import type { NetworkSettings } from '../experiment/network';
 import { CpuNetwork, evaluateSplit } from './evaluation';
+import { LANDSCAPE_EXAMPLES, LINE_ALPHAS, SLICE_COORDINATES } from '../experiment/landscape';
+import { planeLosses } from './landscape';
+import { initialWeights } from './network';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
 import { RunPacing } from './pacing';
 import { trainExperiment } from './trainer';
@@ -48,8 +51,19 @@ function stopRun(run: CurrentRun | undefined) {
  * that diverged), for 'evaluate' and 'predict'. A new 'train' replaces them at once.
  */
 let kept:
-  | { runId: number; network: NetworkSettings; names: Map<string, string>; networks: Map<string, CpuNetwork>; diverged: Set<string> }
+  | {
+      runId: number;
+      network: NetworkSettings;
+      /** The run's seed and training examples: the landscape's θ0 and subset. */
+      seed: number;
+      trainExamples: number;
+      names: Map<string, string>;
+      networks: Map<string, CpuNetwork>;
+      diverged: Set<string>;
+    }
   | undefined;
+/** Landscapes being computed, by request id; a Cancel sets `cancelled`. */
+const landscapes = new Map<number, { cancelled: boolean }>();
 /** Settles when the previous run has released its tensors; a new run waits for it. */
 let previousRunSettled: Promise<void> = Promise.resolve();
 
@@ -203,6 +217,8 @@ function train(command: Extract<WorkerCommand, { type: 'train' }>) {
   kept = {
     runId: command.runId,
     network: command.config.network,
+    seed: command.config.seed,
+    trainExamples: command.config.trainExamples,
     // Only the first seed's weights are kept: evaluation and drawn digits use them.
     names: new Map(trainingContestants(command.config).filter((c) => !command.trainings || command.trainings.some((t) => t.contestant === contestantKey(c) && t.seedOffset === 0)).map((c) => [contestantKey(c), contestantName(c)])),
     networks: new Map(),
@@ -300,6 +316,79 @@ async function evaluate({ runId, contestant }: Extract<WorkerCommand, { type: 'e
   }
 }
 
+/** A copy of a contestant's final weights, for the worker that computes a slice through it. */
+function landscapeWeights({ runId, requestId, contestant }: Extract<WorkerCommand, { type: 'landscapeWeights' }>) {
+  const found = keptNetwork(runId, contestant);
+  if ('problem' in found) {
+    post({ type: 'landscapeFailed', runId, requestId, message: found.problem });
+    return;
+  }
+  const weights = found.network.weights.map((w) => w.slice());
+  post({ type: 'landscapeWeights', runId, requestId, contestant, weights }, weights.map((w) => w.buffer));
+}
+
+/**
+ * The lines of this worker's contestants, then its rows of the slice if asked, on the run's first
+ * training examples. θ0 is drawn again from the seed; it, the slice's borrowed weights
+ * and the per-chunk buffers are garbage once this returns. A Cancel, or a new run
+ * (which replaces `kept`), stops it at the next point.
+ */
+async function landscape({ runId, requestId, contestants, slice }: Extract<WorkerCommand, { type: 'landscape' }>) {
+  const state = { cancelled: false };
+  landscapes.set(requestId, state);
+  const run = kept;
+  const fail = (message: string) => post({ type: 'landscapeFailed', runId, requestId, message });
+  try {
+    const data = await dataReady?.catch(() => undefined);
+    if (!data) return fail('The dataset is not loaded.');
+    const weightsOf = (contestant: string) => {
+      const found = keptNetwork(runId, contestant);
+      if ('problem' in found) throw new Error(found.problem);
+      return found.network.weights;
+    };
+    const lineEnds = contestants.map(weightsOf);
+    const sliceWeights = (contestant: string) => slice?.lent?.find((l) => l.contestant === contestant)?.weights ?? weightsOf(contestant);
+    const sliceEnds = slice ? [sliceWeights(slice.a), sliceWeights(slice.b)] : [];
+    if (!run) return fail('The weights of this run are gone.');
+    const started = performance.now();
+    const origin = initialWeights(run.seed, run.network);
+    const examples = Math.min(LANDSCAPE_EXAMPLES, run.trainExamples, data.train.count);
+    const lineUnits = LINE_ALPHAS.length * lineEnds.length * examples;
+    const grid = (slice?.rows ?? []).flatMap((row) => SLICE_COORDINATES.map((a) => [a, SLICE_COORDINATES[row]]));
+    const total = lineUnits + grid.length * examples;
+    // Progress five times a second is smooth enough; the page re-renders on each.
+    let reported = 0;
+    const control = (offset: number) => ({
+      stopRequested: () => state.cancelled || kept !== run,
+      yieldToEventLoop,
+      progress: (done: number) => {
+        if (performance.now() - reported < 200) return;
+        reported = performance.now();
+        post({ type: 'landscapeProgress', runId, requestId, done: offset + done, total });
+      },
+    });
+    const points = lineEnds.flatMap((_, j) => LINE_ALPHAS.map((alpha) => lineEnds.map((__, i) => (i === j ? alpha : 0))));
+    const lineLosses = lineEnds.length ? await planeLosses(run.network, origin, lineEnds, points, data.train, examples, control(0)) : new Float64Array();
+    if (!lineLosses) return;
+    const sliceLosses = slice && grid.length ? await planeLosses(run.network, origin, sliceEnds, grid, data.train, examples, control(lineUnits)) : undefined;
+    if (slice && grid.length && !sliceLosses) return;
+    const lines = contestants.map((contestant, j) => ({ contestant, losses: Array.from(lineLosses.subarray(j * LINE_ALPHAS.length, (j + 1) * LINE_ALPHAS.length)) }));
+    post({
+      type: 'landscape',
+      runId,
+      requestId,
+      lines,
+      slice: slice && sliceLosses ? { a: slice.a, b: slice.b, rows: slice.rows, losses: Array.from(sliceLosses) } : undefined,
+      examples,
+      seconds: (performance.now() - started) / 1000,
+    });
+  } catch (error) {
+    fail(`The landscape could not be computed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    landscapes.delete(requestId);
+  }
+}
+
 function predict({ runId, requestId, pixels }: Extract<WorkerCommand, { type: 'predict' }>) {
   if (kept?.runId !== runId) {
     post({ type: 'predictionFailed', runId, requestId, message: 'The weights of this run are gone: a newer run replaced them, or the workers were restarted.' });
@@ -360,6 +449,17 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
       break;
     case 'predict':
       predict(command);
+      break;
+    case 'landscape':
+      void landscape(command);
+      break;
+    case 'cancelLandscape': {
+      const state = landscapes.get(command.requestId);
+      if (state) state.cancelled = true;
+      break;
+    }
+    case 'landscapeWeights':
+      landscapeWeights(command);
       break;
     case 'loseWebglContext':
       webglContext()?.getExtension('WEBGL_lose_context')?.loseContext();

@@ -3,6 +3,7 @@ import { Charts } from './charts/Charts';
 import type { ExperimentConfig } from '../experiment/config';
 import { resolveDraft } from '../experiment/draft';
 import { EvaluationPanel } from './evaluation/EvaluationPanel';
+import { LandscapePanel } from './landscape/LandscapePanel';
 import { PresentationHint, PresentationToggle, SettingsSummary, ShortcutSettings, usePresentationKeys, usePresentationLayout } from './presentation/Presentation';
 import { ResultsTable } from './results/ResultsTable';
 import { ContestantList } from './settings/ContestantList';
@@ -99,6 +100,7 @@ export function App() {
           <Charts />
           <ResultsTable />
           <EvaluationPanel />
+          <LandscapePanel />
         </section>
       </main>
       )}

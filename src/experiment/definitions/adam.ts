@@ -42,6 +42,14 @@ export const adam = defineOptimizer({
   label: 'Adam',
   rule: 'm += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)',
   tex: 'm \\leftarrow m + (g - m)(1 - \\beta_1);\\quad v \\leftarrow v + (g^2 - v)(1 - \\beta_2);\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{\\sqrt{1 - \\beta_2^{\\,t}}}{1 - \\beta_1^{\\,t}}\\,\\frac{m}{\\sqrt{v} + \\varepsilon}',
+  about: {
+    summary:
+      'Adam keeps two running means for every weight, m of its gradients (the momentum, Beta 1) and v of their squares (Beta 2), and steps by m divided by the square root of v, so each weight gets its own step size of about the learning rate whatever the scale of its gradients. Both means start at zero, and the first steps correct for that bias. It does well with its defaults on most problems, which makes it the usual first choice. Keras’s Epsilon (1e-7) is the ε̂ of the paper’s faster form of the step, not the 1e-8 of its Algorithm 1; AMSGrad divides by the largest v seen so far instead of the current one.',
+    sources: [
+      { authors: 'Kingma & Ba', year: 2015, title: 'Adam: A Method for Stochastic Optimization', published: 'ICLR 2015 (arXiv:1412.6980)' },
+      { authors: 'Reddi, Kale & Kumar', year: 2018, title: 'On the Convergence of Adam and Beyond', published: 'ICLR 2018', note: 'The source of AMSGrad.' },
+    ],
+  },
   parameters: { learningRate: learningRate(0.001), ...adamParameters },
   slots: () => ({ m: 0, v: 0, vHat: 0 }),
   // Keras writes 1 - self.beta_1 with the Python floats: double, cast once.

@@ -14,6 +14,13 @@ export const adamax = defineOptimizer({
   label: 'Adamax',
   rule: 'm += (g − m)(1 − β1);  u = max(β2·u, |g|);  w −= lr·m / ((1 − β1ᵗ)(u + ε))',
   tex: 'm \\leftarrow m + (g - m)(1 - \\beta_1);\\quad u \\leftarrow \\max(\\beta_2 u, |g|);\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{m}{(1 - \\beta_1^{\\,t})(u + \\varepsilon)}',
+  about: {
+    summary:
+      'Adamax is Adam with the infinity norm: instead of a running mean of squared gradients it keeps a decaying maximum of the gradients’ magnitudes (Beta 2), which needs no bias correction and is less upset by rare large gradients. The paper proposes it in its section 7.1 with a learning rate of 0.002; Keras’s default is 0.001.',
+    sources: [
+      { authors: 'Kingma & Ba', year: 2015, title: 'Adam: A Method for Stochastic Optimization', published: 'ICLR 2015 (arXiv:1412.6980), section 7.1' },
+    ],
+  },
   parameters: {
     learningRate: learningRate(0.001),
     beta1: decayRate('Beta 1', 0.9, 'Decay rate of the running mean of gradients.'),

@@ -17,6 +17,13 @@ export const adamw = defineOptimizer({
   label: 'AdamW',
   rule: 'm += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε)',
   tex: 'm \\leftarrow m + (g - m)(1 - \\beta_1);\\quad v \\leftarrow v + (g^2 - v)(1 - \\beta_2);\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{\\sqrt{1 - \\beta_2^{\\,t}}}{1 - \\beta_1^{\\,t}}\\,\\frac{m}{\\sqrt{v} + \\varepsilon}',
+  about: {
+    summary:
+      'AdamW is Adam with decoupled weight decay: before each Adam step, every weight shrinks towards zero by the weight decay times the learning rate, instead of an L2 penalty being added to the loss, which Adam’s per-weight scaling would weaken wherever gradients are large. It regularises, so it helps generalisation on long runs more than the training loss of the first epochs. Keras decays every weight, biases included, with a default of 0.004; in the paper the decay is scaled by the schedule but not by the learning rate.',
+    sources: [
+      { authors: 'Loshchilov & Hutter', year: 2019, title: 'Decoupled Weight Decay Regularization', published: 'ICLR 2019 (arXiv:1711.05101)' },
+    ],
+  },
   parameters: { learningRate: learningRate(0.001), ...adamParameters },
   knobDefaults: { weightDecay: 0.004 },
   slots: () => ({ m: 0, v: 0, vHat: 0 }),

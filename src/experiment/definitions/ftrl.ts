@@ -17,6 +17,13 @@ export const ftrl = defineOptimizer({
   label: 'Ftrl',
   rule: 'g′ = g + 2·l2shrink·w;  n′ = n + g²;  z += g′ − (n′^−p − n^−p)/lr · w;  n = n′;  w = (clip(z, −l1, l1) − z) / (n^−p/lr + 2(l2 + β/(2 lr)))',
   tex: 'g\' = g + 2\\lambda_{2,\\mathrm{s}}\\,w;\\quad n\' = n + g^2\\ (n \\text{ starts at } a_0);\\quad z \\leftarrow z + g\' - \\frac{n\'^{-p} - n^{-p}}{\\mathrm{lr}}\\,w;\\quad n \\leftarrow n\';\\quad w = \\frac{\\operatorname{clip}(z, -\\lambda_1, \\lambda_1) - z}{n^{-p}/\\mathrm{lr} + 2\\bigl(\\lambda_2 + \\beta/(2\\,\\mathrm{lr})\\bigr)}',
+  about: {
+    summary:
+      'FTRL-Proximal (Follow The Regularized Leader) was designed at Google for click-through prediction: huge, sparse models trained online. It does not step the weights but recomputes each one from its accumulated gradient z, and L1 regularization holds a weight at exactly zero while z stays within ±L1, which makes sparse models. Its per-weight step sizes shrink like Adagrad’s (Learning rate power −0.5), so on a dense network like this one it learns slowly.',
+    sources: [
+      { authors: 'McMahan et al.', year: 2013, title: 'Ad Click Prediction: a View from the Trenches', published: 'KDD 2013' },
+    ],
+  },
   parameters: {
     learningRate: learningRate(0.001),
     learningRatePower: {

@@ -14,6 +14,13 @@ export const lion = defineOptimizer({
   label: 'Lion',
   rule: 'w −= lr·sign(β1·m + (1 − β1)g);  m = β2·m + (1 − β2)g',
   tex: 'w \\leftarrow w - \\mathrm{lr}\\,\\operatorname{sign}\\bigl(\\beta_1 m + (1 - \\beta_1)\\,g\\bigr);\\quad m \\leftarrow \\beta_2 m + (1 - \\beta_2)\\,g',
+  about: {
+    summary:
+      'Lion keeps only a momentum and moves every weight by exactly the learning rate, in the direction of the sign of a mix of momentum and gradient (Beta 1); the momentum itself is then updated more slowly (Beta 2). It was found by a program search over update rules, and it needs half of Adam’s memory. Since every step has the full size, it wants a learning rate 3 to 10 times smaller than AdamW’s, as Keras’s documentation says, yet Keras’s default is 0.001, the same as Adam’s.',
+    sources: [
+      { authors: 'Chen et al.', year: 2023, title: 'Symbolic Discovery of Optimization Algorithms', published: 'NeurIPS 2023 (arXiv:2302.06675)' },
+    ],
+  },
   parameters: {
     learningRate: learningRate(0.001),
     // Keras refuses beta_1 <= 0 (Lion would be signSGD) and beta_1 > 1, but allows 1.

@@ -15,6 +15,13 @@ export const nadam = defineOptimizer({
   label: 'Nadam',
   rule: 'uₜ = β1(1 − ½·0.96ᵗ);  m += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  m̂ = uₜ₊₁·m/(1 − u₁…uₜ₊₁) + (1 − uₜ)·g/(1 − u₁…uₜ);  w −= lr·m̂/(√(v/(1 − β2ᵗ)) + ε)',
   tex: 'u_t = \\beta_1\\bigl(1 - \\tfrac{1}{2}\\,0.96^{\\,t}\\bigr);\\quad m \\leftarrow m + (g - m)(1 - \\beta_1);\\quad v \\leftarrow v + (g^2 - v)(1 - \\beta_2);\\quad \\hat m = \\frac{u_{t+1}\\,m}{1 - \\prod_{i \\le t+1} u_i} + \\frac{(1 - u_t)\\,g}{1 - \\prod_{i \\le t} u_i};\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{\\hat m}{\\sqrt{v / (1 - \\beta_2^{\\,t})} + \\varepsilon}',
+  about: {
+    summary:
+      'Nadam is Adam with Nesterov momentum: each step uses the momentum as it will be after this update, a look-ahead that often speeds up the first epochs. Keras also warms the momentum up, from half of Beta 1 to Beta 1 over the first hundred or so steps (Beta 1 times 1 − ½·0.96 to the power t). Otherwise it keeps Adam’s running means and defaults.',
+    sources: [
+      { authors: 'Dozat', year: 2016, title: 'Incorporating Nesterov Momentum into Adam', published: 'ICLR 2016 workshop track', note: 'Keras cites the 2015 Stanford CS229 report of the same name.' },
+    ],
+  },
   parameters: {
     learningRate: learningRate(0.001),
     beta1: decayRate('Beta 1', 0.9, 'Decay rate of the running mean of gradients.'),

@@ -7,6 +7,13 @@ export const rmsprop = defineOptimizer({
   label: 'RMSprop',
   rule: 's = ρ·s + (1 − ρ)g²;  w −= lr·g/√(s + ε)  (with momentum and centring when set)',
   tex: 's \\leftarrow \\rho s + (1 - \\rho)\\,g^2;\\quad w \\leftarrow w - \\mathrm{lr}\\,\\frac{g}{\\sqrt{s + \\varepsilon}};\\quad \\mu > 0\\text{: } m \\leftarrow \\mu m + \\mathrm{lr}\\,\\frac{g}{\\sqrt{s + \\varepsilon}};\\quad \\text{and } w \\leftarrow w - m \\text{ instead};\\quad \\text{centred: } s - \\bar g^2 \\text{ under the root}',
+  about: {
+    summary:
+      'RMSprop divides each weight’s gradient by the square root of a running mean of its recent squared gradients (Rho), so steps keep a similar size whether gradients are large or small, without Adagrad’s ever-shrinking steps. Momentum adds plain (not Nesterov) momentum, and Centered divides by an estimate of the gradients’ variance instead of their mean square. It was never published as a paper: it comes from a slide of Hinton’s 2012 Coursera lecture, whose decay of 0.9 is Keras’s default Rho.',
+    sources: [
+      { authors: 'Hinton, Srivastava & Swersky', year: 2012, title: 'Neural Networks for Machine Learning, Lecture 6e: rmsprop: Divide the gradient by a running average of its recent magnitude', published: 'Coursera lecture slides', note: 'Slides of a lecture, not a paper.' },
+    ],
+  },
   parameters: {
     learningRate: learningRate(0.001),
     rho: decayRate('Rho', 0.9, 'Decay rate of the running mean of squared gradients.'),

@@ -67,7 +67,7 @@ export const UplotPlot = memo(function UplotPlot({ spec, zoom, onZoom, onCursor,
   }, []);
 
   // Series, axis or scale type changed: a new instance (cheap next to a redraw of the points).
-  const shape = `${spec.title}|${spec.kind}|${spec.xAxis}|${spec.logScale}|${spec.xEnd}|${spec.presentation}|${spec.series.map((s) => `${s.key}:${s.color}:${s.dash}`).join(',')}`;
+  const shape = `${spec.title}|${spec.kind}|${spec.xAxis}|${spec.logScale}|${spec.xEnd}|${spec.presentation}|${spec.customX?.title}|${spec.series.map((s) => `${s.key}:${s.color}:${s.dash}`).join(',')}`;
   const specRef = useRef(spec);
   specRef.current = spec;
   useLayoutEffect(() => {
@@ -80,7 +80,7 @@ export const UplotPlot = memo(function UplotPlot({ spec, zoom, onZoom, onCursor,
           const from = u.posToVal(u.select.left, 'x');
           const to = u.posToVal(u.select.left + u.select.width, 'x');
           u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-          if (to > from) callbacks.current.onZoom([Math.max(0, from), to]);
+          if (to > from) callbacks.current.onZoom([Math.max(specRef.current.customX?.range[0] ?? 0, from), to]);
         },
       ],
       setCursor: [
@@ -141,7 +141,7 @@ export const UplotPlot = memo(function UplotPlot({ spec, zoom, onZoom, onCursor,
     if (event.key === '+' || event.key === '=' || event.key === '-') {
       const centre = keyboardIndex.current !== null ? xs[keyboardIndex.current] : (min + max) / 2;
       const half = ((max - min) / 2) * (event.key === '-' ? 2 : 0.5);
-      onZoom(event.key === '-' && !zoom ? null : [Math.max(0, centre - half), centre + half]);
+      onZoom(event.key === '-' && !zoom ? null : [Math.max(spec.customX?.range[0] ?? 0, centre - half), centre + half]);
       event.preventDefault();
       return;
     }

@@ -24,9 +24,10 @@ export interface Series {
   /**
    * 'raw': the unsmoothed live training curve, drawn faintly behind its smoothed 'train' line;
    * 'upper' and 'lower': the edges of a contestant's band (its spread over seeds), filled between;
-   * 'rate': its learning rate step by step (the schedule chart).
+   * 'rate': its learning rate step by step (the schedule chart);
+   * 'line': a contestant's only line of a chart that is not over training time (the landscape's).
    */
-  split: 'test' | 'train' | 'raw' | 'upper' | 'lower' | 'rate';
+  split: 'test' | 'train' | 'raw' | 'upper' | 'lower' | 'rate' | 'line';
   label: string;
   color: string;
   /** SVG-style dash pattern of the contestant ("10 4 2 4"); '' is solid. */

@@ -28,6 +28,26 @@ describe('plotOptions', () => {
     }
   });
 
+  it('draws a chart over its own X (the landscape\'s α): fixed range, own title and ticks, own cursor, labelled markers', () => {
+    const draw = () => {};
+    const customX = { title: 'α', range: [-0.25, 1.25] as [number, number], markers: [{ value: 0, label: 'θ0' }, { value: 1, label: 'trained' }] };
+    const options = plotOptions(
+      { title: 'Landscape', kind: 'loss', series: [line('line', [-0.25, 0, 1.25])], xAxis: 'epochs', xEnd: 0, logScale: true, formatTick: String, customX },
+      { width: 600, height: 300 },
+      () => null,
+      { draw: [draw] },
+    );
+    const range = options.scales!.x.range as unknown as () => number[];
+    expect(range()).toEqual([-0.25, 1.25]);
+    expect(options.axes![0].label).toBe('α');
+    expect((options.axes![0].values as (u: unknown, splits: number[]) => string[])(null, [-0.25, 0.5])).toEqual(['-0.25', '0.5']);
+    expect(options.cursor!.sync).toMatchObject({ key: 'α' });
+    expect(options.series[1]).toMatchObject({ stroke: '#0072B2', width: 2.5, points: { show: false } });
+    // The markers' hook joins the caller's.
+    expect(options.hooks!.draw).toHaveLength(2);
+    expect(options.hooks!.draw![0]).toBe(draw);
+  });
+
   it("draws each line in its contestant's colour and dash: test bold with dots, training thin, raw faint", () => {
     const options = plotOptions(
       { title: 'Loss', kind: 'loss', series: [line('raw', [0.5]), line('train', [0.5]), line('test', [1], '10 4 2 4')], xAxis: 'epochs', xEnd: 5, logScale: true, formatTick: String },

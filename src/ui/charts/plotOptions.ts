@@ -18,6 +18,7 @@ const SPLIT_STYLE: Record<Series['split'], { width: number; alpha: number }> = {
   // A band's edges are not drawn; the area between them is filled.
   upper: { width: 0, alpha: 0 },
   lower: { width: 0, alpha: 0 },
+  line: { width: 2.5, alpha: 1 },
   rate: { width: 2, alpha: 1 },
 };
 
@@ -28,6 +29,7 @@ const PRESENT_SPLIT_STYLE: Record<Series['split'], { width: number; alpha: numbe
   raw: { width: 1.5, alpha: 0.3 },
   upper: { width: 0, alpha: 0 },
   lower: { width: 0, alpha: 0 },
+  line: { width: 5, alpha: 1 },
   rate: { width: 4, alpha: 1 },
 };
 
@@ -88,6 +90,35 @@ export interface PlotSpec {
   formatTick(value: number): string;
   /** Presentation mode: thick lines, large axis type, black axes. */
   presentation?: boolean;
+  /**
+   * An X that is not training time (the landscape's α): its title and fixed range, labelled
+   * vertical lines at `markers`, and a cursor of its own (not synced with the training charts).
+   */
+  customX?: { title: string; range: ZoomRange; markers: { value: number; label: string }[] };
+}
+
+/** Draws each marker as a dashed vertical line labelled at its top (uPlot's draw hook, in canvas pixels). */
+function drawMarkers(markers: { value: number; label: string }[], look: (typeof AXIS_LOOK)[keyof typeof AXIS_LOOK]): (u: uPlot) => void {
+  return (u) => {
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.strokeStyle = look.stroke;
+    ctx.fillStyle = look.stroke;
+    ctx.lineWidth = look.tickWidth * devicePixelRatio;
+    ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.font = look.font.replace(/(\d+)px/, (_, px: string) => `${Number(px) * devicePixelRatio}px`);
+    ctx.textBaseline = 'top';
+    for (const { value, label } of markers) {
+      const x = Math.round(u.valToPos(value, 'x', true));
+      if (x < bbox.left || x > bbox.left + bbox.width) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, bbox.top);
+      ctx.lineTo(x, bbox.top + bbox.height);
+      ctx.stroke();
+      ctx.fillText(label, x + 4 * devicePixelRatio, bbox.top + 4 * devicePixelRatio);
+    }
+    ctx.restore();
+  };
 }
 
 /**
@@ -130,8 +161,9 @@ export function yRange(kind: MetricKind, logScale: boolean, zoomed: boolean, min
  * zoom change needs no new instance; a change of series, axis or scale type does.
  */
 export function plotOptions(spec: PlotSpec, size: { width: number; height: number }, zoom: () => ZoomRange | null, hooks: uPlot.Hooks.Arrays): uPlot.Options {
-  const full = fullXRange(spec.series, spec.xAxis, spec.xEnd);
+  const full = spec.customX?.range ?? fullXRange(spec.series, spec.xAxis, spec.xEnd);
   const look = AXIS_LOOK[spec.presentation ? 'present' : 'normal'];
+  const formatXTick = (v: number) => (spec.customX ? String(Number(v.toPrecision(4))) : formatX(spec.xAxis, v));
   const splitStyle = spec.presentation ? PRESENT_SPLIT_STYLE : SPLIT_STYLE;
   return {
     width: size.width,
@@ -139,7 +171,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
     legend: { show: false },
     // One cursor for every chart on the page, matched by X value.
     cursor: {
-      sync: { key: 'charts', scales: ['x', null] },
+      sync: { key: spec.customX ? spec.customX.title : 'charts', scales: ['x', null] },
       y: false,
       drag: { x: true, y: false, setScale: false },
       points: { size: look.cursorSize },
@@ -151,7 +183,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
     },
     axes: [
       {
-        label: X_AXIS_TITLES[spec.xAxis],
+        label: spec.customX?.title ?? X_AXIS_TITLES[spec.xAxis],
         stroke: look.stroke,
         font: look.font,
         labelFont: look.labelFont,
@@ -161,7 +193,7 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
         grid: { stroke: look.grid, width: 1, dash: [2, 4] },
         ticks: { stroke: look.stroke, width: look.tickWidth },
         // uPlot passes null for ticks it leaves unlabelled (between decades of a log axis).
-        values: (_u, splits) => splits.map((v) => (v === null ? '' : formatX(spec.xAxis, v))),
+        values: (_u, splits) => splits.map((v) => (v === null ? '' : formatXTick(v))),
       },
       {
         stroke: look.stroke,
@@ -189,6 +221,6 @@ export function plotOptions(spec: PlotSpec, size: { width: number; height: numbe
       }),
     ],
     bands: bandsOf(spec.series),
-    hooks,
+    hooks: spec.customX?.markers.length ? { ...hooks, draw: [...(hooks.draw ?? []), drawMarkers(spec.customX.markers, look)] } : hooks,
   };
 }

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { evaluationAvailability, type LineupEntry } from '../../store/playgroundStore';
 import { formatPercent } from '../format';
+import { ContestantSelect } from '../ContestantSelect';
 import { usePlayground } from '../StoreContext';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { DigitPad } from './DigitPad';
@@ -41,16 +42,7 @@ function EvaluationBody({ contestants }: { contestants: LineupEntry[] }) {
   return (
     <>
       <div className="evaluation__controls">
-        <label className="evaluation__choice">
-          Contestant
-          <select value={selected.key} onChange={(e) => select(e.target.value, asked)}>
-            {contestants.map((c) => (
-              <option key={c.key} value={c.key}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ContestantSelect label="Contestant" contestants={contestants} value={selected.key} onChange={(key) => select(key, asked)} />
         <button type="button" onClick={() => select(selected.key, true)} disabled={entry?.status === 'loading'}>
           Evaluate
         </button>

@@ -1,6 +1,7 @@
 import { memo, useEffect, useId, useRef, useState } from 'react';
 import { contestantKey, contestantName, contestantStyle } from '../../experiment/contestants';
 import { fieldKey, type DraftContestant, type Resolution } from '../../experiment/draft';
+import type { OptimizerAbout } from '../../experiment/algebra';
 import { formulaValueList, ruleClauses } from '../../experiment/formulas';
 import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
@@ -96,6 +97,17 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
           <div className="field-grid">{knobParameters.map(renderParameter)}</div>
         </details>
         <ScheduleFields contestant={key} errors={errors} />
+        <details className="about">
+          <summary>About {info.label}</summary>
+          <p>{info.about.summary}</p>
+          <ul className="about__sources" aria-label={`Where ${info.label} comes from`}>
+            {info.about.sources.map((source) => (
+              <li key={source.title}>
+                <Citation source={source} />
+              </li>
+            ))}
+          </ul>
+        </details>
         <button type="button" className="small-button rate-finder__open" onClick={() => findRate(key)} disabled={finderBlocked !== undefined} title={finderBlocked}>
           Find learning rate
         </button>
@@ -130,6 +142,15 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
     </section>
   );
 });
+
+/** "Kingma & Ba (2015). Adam: A Method for Stochastic Optimization. ICLR 2015." with its note, if any. */
+function Citation({ source }: { source: OptimizerAbout['sources'][number] }) {
+  return (
+    <>
+      {source.authors} ({source.year}). <cite>{source.title}</cite>. {source.published}.{source.note && ` ${source.note}`}
+    </>
+  );
+}
 
 /** The values as typed, for the formula: a field that is not a number yet shows as NaN ("?"). */
 function draftValues(info: (typeof OPTIMIZERS)[OptimizerId], key: string, text: Record<string, string>, flags: Record<string, boolean>): ParameterValues {
