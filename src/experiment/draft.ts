@@ -27,6 +27,8 @@ import {
 } from './network';
 import { OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, parseNumberInput, type ParameterValues } from './parameters';
+import { encodeExperimentUrl } from './urlState';
+import type { ViewOptions } from './view';
 
 export interface DraftContestant extends ContestantRef {
   selected: boolean;
@@ -196,4 +198,9 @@ export function resetContestant(draft: Draft, key: string): Draft {
   const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags } };
   writeContestantFields(next, target, optimizerDefaults(target.optimizer));
   return next;
+}
+
+/** The link's query string for the form as it stands (fields still being typed keep their last good value). */
+export function draftSearch(draft: Draft, view: ViewOptions): string {
+  return encodeExperimentUrl({ config: bestEffortConfig(draft), view });
 }

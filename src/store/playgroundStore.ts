@@ -11,6 +11,7 @@ import { defaultView, type ViewOptions } from '../experiment/view';
 import type { BackendInfo, BackendPreference, RunPacingSettings, WorkerEvent } from '../train/protocol';
 import { createEvaluation, type DigitPredictionState, type EvaluationActions, type EvaluationState } from './evaluation';
 import { createFormEdits, type FormEdits } from './formEdits';
+import { createLessons, initialLessonProgress, type LessonActions, type LessonProgress } from './lessons';
 import type { ResultsStore } from './persistence';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
 import type { DataState, RunState } from './runState';
@@ -39,9 +40,11 @@ export interface PlaygroundData {
   digitPrediction?: DigitPredictionState;
   /** The Speed control: batches per second for a demonstration; null, full speed. Kept across runs. */
   speed: number | null;
+  /** The open lesson's prediction and runs (lessons.ts); undefined without a lesson. */
+  lessonProgress?: LessonProgress;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & LessonActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -78,9 +81,11 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     notice: initial.notice,
     data: { status: 'loading' },
     speed: null,
+    lessonProgress: initialLessonProgress(initial.view?.lesson ?? null),
     ...createFormEdits(set),
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
+    ...createLessons(set, get),
   }));
 }

@@ -6,6 +6,7 @@ import { usePlayground } from '../StoreContext';
 import { formatLoss, formatPercent } from '../format';
 import { ACCURACY, LOSS } from './chartData';
 import { MetricChart } from './MetricChart';
+import { InstructorGate } from '../instructor/InstructorGate';
 
 /** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
 const CHART_REFRESH_MS = 500;
@@ -25,8 +26,12 @@ export function Charts() {
   const xEnd = plannedEnd(run, view.xAxis);
   return (
     <>
-      <ChartOptions />
-      <ChartLegend lineup={liveLineup} />
+      <InstructorGate control="charts">
+        <ChartOptions />
+      </InstructorGate>
+      <InstructorGate control="charts" note={false} hiddenAsLocked>
+        <ChartLegend lineup={liveLineup} />
+      </InstructorGate>
       <div className="charts">
         <MetricChart title="Loss" metric={LOSS} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
         <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />
