@@ -80,9 +80,9 @@ export function withAccess(settings: InstructorSettings, id: ControlId, access: 
   return { ...settings, concealed: set(settings.concealed, access === 'hidden'), locked: set(settings.locked, access === 'locked') };
 }
 
-/** Link text of a list of controls: "network,pacing"; '' when none. */
+/** Link text of a list of controls, in table order: "network,pacing"; '' when none. */
 export function formatControls(ids: readonly ControlId[]): string {
-  return ids.join(',');
+  return CONTROL_IDS.filter((id) => ids.includes(id)).join(',');
 }
 
 /** A link's `conceal` or `lock`: known ids in table order, each once; the rest reported. */

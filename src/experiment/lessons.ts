@@ -59,7 +59,7 @@ function finalOf(c: LessonContestant): EpochMetrics | undefined {
 
 /** "Adam at lr 0.001 reached 97.1 % test accuracy (loss 0.0912)", or how it failed. */
 function outcome(c: LessonContestant, label = c.name): string {
-  if (c.status === 'diverged') return `${label} diverged (its loss became infinite or not a number)${c.history.length ? ` after ${c.history.length} epoch${c.history.length > 1 ? 's' : ''}` : ' within the first epoch'}`;
+  if (c.status === 'diverged') return `${label} diverged (its loss blew up, and the app stopped it)${c.history.length ? ` after ${c.history.length} epoch${c.history.length > 1 ? 's' : ''}` : ' within the first epoch'}`;
   const last = c.history.at(-1);
   if (!last) return `${label} finished no epoch`;
   return `${label} reached ${percent(last.testAccuracy)} test accuracy (test loss ${lossText(last.testLoss)}) after ${last.epoch} epoch${last.epoch > 1 ? 's' : ''}`;
@@ -94,7 +94,9 @@ function compare(a: LessonContestant, b: LessonContestant, aLabel = a.name, bLab
   if (!fa && !fb) return { text: `${outcome(a, aLabel)}, and ${outcome(b, bLabel)}.`, winner: 'close' };
   if (!fb) return { text: `${outcome(a, aLabel)}, while ${outcome(b, bLabel)}.`, winner: 'a' };
   if (!fa) return { text: `${outcome(b, bLabel)}, while ${outcome(a, aLabel)}.`, winner: 'b' };
-  const gap = fa.testAccuracy - fb.testAccuracy;
+  // From the accuracies as the sentence shows them (one decimal of a percent), so the gap adds up on the page.
+  const shown = (accuracy: number) => Math.round(accuracy * 1000) / 1000;
+  const gap = shown(fa.testAccuracy) - shown(fb.testAccuracy);
   const both = `In this run ${outcome(a, aLabel)}; ${outcome(b, bLabel)}.`;
   if (Math.abs(gap) <= CLOSE) return { text: `${both} They end within ${points(gap)} of each other, too close for one seed to separate.`, winner: 'close' };
   return { text: `${both} ${gap > 0 ? aLabel : bLabel} is ahead by ${points(gap)}.`, winner: gap > 0 ? 'a' : 'b' };
@@ -185,7 +187,7 @@ export const LESSONS: readonly Lesson[] = [
           `In this run ${lines.join('; ')}.`,
           best ? `The best was lr ${lr(best)}.` : 'None of them finished an epoch.',
           diverged.length
-            ? `At ${diverged.map((c) => lr(c)).join(' and ')} the steps overshot until the loss overflowed: the app stopped ${diverged.length > 1 ? 'those contestants' : 'that contestant'} and marked ${diverged.length > 1 ? 'them' : 'it'} diverged.`
+            ? `At ${diverged.map((c) => lr(c)).join(' and ')} each step overshot the minimum it aimed at by more than the last, until the loss blew up.`
             : 'No rate diverged in this run.',
         ].join(' '),
         supported: best ? String(lr(best)) : null,
@@ -209,7 +211,7 @@ export const LESSONS: readonly Lesson[] = [
       const momentum = withMomentum.contestant.hyperparameters.momentum as number;
       const { text, winner } = compare(withMomentum, plain, `SGD with momentum ${momentum}`, `SGD without momentum`);
       return {
-        explanation: `${text} Momentum ${momentum} adds each step to ${momentum} of the previous one, so along a steady slope the steps grow towards ${(1 / (1 - momentum)).toPrecision(2)} times the plain ones.`,
+        explanation: `${text} Momentum ${momentum} adds ${momentum} of the previous step to each new one, so along a steady slope the steps grow towards ${(1 / (1 - momentum)).toPrecision(2)} times the plain ones.`,
         supported: winner === 'a' ? 'momentum' : winner === 'b' ? 'plain' : 'same',
       };
     },
@@ -287,7 +289,7 @@ export const LESSONS: readonly Lesson[] = [
       const label = (run: LessonRun) => `${find(run, key)!.name} at batch size ${run.config.batchSize} (${steps(run).toLocaleString('en-US')} steps)`;
       const { text, winner } = compare(find(small, key)!, find(large, key)!, label(small), label(large));
       return {
-        explanation: `${text} Each step at batch size ${small.config.batchSize} averages the gradient over ${small.config.batchSize} examples instead of ${large.config.batchSize}: a noisier estimate (the training curve, with smoothing off, jumps more), but ${large.config.batchSize / small.config.batchSize} times as many steps for the same examples.`,
+        explanation: `${text} Each step at batch size ${small.config.batchSize} averages the gradient over ${small.config.batchSize} examples instead of ${large.config.batchSize}: a noisier estimate of the gradient over all examples, but ${large.config.batchSize / small.config.batchSize} times as many steps for the same examples.`,
         supported: winner === 'a' ? 'small' : winner === 'b' ? 'large' : 'same',
       };
     },
