@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { LESSONS } from '../../experiment/lessons';
 import { usePlayground } from '../StoreContext';
 
@@ -39,8 +40,11 @@ export function LessonsMenu() {
                 onClick={(event) => {
                   if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
                   event.preventDefault();
-                  openLesson(lesson.id);
-                  setOpen(false);
+                  // Rendered at once, so that focus can move to the lesson's heading.
+                  flushSync(() => {
+                    openLesson(lesson.id);
+                    setOpen(false);
+                  });
                   document.getElementById(LESSON_HEADING_ID)?.focus();
                 }}
               >
