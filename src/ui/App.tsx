@@ -97,7 +97,8 @@ export function App() {
       </header>
       {shareAccess === 'shown' && <ResultsDropZone />}
       <LinkNotices />
-      <StartOverlay canTrain={canTrain && trainAccess !== 'hidden'} />
+      {/* The overlay trains even where the link hides or locks Train: it is the instructor's own way in. */}
+      <StartOverlay canTrain={canTrain} />
       <LessonPanel />
       <InstructorGate control="lab">
         <PageTabs />

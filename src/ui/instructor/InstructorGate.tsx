@@ -19,7 +19,8 @@ export function InstructorGate({ control, children, note = true, hiddenAsLocked 
   const access = useControlAccess(control);
   if (access === 'hidden' && !hiddenAsLocked) return null;
   return (
-    <fieldset className="instructor-gate" data-instructor-control={control} disabled={access !== 'shown'}>
+    // No group for assistive technology while it changes nothing.
+    <fieldset className="instructor-gate" data-instructor-control={control} disabled={access !== 'shown'} role={access === 'shown' ? 'none' : undefined}>
       {children}
       {access === 'locked' && note && <span className="instructor-gate__note">{LOCKED_NOTE}</span>}
     </fieldset>

@@ -47,7 +47,7 @@ function render(instructor: Partial<InstructorSettings>, view: Partial<ViewOptio
   return renderToStaticMarkup(createElement(StoreProvider, { store, children: createElement(App) }));
 }
 
-const GATE_OPEN = /<fieldset class="instructor-gate" data-instructor-control="([a-z]+)"( disabled="")?>/g;
+const GATE_OPEN = /<fieldset class="instructor-gate" data-instructor-control="([a-z]+)"( disabled="")?(?: role="none")?>/g;
 
 /** The spans of HTML inside each gate of `control` (nested fieldsets counted), with whether it is disabled. */
 function gates(html: string, control: ControlId): { text: string; disabled: boolean }[] {
