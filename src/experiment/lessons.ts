@@ -87,8 +87,10 @@ function need(run: LessonRun, keys: readonly string[]): LessonContestant[] | { m
   return found as LessonContestant[];
 }
 
+type Winner = 'a' | 'b' | 'close';
+
 /** "A beats B by 3.2 points" / "A and B end within 1 point" from two contestants' last epochs. */
-function compare(a: LessonContestant, b: LessonContestant, aLabel = a.name, bLabel = b.name): { text: string; winner: 'a' | 'b' | 'close' } {
+function compare(a: LessonContestant, b: LessonContestant, aLabel = a.name, bLabel = b.name): { text: string; winner: Winner } {
   const fa = finalOf(a);
   const fb = finalOf(b);
   if (!fa && !fb) return { text: `${outcome(a, aLabel)}, and ${outcome(b, bLabel)}.`, winner: 'close' };
@@ -102,6 +104,12 @@ function compare(a: LessonContestant, b: LessonContestant, aLabel = a.name, bLab
   return { text: `${both} ${gap > 0 ? aLabel : bLabel} is ahead by ${points(gap)}.`, winner: gap > 0 ? 'a' : 'b' };
 }
 
+/** The prediction a two-way comparison supports: the lesson's ids for "a ahead", "b ahead" and "too close". */
+function versus(a: LessonContestant, b: LessonContestant, supports: Record<Winner, string>, aLabel?: string, bLabel?: string): { text: string; supported: string } {
+  const { text, winner } = compare(a, b, aLabel, bLabel);
+  return { text, supported: supports[winner] };
+}
+
 // ---------------------------------------------------------------------------
 // The lessons
 // ---------------------------------------------------------------------------
@@ -113,6 +121,7 @@ export const LESSONS: readonly Lesson[] = [
     id: 'article',
     title: 'The article: Keras defaults, 5 seeds',
     // The article's experiment is the default one: five optimizers at Keras defaults, 5 epochs of full MNIST.
+    // Once the Seeds field (issue 14, point 1) is on main, this becomes '?v=2&seeds=5'.
     link: '?v=2',
     question: 'Five optimizers at their Keras defaults, five epochs of full MNIST. Which ends with the highest test accuracy?',
     predictions: [
@@ -156,10 +165,10 @@ export const LESSONS: readonly Lesson[] = [
       const found = need(latest(runs), ['adadelta', 'adadelta2']);
       if ('missing' in found) return found;
       const [keras, published] = found;
-      const { text, winner } = compare(published, keras, `Adadelta at lr ${lr(published)}`, `Adadelta at lr ${lr(keras)}`);
+      const { text, supported } = versus(published, keras, { a: 'published', b: 'default', close: 'same' }, `Adadelta at lr ${lr(published)}`, `Adadelta at lr ${lr(keras)}`);
       return {
         explanation: `${text} Adadelta multiplies its step by the learning rate, so at ${lr(keras)} each step is ${lr(published) / lr(keras)} times smaller than the rule as published.`,
-        supported: winner === 'a' ? 'published' : winner === 'b' ? 'default' : 'same',
+        supported,
       };
     },
   },
@@ -209,10 +218,10 @@ export const LESSONS: readonly Lesson[] = [
       if ('missing' in found) return found;
       const [plain, withMomentum] = found;
       const momentum = withMomentum.contestant.hyperparameters.momentum as number;
-      const { text, winner } = compare(withMomentum, plain, `SGD with momentum ${momentum}`, `SGD without momentum`);
+      const { text, supported } = versus(withMomentum, plain, { a: 'momentum', b: 'plain', close: 'same' }, `SGD with momentum ${momentum}`, 'SGD without momentum');
       return {
         explanation: `${text} Momentum ${momentum} adds ${momentum} of the previous step to each new one, so along a steady slope the steps grow towards ${(1 / (1 - momentum)).toPrecision(2)} times the plain ones.`,
-        supported: winner === 'a' ? 'momentum' : winner === 'b' ? 'plain' : 'same',
+        supported,
       };
     },
   },
@@ -232,10 +241,9 @@ export const LESSONS: readonly Lesson[] = [
       const [keras, , largest] = found;
       const eps = (c: LessonContestant) => c.contestant.hyperparameters.epsilon;
       const lines = found.map((c) => outcome(c, `Adam with ε = ${eps(c)}`));
-      const { winner } = compare(keras, largest);
       return {
         explanation: `In this run ${lines.join('; ')}. Adam divides each step by √v̂ + ε; once ε is larger than √v̂ (the gradients' typical size), the step shrinks towards lr · m̂ / ε, and Adam behaves like a slowed-down SGD with momentum.`,
-        supported: winner === 'a' ? 'large-slows' : winner === 'b' ? 'large-helps' : 'no',
+        supported: versus(keras, largest, { a: 'large-slows', b: 'large-helps', close: 'no' }).supported,
       };
     },
   },
@@ -253,7 +261,7 @@ export const LESSONS: readonly Lesson[] = [
       const found = need(latest(runs), ['adagrad', 'rmsprop']);
       if ('missing' in found) return found;
       const [adagrad, rmsprop] = found;
-      const { text, winner } = compare(rmsprop, adagrad);
+      const { text, supported } = versus(rmsprop, adagrad, { a: 'rmsprop', b: 'adagrad', close: 'same' });
       const gains = adagrad.status === 'diverged' ? [] : adagrad.history.map((m, i) => m.testAccuracy - (i ? adagrad.history[i - 1].testAccuracy : 0));
       const gainText =
         gains.length > 1
@@ -261,7 +269,7 @@ export const LESSONS: readonly Lesson[] = [
           : '';
       return {
         explanation: `${text}${gainText} Adagrad’s sum only grows, so each weight’s step only shrinks as training goes on; RMSprop’s average forgets old gradients and keeps its steps about the size of lr.`,
-        supported: winner === 'a' ? 'rmsprop' : winner === 'b' ? 'adagrad' : 'same',
+        supported,
       };
     },
   },
@@ -287,10 +295,10 @@ export const LESSONS: readonly Lesson[] = [
       if (!key) return { missing: 'The two runs share no contestant; train the same optimizer at both batch sizes.' };
       const steps = (run: LessonRun) => Math.ceil(run.config.trainExamples / run.config.batchSize) * (find(run, key)!.history.length || 1);
       const label = (run: LessonRun) => `${find(run, key)!.name} at batch size ${run.config.batchSize} (${steps(run).toLocaleString('en-US')} steps)`;
-      const { text, winner } = compare(find(small, key)!, find(large, key)!, label(small), label(large));
+      const { text, supported } = versus(find(small, key)!, find(large, key)!, { a: 'small', b: 'large', close: 'same' }, label(small), label(large));
       return {
         explanation: `${text} Each step at batch size ${small.config.batchSize} averages the gradient over ${small.config.batchSize} examples instead of ${large.config.batchSize}: a noisier estimate of the gradient over all examples, but ${large.config.batchSize / small.config.batchSize} times as many steps for the same examples.`,
-        supported: winner === 'a' ? 'small' : winner === 'b' ? 'large' : 'same',
+        supported,
       };
     },
   },

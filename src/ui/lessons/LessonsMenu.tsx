@@ -27,7 +27,14 @@ export function LessonsMenu() {
     close();
   };
   return (
-    <div className="lessons-menu" onKeyDown={onKeyDown}>
+    <div
+      className="lessons-menu"
+      onKeyDown={onKeyDown}
+      // Focus leaving the menu (a click elsewhere, Tab past the last lesson) closes it.
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
+      }}
+    >
       <button ref={button} type="button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
         Lessons
       </button>
