@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { draftSearch } from '../../experiment/draft';
 import { controlAccess, defaultInstructorSettings, INSTRUCTOR_CONTROLS, START_PARAMETER, withAccess, type ControlAccess, type InstructorSettings } from '../../experiment/instructorControls';
 import { usePlayground } from '../StoreContext';
@@ -20,18 +20,25 @@ export function InstructorPanel() {
   const titleId = useId();
   const current = usePlayground((s) => s.view.instructor);
   const [settings, setSettings] = useState<InstructorSettings>(current);
-  const open = () => {
+  // The form exists only while the dialog is open: its labels ("Network", "Diagnostics") would otherwise double the page's.
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open && !dialog.current?.open) dialog.current?.showModal();
+  }, [open]);
+  const show = () => {
     setSettings(current);
-    dialog.current?.showModal();
+    setOpen(true);
   };
   return (
     <>
-      <button type="button" className="instructor-toggle" aria-haspopup="dialog" onClick={open}>
+      <button type="button" className="instructor-toggle" aria-haspopup="dialog" onClick={show}>
         Instructor
       </button>
-      <dialog ref={dialog} className="instructor-dialog" aria-labelledby={titleId}>
-        <InstructorForm titleId={titleId} settings={settings} onChange={setSettings} onClose={() => dialog.current?.close()} />
-      </dialog>
+      {open && (
+        <dialog ref={dialog} className="instructor-dialog" aria-labelledby={titleId} onClose={() => setOpen(false)}>
+          <InstructorForm titleId={titleId} settings={settings} onChange={setSettings} onClose={() => dialog.current?.close()} />
+        </dialog>
+      )}
     </>
   );
 }
