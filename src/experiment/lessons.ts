@@ -196,7 +196,7 @@ export const LESSONS: readonly Lesson[] = [
           `In this run ${lines.join('; ')}.`,
           best ? `The best was lr ${lr(best)}.` : 'None of them finished an epoch.',
           diverged.length
-            ? `At ${diverged.map((c) => lr(c)).join(' and ')} the steps were so large that the loss grew instead of falling, until the app stopped ${diverged.length > 1 ? 'them' : 'it'}.`
+            ? `At ${diverged.map((c) => lr(c)).join(' and ')} the steps were so large that the loss grew instead of falling.`
             : 'No rate diverged in this run.',
         ].join(' '),
         supported: best ? String(lr(best)) : null,
