@@ -42,7 +42,7 @@ test('shows the Keras defaults for every optimizer', async ({ page }) => {
     Adadelta: { ticked: true, fields: { 'Learning rate': '0.001', Rho: '0.95', Epsilon: '1e-7' }, rule: /^Eg = ρ·Eg/ },
     RMSprop: { ticked: true, fields: { 'Learning rate': '0.001', Rho: '0.9', Momentum: '0', Epsilon: '1e-7' }, rule: /^s = ρ·s/ },
     Nadam: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /^uₜ = β1/ },
-    AdamW: { ticked: false, fields: { 'Learning rate': '0.001', 'Weight decay': '0.004', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /^w −= w·wd·lr;/ },
+    AdamW: { ticked: false, fields: { 'Learning rate': '0.001', 'Weight decay': '0.004', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /^m \+= \(g − m\)\(1 − β1\)/ },
     Adamax: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /u = max\(β2·u, \|g\|\)/ },
     Lion: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.99' }, rule: /^w −= lr·sign\(/ },
     Ftrl: {
@@ -56,6 +56,10 @@ test('shows the Keras defaults for every optimizer', async ({ page }) => {
     await expect(page.getByRole('button', { name: `Reset ${optimizer} to Keras defaults`, exact: true })).toHaveText('Keras defaults');
     const group = page.getByRole('group', { name: `${optimizer} settings`, exact: true });
     for (const [label, value] of Object.entries(fields)) await expect(group.getByLabel(label, { exact: true })).toHaveValue(value);
+    // The knobs every Keras optimizer shares, off but for AdamW's weight decay, and a constant learning rate.
+    const knobs = { 'Weight decay': optimizer === 'AdamW' ? '0.004' : '0', 'Clip norm': '0', 'Clip value': '0', 'Global clip norm': '0' };
+    for (const [label, value] of Object.entries(knobs)) await expect(group.getByLabel(label, { exact: true })).toHaveValue(value);
+    await expect(group.getByLabel('Schedule', { exact: true })).toHaveValue('constant');
     await group.getByText('Update rule (Keras)').click();
     await expect(group.locator('code')).toHaveText(rule);
   }

@@ -32,7 +32,7 @@ import { loadRealMnist } from '../src/testing/realMnist';
 import { gatherBatch, toTensors } from '../src/train/batches';
 import { denseLossAndGradients } from '../src/train/denseGradients';
 import { countCorrect, crossEntropySum, initialWeights, parameterShapes, predict } from '../src/train/network';
-import { applyRule, UPDATE_RULES } from '../src/train/optimizers';
+import { applyStep, UPDATE_RULES } from '../src/train/optimizers';
 import { createRandom, RandomStream, shuffledIndices } from '../src/train/random';
 import { supportsRelaxedSimd, type KernelBuild, type KernelTrainer } from '../src/train/kernel/kernel';
 
@@ -168,10 +168,10 @@ async function tfjsBaseline(data: MnistData) {
       pending.push(
         tf.tidy(() => {
           const { loss, correct, gradients } = denseLossAndGradients(weights, batch.images, batch.oneHot, batch.labels, NETWORK.activation);
+          const next = applyStep(rule, weights, gradients, slots, step, params);
           weights.forEach((w, i) => {
-            const next = applyRule(rule, w, gradients[i], slots[i], step, params);
-            w.assign(next.weight);
-            for (const [name, slot] of Object.entries(next.slots)) slots[i][name].assign(slot);
+            w.assign(next.weights[i]);
+            for (const [name, slot] of Object.entries(next.slots[i])) slots[i][name].assign(slot);
           });
           return tf.stack([loss, correct]);
         }),

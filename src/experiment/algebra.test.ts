@@ -38,10 +38,14 @@ const toy = defineOptimizer({
 
 describe('defineOptimizer', () => {
   it('derives the parameter table (keys from the declaration) and the defaults', () => {
-    expect(toy.parameters.map((p) => [p.key, p.urlKey])).toEqual([['learningRate', 'lr'], ['beta1', undefined], ['flip', undefined]]);
-    expect(OPTIMIZERS.adam.parameters.map((p) => p.key)).toEqual(['learningRate', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
-    expect(optimizerDefaults('adagrad')).toEqual({ learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 });
-    expect(optimizerDefaults('rmsprop')).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+    // The definition's own hyperparameters, then the shared knobs every optimizer has.
+    const knobs = [['weightDecay', 'wd'], ['clipNorm', 'clipnorm'], ['clipValue', 'clipvalue'], ['globalClipNorm', 'gclipnorm']];
+    expect(toy.parameters.map((p) => [p.key, p.urlKey])).toEqual([['learningRate', 'lr'], ['beta1', undefined], ['flip', undefined], ...knobs]);
+    expect(OPTIMIZERS.adam.parameters.map((p) => p.key)).toEqual(['learningRate', 'beta1', 'beta2', 'epsilon', 'amsgrad', ...knobs.map(([key]) => key)]);
+    const off = { weightDecay: 0, clipNorm: 0, clipValue: 0, globalClipNorm: 0 };
+    expect(optimizerDefaults('adagrad')).toEqual({ learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7, ...off });
+    expect(optimizerDefaults('rmsprop')).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false, ...off });
+    expect(optimizerDefaults('adamw')).toMatchObject({ weightDecay: 0.004, clipNorm: 0 });
     expect(OPTIMIZERS.adagrad.parameters.find((p) => p.key === 'initialAccumulator')?.urlKey).toBe('accumulator');
   });
 

@@ -13,6 +13,7 @@
  * the tree gives, in both engines. Structural switches (amsgrad, momentum > 0,
  * nesterov, centered) select a variant of the program.
  */
+import { SHARED_KNOBS, type KnobKey } from './knobs';
 import { defaultValues, type BooleanParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 
 // ---- expressions -------------------------------------------------------------------
@@ -90,6 +91,8 @@ export interface OptimizerSource<
   tex: string;
   /** Hyperparameters with Keras 3's defaults, ranges, help and link keys, in form order. */
   parameters: P;
+  /** Defaults of the shared knobs (knobs.ts) where this optimizer's differ from off, e.g. AdamW's weight decay. */
+  knobDefaults?: Partial<Record<KnobKey, number>>;
   /** The slots Keras keeps per weight and the value each starts at (declared order is the kernel's slot order). */
   slots?: (p: ValuesOf<P>) => Numbers<L>;
   /** Per-run constants, computed in double on the host and rounded to float32 once. */
@@ -127,7 +130,9 @@ export function defineOptimizer<
   W extends string = never,
   H extends Record<string, number> = Record<string, never>,
 >(source: OptimizerSource<Id, P, L, C, S, W, H>): OptimizerDefinition<Id> {
-  const parameters = Object.entries(source.parameters).map(([key, spec]) => ({ ...spec, key }) as Parameter);
+  const own = Object.entries(source.parameters).map(([key, spec]) => ({ ...spec, key }) as Parameter);
+  const knobs = Object.entries(SHARED_KNOBS).map(([key, spec]): Parameter => ({ ...spec, key, defaultValue: source.knobDefaults?.[key as KnobKey] ?? spec.defaultValue }));
+  const parameters = [...own, ...knobs];
   const erased = source as unknown as OptimizerDefinition<Id> & OptimizerSource<Id, ParameterSpecs, string, string, string, string, Record<string, number>>;
   return {
     id: source.id,
@@ -314,13 +319,16 @@ export function variantFor(definition: OptimizerDefinition, params: ParameterVal
 const stepCache = new WeakMap<OptimizerDefinition, WeakMap<ParameterValues, { t: number; state: Record<string, number> }>>();
 
 /**
- * The per-step scalars of step t (1-based). A pure function of (params, t); the
- * host state of the previous call with the same params object is reused, so a
- * run that steps 1, 2, 3, ... advances it once per step.
+ * The per-step scalars of step t (1-based). A pure function of (params, t,
+ * learningRate); the host state of the previous call with the same params object
+ * is reused, so a run that steps 1, 2, 3, ... advances it once per step. A
+ * schedule's learning rate for the step replaces params.learningRate in the
+ * scalars (the host state never depends on it).
  */
-export function stepScalars(definition: OptimizerDefinition, params: ParameterValues, t: number): Record<string, number> {
+export function stepScalars(definition: OptimizerDefinition, params: ParameterValues, t: number, learningRate?: number): Record<string, number> {
+  const atStep = withLearningRate(params, learningRate);
   const { state: carried } = definition;
-  if (!carried) return definition.scalars(params, t, {});
+  if (!carried) return definition.scalars(atStep, t, {});
   let cache = stepCache.get(definition);
   if (!cache) stepCache.set(definition, (cache = new WeakMap()));
   let entry = cache.get(params);
@@ -330,5 +338,10 @@ export function stepScalars(definition: OptimizerDefinition, params: ParameterVa
     entry.state = carried.next(params, entry.t, entry.state);
   }
   cache.set(params, entry);
-  return definition.scalars(params, t, entry.state);
+  return definition.scalars(atStep, t, entry.state);
+}
+
+/** params with the step's learning rate (the same object when it is unchanged). */
+export function withLearningRate(params: ParameterValues, learningRate: number | undefined): ParameterValues {
+  return learningRate === undefined || learningRate === params.learningRate ? params : { ...params, learningRate };
 }

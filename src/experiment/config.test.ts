@@ -62,28 +62,34 @@ describe('defaultExperiment', () => {
   });
 
   // Keras 3 defaults (keras/src/optimizers/*.py); exact objects, so an extra or renamed key fails too.
+  // The base optimizer's knobs (weight_decay, clipnorm, clipvalue, global_clipnorm) default to None: off.
+  const KNOBS_OFF = { weightDecay: 0, clipNorm: 0, clipValue: 0, globalClipNorm: 0 };
   it('uses the Keras defaults for SGD', () => {
-    expect(contestant(config, 'sgd').hyperparameters).toEqual({ learningRate: 0.01, momentum: 0, nesterov: false });
+    expect(contestant(config, 'sgd').hyperparameters).toEqual({ ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false });
   });
 
   it('uses the Keras defaults for Adam', () => {
-    expect(contestant(config, 'adam').hyperparameters).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
+    expect(contestant(config, 'adam').hyperparameters).toEqual({ ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
   });
 
   it('uses the Keras defaults for Adagrad', () => {
-    expect(contestant(config, 'adagrad').hyperparameters).toEqual({ learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 });
+    expect(contestant(config, 'adagrad').hyperparameters).toEqual({ ...KNOBS_OFF, learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 });
   });
 
   it('uses the Keras defaults for Adadelta', () => {
-    expect(contestant(config, 'adadelta').hyperparameters).toEqual({ learningRate: 0.001, rho: 0.95, epsilon: 1e-7 });
+    expect(contestant(config, 'adadelta').hyperparameters).toEqual({ ...KNOBS_OFF, learningRate: 0.001, rho: 0.95, epsilon: 1e-7 });
   });
 
   it('uses the Keras defaults for RMSprop', () => {
-    expect(contestant(config, 'rmsprop').hyperparameters).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+    expect(contestant(config, 'rmsprop').hyperparameters).toEqual({ ...KNOBS_OFF, learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
   });
 
   it('uses the Keras defaults for Nadam', () => {
-    expect(contestant(config, 'nadam').hyperparameters).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(contestant(config, 'nadam').hyperparameters).toEqual({ ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+  });
+
+  it("uses Keras's AdamW default weight decay, 0.004, through the shared knob", () => {
+    expect(contestant(config, 'adamw').hyperparameters).toEqual({ ...KNOBS_OFF, weightDecay: 0.004, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
   });
 
   it('has exactly one contestant per optimizer of the catalog', () => {

@@ -12,7 +12,9 @@ import {
   type Contestant,
 } from './contestants';
 import { articleNetwork, isActivation, NETWORK_LIMITS, type NetworkSettings } from './network';
+import { knobProblem } from './knobs';
 import { OPTIMIZERS } from './optimizers';
+import { scheduleProblems } from './schedules';
 import { checkNumber, defaultValues, type NumberParameter } from './parameters';
 
 export const TRAIN_SET_SIZE = 60_000;
@@ -129,6 +131,9 @@ export function validateContestants(contestants: readonly Contestant[]): string[
     if (keys.has(key)) problems.push(`${contestantName(contestant)} appears twice.`);
     keys.add(key);
     const name = contestantName(contestant);
+    const knobs = knobProblem(contestant.hyperparameters ?? {});
+    if (knobs) problems.push(`${name}: ${knobs.charAt(0).toUpperCase()}${knobs.slice(1)}`);
+    if (contestant.schedule) problems.push(...scheduleProblems(contestant.schedule).map((p) => `${name} schedule: ${p}`));
     for (const spec of info.parameters) {
       const value = contestant.hyperparameters?.[spec.key];
       if (spec.kind === 'boolean') {

@@ -5,6 +5,7 @@
  */
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import type { ParameterValues } from './parameters';
+import type { ScheduleSettings } from './schedules';
 
 /** The most contestants one run trains (each needs its own weights and slots). */
 export const MAX_CONTESTANTS = 12;
@@ -19,6 +20,8 @@ export interface Contestant {
   /** Whether it trains; an unselected contestant keeps its edits. */
   selected: boolean;
   hyperparameters: ParameterValues;
+  /** The learning-rate schedule; absent is constant (older links and files). */
+  schedule?: ScheduleSettings;
 }
 
 export type ContestantRef = Pick<Contestant, 'optimizer' | 'ordinal'>;

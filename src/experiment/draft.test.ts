@@ -83,7 +83,8 @@ describe('defaultDraft', () => {
     for (const spec of TRAINING_PARAMETERS) expect(draft.text[spec.key]).toBe(String(spec.defaultValue));
     expect(draft.text.hiddenLayers).toBe('1');
     for (const spec of LAYER_UNITS_PARAMETERS) expect(draft.text[spec.key]).toBe('128');
-    expect(draft.choices).toEqual({ activation: 'relu' });
+    // The activation, and every contestant's schedule, constant.
+    expect(draft.choices).toEqual({ activation: 'relu', ...Object.fromEntries(OPTIMIZER_IDS.map((id) => [`${id}.schedule`, 'constant'])) });
     for (const id of OPTIMIZER_IDS) {
       for (const spec of OPTIMIZERS[id].parameters) {
         const key = fieldKey(id, spec.key);
@@ -586,5 +587,46 @@ describe('the network of a draft', () => {
     expect(resolveDraft(withText(draft, 'layer2Units', '5')).network).toBeNull();
     // A layer the network does not use does not count.
     expect(resolveDraft(withText(withText(draft, 'hiddenLayers', '1'), 'layer2Units', '5')).network).toEqual({ hiddenLayers: [128], activation: 'relu' });
+  });
+});
+
+describe('schedules and shared knobs in the form', () => {
+  it('round-trips a contestant with a cosine schedule with warmup and weight decay', () => {
+    const config = defaultExperiment();
+    const adamw = contestant(config, 'adamw');
+    adamw.selected = true;
+    adamw.schedule = { kind: 'cosine', values: { decaySteps: 2000, alpha: 0.1, warmupSteps: 100, warmupTarget: 0.002 } };
+    adamw.hyperparameters.clipNorm = 1;
+    const resolved = resolveDraft(draftFromConfig(config));
+    expect(resolved.errors).toEqual({});
+    expect(resolved.config).toEqual(config);
+  });
+
+  it('a constant schedule is no schedule at all (as older links and files have it)', () => {
+    const draft = { ...defaultDraft(), choices: { ...defaultDraft().choices, 'adam.schedule': 'exponential' } };
+    expect(contestant(resolveDraft(draft).config!, 'adam').schedule).toEqual({ kind: 'exponential', values: { decaySteps: 1000, decayRate: 0.96, staircase: false } });
+    expect(contestant(resolveDraft(defaultDraft()).config!, 'adam')).not.toHaveProperty('schedule');
+  });
+
+  it('reports a bad schedule field at the field, and blocks only a selected contestant', () => {
+    let draft: Draft = { ...defaultDraft(), choices: { ...defaultDraft().choices, 'adam.schedule': 'piecewise', 'nadam.schedule': 'piecewise' } };
+    draft = withText(withText(draft, 'adam.schedule.boundaries', '100, 50'), 'nadam.schedule.values', '1, x');
+    const resolved = resolveDraft(draft);
+    expect(resolved.errors['adam.schedule.values']).toBe('Boundaries must increase.');
+    expect(resolved.errors['nadam.schedule.values']).toMatch(/separated by commas/);
+    expect(resolved.config).toBeNull();
+    expect(resolveDraft(withText(draft, 'adam.schedule.boundaries', '50, 100')).config).not.toBeNull();
+  });
+
+  it('refuses two kinds of clipping, as Keras does', () => {
+    const draft = withText(withText(defaultDraft(), 'adam.clipNorm', '1'), 'adam.clipValue', '0.5');
+    const resolved = resolveDraft(draft);
+    expect(resolved.errors).toEqual({ 'adam.clipValue': 'Only one of Clip norm, Global clip norm, Clip value can be set (as in Keras); Clip norm and Clip value are.' });
+    expect(resolved.config).toBeNull();
+    const config = bestEffortConfig(draft);
+    expect(contestant(config, 'adam').hyperparameters).toMatchObject({ clipNorm: 1, clipValue: 0 });
+    expect(validateExperiment({ ...config, contestants: config.contestants.map((c) => (c.optimizer === 'adam' ? { ...c, hyperparameters: { ...c.hyperparameters, clipValue: 0.5 } } : c)) })).toEqual([
+      'Adam: Only one of Clip norm, Global clip norm, Clip value can be set (as in Keras); Clip norm and Clip value are.',
+    ]);
   });
 });

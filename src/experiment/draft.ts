@@ -26,9 +26,21 @@ import {
   type NetworkSettings,
 } from './network';
 import { OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
+import { keepOneClip, knobProblem } from './knobs';
 import { isChoice, parseNumberInput, type ParameterValues } from './parameters';
 import { encodeExperimentUrl } from './urlState';
 import type { ViewOptions } from './view';
+import {
+  CONSTANT_SCHEDULE,
+  formatNumberList,
+  isScheduleKind,
+  parseNumberList,
+  SCHEDULE_PARAMETER,
+  scheduleProblems,
+  SCHEDULES,
+  type ScheduleSettings,
+  type ScheduleValues,
+} from './schedules';
 
 export interface DraftContestant extends ContestantRef {
   selected: boolean;
@@ -50,12 +62,28 @@ export function fieldKey(contestant: string | null, key: string): string {
   return contestant ? `${contestant}.${key}` : key;
 }
 
-function writeContestantFields(draft: Draft, contestant: ContestantRef, values: ParameterValues): void {
+/** A contestant's schedule field: "adam2.schedule" (the kind), "adam2.schedule.decaySteps". */
+export function scheduleFieldKey(contestant: string, field?: string): string {
+  return fieldKey(contestant, field ? `${SCHEDULE_PARAMETER.key}.${field}` : SCHEDULE_PARAMETER.key);
+}
+
+function writeContestantFields(draft: Draft, contestant: ContestantRef, values: ParameterValues, schedule: ScheduleSettings = CONSTANT_SCHEDULE): void {
   const key = contestantKey(contestant);
   for (const spec of OPTIMIZERS[contestant.optimizer].parameters) {
     const value = values[spec.key];
     if (spec.kind === 'boolean') draft.flags[fieldKey(key, spec.key)] = Boolean(value);
     else draft.text[fieldKey(key, spec.key)] = String(value);
+  }
+  writeScheduleFields(draft, key, schedule);
+}
+
+/** Sets the schedule's kind and writes its fields (other kinds' fields keep what was typed). */
+export function writeScheduleFields(draft: Draft, key: string, schedule: ScheduleSettings): void {
+  draft.choices[scheduleFieldKey(key)] = schedule.kind;
+  for (const field of SCHEDULES[schedule.kind].fields) {
+    const value = schedule.values[field.key] ?? field.defaultValue;
+    if (field.kind === 'boolean') draft.flags[scheduleFieldKey(key, field.key)] = Boolean(value);
+    else draft.text[scheduleFieldKey(key, field.key)] = field.kind === 'numberList' ? formatNumberList(value as number[]) : String(value);
   }
 }
 
@@ -67,7 +95,7 @@ export function draftFromConfig(config: ExperimentConfig): Draft {
   draft.choices[ACTIVATION_PARAMETER.key] = config.network.activation;
   for (const contestant of sortContestants(config.contestants)) {
     draft.contestants.push({ optimizer: contestant.optimizer, ordinal: contestant.ordinal, selected: contestant.selected });
-    writeContestantFields(draft, contestant, contestant.hyperparameters);
+    writeContestantFields(draft, contestant, contestant.hyperparameters, contestant.schedule);
   }
   return draft;
 }
@@ -115,6 +143,36 @@ export function resolveDraft(draft: Draft): Resolution {
     blocking.push(ACTIVATION_PARAMETER.key);
   }
 
+  /** A contestant's schedule from its fields; a field never typed in has its default. */
+  const readSchedule = (key: string, blocks: boolean): ScheduleSettings => {
+    const kindText = draft.choices[scheduleFieldKey(key)] ?? SCHEDULE_PARAMETER.defaultValue;
+    const kind = isScheduleKind(kindText) ? kindText : SCHEDULE_PARAMETER.defaultValue;
+    const values: ScheduleValues = {};
+    for (const field of SCHEDULES[kind].fields) {
+      const fieldId = scheduleFieldKey(key, field.key);
+      const text = draft.text[fieldId];
+      if (field.kind === 'boolean') values[field.key] = draft.flags[fieldId] ?? field.defaultValue;
+      else if (text === undefined) values[field.key] = field.defaultValue;
+      else if (field.kind === 'number') values[field.key] = readNumber(field, fieldId, blocks);
+      else {
+        const parsed = parseNumberList(field, text);
+        values[field.key] = parsed.ok ? parsed.value : field.defaultValue;
+        if (!parsed.ok) {
+          errors[fieldId] = parsed.message;
+          if (blocks) blocking.push(fieldId);
+        }
+      }
+    }
+    const schedule = { kind, values };
+    const [problem] = Object.keys(errors).some((k) => k.startsWith(scheduleFieldKey(key, ''))) ? [] : scheduleProblems(schedule);
+    if (problem) {
+      const fieldId = scheduleFieldKey(key, SCHEDULES[kind].fields[SCHEDULES[kind].fields.length - 1].key);
+      errors[fieldId] = problem;
+      if (blocks) blocking.push(fieldId);
+    }
+    return schedule;
+  };
+
   const contestants: Contestant[] = draft.contestants.map((ref) => {
     const key = contestantKey(ref);
     const hyperparameters: ParameterValues = {};
@@ -122,7 +180,17 @@ export function resolveDraft(draft: Draft): Resolution {
       hyperparameters[spec.key] =
         spec.kind === 'boolean' ? (draft.flags[fieldKey(key, spec.key)] ?? spec.defaultValue) : readNumber(spec, fieldKey(key, spec.key), ref.selected);
     }
-    return { optimizer: ref.optimizer, ordinal: ref.ordinal, selected: ref.selected, hyperparameters };
+    const clipProblem = knobProblem(hyperparameters);
+    if (clipProblem) {
+      // At the clip fields Keras would refuse: every one set after the first.
+      const kept = keepOneClip(hyperparameters).params;
+      for (const spec of OPTIMIZERS[ref.optimizer].parameters.filter((p) => kept[p.key] !== hyperparameters[p.key])) {
+        errors[fieldKey(key, spec.key)] = `${clipProblem.charAt(0).toUpperCase()}${clipProblem.slice(1)}`;
+        if (ref.selected) blocking.push(fieldKey(key, spec.key));
+      }
+    }
+    const schedule = readSchedule(key, ref.selected);
+    return { optimizer: ref.optimizer, ordinal: ref.ordinal, selected: ref.selected, hyperparameters, ...(schedule.kind === 'constant' ? {} : { schedule }) };
   });
   const selected = contestants.filter((c) => c.selected).length;
   if (selected === 0) general.push('Choose at least one optimizer to train.');
@@ -142,8 +210,11 @@ export function bestEffortConfig(draft: Draft): ExperimentConfig {
   const patched: Draft = { ...draft, text: { ...draft.text }, choices: { ...draft.choices }, contestants: [...draft.contestants] };
   const fallback = draftFromConfig(defaultExperiment());
   for (const key of Object.keys(errors)) {
-    const [first, second] = key.split('.');
-    if (second === undefined) {
+    const [first, second, third] = key.split('.');
+    if (third !== undefined) {
+      // A schedule field: back to its default (and the schedule to constant if it still does not resolve).
+      delete patched.text[key];
+    } else if (second === undefined) {
       if (key in fallback.text) patched.text[key] = fallback.text[key];
       if (key in fallback.choices) patched.choices[key] = fallback.choices[key];
     } else {
@@ -173,7 +244,7 @@ export function canAddContestant(draft: Draft, optimizer: OptimizerId): boolean 
 export function addContestant(draft: Draft, optimizer: OptimizerId): Draft {
   if (!canAddContestant(draft, optimizer)) return draft;
   const ref: DraftContestant = { optimizer, ordinal: nextOrdinal(draft.contestants, optimizer), selected: true };
-  const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags }, contestants: sortContestants([...draft.contestants, ref]) };
+  const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags }, choices: { ...draft.choices }, contestants: sortContestants([...draft.contestants, ref]) };
   writeContestantFields(next, ref, optimizerDefaults(optimizer));
   return next;
 }
@@ -184,7 +255,7 @@ export function removeContestant(draft: Draft, key: string): Draft {
   if (!target || target.ordinal === 1) return draft;
   const prefix = `${key}.`;
   const without = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith(prefix)));
-  return { ...draft, text: without(draft.text), flags: without(draft.flags), contestants: draft.contestants.filter((c) => c !== target) };
+  return { ...draft, text: without(draft.text), flags: without(draft.flags), choices: without(draft.choices), contestants: draft.contestants.filter((c) => c !== target) };
 }
 
 export function setContestantSelected(draft: Draft, key: string, selected: boolean): Draft {
@@ -195,7 +266,7 @@ export function setContestantSelected(draft: Draft, key: string, selected: boole
 export function resetContestant(draft: Draft, key: string): Draft {
   const target = draft.contestants.find((c) => contestantKey(c) === key);
   if (!target) return draft;
-  const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags } };
+  const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags }, choices: { ...draft.choices } };
   writeContestantFields(next, target, optimizerDefaults(target.optimizer));
   return next;
 }

@@ -1,5 +1,6 @@
+import { KNOB_KEYS, type KnobKey } from './knobs';
 import { describe, expect, it } from 'vitest';
-import { formulaValues, PARAMETER_SYMBOLS, texNumber } from './formulas';
+import { formulaValues, knobClause, PARAMETER_SYMBOLS, ruleClauses, texNumber } from './formulas';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 
 describe('formulas', () => {
@@ -9,9 +10,21 @@ describe('formulas', () => {
         if (spec.kind === 'boolean') continue;
         const symbol = PARAMETER_SYMBOLS[spec.key];
         expect(symbol, `${id}.${spec.key}`).toBeDefined();
-        expect(OPTIMIZERS[id].tex, `${id}'s rule uses ${symbol}`).toContain(symbol);
+        // A shared knob's symbol is in its own clause, shown when it is on.
+        const tex = (KNOB_KEYS as string[]).includes(spec.key) ? knobClause(spec.key as KnobKey) : OPTIMIZERS[id].tex;
+        expect(tex, `${id}'s rule uses ${symbol}`).toContain(symbol);
       }
     }
+  });
+
+  it('shows the knobs a contestant has on as clauses before its rule, in the order Keras applies them, with their values', () => {
+    const values = { ...optimizerDefaults('sgd'), globalClipNorm: 1, weightDecay: 0.01 };
+    const clauses = ruleClauses(OPTIMIZERS.sgd, values);
+    expect(clauses.slice(0, 2)).toEqual([knobClause('globalClipNorm'), knobClause('weightDecay')]);
+    expect(clauses.slice(2).join(';\\quad ')).toBe(OPTIMIZERS.sgd.tex);
+    expect(ruleClauses(OPTIMIZERS.sgd, optimizerDefaults('sgd')).join(';\\quad ')).toBe(OPTIMIZERS.sgd.tex);
+    expect(ruleClauses(OPTIMIZERS.adamw, optimizerDefaults('adamw'))[0]).toBe(knobClause('weightDecay'));
+    expect(formulaValues(OPTIMIZERS.sgd, values)).toBe('\\mathrm{lr} = 0.01,\\quad \\mu = 0,\\quad \\text{Nesterov momentum off},\\quad \\lambda = 0.01,\\quad c_{\\mathrm{g}} = 1');
   });
 
   it("puts a contestant's values beside the symbols, switches in words", () => {

@@ -6,6 +6,7 @@
  */
 import { OPTIMIZERS, type OptimizerId } from './optimizers';
 import type { ChoiceParameter, NumberParameter, ParameterValues } from './parameters';
+import type { ScheduleSettings } from './schedules';
 import { createProgramRunner, type ProgramRunner } from './programEvaluator';
 import { gradientNoise, SURFACE_IDS, SURFACES, type Point, type SurfaceId } from './surfaces';
 
@@ -65,6 +66,8 @@ export interface LabContestant {
   key: string;
   optimizer: OptimizerId;
   hyperparameters: ParameterValues;
+  /** Its learning-rate schedule, stepped by the lab's iterations. */
+  schedule?: ScheduleSettings;
 }
 
 export interface Trajectory {
@@ -101,7 +104,7 @@ export function createLabRun(setup: LabSetup): LabRun {
   const surface = SURFACES[setup.surface];
   const { kappa, noise: sigma, start } = setup;
   const noise = sigma > 0 ? gradientNoise(setup.seed) : undefined;
-  const runners: ProgramRunner[] = setup.contestants.map((c) => createProgramRunner(OPTIMIZERS[c.optimizer], c.hyperparameters, [start.x, start.y]));
+  const runners: ProgramRunner[] = setup.contestants.map((c) => createProgramRunner(OPTIMIZERS[c.optimizer], c.hyperparameters, [start.x, start.y], c.schedule));
   const trajectories: Trajectory[] = setup.contestants.map((c) => ({ key: c.key, xs: [start.x], ys: [start.y], losses: [surface.value(start.x, start.y, kappa)] }));
   let computed = 0;
   const gradient = new Float64Array(2);

@@ -6,6 +6,7 @@
  * loops are generated from.
  */
 import type { OptimizerDefinition } from './algebra';
+import { KNOB_KEYS, type KnobKey } from './knobs';
 import { adadelta } from './definitions/adadelta';
 import { adagrad } from './definitions/adagrad';
 import { adam } from './definitions/adam';
@@ -39,6 +40,17 @@ export const OPTIMIZERS: { readonly [K in OptimizerId]: OptimizerDefinition<K> }
 
 export function optimizerDefaults(id: OptimizerId): ParameterValues {
   return defaultValues(OPTIMIZERS[id].parameters);
+}
+
+/**
+ * Hyperparameters from a link or file written before the shared knobs existed, with
+ * the knobs they lack at this optimizer's defaults (off; AdamW's weight decay was
+ * already its own, under the same key).
+ */
+export function withKnobDefaults(id: OptimizerId, values: ParameterValues): ParameterValues {
+  // In the definition's order, as every other set of hyperparameters is written.
+  const ordered = Object.fromEntries(OPTIMIZERS[id].parameters.map((p) => [p.key, p.key in values || !KNOB_KEYS.includes(p.key as KnobKey) ? values[p.key] : p.defaultValue]));
+  return { ...ordered, ...values };
 }
 
 export function isOptimizerId(value: unknown): value is OptimizerId {

@@ -11,7 +11,9 @@
  * A new Node op in algebra.ts must be added to `apply` below (the switch has no
  * default, so TypeScript reports a missing case).
  */
-import { variantFor, stepScalars, type CompiledProgram, type Node, type OptimizerDefinition } from './algebra';
+import { variantFor, stepScalars, withLearningRate, type CompiledProgram, type Node, type OptimizerDefinition } from './algebra';
+import { clipGradients64, decayWeights64, knobsOf } from './knobs';
+import { isConstantSchedule, learningRateAt, type ScheduleSettings } from './schedules';
 import type { ParameterValues } from './parameters';
 
 function apply(node: Node, a: number, b: number, leaf: (node: Node) => number): number {
@@ -53,9 +55,10 @@ export interface ProgramRunner {
  * program is evaluated node by node for each weight: with two weights that is a few
  * dozen double operations per step.
  */
-export function createProgramRunner(definition: OptimizerDefinition, params: ParameterValues, initial: ArrayLike<number>): ProgramRunner {
+export function createProgramRunner(definition: OptimizerDefinition, params: ParameterValues, initial: ArrayLike<number>, schedule?: ScheduleSettings): ProgramRunner {
   const { program } = variantFor(definition, params);
-  const constants = definition.constants(params);
+  const baseConstants = definition.constants(params);
+  const knobs = knobsOf(params);
   const slotStart = definition.slots(params);
   const weights = Float64Array.from(initial);
   const slots = new Map(program.slots.map(({ name }) => [name, new Float64Array(weights.length).fill(slotStart[name])]));
@@ -68,9 +71,14 @@ export function createProgramRunner(definition: OptimizerDefinition, params: Par
     get t() {
       return t;
     },
-    step(gradient) {
+    step(rawGradient) {
       t += 1;
-      const scalars = stepScalars(definition, ownParams, t);
+      // The knobs as Keras's apply does them, the weights being one variable: clip, decay, update.
+      const learningRate = learningRateAt(schedule, params.learningRate as number, t - 1);
+      const scalars = stepScalars(definition, ownParams, t, learningRate);
+      const constants = isConstantSchedule(schedule) ? baseConstants : definition.constants(withLearningRate(params, learningRate));
+      const [gradient] = clipGradients64([Float64Array.from(rawGradient)], knobs);
+      decayWeights64(weights, knobs.weightDecay, learningRate);
       for (let i = 0; i < weights.length; i++) {
         evaluateAt(program, values, (node) => {
           switch (node.op) {

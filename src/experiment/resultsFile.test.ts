@@ -21,6 +21,9 @@ import {
 import { decodeExperimentUrl, encodeExperimentUrl } from './urlState';
 import { defaultView } from './view';
 
+/** The shared knobs as every file written before them meant them: off (AdamW's weight decay was already its own). */
+const KNOBS_OFF = { weightDecay: 0, clipNorm: 0, clipValue: 0, globalClipNorm: 0 };
+
 const CSV_HEADER = 'contestant,optimizer,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second,status,backend,precision';
 
 function metrics(epoch: number, overrides: Partial<EpochMetrics> = {}): EpochMetrics {
@@ -191,7 +194,7 @@ describe('results file: JSON export and round trip', () => {
     expect(json.version).toBe(2);
     expect(RESULTS_VERSION).toBe(2);
     expect(json.experiment.network).toEqual({ hiddenLayers: [64, 32], activation: 'sigmoid' });
-    expect(json.experiment.contestants[0]).toEqual({ optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.05, momentum: 0.9, nesterov: true } });
+    expect(json.experiment.contestants[0]).toEqual({ optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.05, momentum: 0.9, nesterov: true } });
     expect(json.experiment).not.toHaveProperty('optimizers');
     expect(json.runs.map((r: { contestant: string }) => r.contestant)).toEqual(['sgd', 'adam', 'rmsprop']);
     expect(json.appVersion).toBe(PACKAGE_VERSION);
@@ -796,17 +799,17 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
       seed: 42,
       network: { hiddenLayers: [128], activation: 'relu' },
       contestants: [
-        { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },
-        { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-        { optimizer: 'adagrad', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
-        { optimizer: 'adadelta', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
-        { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+        { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },
+        { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+        { optimizer: 'adagrad', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+        { optimizer: 'adadelta', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+        { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
         // Not in version 1: they join unticked, at Keras defaults.
-        { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-        { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-        { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-        { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
-        { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+        { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+        { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+        { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
       ],
     };
     expect(results.experiment).toStrictEqual(expected);
@@ -857,7 +860,7 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
     json.experiment.hyperparameters.sgd.learningRate = 0.2;
     const results = opened(parseObject(json, 'partial.json'));
     expect(trainingContestants(results.experiment).map(contestantKey)).toEqual(['adam', 'rmsprop']);
-    expect(contestant(results.experiment, 'sgd')).toEqual({ optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.2, momentum: 0, nesterov: false } });
+    expect(contestant(results.experiment, 'sgd')).toEqual({ optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.2, momentum: 0, nesterov: false } });
     expect(results.runs.map((r) => r.contestant)).toEqual(['adam', 'rmsprop']);
     expect(results.runs[0].history).toStrictEqual(raw.runs[1].history);
   });
@@ -896,18 +899,18 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
       seed: 7,
       network: { hiddenLayers: [256, 256], activation: 'tanh' },
       contestants: [
-        { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },
-        { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-        { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-        { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
-        { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
-        { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
+        { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },
+        { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+        { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+        { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+        { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+        { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
         // Written before the catalog had Nadam, AdamW, Adamax, Lion and Ftrl: they join unticked, at Keras defaults.
-        { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-        { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-        { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-        { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
-        { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+        { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+        { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+        { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+        { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
       ],
     });
     expect(results.appVersion).toBe('0.1.0');
@@ -939,7 +942,10 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
     const isGained = (c: Contestant) => (gained as readonly string[]).includes(c.optimizer);
     expect(fixture.experiment.contestants.some(isGained)).toBe(false);
     expect(written.experiment.contestants.filter(isGained)).toEqual(gained.map((optimizer) => ({ optimizer, ordinal: 1, selected: false, hyperparameters: optimizerDefaults(optimizer) })));
-    expect(written.experiment.contestants.filter((c: Contestant) => !isGained(c))).toEqual(fixture.experiment.contestants);
+    // Written again, each contestant states the shared knobs too: off, as the file meant them.
+    expect(written.experiment.contestants.filter((c: Contestant) => !isGained(c))).toEqual(
+      fixture.experiment.contestants.map((c: Contestant) => ({ ...c, hyperparameters: { ...KNOBS_OFF, ...c.hyperparameters } })),
+    );
     expect({ ...written, experiment: { ...written.experiment, contestants: [] } }).toEqual({ ...fixture, experiment: { ...fixture.experiment, contestants: [] } });
     expect(opened(parseResultsFile(again))).toEqual(results);
     expect(resultsToJson(opened(parseResultsFile(again)))).toBe(again);

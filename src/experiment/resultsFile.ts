@@ -10,7 +10,8 @@ import { validateExperiment, type ExperimentConfig } from './config';
 import { contestantKey, contestantName, parseContestantKey, sortContestants, MAX_CONTESTANTS, MAX_PER_OPTIMIZER, type Contestant } from './contestants';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from './metrics';
 import { articleNetwork, ACTIVATIONS, NETWORK_LIMITS } from './network';
-import { OPTIMIZER_IDS, optimizerDefaults } from './optimizers';
+import { OPTIMIZER_IDS, optimizerDefaults, withKnobDefaults } from './optimizers';
+import { SCHEDULE_KINDS } from './schedules';
 import { encodeExperimentUrl } from './urlState';
 import { defaultView } from './view';
 
@@ -98,6 +99,8 @@ const metricsSchema = z.object({
   samplesPerSecond: z.number().min(0).max(1e12),
 });
 const hyperparameters = z.record(z.string().max(40), z.union([finite, z.boolean()]));
+/** A learning-rate schedule (absent: constant); its values are checked by validateExperiment. */
+const scheduleSchema = z.object({ kind: z.enum(SCHEDULE_KINDS), values: z.record(z.string().max(40), z.union([finite, z.boolean(), z.array(finite).max(20)])) }).optional();
 const statusSchema = z.enum(['queued', 'training', 'done', 'stopped', 'diverged']);
 const divergenceSchema = z.object({ epoch: z.number().int().min(1), batch: z.number().int().min(1) }).optional();
 const header = {
@@ -134,7 +137,7 @@ const v2Schema = z.object({
       activation: z.enum(ACTIVATIONS),
     }),
     contestants: z
-      .array(z.object({ optimizer: z.enum(OPTIMIZER_IDS), ordinal: z.number().int().min(1).max(MAX_CONTESTANTS), selected: z.boolean(), hyperparameters }))
+      .array(z.object({ optimizer: z.enum(OPTIMIZER_IDS), ordinal: z.number().int().min(1).max(MAX_CONTESTANTS), selected: z.boolean(), hyperparameters, schedule: scheduleSchema }))
       .min(1)
       .max(OPTIMIZER_IDS.length * MAX_PER_OPTIMIZER),
   }),
@@ -211,7 +214,11 @@ export function parseResultsFile(text: string, fileName = 'The file'): ParseResu
   const { format: _format, version: _version, ...results } = read.file;
   const refuse = (why: string): ParseResultsOutcome => ({ ok: false, message: `${name} ${why} Nothing was changed.` });
 
-  const listed: Contestant[] = results.experiment.contestants;
+  const listed: Contestant[] = results.experiment.contestants.map(({ schedule, ...c }) => ({
+    ...c,
+    hyperparameters: withKnobDefaults(c.optimizer, c.hyperparameters),
+    ...(schedule && schedule.kind !== 'constant' ? { schedule } : {}),
+  }));
   const keys = listed.map(contestantKey);
   if (new Set(keys).size !== keys.length) return refuse('lists a contestant twice.');
   // Optimizers the catalog gained since the file was written join as unselected first contestants.

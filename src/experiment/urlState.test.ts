@@ -13,6 +13,7 @@ import {
 } from './contestants';
 import { ACTIVATION_PARAMETER, ACTIVATIONS, HIDDEN_LAYERS_PARAMETER, LAYER_UNITS_PARAMETERS, NETWORK_LIMITS, type NetworkSettings } from './network';
 import { SURFACES } from './surfaces';
+import { SCHEDULE_KINDS, scheduleProblems, SCHEDULES, type ScheduleSettings } from './schedules';
 import { defaultLab, LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER, type LabNumberKey } from './lab';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
@@ -147,7 +148,13 @@ function expectSafeResult(result: DecodedExperiment): void {
   for (const spec of TRAINING_PARAMETERS) check(inRange(spec, config[spec.key]), () => `${spec.key} = ${config[spec.key]}`);
   check(Array.isArray(config.contestants), () => 'contestants is not an array');
   for (const c of config.contestants) {
-    checkKeys(c, CONTESTANT_KEYS, `contestant ${contestantKey(c)}`);
+    checkKeys(c, c.schedule ? [...CONTESTANT_KEYS, 'schedule'].sort() : CONTESTANT_KEYS, `contestant ${contestantKey(c)}`);
+    if (c.schedule) {
+      // A non-constant schedule, exactly its kind's fields, each valid.
+      check(c.schedule.kind !== 'constant' && SCHEDULE_KINDS.includes(c.schedule.kind), () => `${contestantKey(c)} schedule ${String(c.schedule!.kind)}`);
+      checkKeys(c.schedule.values, SCHEDULES[c.schedule.kind].fields.map((f) => f.key).sort(), `${contestantKey(c)} schedule`);
+      check(scheduleProblems(c.schedule).length === 0, () => `${contestantKey(c)} schedule: ${scheduleProblems(c.schedule!).join(' ')}`);
+    }
     check(OPTIMIZER_IDS.includes(c.optimizer), () => `optimizer ${String(c.optimizer)}`);
     check(Number.isInteger(c.ordinal) && c.ordinal >= 1 && c.ordinal <= MAX_PER_OPTIMIZER, () => `ordinal ${c.ordinal}`);
     check(typeof c.selected === 'boolean', () => `selected ${String(c.selected)}`);
@@ -235,10 +242,31 @@ function valuesArbitrary(parameters: readonly Parameter[]): fc.Arbitrary<Paramet
   );
 }
 
-/** Mostly Keras defaults (as most contestants are), sometimes edited. */
+/** Mostly Keras defaults (as most contestants are), sometimes edited; at most one kind of clipping, as Keras allows. */
 function hyperparametersArbitrary(optimizer: OptimizerId): fc.Arbitrary<ParameterValues> {
-  return fc.oneof(fc.constant(null).map(() => optimizerDefaults(optimizer)), valuesArbitrary(OPTIMIZERS[optimizer].parameters));
+  const oneClip = (values: ParameterValues, keep: number): ParameterValues => {
+    const clips = ['clipNorm', 'globalClipNorm', 'clipValue'];
+    return { ...values, ...Object.fromEntries(clips.filter((_, i) => i !== keep).map((k) => [k, 0])) };
+  };
+  return fc.oneof(
+    fc.constant(null).map(() => optimizerDefaults(optimizer)),
+    fc.tuple(valuesArbitrary(OPTIMIZERS[optimizer].parameters), fc.integer({ min: 0, max: 2 })).map(([values, keep]) => oneClip(values, keep)),
+  );
 }
+
+/** A schedule of any kind with values in range (piecewise: increasing boundaries, one more rate). */
+const scheduleArbitrary: fc.Arbitrary<ScheduleSettings> = fc.constantFrom(...SCHEDULE_KINDS.filter((k) => k !== 'constant')).chain((kind) => {
+  const fields = SCHEDULES[kind].fields;
+  const simple = fields.filter((f): f is Parameter => f.kind !== 'numberList');
+  const lists =
+    kind === 'piecewise'
+      ? fc
+          .uniqueArray(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 4 })
+          .chain((b) => fc.tuple(fc.constant([...b].sort((x, y) => x - y)), fc.array(fc.double({ min: 1e-6, max: 10, noNaN: true }), { minLength: b.length + 1, maxLength: b.length + 1 })))
+          .map(([boundaries, values]) => ({ boundaries, values }))
+      : fc.constant({});
+  return fc.tuple(valuesArbitrary(simple), lists).map(([values, listValues]) => ({ kind, values: { ...values, ...listValues } }));
+});
 
 /** The first contestant of every optimizer, plus up to 10 more (any optimizer, any free number), 1 to 12 ticked. */
 const contestantsArbitrary: fc.Arbitrary<Contestant[]> = fc
@@ -253,7 +281,11 @@ const contestantsArbitrary: fc.Arbitrary<Contestant[]> = fc
         fc.tuple(...refs.map((ref) => hyperparametersArbitrary(ref.optimizer))),
         fc.shuffledSubarray(refs.map(contestantKey), { minLength: 1, maxLength: Math.min(MAX_CONTESTANTS, refs.length) }),
       )
-      .map(([values, selected]) => refs.map((ref, i) => ({ ...ref, selected: selected.includes(contestantKey(ref)), hyperparameters: values[i] })));
+      .chain(([values, selected]) =>
+        fc.tuple(...refs.map(() => fc.option(scheduleArbitrary, { freq: 4, nil: undefined }))).map((schedules) =>
+          refs.map((ref, i) => ({ ...ref, selected: selected.includes(contestantKey(ref)), hyperparameters: values[i], ...(schedules[i] ? { schedule: schedules[i] } : {}) })),
+        ),
+      );
   });
 
 const networkArbitrary: fc.Arbitrary<NetworkSettings> = fc.record(
@@ -602,6 +634,20 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
             expect(value).toBe(trained(shared.config).join(','));
             continue;
           }
+          const scheduleKey = /^([a-z]+?(?:[2-9]|1[0-2])?)\.sched(?:\.(.+))?$/.exec(key);
+          if (scheduleKey) {
+            // A schedule's kind, then only its fields that differ from that kind's defaults.
+            const schedule = shared.config.contestants.find((c) => contestantKey(c) === scheduleKey[1])?.schedule;
+            expect(schedule, key).toBeDefined();
+            if (!scheduleKey[2]) {
+              expect(value).toBe(schedule!.kind);
+              continue;
+            }
+            const field = SCHEDULES[schedule!.kind].fields.find((f) => (f.urlKey ?? f.key) === scheduleKey[2]);
+            expect(field, key).toBeDefined();
+            expect(value).not.toBe(field!.kind === 'boolean' ? (field!.defaultValue ? '1' : '0') : [field!.defaultValue].flat().join(','));
+            continue;
+          }
           const spec = specOf(key);
           expect(spec, key).toBeDefined();
           const defaultText = spec!.kind === 'boolean' ? (spec!.defaultValue ? '1' : '0') : String(spec!.defaultValue);
@@ -658,7 +704,7 @@ describe('contestants and the network in links', () => {
   });
 
   it('AdamW, Adamax, Lion and Ftrl take their own short keys: wd, beta1, power, accumulator, l1, l2, shrink, beta', () => {
-    const link = '?v=2&opt=adamw,adamax,lion,ftrl&adamw.wd=0.01&adamw.amsgrad=1&adamax.beta2=0.99&lion.beta1=1&ftrl.power=-0.25&ftrl.accumulator=0.5&ftrl.l1=0.001&ftrl.l2=0.002&ftrl.shrink=0.003&ftrl.beta=0.1';
+    const link = '?v=2&opt=adamw,adamax,lion,ftrl&adamw.amsgrad=1&adamw.wd=0.01&adamax.beta2=0.99&lion.beta1=1&ftrl.power=-0.25&ftrl.accumulator=0.5&ftrl.l1=0.001&ftrl.l2=0.002&ftrl.shrink=0.003&ftrl.beta=0.1';
     const r = decodeExperimentUrl(link);
     expect(r.notices).toEqual([]);
     expectSafeResult(r);
@@ -775,6 +821,9 @@ describe('contestants and the network in links', () => {
 // 3. Versioned fixtures
 // ---------------------------------------------------------------------------
 
+/** The shared knobs as every link before them meant them: off (AdamW's weight decay stays its own 0.004). */
+const KNOBS_OFF = { weightDecay: 0, clipNorm: 0, clipValue: 0, globalClipNorm: 0 };
+
 describe('format version 1 fixture', () => {
   // DO NOT EDIT. This link was produced by format version 1 and may already be shared,
   // bookmarked or printed. It must keep decoding to exactly this experiment after any
@@ -793,16 +842,16 @@ describe('format version 1 fixture', () => {
     seed: 9,
     network: { hiddenLayers: [128], activation: 'relu' },
     contestants: [
-      { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.05, momentum: 0.9, nesterov: true } },
-      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.002, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, amsgrad: false } },
-      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
-      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
-      { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
-      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
-      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+      { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.05, momentum: 0.9, nesterov: true } },
+      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.002, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, amsgrad: false } },
+      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+      { optimizer: 'rmsprop', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true } },
+      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
     ],
   };
   // Version 1 drew the training curves raw: its links open unsmoothed.
@@ -865,18 +914,18 @@ describe('format version 2 fixtures', () => {
     seed: 42,
     network: { hiddenLayers: [256, 256], activation: 'tanh' },
     contestants: [
-      { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },
-      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-      { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
-      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
-      { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+      { optimizer: 'sgd', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },
+      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+      { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
       // Not in the catalog when the link was written: unticked, at Keras defaults.
-      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
-      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
     ],
   };
   // DO NOT EDIT. Everything at once: an unticked RMSprop 3 with an edit, settings, no hidden layer, the view.
@@ -889,18 +938,18 @@ describe('format version 2 fixtures', () => {
     seed: 7,
     network: { hiddenLayers: [], activation: 'sigmoid' },
     contestants: [
-      { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.01, momentum: 0, nesterov: false } },
-      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-      { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true } },
-      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
-      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
-      { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
-      { optimizer: 'rmsprop', ordinal: 3, selected: false, hyperparameters: { learningRate: 0.001, rho: 0.8, momentum: 0, epsilon: 1e-7, centered: false } },
-      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
-      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
-      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+      { optimizer: 'sgd', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, momentum: 0, nesterov: false } },
+      { optimizer: 'adam', ordinal: 1, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adam', ordinal: 2, selected: true, hyperparameters: { ...KNOBS_OFF, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true } },
+      { optimizer: 'adagrad', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 } },
+      { optimizer: 'adadelta', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.95, epsilon: 1e-7 } },
+      { optimizer: 'rmsprop', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },
+      { optimizer: 'rmsprop', ordinal: 3, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, rho: 0.8, momentum: 0, epsilon: 1e-7, centered: false } },
+      { optimizer: 'nadam', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
+      { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
     ],
   };
 
@@ -1255,5 +1304,38 @@ describe('the loss-surface lab in the link', () => {
     expect(view.page).toBe('training');
     expect(view.lab).toStrictEqual(defaultLab());
     expect(notices).toEqual(['Ignored unknown settings "view", "surf".']);
+  });
+});
+
+describe('schedules and shared knobs in links', () => {
+  it('reads a schedule written by hand: AdamW with a cosine schedule and warmup, Lion with a piecewise one', () => {
+    const decoded = decodeExperimentUrl('?v=2&opt=adam,adamw,lion&adamw.sched=cosine&adamw.sched.steps=2000&adamw.sched.warmup=100&adamw.sched.target=0.002&lion.sched=piecewise&lion.sched.bounds=100,200&lion.sched.rates=0.001,0.0005,0.0001');
+    expect(decoded.notices).toEqual([]);
+    expect(contestant(decoded.config, 'adamw').schedule).toEqual({ kind: 'cosine', values: { decaySteps: 2000, alpha: 0, warmupSteps: 100, warmupTarget: 0.002 } });
+    expect(contestant(decoded.config, 'lion').schedule).toEqual({ kind: 'piecewise', values: { boundaries: [100, 200], values: [0.001, 0.0005, 0.0001] } });
+    expect(contestant(decoded.config, 'adam')).not.toHaveProperty('schedule');
+    // Written back: the kind, then only what differs from its defaults.
+    expect(encodeExperimentUrl(decoded)).toBe('?v=2&opt=adam,adamw,lion&adamw.sched=cosine&adamw.sched.steps=2000&adamw.sched.warmup=100&adamw.sched.target=0.002&lion.sched=piecewise&lion.sched.bounds=100,200');
+  });
+
+  it('explains each bad schedule value and keeps the rest', () => {
+    expect(decodeOne('?adam.sched=linear').notice).toBe('Adam schedule "linear" is not one of constant, exponential, inverseTime, piecewise, polynomial, cosine, cosineRestarts; using constant.');
+    expect(decodeOne('?adam.sched=exponential&adam.sched.steps=0').notice).toBe('Adam decay steps "0" is out of range; using 1.');
+    expect(decodeOne('?adam.sched=piecewise&adam.sched.bounds=1,x').notice).toMatch(/^Adam boundaries "1,x": Boundaries: write numbers separated by commas/);
+    const inconsistent = decodeOne('?adam.sched=piecewise&adam.sched.bounds=5,10,20');
+    expect(inconsistent.notice).toBe("Adam schedule: Rates needs one more value than Boundaries (4). Using PiecewiseConstantDecay's defaults.");
+    expect(contestant(inconsistent.config, 'adam').schedule).toEqual({ kind: 'piecewise', values: { boundaries: [1000, 2000], values: [0.001, 0.0005, 0.0001] } });
+    expect(decodeOne('?adam.sched.nope=1').notice).toBe('Ignored unknown setting "adam.sched.nope".');
+  });
+
+  it('carries the shared knobs, and keeps one kind of clipping as Keras does', () => {
+    const decoded = decodeExperimentUrl('?v=2&sgd.wd=0.01&adam.gclipnorm=1');
+    expect(decoded.notices).toEqual([]);
+    expect(contestant(decoded.config, 'sgd').hyperparameters.weightDecay).toBe(0.01);
+    expect(contestant(decoded.config, 'adam').hyperparameters.globalClipNorm).toBe(1);
+    const both = decodeOne('?adam.clipnorm=1&adam.clipvalue=0.5');
+    expect(both.notice).toBe('Adam: only one kind of clipping can be set, as in Keras; Clip value turned off.');
+    expect(contestant(both.config, 'adam').hyperparameters).toMatchObject({ clipNorm: 1, clipValue: 0 });
+    expect(validateExperiment(both.config)).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ import { LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER } from './lab'
 import { lessonById, LESSON_IDS, type Lesson } from './lessons';
 import { OPTIMIZERS, optimizerDefaults } from './optimizers';
 import { SURFACES } from './surfaces';
+import { keepOneClip } from './knobs';
+import { defaultSchedule, isScheduleKind, parseNumberList, SCHEDULE_PARAMETER, scheduleProblems, SCHEDULES } from './schedules';
 import { checkNumber, isChoice, textSchema, type BooleanParameter, type ChoiceParameter, type NumberParameter, type Parameter } from './parameters';
 import {
   defaultView,
@@ -360,6 +362,81 @@ function contestantField(contestant: ContestantRef, spec: Parameter): Field {
   };
 }
 
+/**
+ * A contestant's schedule in a link: `adam.sched=cosine` (the kind) and its fields,
+ * `adam.sched.steps=2000`, `adam.sched.bounds=1000,2000`; a constant schedule and
+ * fields at their defaults are left out.
+ */
+const SCHEDULE_URL_KEY = SCHEDULE_PARAMETER.urlKey ?? SCHEDULE_PARAMETER.key;
+
+function scheduleKindField(contestant: ContestantRef): Field {
+  const key = contestantKey(contestant);
+  const find = (s: Working) => s.config.contestants.find((c) => contestantKey(c) === key);
+  return {
+    urlKey: `${key}.${SCHEDULE_URL_KEY}`,
+    name: `${contestantName(contestant)} schedule`,
+    spec: SCHEDULE_PARAMETER,
+    read: (s) => find(s)?.schedule?.kind ?? SCHEDULE_PARAMETER.defaultValue,
+    write: (s, v) => {
+      const target = find(s);
+      if (target && isScheduleKind(v)) target.schedule = { kind: v, values: { ...defaultSchedule(v).values, ...target.schedule?.values } };
+    },
+  };
+}
+
+/** The field behind `adam.sched.<urlKey>`: the contestant's kind's field of that key, else any kind's. */
+function scheduleValueField(s: Working, contestant: ContestantRef, urlKey: string): Field | undefined {
+  const key = contestantKey(contestant);
+  const find = (w: Working) => w.config.contestants.find((c) => contestantKey(c) === key);
+  const kind = find(s)?.schedule?.kind ?? 'constant';
+  const all = [SCHEDULES[kind], ...Object.values(SCHEDULES)].flatMap((info) => info.fields);
+  const spec = all.find((f) => (f.urlKey ?? f.key) === urlKey);
+  if (!spec) return undefined;
+  const name = `${contestantName(contestant)} ${lowerFirst(spec.label)}`;
+  const listSpec = spec.kind === 'numberList' ? spec : undefined;
+  return {
+    urlKey: `${key}.${SCHEDULE_URL_KEY}.${urlKey}`,
+    name,
+    spec: listSpec
+      ? {
+          kind: 'codec',
+          decode: (raw) => {
+            const parsed = parseNumberList(listSpec, raw.replace(/%2C/gi, ','));
+            return parsed.ok ? { value: parsed.value.join(',') } : { value: listSpec.defaultValue.join(','), notice: `${name} ${quote(raw)}: ${parsed.message} Using ${listSpec.defaultValue.join(', ')}.` };
+          },
+        }
+      : (spec as Parameter),
+    read: (w) => {
+      const value = find(w)?.schedule?.values[spec.key] ?? spec.defaultValue;
+      return Array.isArray(value) ? value.join(',') : (value as number | boolean);
+    },
+    write: (w, v) => {
+      const target = find(w);
+      if (!target) return;
+      target.schedule ??= { kind: 'constant', values: {} };
+      target.schedule.values = { ...target.schedule.values, [spec.key]: listSpec ? String(v).split(',').map(Number) : (v as number | boolean) };
+    },
+  };
+}
+
+/** After decoding: each schedule keeps just its kind's fields (defaults for the rest); a constant one goes; an inconsistent one (piecewise) is reset, with a notice. */
+function settleSchedules(shared: Working, notices: string[]): void {
+  for (const contestant of shared.config.contestants) {
+    const { schedule } = contestant;
+    if (!schedule) continue;
+    if (schedule.kind === 'constant') {
+      delete contestant.schedule;
+      continue;
+    }
+    const settled = { kind: schedule.kind, values: Object.fromEntries(SCHEDULES[schedule.kind].fields.map((f) => [f.key, schedule.values[f.key] ?? f.defaultValue])) };
+    const [problem] = scheduleProblems(settled);
+    if (problem) {
+      notices.push(`${contestantName(contestant)} schedule: ${problem} Using ${SCHEDULES[schedule.kind].label}'s defaults.`);
+      contestant.schedule = defaultSchedule(schedule.kind);
+    } else contestant.schedule = settled;
+  }
+}
+
 const formatValue = (value: number | boolean | string) => (typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
 
 /** Query string (with "?") for an experiment; defaults are omitted. */
@@ -387,6 +464,16 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
     for (const spec of OPTIMIZERS[contestant.optimizer].parameters) {
       const value = contestant.hyperparameters[spec.key];
       if (value !== defaultsOf[spec.key]) params.set(contestantField(contestant, spec).urlKey, formatValue(value));
+    }
+    if (contestant.schedule && contestant.schedule.kind !== 'constant') {
+      const { kind, values } = contestant.schedule;
+      params.set(scheduleKindField(contestant).urlKey, kind);
+      for (const spec of SCHEDULES[kind].fields) {
+        const value = values[spec.key];
+        const text = Array.isArray(value) ? value.join(',') : formatValue(value as number | boolean);
+        const defaultText = Array.isArray(spec.defaultValue) ? spec.defaultValue.join(',') : formatValue(spec.defaultValue as number | boolean);
+        if (text !== defaultText) params.set(`${contestantKey(contestant)}.${SCHEDULE_URL_KEY}.${spec.urlKey ?? spec.key}`, text);
+      }
     }
     // An added contestant that is unticked and at defaults would otherwise vanish: one key keeps it.
     // (One the lesson has is there anyway; one removed from a lesson comes back unticked.)
@@ -531,10 +618,17 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     if (!field) {
       const dot = key.indexOf('.');
       const ref = dot > 0 ? parseContestantKey(key.slice(0, dot)) : undefined;
-      const spec = ref && OPTIMIZERS[ref.optimizer].parameters.find((p) => (p.urlKey ?? p.key) === key.slice(dot + 1));
+      const rest = key.slice(dot + 1);
+      const spec = ref && OPTIMIZERS[ref.optimizer].parameters.find((p) => (p.urlKey ?? p.key) === rest);
       if (ref && spec) {
         ensureContestant(shared, ref);
         field = contestantField(ref, spec);
+      } else if (ref && rest === SCHEDULE_URL_KEY) {
+        ensureContestant(shared, ref);
+        field = scheduleKindField(ref);
+      } else if (ref && rest.startsWith(`${SCHEDULE_URL_KEY}.`)) {
+        ensureContestant(shared, ref);
+        field = scheduleValueField(shared, ref, rest.slice(SCHEDULE_URL_KEY.length + 1));
       }
     }
     if (!field) {
@@ -546,6 +640,13 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
     if (decoded.notice) notices.push(decoded.notice);
   }
   for (const field of FIELDS_BY_KEY.values()) if (field.defaultFrom && !seen.has(field.urlKey)) field.write(shared, field.defaultFrom(shared));
+  settleSchedules(shared, notices);
+  for (const contestant of shared.config.contestants) {
+    const { params, dropped } = keepOneClip(contestant.hyperparameters);
+    if (!dropped.length) continue;
+    contestant.hyperparameters = params;
+    notices.push(`${contestantName(contestant)}: only one kind of clipping can be set, as in Keras; ${dropped.join(' and ')} turned off.`);
+  }
   if (unknown.length) {
     notices.push(`Ignored unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 3).map(quote).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}.`);
   }

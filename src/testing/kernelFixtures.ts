@@ -12,7 +12,8 @@ import type { ParameterValues } from '../experiment/parameters';
 import { gatherBatch, toTensors } from '../train/batches';
 import { denseLossAndGradients } from '../train/denseGradients';
 import { countCorrect, crossEntropySum, predict } from '../train/network';
-import { applyRule, UPDATE_RULES } from '../train/optimizers';
+import { applyStep, UPDATE_RULES } from '../train/optimizers';
+import type { ScheduleSettings } from '../experiment/schedules';
 import { createRandom } from '../train/random';
 
 export const shapesFor = (hidden: number): number[][] => shapesOf([hidden]);
@@ -63,6 +64,7 @@ export function tfjsTrajectory(
   split: SplitData,
   batches: readonly ArrayLike<number>[],
   activation: Activation = 'relu',
+  schedule?: ScheduleSettings,
 ): Trajectory {
   const rule = UPDATE_RULES[optimizer];
   const shapes = shapesFromWeights(initial);
@@ -78,10 +80,9 @@ export function tfjsTrajectory(
     });
     losses.push(loss.dataSync()[0]);
     correct.push(right.dataSync()[0]);
-    const next = weights.map((w, i) => applyRule(rule, w, gradients[i], slots[i], step + 1, params));
+    const next = applyStep(rule, weights, gradients, slots, step + 1, params, schedule);
     tf.dispose([loss, right, ...gradients, ...weights, ...slots.flatMap((s) => Object.values(s)), batch.images, batch.oneHot, batch.labels]);
-    weights = next.map((n) => n.weight);
-    slots = next.map((n) => n.slots);
+    ({ weights, slots } = next);
   });
   const result = { losses, correct, weights: weights.map((w) => w.dataSync() as Float32Array) };
   tf.dispose([...weights, ...slots.flatMap((s) => Object.values(s))]);

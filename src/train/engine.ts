@@ -8,11 +8,14 @@ import type { MnistData } from '../data/shardLoader';
 import type { NetworkSettings } from '../experiment/network';
 import type { OptimizerId } from '../experiment/optimizers';
 import type { ParameterValues } from '../experiment/parameters';
+import type { ScheduleSettings } from '../experiment/schedules';
 
-/** One optimizer run: which rule, with which hyperparameters. */
+/** One optimizer run: which rule, with which hyperparameters (the shared knobs among them) and learning-rate schedule. */
 export interface RunSpec {
   optimizer: OptimizerId;
   hyperparameters: ParameterValues;
+  /** Absent: a constant learning rate. */
+  schedule?: ScheduleSettings;
 }
 
 /** Everything an engine needs to lay itself out; runs are numbered in this order. */

@@ -11,7 +11,8 @@ import { autodiffLossAndGradients, denseLossAndGradients } from './denseGradient
 import type { EnginePlan, RunSpec, TrainingEngine } from './engine';
 import type { Activation } from '../experiment/network';
 import { countCorrect, crossEntropySum, parameterShapes, predict, type LayerShape } from './network';
-import { applyRule, UPDATE_RULES, type UpdateRule } from './optimizers';
+import type { ScheduleSettings } from '../experiment/schedules';
+import { applyStep, UPDATE_RULES, type UpdateRule } from './optimizers';
 
 /** 'dense': the hand-written backward pass (fast); 'autodiff': tf.variableGrads (the reference). */
 export type GradientMethod = 'dense' | 'autodiff';
@@ -24,15 +25,17 @@ class TfjsRun {
   readonly slots: Record<string, tf.Variable>[];
   private readonly rule: UpdateRule;
   private readonly params: ParameterValues;
+  private readonly schedule: ScheduleSettings | undefined;
   private stepCount = 0;
 
   constructor(
-    { optimizer, hyperparameters }: RunSpec,
+    { optimizer, hyperparameters, schedule }: RunSpec,
     initial: readonly Float32Array[],
     shapes: readonly LayerShape[],
     private readonly activation: Activation,
   ) {
     this.params = hyperparameters;
+    this.schedule = schedule;
     this.rule = UPDATE_RULES[optimizer];
     // From a copy of the shared initial values: no run can disturb another's start.
     // tf.variable shares its initial tensor's data; the tidy releases that tensor's handle.
@@ -53,10 +56,10 @@ class TfjsRun {
         method === 'autodiff'
           ? autodiffLossAndGradients(this.weights, images, oneHot, labels, (params, x) => predict(params, x, this.activation))
           : denseLossAndGradients(this.weights, images, oneHot, labels, this.activation);
+      const next = applyStep(this.rule, this.weights, gradients, this.slots, this.stepCount, this.params, this.schedule);
       this.weights.forEach((weight, i) => {
-        const { weight: next, slots } = applyRule(this.rule, weight, gradients[i], this.slots[i], this.stepCount, this.params);
-        weight.assign(next);
-        for (const [name, slot] of Object.entries(slots)) this.slots[i][name].assign(slot);
+        weight.assign(next.weights[i]);
+        for (const [name, slot] of Object.entries(next.slots[i])) this.slots[i][name].assign(slot);
       });
       return tf.stack([loss, correct]) as tf.Tensor1D;
     });

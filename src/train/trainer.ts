@@ -165,7 +165,7 @@ export function enginePlan(config: ExperimentConfig): EnginePlan {
   return {
     network: config.network,
     batchSize: config.batchSize,
-    runs: trainingContestants(config).map(({ optimizer, hyperparameters }) => ({ optimizer, hyperparameters })),
+    runs: trainingContestants(config).map(({ optimizer, hyperparameters, schedule }) => ({ optimizer, hyperparameters, schedule })),
   };
 }
 

@@ -7,7 +7,8 @@
  * the result to assembly/update.generated.ts (git-ignored, like the .wasm).
  */
 import type { CompiledProgram, Node } from '../../experiment/algebra';
-import { kernelLayout, type KernelVariant } from './layout';
+import { CLIP_MODE } from '../../experiment/knobs';
+import { KNOB_FIELDS, kernelLayout, type KernelVariant } from './layout';
 
 export const GENERATED_UPDATE_FILE = 'update.generated.ts';
 
@@ -67,6 +68,9 @@ export function generateUpdateSource(): string {
 export const RUN_RECORD: usize = ${record.bytes};
 export const PARAMS_AT: usize = ${record.paramsAt};
 export const SLOTS_AT: usize = ${record.slotsAt};
+export const KNOBS_AT: usize = ${record.knobsAt};
+${Object.entries(KNOB_FIELDS).map(([name, offset]) => `export const KNOB_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}: usize = ${offset};`).join('\n')}
+${Object.entries(CLIP_MODE).map(([name, value]) => `export const CLIP_${name.toUpperCase()}: i32 = ${value};`).join('\n')}
 export const VALUES_AT: usize = ${record.valuesAt};
 
 /** Hash of the layout and programs this file was generated from (src/train/kernel/layout.ts). */

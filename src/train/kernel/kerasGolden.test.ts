@@ -11,7 +11,7 @@ import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from '../../experiment/o
 import { CASES } from '../../testing/kerasReference';
 import { allClose, KERAS_GOLDEN, type GoldenCase } from '../../testing/kerasGolden';
 import { loadKernel } from '../../testing/kernelNode';
-import { applyRule, UPDATE_RULES } from '../optimizers';
+import { applyStep, UPDATE_RULES } from '../optimizers';
 import type { KernelBuild } from './kernel';
 
 beforeAll(async () => {
@@ -27,9 +27,10 @@ function tfjsSteps(c: GoldenCase): Float32Array[] {
   let slots = Object.fromEntries(Object.entries(rule.slots(params)).map(([k, v]) => [k, tf.fill([c.initial.length], v)]));
   return c.gradients.map((g, step) => {
     const gradient = tf.tensor1d(g);
-    const next = applyRule(rule, weight, gradient, slots, step + 1, params);
+    const next = applyStep(rule, [weight], [gradient], [slots], step + 1, params);
     tf.dispose([weight, gradient, ...Object.values(slots)]);
-    ({ weight, slots } = next);
+    [weight] = next.weights;
+    [slots] = next.slots;
     return weight.dataSync() as Float32Array;
   });
 }

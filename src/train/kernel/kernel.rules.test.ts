@@ -11,7 +11,7 @@ import { CASES, GRADIENTS, W0 } from '../../testing/kerasReference';
 import { loadKernel } from '../../testing/kernelNode';
 import type { OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
-import { applyRule, UPDATE_RULES } from '../optimizers';
+import { applyStep, UPDATE_RULES } from '../optimizers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -32,10 +32,9 @@ async function compareBits(build: 'simd' | 'relaxed-simd', id: OptimizerId, para
     const placed = place(g);
     trainer.applyGradients(0, placed);
     const tensors = placed.map((values, i) => tf.tensor(values, shapes[i]));
-    const next = weights.map((w, i) => applyRule(rule, w, tensors[i], slots[i], step + 1, params));
+    const next = applyStep(rule, weights, tensors, slots, step + 1, params);
     tf.dispose([...tensors, ...weights, ...slots.flatMap((s) => Object.values(s))]);
-    weights = next.map((n) => n.weight);
-    slots = next.map((n) => n.slots);
+    ({ weights, slots } = next);
     const kernel = trainer.weights(0);
     weights.forEach((w, i) => expect(kernel[i], `step ${step + 1}, tensor ${i}`).toEqual(w.dataSync()));
   });

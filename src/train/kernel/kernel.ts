@@ -6,11 +6,13 @@
  * and src/testing/kernelNode.ts for Node).
  */
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
-import { stepScalars } from '../../experiment/algebra';
+import { stepScalars, withLearningRate } from '../../experiment/algebra';
+import { CLIP_MODE, knobsOf, type Knobs } from '../../experiment/knobs';
+import { isConstantSchedule, learningRateAt } from '../../experiment/schedules';
 import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { OPTIMIZERS } from '../../experiment/optimizers';
 import type { RunSpec } from '../engine';
-import { kernelLayout, kernelVariant, type KernelVariant } from './layout';
+import { KNOB_FIELDS, kernelLayout, kernelVariant, type KernelVariant } from './layout';
 
 export type KernelBuild = 'simd' | 'relaxed-simd';
 
@@ -113,11 +115,12 @@ interface KernelExports {
   gradientsOnly(run: number): number;
   evaluate(run: number): number;
   applyGradient(run: number, offset: number, bytes: number): void;
+  decayRun(run: number): void;
 }
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
   'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
-  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient',
+  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
 ];
 
 // The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
@@ -232,13 +235,15 @@ interface RunSetup {
   /** The run's named constants (double; stored as float32) and its slots' initial values. */
   constants: Record<string, number>;
   slotInit: Record<string, number>;
-  /** This step's named scalars, as the definition computes them from t, and where each goes. */
-  scalars: (t: number) => Record<string, number>;
+  knobs: Knobs;
+  /** Step t's learning rate (after the schedule), its named scalars, and its constants when a schedule moves them. */
+  stepValues: (t: number) => { learningRate: number; scalars: Record<string, number>; constants?: Record<string, number> };
   scalarOffsets: readonly (readonly [string, number])[];
+  constantOffsets: readonly (readonly [string, number])[];
 }
 
 /** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
-function runSetup({ optimizer, hyperparameters: params }: KernelRunSpec): RunSetup {
+function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpec): RunSetup {
   const definition = OPTIMIZERS[optimizer];
   if (!definition) throw new Error(`Unknown optimizer ${String(optimizer)}.`);
   for (const spec of definition.parameters) {
@@ -247,12 +252,20 @@ function runSetup({ optimizer, hyperparameters: params }: KernelRunSpec): RunSet
     if (!ok) throw new Error(`${optimizer}: parameter ${spec.key} must be a ${spec.kind === 'number' ? 'finite number' : 'boolean'}, got ${String(value)}.`);
   }
   const variant = kernelVariant(optimizer, params);
+  const scheduled = !isConstantSchedule(schedule);
+  const initialRate = params.learningRate as number;
   return {
     variant,
     constants: definition.constants(params),
     slotInit: definition.slots(params),
-    scalars: (t) => stepScalars(definition, params, t),
+    knobs: knobsOf(params),
+    stepValues: (t) => {
+      const learningRate = learningRateAt(schedule, initialRate, t - 1);
+      const scalars = stepScalars(definition, params, t, learningRate);
+      return scheduled ? { learningRate, scalars, constants: definition.constants(withLearningRate(params, learningRate)) } : { learningRate, scalars };
+    },
     scalarOffsets: Object.entries(variant.scalars),
+    constantOffsets: Object.entries(variant.constants),
   };
 }
 
@@ -350,7 +363,7 @@ export class KernelTrainer {
     this.f32 = new Float32Array(exports.memory.buffer);
     this.f32.set(PIXEL_TABLE, exports.tablePointer() / 4);
     const blockFloats = this.layout.floats;
-    this.runs.forEach(({ setup: { variant, constants, slotInit } }, run) => {
+    this.runs.forEach(({ setup: { variant, constants, slotInit, knobs } }, run) => {
       this.setWeights(run, options.initial);
       variant.slots.forEach((name, slot) => {
         const at = exports.slotPointer(run, slot) / 4;
@@ -358,6 +371,10 @@ export class KernelTrainer {
       });
       const values = exports.valuesPointer(run) / 4;
       for (const [name, offset] of Object.entries(variant.constants)) this.f32[values + offset] = constants[name];
+      const knobsAt = this.knobsPointer(run) / 4;
+      new Int32Array(exports.memory.buffer)[knobsAt + KNOB_FIELDS.clipMode / 4] = CLIP_MODE[knobs.clip];
+      this.f32[knobsAt + KNOB_FIELDS.clipAmount / 4] = knobs.clipAmount;
+      this.f32[knobsAt + KNOB_FIELDS.weightDecay / 4] = knobs.weightDecay;
     });
   }
 
@@ -508,8 +525,10 @@ export class KernelTrainer {
     const wasm = this.wasm;
     const state = this.runs[this.checkRun(run)];
     checkWeightShapes(this.network, gradients);
+    if (state.setup.knobs.clip !== 'none') throw new Error('applyGradients takes gradients as they are: clipping needs the kernel to compute them (trainStep).');
     state.step += 1;
     this.writeScalars(run, state);
+    wasm.decayRun(run);
     const { f32, layout } = this;
     const stage = wasm.gradientRowPointer() / 4;
     // The staging buffer holds the longest row of any layer; each piece is padded with zeros.
@@ -529,12 +548,19 @@ export class KernelTrainer {
     });
   }
 
-  /** Writes the run's per-step scalars for its current step into its record, by name. */
+  /** The run's knob block in its record (layout.ts). */
+  private knobsPointer(run: number): number {
+    const { record } = kernelLayout();
+    return this.wasm.valuesPointer(run) - (record.valuesAt - record.knobsAt);
+  }
+
+  /** Writes the run's learning rate and scalars for its current step (and its constants, under a schedule) into its record, by name. */
   private writeScalars(run: number, { setup, step }: RunState): void {
-    if (!setup.scalarOffsets.length) return;
     const values = this.wasm.valuesPointer(run) / 4;
-    const scalars = setup.scalars(step);
+    const { learningRate, scalars, constants } = setup.stepValues(step);
+    this.f32[this.knobsPointer(run) / 4 + KNOB_FIELDS.learningRate / 4] = learningRate;
     for (const [name, offset] of setup.scalarOffsets) this.f32[values + offset] = scalars[name];
+    if (constants) for (const [name, offset] of setup.constantOffsets) this.f32[values + offset] = constants[name];
   }
 
   /** Profiling: the forward pass of `run` over the current batch; returns the loss sum. */

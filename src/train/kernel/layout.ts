@@ -26,11 +26,14 @@ export interface KernelVariant {
 
 /**
  * A run record: kind (i32) at 0, the parameter block's address at 4, one address
- * per slot block from 8, then the float32 values (constants, then scalars).
+ * per slot block from 8, the shared knobs (knobs.ts: clip mode i32, clip amount,
+ * weight decay and the step's learning rate as float32), then the float32 values
+ * (constants, then scalars).
  */
 export interface RunRecord {
   readonly paramsAt: number;
   readonly slotsAt: number;
+  readonly knobsAt: number;
   readonly valuesAt: number;
   readonly bytes: number;
   readonly maxSlots: number;
@@ -51,6 +54,10 @@ function fnv1a(text: string): number {
   }
   return hash >>> 0;
 }
+
+/** The knob block's words, in order: clip mode (i32), clip amount, weight decay, learning rate (float32). */
+export const KNOB_FIELDS = { clipMode: 0, clipAmount: 4, weightDecay: 8, learningRate: 12 } as const;
+const KNOB_WORDS = Object.keys(KNOB_FIELDS).length;
 
 let layout: KernelLayout | undefined;
 
@@ -74,8 +81,9 @@ export function kernelLayout(): KernelLayout {
   }
   const maxSlots = Math.max(...variants.map((v) => v.slots.length));
   const maxValues = Math.max(...variants.map((v) => v.variant.program.constants.length + v.variant.program.scalars.length));
-  const valuesAt = 8 + 4 * maxSlots;
-  const record: RunRecord = { paramsAt: 4, slotsAt: 8, valuesAt, bytes: Math.ceil((valuesAt + 4 * maxValues) / 16) * 16, maxSlots };
+  const knobsAt = 8 + 4 * maxSlots;
+  const valuesAt = knobsAt + 4 * KNOB_WORDS;
+  const record: RunRecord = { paramsAt: 4, slotsAt: 8, knobsAt, valuesAt, bytes: Math.ceil((valuesAt + 4 * maxValues) / 16) * 16, maxSlots };
   const description = [
     JSON.stringify(record),
     ...variants.map((v) => JSON.stringify([v.kind, v.variant.name, v.slots, v.constants, v.scalars, v.skipsZeroGradient, v.variant.program.key])),

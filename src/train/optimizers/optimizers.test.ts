@@ -4,11 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { optimizerDefaults, type OptimizerId } from '../../experiment/optimizers';
+import { OPTIMIZERS, optimizerDefaults, type OptimizerId } from '../../experiment/optimizers';
+import { createProgramRunner } from '../../experiment/programEvaluator';
+import type { ScheduleSettings } from '../../experiment/schedules';
 import type { ParameterValues } from '../../experiment/parameters';
 import { CASES, ftrlFloat32Reference, GRADIENTS, maxRelativeError, reference, W0, type Vec } from '../../testing/kerasReference';
 import type { CompiledProgram, Node } from '../../experiment/algebra';
-import { applyRule, evaluateProgram, UPDATE_RULES } from './index';
+import { applyStep, evaluateProgram, UPDATE_RULES } from './index';
 
 function runRule(id: OptimizerId, params: ParameterValues): Vec[] {
   const rule = UPDATE_RULES[id];
@@ -17,10 +19,10 @@ function runRule(id: OptimizerId, params: ParameterValues): Vec[] {
   const out: Vec[] = [];
   GRADIENTS.forEach((g, step) => {
     const gradient = tf.tensor1d(g);
-    const next = applyRule(rule, weight, gradient, slots, step + 1, params);
+    const next = applyStep(rule, [weight], [gradient], [slots], step + 1, params);
     tf.dispose([weight, gradient, ...Object.values(slots)]);
-    weight = next.weight;
-    slots = next.slots;
+    [weight] = next.weights;
+    [slots] = next.slots;
     out.push(Array.from(weight.dataSync()));
   });
   tf.dispose([weight, ...Object.values(slots)]);
@@ -98,5 +100,50 @@ describe('the evaluator\'s abs, sign, min, max and pow', () => {
     const f = Math.fround;
     expect(Array.from(apply('pow', [0, 0.1, 2, 1e6], f(0.3)))).toEqual([0, 0.1, 2, 1e6].map((x) => f(f(x) ** f(0.3))));
     expect(Array.from(apply('pow', [0, 0.1], 0))).toEqual([1, 1]);
+  });
+});
+
+describe("the shared knobs and schedules around a rule, as Keras's apply takes them", () => {
+  // The float64 runner (experiment/programEvaluator.ts, the lab's) applies clipping and decay in its own
+  // code (knobs.ts); here the tfjs step, with its own tf ops, must agree with it over every step.
+  const cases: [string, OptimizerId, ParameterValues, ScheduleSettings | undefined][] = [
+    ['SGD, clip value 0.05', 'sgd', { ...optimizerDefaults('sgd'), learningRate: 0.1, clipValue: 0.05 }, undefined],
+    ['Adam, clip norm 0.1', 'adam', { ...optimizerDefaults('adam'), learningRate: 0.1, clipNorm: 0.1 }, undefined],
+    ['RMSprop, global clip norm 0.2', 'rmsprop', { ...optimizerDefaults('rmsprop'), learningRate: 0.05, globalClipNorm: 0.2 }, undefined],
+    ['SGD momentum, weight decay 0.5', 'sgd', { ...optimizerDefaults('sgd'), learningRate: 0.1, momentum: 0.9, weightDecay: 0.5 }, undefined],
+    ['Lion, weight decay 0.3, exponential decay', 'lion', { ...optimizerDefaults('lion'), learningRate: 0.1, weightDecay: 0.3 }, { kind: 'exponential', values: { decaySteps: 2, decayRate: 0.5, staircase: false } }],
+    ['AdamW, cosine with warmup', 'adamw', { ...optimizerDefaults('adamw'), learningRate: 0, weightDecay: 0.1 }, { kind: 'cosine', values: { decaySteps: 3, alpha: 0.1, warmupSteps: 2, warmupTarget: 0.2 } }],
+    ['Adagrad, piecewise', 'adagrad', { ...optimizerDefaults('adagrad'), learningRate: 0.1 }, { kind: 'piecewise', values: { boundaries: [1, 3], values: [0.3, 0.1, 0.02] } }],
+  ];
+  it.each(cases)('%s', (_name, id, params, schedule) => {
+    const rule = UPDATE_RULES[id];
+    const runner = createProgramRunner(OPTIMIZERS[id], params, W0, schedule);
+    let weight: tf.Tensor = tf.tensor1d(W0);
+    let slots = Object.fromEntries(Object.entries(rule.slots(params)).map(([k, v]) => [k, tf.fill([W0.length], v)]));
+    let moved = 0;
+    GRADIENTS.forEach((g, step) => {
+      const gradient = tf.tensor1d(g);
+      const next = applyStep(rule, [weight], [gradient], [slots], step + 1, params, schedule);
+      tf.dispose([weight, gradient, ...Object.values(slots)]);
+      [weight] = next.weights;
+      [slots] = next.slots;
+      runner.step(g);
+      expect(maxRelativeError([Array.from(weight.dataSync())], [Array.from(runner.weights)]), `step ${step + 1}`).toBeLessThanOrEqual(1e-6);
+      moved = maxRelativeError([Array.from(runner.weights)], [W0]);
+    });
+    tf.dispose([weight, ...Object.values(slots)]);
+    expect(moved).toBeGreaterThan(1e-3);
+  });
+
+  it('the knobs change the steps (each case differs from the same rule without them)', () => {
+    for (const [name, id, params, schedule] of cases) {
+      const plain = createProgramRunner(OPTIMIZERS[id], { ...params, weightDecay: 0, clipNorm: 0, clipValue: 0, globalClipNorm: 0 }, W0);
+      const knobbed = createProgramRunner(OPTIMIZERS[id], params, W0, schedule);
+      for (const g of GRADIENTS) {
+        plain.step(g);
+        knobbed.step(g);
+      }
+      expect(maxRelativeError([Array.from(knobbed.weights)], [Array.from(plain.weights)]), name).toBeGreaterThan(1e-3);
+    }
   });
 });

@@ -12,5 +12,6 @@ export type Slots = Record<string, tf.Tensor>;
 export interface UpdateRule<P extends ParameterValues = ParameterValues> {
   /** Slots kept per weight, and the value each starts at (Keras: zero unless said). */
   slots(params: P): Record<string, number>;
-  update(weight: tf.Tensor, gradient: tf.Tensor, slots: Slots, step: number, params: P): { weight: tf.Tensor; slots: Slots };
+  /** `learningRate`: the step's rate after any schedule (params.learningRate when absent). */
+  update(weight: tf.Tensor, gradient: tf.Tensor, slots: Slots, step: number, params: P, learningRate?: number): { weight: tf.Tensor; slots: Slots };
 }

@@ -5,8 +5,10 @@ import { ContestantSwatch } from '../ContestantSwatch';
 import { usePlayground } from '../StoreContext';
 import { formatLoss, formatPercent } from '../format';
 import { ACCURACY, LOSS } from './chartData';
+import { LearningRateChart } from './LearningRateChart';
 import { MetricChart } from './MetricChart';
 import { InstructorGate } from '../instructor/InstructorGate';
+import { bestEffortConfig } from '../../experiment/draft';
 
 /** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
 const CHART_REFRESH_MS = 500;
@@ -24,6 +26,10 @@ export function Charts() {
   const liveLineup = useMemo(() => (liveRun ? runLineup(liveRun) : []), [liveRun]);
   const trainExamples = run?.config.trainExamples ?? 0;
   const xEnd = plannedEnd(run, view.xAxis);
+  // The schedule chart shows the running experiment, else the form's (what Train would run).
+  const training = isTraining(liveRun);
+  const draft = usePlayground((s) => s.draft);
+  const formConfig = useMemo(() => bestEffortConfig(draft), [draft]);
   return (
     <>
       <InstructorGate control="charts">
@@ -35,6 +41,7 @@ export function Charts() {
       <div className="charts">
         <MetricChart title="Loss" metric={LOSS} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
         <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />
+        <LearningRateChart config={training && run ? run.config : formConfig} view={view} source={training && run ? 'run' : 'form'} />
       </div>
     </>
   );

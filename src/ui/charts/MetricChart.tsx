@@ -110,12 +110,12 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, xE
 });
 
 /** The values under the shared cursor: each line's nearest point, in the lineup's order. */
-function CursorReadout({ id, series, x, xLabel, xAxis, format }: { id: string; series: readonly Series[]; x: number | null; xLabel: string; xAxis: ViewOptions['xAxis']; format(value: number): string }) {
+export function CursorReadout({ id, series, x, xLabel, xAxis, format }: { id: string; series: readonly Series[]; x: number | null; xLabel: string; xAxis: ViewOptions['xAxis']; format(value: number): string }) {
   const values =
     x === null
       ? []
       : series
-          .filter((s) => s.split === 'test' || s.split === 'train')
+          .filter((s) => s.split === 'test' || s.split === 'train' || s.split === 'rate')
           .map((s) => ({ s, point: nearestPoint(s.points, x) }))
           .filter((v): v is { s: Series; point: NonNullable<typeof v.point> } => v.point !== undefined);
   return (

@@ -7,7 +7,7 @@ import { contestantStyle } from '../../experiment/contestants';
 import type { EpochMetrics } from '../../experiment/metrics';
 import { optimizerDefaults } from '../../experiment/optimizers';
 import { runLineup } from '../../store/runState';
-import { ACCURACY, LOSS, alignSeries, chartSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
+import { ACCURACY, LOSS, alignSeries, chartSeries, learningRateSeries, nearestPoint, type ChartContestant, type OptimizerCurves, type SeriesOptions } from './chartData';
 
 function m(epoch: number, base: number): EpochMetrics {
   return {
@@ -167,5 +167,25 @@ describe('nearestPoint', () => {
     expect(nearestPoint(points, -3)).toEqual({ x: 0, y: 0 });
     expect(nearestPoint(points, 99)).toEqual({ x: 4, y: 40 });
     expect(nearestPoint([], 1)).toBeUndefined();
+  });
+});
+
+describe('learningRateSeries', () => {
+  const style = { color: '#0072B2', dash: '' };
+  const run = { batchesPerEpoch: 10, batchSize: 100, epochs: 2 };
+  const contestants = [
+    { key: 'sgd', name: 'SGD', style, learningRate: 0.1, schedule: { kind: 'exponential' as const, values: { decaySteps: 10, decayRate: 0.5, staircase: true } } },
+    { key: 'adam', name: 'Adam', style, learningRate: 0.001 },
+  ];
+  it("draws each contestant's rate at every step, step t at iteration t − 1, on the epochs or examples axis", () => {
+    const [sgd, adam] = learningRateSeries(contestants, run, 'epochs', []);
+    expect(sgd.points).toHaveLength(20);
+    expect(sgd.points[0]).toEqual({ x: 0.1, y: 0.1 });
+    // Step 11 is iteration 10: the first staircase step.
+    expect(sgd.points[9]).toEqual({ x: 1, y: 0.1 });
+    expect(sgd.points[10]).toEqual({ x: 1.1, y: 0.05 });
+    expect(adam.points.every((p) => p.y === 0.001)).toBe(true);
+    expect(learningRateSeries(contestants, run, 'examples', [])[0].points[10]).toEqual({ x: 1100, y: 0.05 });
+    expect(learningRateSeries(contestants, run, 'epochs', ['sgd']).map((s) => s.label)).toEqual(['Adam']);
   });
 });

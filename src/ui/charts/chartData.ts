@@ -3,6 +3,7 @@ import type { EpochMetrics } from '../../experiment/metrics';
 import type { ContestantStyle } from '../../experiment/contestants';
 import type { XAxis } from '../../experiment/view';
 import type { TracePoint } from '../../store/playgroundStore';
+import { scheduleCurve, type ScheduleSettings } from '../../experiment/schedules';
 import { smoothDebiased } from './smoothing';
 
 export type MetricPair = { test: keyof EpochMetrics; train: keyof EpochMetrics };
@@ -21,9 +22,10 @@ export interface Series {
   contestant: string;
   /**
    * 'raw': the unsmoothed live training curve, drawn faintly behind its smoothed 'train' line;
-   * 'upper' and 'lower': the edges of a contestant's band (its spread over seeds), filled between.
+   * 'upper' and 'lower': the edges of a contestant's band (its spread over seeds), filled between;
+   * 'rate': its learning rate step by step (the schedule chart).
    */
-  split: 'test' | 'train' | 'raw' | 'upper' | 'lower';
+  split: 'test' | 'train' | 'raw' | 'upper' | 'lower' | 'rate';
   label: string;
   color: string;
   /** SVG-style dash pattern of the contestant ("10 4 2 4"); '' is solid. */
@@ -189,4 +191,28 @@ export function nearestPoint(points: readonly Point[], x: number): Point | undef
   }
   const before = points[Math.max(0, low - 1)];
   return Math.abs(before.x - x) < Math.abs(points[low].x - x) ? before : points[low];
+}
+
+/** One contestant's learning rate as the schedule chart draws it. */
+export interface RateContestant {
+  key: string;
+  name: string;
+  style: ContestantStyle;
+  learningRate: number;
+  schedule?: ScheduleSettings;
+}
+
+/**
+ * Each contestant's learning rate at the steps of a run (Keras's iterations), on the
+ * charts' X axis: epochs or examples seen (seconds are not known ahead, so epochs).
+ */
+export function learningRateSeries(contestants: readonly RateContestant[], run: { batchesPerEpoch: number; batchSize: number; epochs: number }, xAxis: XAxis, hidden: readonly string[]): Series[] {
+  const totalSteps = run.batchesPerEpoch * run.epochs;
+  const toX = (step: number) => (xAxis === 'examples' ? step * run.batchSize : step / run.batchesPerEpoch);
+  return contestants
+    .filter((c) => !hidden.includes(c.key))
+    .map(({ key, name, style, learningRate, schedule }) => {
+      const { steps, rates } = scheduleCurve(schedule, learningRate, totalSteps);
+      return { key: `${key}:rate`, contestant: key, split: 'rate', label: name, color: style.color, dash: style.dash, points: finitePoints(steps.map((step, i) => ({ x: toX(step), y: rates[i] }))) };
+    });
 }

@@ -8,7 +8,7 @@ import type { XAxis, ZoomRange } from '../../experiment/view';
 import { X_AXIS_TITLES } from '../../experiment/view';
 import type { Series } from './chartData';
 
-export type MetricKind = 'loss' | 'accuracy';
+export type MetricKind = 'loss' | 'accuracy' | 'rate';
 
 /** Line widths and opacities: test lines bold with a dot per epoch, training lines thin, raw curves faint. */
 const SPLIT_STYLE: Record<Series['split'], { width: number; alpha: number }> = {
@@ -18,6 +18,7 @@ const SPLIT_STYLE: Record<Series['split'], { width: number; alpha: number }> = {
   // A band's edges are not drawn; the area between them is filled.
   upper: { width: 0, alpha: 0 },
   lower: { width: 0, alpha: 0 },
+  rate: { width: 2, alpha: 1 },
 };
 
 /** Presentation mode, read from the back of a hall: twice as thick, training lines less faded. */
@@ -27,6 +28,7 @@ const PRESENT_SPLIT_STYLE: Record<Series['split'], { width: number; alpha: numbe
   raw: { width: 1.5, alpha: 0.3 },
   upper: { width: 0, alpha: 0 },
   lower: { width: 0, alpha: 0 },
+  rate: { width: 4, alpha: 1 },
 };
 
 /** Axis type and sizes, normal and in presentation mode (uPlot scales them by the device's pixel ratio). */

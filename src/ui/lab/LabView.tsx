@@ -60,6 +60,7 @@ export function LabView() {
         name: contestantName(c),
         optimizer: c.optimizer,
         hyperparameters: c.hyperparameters,
+        schedule: c.schedule,
         style: contestantStyle(index),
       })),
     [config],

@@ -1,13 +1,17 @@
-import { memo, useEffect, useId, useRef } from 'react';
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import { contestantKey, contestantName, contestantStyle } from '../../experiment/contestants';
 import { fieldKey, type DraftContestant, type Resolution } from '../../experiment/draft';
-import { formulaValueList } from '../../experiment/formulas';
+import { formulaValueList, ruleClauses } from '../../experiment/formulas';
 import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
+import { KNOB_KEYS } from '../../experiment/knobs';
+
+const isKnob = (key: string) => (KNOB_KEYS as readonly string[]).includes(key);
 import { usePlayground } from '../StoreContext';
 import { InstructorGate, useControlAccess } from '../instructor/InstructorGate';
 import { Formula } from './Formula';
 import { NumberField } from './NumberField';
+import { ScheduleFields } from './ScheduleFields';
 
 const OFF_COLOR = '#9a9a9a';
 
@@ -47,6 +51,24 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
     onFocused();
   }, [takeFocus, onFocused]);
   const style = position >= 0 ? contestantStyle(position) : { color: OFF_COLOR, dash: '' };
+  const values = draftValues(info, key, text, flags);
+  const ownParameters = info.parameters.filter((spec) => !isKnob(spec.key));
+  const knobParameters = info.parameters.filter((spec) => isKnob(spec.key));
+  // Open when a knob is on (AdamW's weight decay), so nothing that changes the rule hides.
+  const knobsOn = knobParameters.some((spec) => values[spec.key] !== 0);
+  const [knobsOpen, setKnobsOpen] = useState(knobsOn);
+  const renderParameter = (spec: (typeof info.parameters)[number]) => {
+    const field = fieldKey(key, spec.key);
+    if (spec.kind === 'boolean') {
+      return (
+        <label key={field} className="check-field" title={spec.help}>
+          <input type="checkbox" checked={flags[field] ?? spec.defaultValue} onChange={(e) => setFlag(key, spec.key, e.target.checked)} />
+          {spec.label}
+        </label>
+      );
+    }
+    return <NumberField key={field} spec={spec} value={text[field] ?? ''} error={errors[field]} onChange={(t) => setText(key, spec.key, t)} />;
+  };
   return (
     <section className={`optimizer-card${contestant.selected ? '' : ' optimizer-card--off'}`} style={{ ['--series' as string]: style.color }}>
       <div className="optimizer-card__head">
@@ -76,31 +98,23 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
       <InstructorGate control={contestant.optimizer}>
       <fieldset className="optimizer-card__params">
         <legend className="visually-hidden">{name} settings</legend>
-        <div className="field-grid">
-          {info.parameters.map((spec) => {
-            const field = fieldKey(key, spec.key);
-            if (spec.kind === 'boolean') {
-              return (
-                <label key={field} className="check-field" title={spec.help}>
-                  <input type="checkbox" checked={flags[field] ?? spec.defaultValue} onChange={(e) => setFlag(key, spec.key, e.target.checked)} />
-                  {spec.label}
-                </label>
-              );
-            }
-            return <NumberField key={field} spec={spec} value={text[field] ?? ''} error={errors[field]} onChange={(t) => setText(key, spec.key, t)} />;
-          })}
-        </div>
+        <div className="field-grid">{ownParameters.map(renderParameter)}</div>
+        <details className="knobs" open={knobsOpen} onToggle={(e) => setKnobsOpen(e.currentTarget.open)}>
+          <summary>Weight decay and clipping{knobsOn ? '' : ': off'}</summary>
+          <div className="field-grid">{knobParameters.map(renderParameter)}</div>
+        </details>
+        <ScheduleFields contestant={key} errors={errors} />
         <details className="rule">
           <summary>Update rule (Keras)</summary>
           {/* One clause a line: MathML does not wrap, and a card is narrow. */}
           <span className="rule__formula">
-            {info.tex.split(/;\\quad\s*/).map((clause) => (
+            {ruleClauses(info, values).map((clause) => (
               <Formula key={clause} tex={clause} />
             ))}
           </span>
           <span className="rule__values">
-            {formulaValueList(info, draftValues(info, key, text, flags)).map((value, i) => (
-              <Formula key={info.parameters[i].key} tex={value} />
+            {formulaValueList(info, values).map(({ key: parameter, tex }) => (
+              <Formula key={parameter} tex={tex} />
             ))}
           </span>
           <code>{info.rule}</code>

@@ -1,9 +1,11 @@
 import { useId } from 'react';
 import type { NumberParameter } from '../../experiment/parameters';
 import { describeRange } from '../../experiment/parameters';
+import type { NumberListParameter } from '../../experiment/schedules';
 
 interface Props {
-  spec: NumberParameter;
+  /** A number, or a list of numbers separated by commas. */
+  spec: NumberParameter | NumberListParameter;
   value: string;
   error?: string;
   onChange(text: string): void;
@@ -23,7 +25,7 @@ export function NumberField({ spec, value, error, onChange }: Props) {
       <input
         id={id}
         type="text"
-        inputMode={spec.integer ? 'numeric' : 'decimal'}
+        inputMode={spec.kind === 'numberList' ? 'text' : spec.integer ? 'numeric' : 'decimal'}
         autoComplete="off"
         spellCheck={false}
         value={value}
@@ -32,7 +34,8 @@ export function NumberField({ spec, value, error, onChange }: Props) {
         onChange={(event) => onChange(event.target.value)}
       />
       <span id={hintId} className="field__hint">
-        {spec.help} Allowed: {describeRange(spec)}.
+        {spec.help} Allowed: {spec.kind === 'numberList' ? 'each ' : ''}
+        {describeRange({ ...spec, kind: 'number', defaultValue: 0 })}.
       </span>
       {error && (
         // Not role="alert": that re-announces the message on every keystroke. The field names it

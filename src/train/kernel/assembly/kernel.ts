@@ -28,7 +28,24 @@
  * with the run record's layout: kind, parameter and slot block addresses, and the
  * run's named float32 constants and per-step scalars, which the host writes.
  */
-import { applyUpdate, layoutHash as generatedLayoutHash, PARAMS_AT, RUN_RECORD, skipsZeroGradient, slotCount, SLOTS_AT, VALUES_AT } from './update.generated';
+import {
+  applyUpdate,
+  CLIP_GLOBAL,
+  CLIP_NONE,
+  CLIP_NORM,
+  KNOB_CLIP_AMOUNT,
+  KNOB_CLIP_MODE,
+  KNOB_LEARNING_RATE,
+  KNOB_WEIGHT_DECAY,
+  KNOBS_AT,
+  layoutHash as generatedLayoutHash,
+  PARAMS_AT,
+  RUN_RECORD,
+  skipsZeroGradient,
+  slotCount,
+  SLOTS_AT,
+  VALUES_AT,
+} from './update.generated';
 
 const INPUTS: i32 = 784;
 const CLASSES: i32 = 10;
@@ -94,6 +111,7 @@ let hiddenPtr: usize = 0; // the current example's row of the last hidden layer'
 let gradRowPtr: usize = 0; // the longest row of any layer: one W1 row's gradient
 let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like the parameters
 let logitsPtr: usize = 0; // 16 f32 scratch
+let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
 let batchSize: i32 = 0;
@@ -209,6 +227,7 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   gradRowPtr = reserve(<usize>longest << 2);
   gradTailPtr = reserve(tailBytes());
   logitsPtr = reserve(16 << 2);
+  clipFactorsPtr = reserve(<usize>(layers + 1) << 3);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
   outKernelOffset = layerPtr(layers, L_WEIGHTS);
   outBiasOffset = layerPtr(layers, L_BIAS);
@@ -842,6 +861,95 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
   applyUpdate(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes);
 }
 
+// ---- shared knobs (experiment/knobs.ts): clipping and weight decay -------------------
+
+/** Keras's decoupled weight decay on a whole parameter block: w - w * wd * lr, in float32. */
+function decayWeights(params: usize, weightDecay: f32, learningRate: f32): void {
+  const wd = f32x4.splat(weightDecay);
+  const lr = f32x4.splat(learningRate);
+  const end = params + (<usize>blockFloats << 2);
+  for (let at = params; at < end; at += 16) {
+    const w = v128.load(at);
+    v128.store(at, f32x4.sub(w, f32x4.mul(f32x4.mul(w, wd), lr)));
+  }
+}
+
+/** Sum of squares of `bytes` bytes of floats, accumulated in double. */
+function sumOfSquares(at: usize, bytes: usize): f64 {
+  let sum: f64 = 0;
+  for (let i: usize = 0; i < bytes; i += 4) {
+    const x = <f64>load<f32>(at + i);
+    sum += x * x;
+  }
+  return sum;
+}
+
+/** Tensor t's place in the gradient tail (t = 2l + 1 is layer l's bias; kernels from layer 1 on are even). */
+// @ts-ignore: decorator
+@inline function tensorStart(t: i32): usize {
+  const l = t >> 1;
+  return gradTailPtr + (t & 1 ? layerPtr(l, L_BIAS) : layerPtr(l, L_WEIGHTS)) - tailOffset();
+}
+
+// @ts-ignore: decorator
+@inline function tensorBytes(t: i32): usize {
+  const l = t >> 1;
+  return t & 1 ? <usize>layerInt(l, L_PAD) << 2 : layerPtr(l, L_BIAS) - layerPtr(l, L_WEIGHTS);
+}
+
+/**
+ * Clip by norm and by global norm need every gradient before any is applied, but
+ * W1's rows are computed one at a time: they are computed once more here just for
+ * their norm (only runs that clip by norm pay for it). Writes each tensor's
+ * divisor max(norm, clipnorm) (clip by norm) or the one global scale.
+ */
+function clipFactors(mode: i32, amount: f32): void {
+  const tensors = (hiddenLayers + 1) << 1;
+  let w1: f64 = 0;
+  for (let pixel = 0; pixel < INPUTS; pixel++) {
+    const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
+    if (blank) continue;
+    gradientRow(pixel);
+    w1 += sumOfSquares(gradRowPtr, rowBytes);
+  }
+  let total: f64 = 0;
+  for (let t = 0; t < tensors; t++) {
+    const l2sum = <f32>(t == 0 ? w1 : sumOfSquares(tensorStart(t), tensorBytes(t)));
+    total += <f64>l2sum;
+    // Keras's _clip_by_norm: the norm where the sum is positive, else the sum itself (0).
+    const norm: f32 = l2sum > 0 ? Mathf.sqrt(l2sum) : l2sum;
+    store<f32>(clipFactorsPtr + (<usize>t << 2), norm > amount ? norm : amount);
+  }
+  if (mode == CLIP_GLOBAL) {
+    const norm = Mathf.sqrt(<f32>total);
+    // clip_by_global_norm: clip * min(1 / norm, 1 / clip) + (norm - norm), NaN when the norm is not finite.
+    const inverse: f32 = <f32>1 / norm;
+    const inverseClip: f32 = <f32>1 / amount;
+    store<f32>(clipFactorsPtr, amount * (inverse < inverseClip ? inverse : inverseClip) + (norm - norm));
+  }
+}
+
+/** Clips `bytes` bytes of gradient at `g` that belong to tensor t, as the run's clip mode says. */
+function clipGradient(g: usize, bytes: usize, t: i32, mode: i32, amount: f32): void {
+  const a = f32x4.splat(amount);
+  if (mode == CLIP_NORM) {
+    const divisor = f32x4.splat(load<f32>(clipFactorsPtr + (<usize>t << 2)));
+    for (let i: usize = 0; i < bytes; i += 16) v128.store(g + i, f32x4.div(f32x4.mul(v128.load(g + i), a), divisor));
+  } else if (mode == CLIP_GLOBAL) {
+    const scale = f32x4.splat(load<f32>(clipFactorsPtr));
+    for (let i: usize = 0; i < bytes; i += 16) v128.store(g + i, f32x4.mul(v128.load(g + i), scale));
+  } else {
+    const low = f32x4.neg(a);
+    for (let i: usize = 0; i < bytes; i += 16) v128.store(g + i, f32x4.min(f32x4.max(v128.load(g + i), low), a));
+  }
+}
+
+/** Clips the whole gradient tail, tensor by tensor (b1, then each later layer's kernel and bias). */
+function clipTail(mode: i32, amount: f32): void {
+  const tensors = (hiddenLayers + 1) << 1;
+  for (let t = 1; t < tensors; t++) clipGradient(tensorStart(t), tensorBytes(t), t, mode, amount);
+}
+
 // ---- entry points -------------------------------------------------------------------
 
 /**
@@ -862,15 +970,25 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
     backwardExample(params, b, <i32>load<u8>(labelsPtr + <usize>b), inverseBatch);
   }
   if (hiddenLayers > 1) backwardLaterLayers(params);
+  const record = runsPtr + <usize>run * RUN_RECORD;
+  // Keras's order: clip the gradients, decay the weights, then the update. Every
+  // weight has been read for the gradients by now (W1's rows need only the inputs).
+  const clipMode = apply ? load<i32>(record, KNOBS_AT + KNOB_CLIP_MODE) : CLIP_NONE;
+  const clipAmount = load<f32>(record, KNOBS_AT + KNOB_CLIP_AMOUNT);
+  if (clipMode == CLIP_NORM || clipMode == CLIP_GLOBAL) clipFactors(clipMode, clipAmount);
+  const weightDecay = load<f32>(record, KNOBS_AT + KNOB_WEIGHT_DECAY);
+  if (apply && weightDecay != 0) decayWeights(params, weightDecay, load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE));
   // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
-  // skip pixels that are blank in the whole batch.
-  const skipBlank = skipsZeroGradient(load<i32>(runsPtr + <usize>run * RUN_RECORD));
+  // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
+  const skipBlank = skipsZeroGradient(load<i32>(record));
   for (let pixel = 0; pixel < INPUTS; pixel++) {
     const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
     if (apply && skipBlank && blank) continue;
     gradientRow(pixel);
+    if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
     if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
   }
+  if (clipMode != CLIP_NONE) clipTail(clipMode, clipAmount);
   if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
   return lossSum / <f64>n;
 }
@@ -901,4 +1019,11 @@ export function evaluate(run: i32): f64 {
  */
 export function applyGradient(run: i32, offset: usize, bytes: usize): void {
   update(run, offset, gradRowPtr, bytes);
+}
+
+/** Decays run's weights as its knobs say, before applyGradient's pieces of one step (single-step tests). */
+export function decayRun(run: i32): void {
+  const record = runsPtr + <usize>run * RUN_RECORD;
+  const weightDecay = load<f32>(record, KNOBS_AT + KNOB_WEIGHT_DECAY);
+  if (weightDecay != 0) decayWeights(paramsPointer(run), weightDecay, load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE));
 }
