@@ -18,7 +18,8 @@
  */
 import { cpus } from 'node:os';
 import type { Browser, Page } from '@playwright/test';
-import { contestantName, parseContestantKey } from '../src/experiment/contestants';
+import { ARTICLE_OPTIMIZERS, contestantName, parseContestantKey } from '../src/experiment/contestants';
+import { OPTIMIZER_IDS } from '../src/experiment/optimizers';
 import { CHART_BASELINE, CHART_CANDIDATES, chartScalingTable, chartTable, runChartBench, type ChartResult } from './chartBench';
 import {
   buildApp,
@@ -81,13 +82,14 @@ async function bareLoop(page: Page, baseUrl: string): Promise<BareResult> {
  * One run through the page; `backend` picks an entry of the Backend menu (default:
  * automatic); `addAnother` presses "Add another <label>" for each label after ticking.
  */
-async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], { hash = '', backend = '', addAnother = [] as string[] } = {}): Promise<ScenarioResult> {
-  await openApp(page, `${baseUrl}/?v=1&epochs=${EPOCHS}&examples=${EXAMPLES}${hash}`);
+async function scenario(page: Page, baseUrl: string, name: string, optimizers: string[], { hash = '', backend = '', addAnother = [] as string[], link = '' } = {}): Promise<ScenarioResult> {
+  // `link`: the contestants as a version-2 link instead of ticking the article's five.
+  await openApp(page, link ? `${baseUrl}/?v=2&epochs=${EPOCHS}&examples=${EXAMPLES}&${link}${hash}` : `${baseUrl}/?v=1&epochs=${EPOCHS}&examples=${EXAMPLES}${hash}`);
   if (backend) {
     await page.getByRole('combobox', { name: 'Backend' }).selectOption(backend);
     await page.getByText(/MNIST ready/).waitFor({ timeout: 120_000 });
   }
-  await selectOptimizers(page, optimizers);
+  if (!link) await selectOptimizers(page, optimizers);
   for (const label of addAnother) await page.getByRole('button', { name: `Add another ${label}`, exact: true }).click();
   const trainPressedAt = await pageClock(page);
   const { firstProgressSeconds, wallSeconds } = await trainToEnd(page);
@@ -116,6 +118,10 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
   const oneWorker = await scenario(page, baseUrl, 'all five, one worker', OPTIMIZER_LABELS, { hash: '#workers=1' });
   const allFive = await scenario(page, baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
   const twelve = await scenario(page, baseUrl, 'twelve contestants', OPTIMIZER_LABELS, { addAnother: ADDED_CONTESTANTS });
+  // Every optimizer of the catalog at its Keras defaults (issue 12's "all twelve" once Lamb and Muon are in).
+  const everyOptimizer = await scenario(page, baseUrl, `all ${OPTIMIZER_IDS.length} optimizers`, [], { link: `opt=${OPTIMIZER_IDS.join(',')}` });
+  // The article's five with the shared knobs on: clipping by global norm (the costliest: one more W1 gradient pass) and weight decay.
+  const withKnobs = await scenario(page, baseUrl, 'all five, clip + decay', [], { link: `opt=${ARTICLE_OPTIMIZERS.join(',')}&${ARTICLE_OPTIMIZERS.map((id) => `${id}.gclipnorm=1&${id}.wd=0.001`).join('&')}` });
   await page.close();
 
   console.log(`\nMachine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}); backend ${allFive.backend}`);
@@ -129,7 +135,7 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     const head = i === 0 ? `${'baseline: bare tfjs loop'.padEnd(24)} | ${bare.totalSeconds.toFixed(1).padStart(6)} | ${'-'.padStart(13)} | ${'-'.padStart(15)}` : blank;
     row(head, label, bare.seconds[label], bare.testAccuracy[label]);
   });
-  for (const r of [tfjsWasm, baseline, oneWorker, allFive, twelve]) {
+  for (const r of [tfjsWasm, baseline, oneWorker, allFive, twelve, everyOptimizer, withKnobs]) {
     r.optimizers.forEach((label, i) => {
       const head =
         i === 0
@@ -150,8 +156,15 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
   console.log(
     `Twelve contestants: ${twelve.wallSeconds.toFixed(2)} s (${(twelve.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five, same run); main thread ${twelve.longTasks.count} long tasks (> 50 ms), longest ${twelve.longTasks.longestMs.toFixed(0)} ms, ${twelve.longTasks.totalMs.toFixed(0)} ms in all.`,
   );
+  console.log(`Every optimizer (${OPTIMIZER_IDS.length}) at Keras defaults: ${everyOptimizer.wallSeconds.toFixed(2)} s; ${everyOptimizer.longTasks.count} long tasks.`);
+  console.log(`All five with global clip norm and weight decay: ${withKnobs.wallSeconds.toFixed(2)} s (${(withKnobs.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five without, same run).`);
   return {
     backend: allFive.backend,
+    all_optimizers_count: OPTIMIZER_IDS.length,
+    all_optimizers_one_epoch_s: everyOptimizer.wallSeconds / EPOCHS,
+    all_optimizers_long_tasks_over_50ms: everyOptimizer.longTasks.count,
+    all_five_with_knobs_one_epoch_s: withKnobs.wallSeconds / EPOCHS,
+    ratio_knobs_to_all_five: withKnobs.wallSeconds / allFive.wallSeconds,
     epochs: EPOCHS,
     examples: EXAMPLES,
     all_five_one_epoch_s: allFive.wallSeconds / EPOCHS,

@@ -34,6 +34,8 @@ const store = createPlaygroundStore(
     stop: (runId) => client.stop(runId),
     evaluate: (runId, contestant) => client.evaluate(runId, contestant),
     predict: (runId, requestId, pixels) => client.predict(runId, requestId, pixels),
+    findRate: (requestId, config, contestant) => client.findRate(requestId, config, contestant),
+    cancelFindRate: (requestId) => client.cancelFindRate(requestId),
     measureMemory: () => client.measureMemory(),
     loseWebglContext: () => client.loseWebglContext(),
   },

@@ -13,12 +13,14 @@ import { createEvaluation, type DigitPredictionState, type EvaluationActions, ty
 import { createFormEdits, type FormEdits } from './formEdits';
 import { createLessons, initialLessonProgress, type LessonActions, type LessonProgress } from './lessons';
 import type { ResultsStore } from './persistence';
+import { createRateFinder, type RateFinderActions, type RateFinderState } from './rateFinder';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
 import type { DataState, RunState } from './runState';
 import { createWorkerEvents, type WorkerEvents } from './workerEvents';
 
 export * from './runState';
 export { evaluationAvailability, EVALUATION_REASONS, type EvaluationAvailability, type EvaluationEntry } from './evaluation';
+export { rateFinderBlocked, type RateFinderState } from './rateFinder';
 export type { ResultsStore } from './persistence';
 export { TRAINING_WORKER, WORKER_CANNOT_START } from './workerEvents';
 
@@ -40,11 +42,13 @@ export interface PlaygroundData {
   digitPrediction?: DigitPredictionState;
   /** The Speed control: batches per second for a demonstration; null, full speed. Kept across runs. */
   speed: number | null;
+  /** The learning-rate finder's sweep, if one was asked for (rateFinder.ts). */
+  rateFinder?: RateFinderState;
   /** The open lesson's prediction and runs (lessons.ts); undefined without a lesson. */
   lessonProgress?: LessonProgress;
 }
 
-export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & LessonActions;
+export type PlaygroundState = PlaygroundData & FormEdits & RunLifecycle & WorkerEvents & EvaluationActions & RateFinderActions & LessonActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -61,6 +65,9 @@ export interface TrainingPort {
   evaluate?(runId: number, contestant: string): void;
   /** Every contestant's prediction of a drawn digit. */
   predict?(runId: number, requestId: number, pixels: Float32Array): void;
+  /** The learning-rate sweep for one of `config`'s contestants, and its cancellation. */
+  findRate?(requestId: number, config: ExperimentConfig, contestant: string): void;
+  cancelFindRate?(requestId: number): void;
 }
 
 
@@ -86,6 +93,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
     ...createEvaluation(set, get, port),
+    ...createRateFinder(set, get, port),
     ...createLessons(set, get),
   }));
 }

@@ -423,6 +423,27 @@ describe('TrainingClient worker pool', () => {
     expect(client.readyWorkers).toBe(0);
   });
 
+  it('runs a learning-rate sweep on the primary, passes on only its events, cancels it there, and fails it when the pool restarts', () => {
+    const { client, workers, events } = pool(2);
+    client.findRate(1, defaultExperiment(), 'adam');
+    expect(events).toEqual([{ type: 'rateFinderFailed', requestId: 1, message: 'The dataset is not loaded yet.' }]);
+    client.load(URL_A);
+    workers[0].emit(backend('wasm'));
+    workers.forEach((w) => w.emit(READY));
+    events.length = 0;
+    client.findRate(2, defaultExperiment(), 'adam');
+    expect(workers[0].posted.at(-1)).toEqual({ type: 'findRate', requestId: 2, config: defaultExperiment(), contestant: 'adam' });
+    const points = [{ rate: 1e-7, loss: 2.3, smoothed: 2.3 }];
+    workers[1].emit({ type: 'rateFinder', requestId: 2, points });
+    workers[0].emit({ type: 'rateFinder', requestId: 1, points });
+    workers[0].emit({ type: 'rateFinder', requestId: 2, points });
+    expect(events).toEqual([{ type: 'rateFinder', requestId: 2, points }]);
+    client.cancelFindRate(2);
+    expect(workers[0].posted.at(-1)).toEqual({ type: 'cancelFindRate', requestId: 2 });
+    workers[1].fail('boom');
+    expect(events.at(-1)).toEqual({ type: 'rateFinderFailed', requestId: 2, message: 'The training workers were restarted, so the learning-rate sweep stopped. Press Find learning rate again.' });
+  });
+
   it('sums the workers\' memory into one report once all have answered', () => {
     const { client, workers, events } = pool(2);
     client.load(URL_A);

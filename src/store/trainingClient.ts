@@ -102,6 +102,7 @@ export class TrainingClient {
   private pendingEvaluations = new Map<string, { runId: number; contestant: string; worker: PooledWorker }>();
   /** By request id. */
   private pendingPredictions = new Map<number, PendingPrediction>();
+  private pendingSweep: { requestId: number; worker: PooledWorker } | undefined;
 
   constructor(
     private readonly handlers: TrainingClientHandlers,
@@ -186,6 +187,24 @@ export class TrainingClient {
     for (const holder of holders) holder.worker.postMessage({ type: 'predict', runId, requestId, pixels } satisfies WorkerCommand);
   }
 
+  /**
+   * The learning-rate sweep for one of `config`'s contestants, on the primary worker
+   * (it has the data first); 'rateFinder' events follow, or 'rateFinderFailed'.
+   */
+  findRate(requestId: number, config: ExperimentConfig, contestant: string) {
+    const primary = this.pool[0];
+    if (!primary?.dataReady) {
+      this.handlers.onEvent({ type: 'rateFinderFailed', requestId, message: 'The dataset is not loaded yet.' });
+      return;
+    }
+    this.pendingSweep = { requestId, worker: primary };
+    primary.worker.postMessage({ type: 'findRate', requestId, config, contestant } satisfies WorkerCommand);
+  }
+
+  cancelFindRate(requestId: number) {
+    if (this.pendingSweep?.requestId === requestId) this.pendingSweep.worker.worker.postMessage({ type: 'cancelFindRate', requestId } satisfies WorkerCommand);
+  }
+
   /** Every request still waiting fails with `message` (its weights are gone). */
   private failPending(message: string) {
     const evaluations = [...this.pendingEvaluations.values()];
@@ -215,6 +234,10 @@ export class TrainingClient {
     this.run = undefined;
     this.trained = undefined;
     this.failPending(WEIGHTS_LOST_IN_RESTART);
+    // A sweep in progress died with its worker (a sweep is cancelled by the worker itself when a run starts).
+    const sweep = this.pendingSweep;
+    this.pendingSweep = undefined;
+    if (sweep) this.handlers.onEvent({ type: 'rateFinderFailed', requestId: sweep.requestId, message: 'The training workers were restarted, so the learning-rate sweep stopped. Press Find learning rate again.' });
   }
 
   private spawn(start: Extract<WorkerCommand, { type: 'load' | 'startHelper' }>) {
@@ -328,6 +351,12 @@ export class TrainingClient {
       case 'prediction':
       case 'predictionFailed':
         this.mergePrediction(pooled, event);
+        return;
+      case 'rateFinder':
+      case 'rateFinderFailed':
+        if (this.pendingSweep?.requestId !== event.requestId || this.pendingSweep.worker !== pooled) return;
+        if (event.type === 'rateFinderFailed' || event.end) this.pendingSweep = undefined;
+        this.handlers.onEvent(event);
         return;
       case 'runFailed': {
         const run = this.run;

@@ -98,6 +98,10 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
         case 'predictionFailed':
           get().handleEvaluationEvent(event);
           break;
+        case 'rateFinder':
+        case 'rateFinderFailed':
+          get().handleRateFinderEvent(event);
+          break;
         case 'runFailed':
           if (!isActive(event.runId)) break;
           updateRun(event.runId, (run) => ({ ...run, phase: 'failed', paused: false, failure: event.message, contestants: settleContestants(run, 'stopped') }));

@@ -7,6 +7,8 @@ import type { ExperimentConfig } from '../experiment/config';
 import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metrics';
 import type { DataDelivery, HelperDataset } from '../data/datasetSharing';
 import type { LoadProgress } from '../data/shardLoader';
+import type { RateFinderPoint } from '../experiment/lrFinder';
+import type { RateFinderEnd } from './lrFinder';
 import type { TrainingOutcome, TrainingProgress } from './trainer';
 
 /** Re-exported for the UI, which may import only types from train/ and nothing from data/. */
@@ -88,6 +90,9 @@ export type WorkerCommand =
   | { type: 'evaluate'; runId: number; contestant: string }
   /** Every contestant of the latest run that this worker holds weights of, on one image: 784 values in [0, 1]. */
   | { type: 'predict'; runId: number; requestId: number; pixels: Float32Array }
+  /** The learning-rate range test for one of `config`'s contestants (ticked or not), on the primary worker ('rateFinder'). */
+  | { type: 'findRate'; requestId: number; config: ExperimentConfig; contestant: string }
+  | { type: 'cancelFindRate'; requestId: number }
   | { type: 'memory' }
   /** Diagnostics: lose the WebGL context on purpose (WEBGL_lose_context), as a GPU reset would. */
   | { type: 'loseWebglContext' };
@@ -110,6 +115,9 @@ export type WorkerEvent =
   /** Results in the run's lineup order (the client merges the workers' replies). */
   | { type: 'prediction'; runId: number; requestId: number; results: DigitPrediction[] }
   | { type: 'predictionFailed'; runId: number; requestId: number; message: string }
+  /** New points of a sweep; `end` on the last message (the sweep reached 10, blew up, or was cancelled). */
+  | { type: 'rateFinder'; requestId: number; points: RateFinderPoint[]; end?: RateFinderEnd }
+  | { type: 'rateFinderFailed'; requestId: number; message: string }
   /**
    * tfjs's live tensors and whether a run is in progress: per worker, summed by the client;
    * also how each worker holding the dataset got it, and whether the page is cross-origin isolated.

@@ -19,6 +19,7 @@ import { CpuNetwork, evaluateSplit } from './evaluation';
 import type { BackendInfo, WorkerCommand, WorkerEvent } from './protocol';
 import { RunPacing } from './pacing';
 import { trainExperiment } from './trainer';
+import { findLearningRate } from './lrFinder';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
@@ -164,7 +165,39 @@ async function shareData(helper: number) {
   post({ type: 'dataForHelper', helper, ...share }, transferList(share.data));
 }
 
+/** The learning-rate sweep in progress, if any: a new sweep or a run cancels it. */
+let currentSweep: { requestId: number; cancelled: boolean } | undefined;
+
+function findRate({ requestId, config, contestant }: Extract<WorkerCommand, { type: 'findRate' }>) {
+  if (currentSweep) currentSweep.cancelled = true;
+  const sweep = { requestId, cancelled: false };
+  currentSweep = sweep;
+  // After any run has let go of its engine: the two never train at once.
+  previousRunSettled = previousRunSettled.then(async () => {
+    try {
+      if (currentRun) throw new Error('Training is running: find a rate when it has finished.');
+      if (!dataReady || !backendReady) throw new Error('The dataset has not been requested yet.');
+      const backend = await backendReady;
+      const kernel = backend.name === 'kernel' ? (await loadKernel()).kernel : undefined;
+      const data = await dataReady;
+      const { end } = await findLearningRate(
+        data,
+        config,
+        contestant,
+        { cancelled: () => sweep.cancelled, yieldToEventLoop, report: (points) => post({ type: 'rateFinder', requestId, points: [...points] }) },
+        kernel?.engine,
+      );
+      post({ type: 'rateFinder', requestId, points: [], end });
+    } catch (error) {
+      post({ type: 'rateFinderFailed', requestId, message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      if (currentSweep === sweep) currentSweep = undefined;
+    }
+  });
+}
+
 function train(command: Extract<WorkerCommand, { type: 'train' }>) {
+  if (currentSweep) currentSweep.cancelled = true;
   stopRun(currentRun);
   // The previous run's weights go now (collected), not when the new run ends.
   kept = {
@@ -307,6 +340,12 @@ scope.onmessage = (message: MessageEvent<WorkerCommand>) => {
       break;
     case 'evaluate':
       void evaluate(command);
+      break;
+    case 'findRate':
+      findRate(command);
+      break;
+    case 'cancelFindRate':
+      if (currentSweep?.requestId === command.requestId) currentSweep.cancelled = true;
       break;
     case 'predict':
       predict(command);

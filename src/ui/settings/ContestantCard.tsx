@@ -11,7 +11,9 @@ import { usePlayground } from '../StoreContext';
 import { InstructorGate, useControlAccess } from '../instructor/InstructorGate';
 import { Formula } from './Formula';
 import { NumberField } from './NumberField';
+import { RateFinderPanel } from './RateFinderPanel';
 import { ScheduleFields } from './ScheduleFields';
+import { rateFinderBlocked } from '../../store/playgroundStore';
 
 const OFF_COLOR = '#9a9a9a';
 
@@ -43,6 +45,9 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
   const setText = usePlayground((s) => s.setText);
   const setFlag = usePlayground((s) => s.setFlag);
   const resetContestant = usePlayground((s) => s.resetContestant);
+  const findRate = usePlayground((s) => s.findRate);
+  const finder = usePlayground((s) => s.rateFinder);
+  const finderBlocked = usePlayground((s) => rateFinderBlocked(s));
   const checkbox = useRef<HTMLInputElement>(null);
   const choiceAccess = useControlAccess('contestants');
   useEffect(() => {
@@ -104,6 +109,10 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
           <div className="field-grid">{knobParameters.map(renderParameter)}</div>
         </details>
         <ScheduleFields contestant={key} errors={errors} />
+        <button type="button" className="small-button rate-finder__open" onClick={() => findRate(key)} disabled={finderBlocked !== undefined} title={finderBlocked}>
+          Find learning rate
+        </button>
+        {finder?.contestant === key && <RateFinderPanel finder={finder} name={name} color={style.color} />}
         <details className="rule">
           <summary>Update rule (Keras)</summary>
           {/* One clause a line: MathML does not wrap, and a card is narrow. */}
