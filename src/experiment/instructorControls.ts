@@ -25,7 +25,7 @@ export const INSTRUCTOR_CONTROLS = [
   { id: 'training', name: 'Training settings', covers: 'Epochs, batch size, training examples and seed.' },
   { id: 'network', name: 'Network', covers: 'Hidden layers, their units and the activation.' },
   { id: 'contestants', name: 'Optimizer checkboxes', covers: 'Which contestants train: ticking, adding and removing them. Hidden, only the ticked ones are listed.' },
-  ...OPTIMIZER_IDS.map((id) => ({ id, name: `${OPTIMIZERS[id].label} settings`, covers: `Every ${OPTIMIZERS[id].label} contestant’s hyperparameters, shared knobs and learning-rate schedule, and its Keras defaults button.` })),
+  ...OPTIMIZER_IDS.map((id) => ({ id, name: `${OPTIMIZERS[id].label} settings`, covers: `Every ${OPTIMIZERS[id].label} contestant’s hyperparameters, shared knobs, learning-rate schedule and finder, and its Keras defaults button.` })),
   { id: 'train', name: 'Train and Stop', covers: 'The Train and Stop buttons (and Space in presentation mode).' },
   { id: 'pacing', name: 'Pause, Step and Speed', covers: 'Pause, Resume, Step and the Speed control.' },
   { id: 'charts', name: 'Chart options', covers: 'X axis, training curves, log axis, smoothing, Reset zoom, and the legend’s toggles.' },
