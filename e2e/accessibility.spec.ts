@@ -23,6 +23,8 @@ async function expectNoAxeViolations(page: Page, state: string) {
 
 const QUICK_RUN = '/?v=2&opt=sgd,adam,adam2&epochs=1&examples=2000&adam2.lr=0.01';
 const PHONE = { width: 390, height: 844 };
+/** What a student of an instructor's lesson link sees. */
+const STUDENT_VIEW = '/?v=2&lesson=momentum&conceal=network,lab,instructor,contestants&lock=training,sgd,pacing';
 
 async function openIdle(page: Page, link = '/?v=2') {
   await page.goto(link);
@@ -293,6 +295,41 @@ const STATES: AxeState[] = [
     viewport: PHONE,
     open: (page) => openWithBaseline(page, false),
     after: async (page) => expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(PHONE.width),
+  },
+  {
+    name: 'with the Instructor panel open',
+    open: async (page) => {
+      await openIdle(page);
+      await page.getByRole('button', { name: 'Instructor' }).click();
+      await page.getByRole('dialog', { name: 'Instructor link' }).getByRole('combobox', { name: 'Training settings' }).selectOption({ label: 'Locked' });
+    },
+  },
+  {
+    name: 'with the Lessons menu open',
+    open: async (page) => {
+      await openIdle(page);
+      await page.getByRole('button', { name: 'Lessons' }).click();
+      await expect(page.getByRole('link', { name: 'Momentum helps SGD' })).toBeVisible();
+    },
+  },
+  { name: 'in a student view: a lesson, controls hidden and locked', open: (page) => openIdle(page, STUDENT_VIEW) },
+  { name: 'on a 390 px phone, a student view', viewport: PHONE, open: (page) => openIdle(page, STUDENT_VIEW) },
+  {
+    name: 'with the start overlay of a lesson link',
+    open: async (page) => {
+      await openIdle(page, '/?v=2&lesson=adadelta-published&start=1');
+      await expect(page.getByRole('dialog', { name: 'Adadelta as published (lr 1.0)' })).toBeVisible();
+    },
+  },
+  {
+    name: 'after a lesson run, its answer shown',
+    open: async (page) => {
+      await openIdle(page, '/?v=2&lesson=momentum&epochs=1&examples=2000');
+      await page.getByRole('radio', { name: 'Without momentum' }).check();
+      await trainToEnd(page, 120_000);
+      await page.getByRole('button', { name: 'Show answer' }).click();
+      await expect(page.getByRole('region', { name: 'Answer' })).toBeVisible();
+    },
   },
   { name: 'on a 390 px phone, idle', viewport: PHONE, open: (page) => openIdle(page) },
   { name: 'on a 390 px phone, after a run', viewport: PHONE, open: (page) => openAfterRun(page) },

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { bestEffortConfig, draftFromConfig } from './experiment/draft';
-import { decodeExperimentUrl, encodeExperimentUrl } from './experiment/urlState';
+import { draftFromConfig, draftSearch } from './experiment/draft';
+import { decodeExperimentUrl } from './experiment/urlState';
 import { browserResultsStore, restoreBaseline, restoreSavedRun } from './store/persistence';
 import { createPlaygroundStore } from './store/playgroundStore';
 import { registerOfflineSupport } from './serviceWorker';
@@ -56,7 +56,7 @@ if (saved.notice) store.getState().showNotice(saved.notice);
 /** Keeps the address bar equal to the experiment; replaceState, so edits do not flood Back. */
 function syncUrl() {
   const { draft, view } = store.getState();
-  const search = encodeExperimentUrl({ config: bestEffortConfig(draft), view });
+  const search = draftSearch(draft, view);
   if (search !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`);
 }
 syncUrl();

@@ -28,6 +28,8 @@ import {
 import { OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { keepOneClip, knobProblem } from './knobs';
 import { isChoice, parseNumberInput, type ParameterValues } from './parameters';
+import { encodeExperimentUrl } from './urlState';
+import type { ViewOptions } from './view';
 import {
   CONSTANT_SCHEDULE,
   formatNumberList,
@@ -272,4 +274,9 @@ export function resetContestant(draft: Draft, key: string): Draft {
   const next: Draft = { ...draft, text: { ...draft.text }, flags: { ...draft.flags }, choices: { ...draft.choices } };
   writeContestantFields(next, target, optimizerDefaults(target.optimizer));
   return next;
+}
+
+/** The link's query string for the form as it stands (fields still being typed keep their last good value). */
+export function draftSearch(draft: Draft, view: ViewOptions): string {
+  return encodeExperimentUrl({ config: bestEffortConfig(draft), view });
 }

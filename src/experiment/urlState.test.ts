@@ -18,6 +18,8 @@ import { defaultLab, LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER, t
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults, type OptimizerId } from './optimizers';
 import { isChoice, type ChoiceParameter, type NumberParameter, type Parameter, type ParameterValues } from './parameters';
 import { decodeExperimentUrl, encodeExperimentUrl, URL_FORMAT_VERSION, type DecodedExperiment, type SharedExperiment } from './urlState';
+import { CONTROL_IDS, START_PARAMETER } from './instructorControls';
+import { LESSON_IDS, lessonById } from './lessons';
 import { BAND_PARAMETER, defaultView, PRESENT_PARAMETER, SMOOTHING_PARAMETER, VIEW_PARAMETERS, X_AXIS_PARAMETER, type ViewOptions } from './view';
 
 // ---------------------------------------------------------------------------
@@ -62,6 +64,7 @@ const FIELD_SPECS = new Map<string, Parameter | ChoiceParameter>([
   [SURFACE_PARAMETER.urlKey, SURFACE_PARAMETER],
   ...LAB_NUMBER_PARAMETERS.map((p): [string, Parameter] => [p.urlKey, p]),
   [PRESENT_PARAMETER.urlKey, PRESENT_PARAMETER],
+  [START_PARAMETER.urlKey, START_PARAMETER],
 ]);
 const REAL_KEYS = ['v', 'opt', ...FIELD_SPECS.keys()];
 const CONFIG_KEYS = ['contestants', 'network', ...TRAINING_PARAMETERS.map((p) => p.key)].sort();
@@ -107,9 +110,16 @@ function withDefaults(edit: (s: SharedExperiment) => void): SharedExperiment {
   return s;
 }
 
-/** An added contestant unticked at defaults keeps one key in the link, so a decoded link is a fixed point. */
-function withoutIdleContestants(config: ExperimentConfig): ExperimentConfig {
-  return config;
+/**
+ * What a link of `shared` decodes to: the experiment itself, except that a contestant
+ * its lesson has and it lacks (removed from the lesson) comes back, unticked, as the lesson set it.
+ */
+function withoutIdleContestants(shared: SharedExperiment): ExperimentConfig {
+  const lesson = lessonById(shared.view.lesson);
+  if (!lesson) return shared.config;
+  const keys = new Set(shared.config.contestants.map(contestantKey));
+  const missing = decodeExperimentUrl(lesson.link).config.contestants.filter((c) => !keys.has(contestantKey(c))).map((c) => ({ ...c, selected: false }));
+  return { ...shared.config, contestants: sortContestants([...shared.config.contestants, ...missing]) };
 }
 
 /**
@@ -185,7 +195,7 @@ function expectSafeResult(result: DecodedExperiment): void {
   // Idempotence: the corrected experiment is a clean link.
   const again = decodeExperimentUrl(encodeExperimentUrl({ config, view }));
   expect(again.notices).toEqual([]);
-  expect(again.config).toStrictEqual(withoutIdleContestants(config));
+  expect(again.config).toStrictEqual(withoutIdleContestants({ config, view }));
   expect(again.view).toStrictEqual(view);
 }
 
@@ -305,12 +315,24 @@ const sharedArbitrary: fc.Arbitrary<SharedExperiment> = fc
       page: fc.constantFrom(...PAGE_PARAMETER.options.map((o) => o.value)),
       surface: fc.constantFrom(...SURFACE_PARAMETER.options.map((o) => o.value)),
       lab: fc.oneof(fc.constant(null).map((): ParameterValues => { const { surface: _surface, ...numbers } = defaultLab(); return numbers; }), valuesArbitrary(LAB_NUMBER_PARAMETERS)),
+      instructor: fc.record({ concealed: fc.subarray([...CONTROL_IDS]), locked: fc.subarray([...CONTROL_IDS]), start: fc.boolean() }, { noNullPrototype: true }),
+      lesson: fc.option(fc.constantFrom(...LESSON_IDS), { freq: 3 }),
     },
     { noNullPrototype: true },
   )
-  .map(({ training, network, contestants, view, xAxis, band, hidden, zoom, page, surface, lab }) => ({
+  .map(({ training, network, contestants, view, xAxis, band, hidden, zoom, page, surface, lab, instructor, lesson }) => ({
     config: { ...(training as Record<string, number>), network, contestants } as ExperimentConfig,
-    view: { ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing' | 'present'>), xAxis, band, hidden, zoom, page, lab: { ...(lab as Record<LabNumberKey, number>), surface } },
+    view: {
+      ...(view as Pick<ViewOptions, 'showTrain' | 'logLoss' | 'smoothing' | 'present'>),
+      xAxis,
+      band,
+      hidden,
+      zoom,
+      page,
+      lab: { ...(lab as Record<LabNumberKey, number>), surface },
+      instructor,
+      lesson,
+    },
   }))
   // Valid field by field is not enough: many seeds of a wide network exceed the memory a run may take.
   .filter((shared) => trainingStateProblem(shared.config) === undefined);
@@ -618,7 +640,7 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
         const link = encodeExperimentUrl(shared);
         const decoded = decodeExperimentUrl(link);
         expect(decoded.notices).toEqual([]);
-        expect(decoded.config).toStrictEqual(withoutIdleContestants(shared.config));
+        expect(decoded.config).toStrictEqual(withoutIdleContestants(shared));
         expect(decoded.view).toStrictEqual(shared.view);
 
         // Only non-default values appear, each key once, never escaped commas.
@@ -627,10 +649,12 @@ describe('encodeExperimentUrl / decodeExperimentUrl round trip', () => {
         expect(params[0]).toEqual(['v', '2']);
         expect(new Set(params.map(([k]) => k)).size).toBe(params.length);
         for (const [key, value] of params.slice(1)) {
-          if (key === 'hide' || key === 'zoom') {
+          if (key === 'hide' || key === 'zoom' || key === 'conceal' || key === 'lock' || key === 'lesson') {
             expect(value).not.toBe('');
             continue;
           }
+          // A lesson's link says what differs from the lesson (tested below), not from the defaults.
+          if (shared.view.lesson) continue;
           if (key === 'opt') {
             expect(value).not.toBe(trained(defaultExperiment()).join(','));
             expect(value).toBe(trained(shared.config).join(','));

@@ -29,7 +29,9 @@ import {
   networkFrom,
   type Activation,
 } from './network';
+import { formatControls, parseControls, START_PARAMETER } from './instructorControls';
 import { LAB_NUMBER_PARAMETERS, PAGE_PARAMETER, SURFACE_PARAMETER } from './lab';
+import { lessonById, LESSON_IDS, type Lesson } from './lessons';
 import { OPTIMIZERS, optimizerDefaults } from './optimizers';
 import { SURFACES } from './surfaces';
 import { keepOneClip } from './knobs';
@@ -58,6 +60,12 @@ const V2_KEYS = ['layers', 'units1', 'units2', 'units3', 'act', 'smooth'];
 
 /** Keys added to version 2 later (the loss-surface lab's, several seeds and their band): a version-1 link never had them. */
 const LATER_V2_KEYS: readonly string[] = [PAGE_PARAMETER.urlKey, SURFACE_PARAMETER.urlKey, ...LAB_NUMBER_PARAMETERS.map((p) => p.urlKey), 'seeds', BAND_PARAMETER.urlKey];
+
+/** Keys of lessons and instructor links, added to version 2 later: a version-1 link never had them either. */
+const CONCEAL_KEY = 'conceal';
+const LOCK_KEY = 'lock';
+const LESSON_KEY = 'lesson';
+const INSTRUCTOR_KEYS: readonly string[] = [LESSON_KEY, CONCEAL_KEY, LOCK_KEY, START_PARAMETER.urlKey];
 
 /** Version 1's optimizers: a v1 link without `opt` selects exactly these. */
 const V1_OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop'];
@@ -92,7 +100,7 @@ const LINK_MIGRATIONS: Record<number, (params: URLSearchParams, report: Migratio
     // Settings v1 did not have (other optimizers', the network's, smoothing) stay unknown, as they were then.
     for (const key of [...params.keys()]) {
       const dot = key.indexOf('.');
-      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_KEYS.includes(key) || LATER_V2_KEYS.includes(key)) {
+      if ((dot > 0 && !V1_OPTIMIZERS.includes(key.slice(0, dot))) || V2_KEYS.includes(key) || LATER_V2_KEYS.includes(key) || INSTRUCTOR_KEYS.includes(key)) {
         params.delete(key);
         unknown.push(key);
       }
@@ -274,12 +282,43 @@ const VIEW_FIELDS: readonly Field[] = [
     }),
   ),
   {
-    // Last: how the page is shown, not what the charts show.
+    // How the page is shown, not what the charts show.
     urlKey: PRESENT_PARAMETER.urlKey,
     name: PRESENT_PARAMETER.label,
     spec: PRESENT_PARAMETER,
     read: (s) => s.view.present,
     write: (s, v) => (s.view.present = v as boolean),
+  },
+  // Last: what an instructor's link hides, locks and starts (instructorControls.ts).
+  ...(
+    [
+      [CONCEAL_KEY, 'Hidden controls', 'concealed'],
+      [LOCK_KEY, 'Locked controls', 'locked'],
+    ] as const
+  ).map(
+    ([urlKey, name, list]): Field => ({
+      urlKey,
+      name,
+      spec: {
+        kind: 'codec',
+        decode: (raw) => {
+          const { value, rejected } = parseControls(raw);
+          return {
+            value: formatControls(value),
+            notice: rejected.length ? `${name} ${rejected.slice(0, 3).map(quote).join(', ')} ignored: the page has no control of that name.` : undefined,
+          };
+        },
+      },
+      read: (s) => formatControls(s.view.instructor[list]),
+      write: (s, v) => (s.view.instructor = { ...s.view.instructor, [list]: parseControls(v as string).value }),
+    }),
+  ),
+  {
+    urlKey: START_PARAMETER.urlKey,
+    name: START_PARAMETER.label,
+    spec: START_PARAMETER,
+    read: (s) => s.view.instructor.start,
+    write: (s, v) => (s.view.instructor = { ...s.view.instructor, start: v as boolean }),
   },
 ];
 
@@ -297,6 +336,22 @@ function working({ config, view }: SharedExperiment): Working {
 
 function defaults(): Working {
   return working({ config: defaultExperiment(), view: defaultView() });
+}
+
+/**
+ * A lesson's experiment: what `lesson=<id>` starts from, as the defaults are otherwise.
+ * A link of a lesson carries only what differs from it (and `lesson` itself, which the
+ * base leaves null so that it is always written).
+ */
+function lessonBase(lesson: Lesson): Working {
+  const { config, view } = decodeExperimentUrl(lesson.link);
+  return working({ config, view: { ...view, lesson: null } });
+}
+
+/** What a link's settings are relative to: its lesson's experiment, or the defaults. */
+function baseFor(lessonId: string | null): Working {
+  const lesson = lessonById(lessonId);
+  return lesson ? lessonBase(lesson) : defaults();
 }
 
 /** A contestant's field, `adam2.lr`: the contestant's key, a dot, the parameter's URL key. */
@@ -394,10 +449,12 @@ const formatValue = (value: number | boolean | string) => (typeof value === 'boo
 
 /** Query string (with "?") for an experiment; defaults are omitted. */
 export function encodeExperimentUrl(shared: SharedExperiment): string {
-  const base = defaults();
+  const lesson = lessonById(shared.view.lesson);
+  const base = baseFor(shared.view.lesson);
   const current = working(shared);
   const params = new URLSearchParams();
   params.set(VERSION_KEY, String(URL_FORMAT_VERSION));
+  if (lesson) params.set(LESSON_KEY, lesson.id);
   const selectedKeys = (s: Working) => sortContestants(s.config.contestants.filter((c) => c.selected)).map(contestantKey).join(',');
   if (selectedKeys(current) !== selectedKeys(base)) params.set(OPTIMIZERS_KEY, selectedKeys(current));
   const writeFields = (fields: readonly Field[]) => {
@@ -409,7 +466,9 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
   };
   writeFields(SETTING_FIELDS);
   for (const contestant of sortContestants(shared.config.contestants)) {
-    const defaultsOf = optimizerDefaults(contestant.optimizer);
+    const key = contestantKey(contestant);
+    const inBase = base.config.contestants.find((c) => contestantKey(c) === key);
+    const defaultsOf = inBase?.hyperparameters ?? optimizerDefaults(contestant.optimizer);
     for (const spec of OPTIMIZERS[contestant.optimizer].parameters) {
       const value = contestant.hyperparameters[spec.key];
       if (value !== defaultsOf[spec.key]) params.set(contestantField(contestant, spec).urlKey, formatValue(value));
@@ -425,8 +484,8 @@ export function encodeExperimentUrl(shared: SharedExperiment): string {
       }
     }
     // An added contestant that is unticked and at defaults would otherwise vanish: one key keeps it.
-    const key = contestantKey(contestant);
-    const mentioned = contestant.selected || [...params.keys()].some((k) => k.startsWith(`${key}.`));
+    // (One the lesson has is there anyway; one removed from a lesson comes back unticked.)
+    const mentioned = contestant.selected || inBase || [...params.keys()].some((k) => k.startsWith(`${key}.`));
     if (!mentioned && contestant.ordinal > 1) {
       const first = OPTIMIZERS[contestant.optimizer].parameters[0];
       params.set(contestantField(contestant, first).urlKey, formatValue(contestant.hyperparameters[first.key]));
@@ -522,7 +581,7 @@ function migrate(params: URLSearchParams, report: MigrationReport): void {
 }
 
 export function decodeExperimentUrl(search: string): DecodedExperiment {
-  const shared = defaults();
+  let shared = defaults();
   const notices: string[] = [];
   let params: URLSearchParams;
   try {
@@ -533,10 +592,17 @@ export function decodeExperimentUrl(search: string): DecodedExperiment {
   if (params.size === 0) return { config: shared.config, view: shared.view, notices };
   const unknown: string[] = [];
   migrate(params, { notices, unknown });
+  // A lesson is the base the rest of the link changes, wherever `lesson` stands in it.
+  const lessonRaw = params.get(LESSON_KEY);
+  if (lessonRaw !== null) {
+    const lesson = lessonById(lessonRaw.trim().toLowerCase());
+    if (lesson) shared = { ...lessonBase(lesson), view: { ...lessonBase(lesson).view, lesson: lesson.id } };
+    else notices.push(`Lesson ${quote(lessonRaw)} does not exist; the lessons are ${LESSON_IDS.join(', ')}.`);
+  }
 
   const seen = new Set<string>();
   for (const [key, raw] of params) {
-    if (key === VERSION_KEY) continue;
+    if (key === VERSION_KEY || key === LESSON_KEY) continue;
     if (seen.has(key)) {
       notices.push(`${quote(key)} appears more than once; using the first value.`);
       continue;

@@ -1,5 +1,6 @@
 /** Chart display options: part of a shared link, not of the training. */
 import { parseContestantKey } from './contestants';
+import { defaultInstructorSettings, type InstructorSettings } from './instructorControls';
 import { defaultLab, PAGE_PARAMETER, type LabSettings, type Page } from './lab';
 import type { BooleanParameter, ChoiceParameter, NumberParameter } from './parameters';
 import type { BandKind } from './seedStats';
@@ -83,6 +84,10 @@ export type ViewOptions = Record<ViewKey, boolean> & {
   lab: LabSettings;
   /** Presentation mode is on. */
   present: boolean;
+  /** What an instructor's link hides or locks, and whether it opens with the start overlay (instructorControls.ts). */
+  instructor: InstructorSettings;
+  /** The lesson the page asks about (lessons.ts), or null. */
+  lesson: string | null;
 };
 
 export function defaultView(): ViewOptions {
@@ -96,6 +101,8 @@ export function defaultView(): ViewOptions {
     page: PAGE_PARAMETER.defaultValue,
     lab: defaultLab(),
     present: PRESENT_PARAMETER.defaultValue,
+    instructor: defaultInstructorSettings(),
+    lesson: null,
   };
 }
 

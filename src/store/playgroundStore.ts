@@ -14,6 +14,7 @@ import { createEvaluation, type DigitPredictionState, type EvaluationActions, ty
 import { createFormEdits, type FormEdits } from './formEdits';
 import { createOffline, type OfflineActions, type OfflineSlice } from './offline';
 import { createLandscape, type LandscapeActions, type LandscapeState } from './landscape';
+import { createLessons, initialLessonProgress, type LessonActions, type LessonProgress } from './lessons';
 import type { ResultsStore } from './persistence';
 import { createRateFinder, type RateFinderActions, type RateFinderState } from './rateFinder';
 import { createRunLifecycle, type RunLifecycle } from './runLifecycle';
@@ -51,6 +52,8 @@ export interface PlaygroundData {
   speed: number | null;
   /** The learning-rate finder's sweep, if one was asked for (rateFinder.ts). */
   rateFinder?: RateFinderState;
+  /** The open lesson's prediction and runs (lessons.ts); undefined without a lesson. */
+  lessonProgress?: LessonProgress;
 }
 
 export type PlaygroundState = PlaygroundData &
@@ -63,7 +66,8 @@ export type PlaygroundState = PlaygroundData &
   OfflineSlice &
   OfflineActions &
   BaselineSlice &
-  BaselineActions;
+  BaselineActions &
+  LessonActions;
 
 export type StoreSet = StoreApi<PlaygroundState>['setState'];
 export type StoreGet = StoreApi<PlaygroundState>['getState'];
@@ -108,6 +112,7 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     notice: initial.notice,
     data: { status: 'loading' },
     speed: null,
+    lessonProgress: initialLessonProgress(initial.view?.lesson ?? null),
     ...createFormEdits(set),
     ...createRunLifecycle(set, get, port, nextRunId),
     ...createWorkerEvents(set, get, resultsStore),
@@ -116,5 +121,6 @@ export function createPlaygroundStore(port: TrainingPort, initial: InitialState 
     ...createRateFinder(set, get, port),
     ...createOffline(set, get),
     ...createBaseline(set, get, resultsStore, initial.baseline),
+    ...createLessons(set, get),
   }));
 }

@@ -90,6 +90,7 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
             contestants: settleContestants(run, event.outcome === 'done' ? 'done' : 'stopped'),
           }));
           keep();
+          get().recordLessonRun();
           break;
         case 'evaluation':
         case 'evaluationFailed':

@@ -21,6 +21,11 @@ import { isTraining } from '../store/playgroundStore';
 import { usePlayground } from './StoreContext';
 import { LabView } from './lab/LabView';
 import { PAGE_PANEL_ID, PageTabs, pageTabId } from './lab/PageTabs';
+import { InstructorGate, useControlAccess } from './instructor/InstructorGate';
+import { InstructorPanel } from './instructor/InstructorPanel';
+import { StartOverlay } from './instructor/StartOverlay';
+import { LessonPanel } from './lessons/LessonPanel';
+import { LessonsMenu } from './lessons/LessonsMenu';
 
 function TrainControls({ canTrain, blockedBecause, config }: { canTrain: boolean; blockedBecause?: string; config: ExperimentConfig | null }) {
   const train = usePlayground((s) => s.train);
@@ -28,17 +33,23 @@ function TrainControls({ canTrain, blockedBecause, config }: { canTrain: boolean
   const running = usePlayground((s) => s.run?.phase === 'running');
   return (
     <div className="train-controls">
-      <button type="button" className="primary" onClick={train} disabled={!canTrain}>
-        Train
-      </button>
-      <button type="button" onClick={stop} disabled={!running}>
-        Stop
-      </button>
-      <PacingControls />
+      <InstructorGate control="train">
+        <button type="button" className="primary" onClick={train} disabled={!canTrain}>
+          Train
+        </button>
+        <button type="button" onClick={stop} disabled={!running}>
+          Stop
+        </button>
+      </InstructorGate>
+      <InstructorGate control="pacing">
+        <PacingControls />
+      </InstructorGate>
       {blockedBecause && <span className="train-controls__why">{blockedBecause}</span>}
-      <CopyLinkButton />
-      <OpenResultsButton />
-      <ExportScriptButtons config={config} />
+      <InstructorGate control="share">
+        <CopyLinkButton />
+        <OpenResultsButton />
+        <ExportScriptButtons config={config} />
+      </InstructorGate>
     </div>
   );
 }
@@ -47,7 +58,10 @@ export function App() {
   const draft = usePlayground((s) => s.draft);
   const dataStatus = usePlayground((s) => s.data.status);
   const busy = usePlayground((s) => isTraining(s.run));
-  const page = usePlayground((s) => s.view.page);
+  // With the lab's tabs hidden, a link that opens the lab shows the training page.
+  const labAccess = useControlAccess('lab');
+  const page = usePlayground((s) => (labAccess === 'hidden' ? 'training' : s.view.page));
+  const trainAccess = useControlAccess('train');
   const resolution = useMemo(() => resolveDraft(draft), [draft]);
   const blockedBecause = busy
     ? 'Edits apply to the next run.'
@@ -59,7 +73,10 @@ export function App() {
   const canTrain = !busy && dataStatus === 'ready' && resolution.config !== null;
   const present = usePlayground((s) => s.view.present);
   const [settingsShown, setSettingsShown] = useState(false);
-  usePresentationKeys(canTrain);
+  // Space trains only where Train is shown and not locked.
+  const presentationAccess = useControlAccess('presentation');
+  const shareAccess = useControlAccess('share');
+  usePresentationKeys(canTrain, { trainStop: trainAccess === 'shown', toggle: presentationAccess === 'shown' });
   usePresentationLayout(present);
 
   return (
@@ -67,16 +84,31 @@ export function App() {
       <header className="app__header">
         <h1>Optimizer Playground</h1>
         <p className="tagline">One network, real MNIST, several optimizers side by side — in your browser.</p>
-        <BackendChooser />
-        <PresentationToggle />
+        <InstructorGate control="lessons">
+          <LessonsMenu />
+        </InstructorGate>
+        <InstructorGate control="backend">
+          <BackendChooser />
+        </InstructorGate>
+        <InstructorGate control="presentation">
+          <PresentationToggle />
+        </InstructorGate>
+        <InstructorGate control="instructor">
+          <InstructorPanel />
+        </InstructorGate>
         <PresentationHint />
         <BackendBadge />
         <OfflineStatus />
       </header>
       <UpdateOffer />
-      <ResultsDropZone />
+      {shareAccess === 'shown' && <ResultsDropZone />}
       <LinkNotices />
-      <PageTabs />
+      {/* The overlay trains even where the link hides or locks Train: it is the instructor's own way in. */}
+      <StartOverlay canTrain={canTrain} />
+      <LessonPanel />
+      <InstructorGate control="lab">
+        <PageTabs />
+      </InstructorGate>
       <div id={PAGE_PANEL_ID} role="tabpanel" aria-labelledby={pageTabId(page)}>
       {page === 'lab' ? (
         <main className="app__main app__main--lab">
@@ -86,8 +118,12 @@ export function App() {
       <main className="app__main">
         <aside className="settings" aria-label="Experiment settings">
           {present && <SettingsSummary shown={settingsShown} onToggle={setSettingsShown} />}
-          <TrainingSettings errors={resolution.errors} />
-          <NetworkSettings errors={resolution.errors} network={resolution.network ?? undefined} />
+          <InstructorGate control="training">
+            <TrainingSettings errors={resolution.errors} />
+          </InstructorGate>
+          <InstructorGate control="network">
+            <NetworkSettings errors={resolution.errors} network={resolution.network ?? undefined} />
+          </InstructorGate>
           <ContestantList errors={resolution.errors} />
         </aside>
         <section className="workspace" aria-label="Training">
@@ -99,8 +135,10 @@ export function App() {
           </div>
           <Charts />
           <ResultsTable />
-          <EvaluationPanel />
-          <LandscapePanel />
+          <InstructorGate control="evaluation">
+            <EvaluationPanel />
+            <LandscapePanel />
+          </InstructorGate>
         </section>
       </main>
       )}
@@ -109,7 +147,9 @@ export function App() {
         Flatten 784 → Dense hidden layers → Dense 10 softmax, categorical cross-entropy; Glorot-uniform initial weights, zero
         biases. Update rules as Keras 3 defines them.
         <ShortcutSettings />
-        <Diagnostics />
+        <InstructorGate control="diagnostics">
+          <Diagnostics />
+        </InstructorGate>
       </footer>
     </div>
   );

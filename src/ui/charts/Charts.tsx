@@ -8,6 +8,7 @@ import { formatLoss, formatPercent } from '../format';
 import { ACCURACY, LOSS } from './chartData';
 import { LearningRateChart } from './LearningRateChart';
 import { MetricChart, type ChartBaseline } from './MetricChart';
+import { InstructorGate } from '../instructor/InstructorGate';
 import { bestEffortConfig } from '../../experiment/draft';
 
 /** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
@@ -39,8 +40,12 @@ export function Charts() {
   const formConfig = useMemo(() => bestEffortConfig(draft), [draft]);
   return (
     <>
-      <ChartOptions seeds={run?.config.seeds ?? 1} />
-      <ChartLegend lineup={liveLineup} baseline={baseline?.label} />
+      <InstructorGate control="charts">
+        <ChartOptions seeds={run?.config.seeds ?? 1} />
+      </InstructorGate>
+      <InstructorGate control="charts" note={false} hiddenAsLocked>
+        <ChartLegend lineup={liveLineup} baseline={baseline?.label} />
+      </InstructorGate>
       <div className="charts">
         <MetricChart title="Loss" metric={LOSS} lineup={lineup} baseline={baseline} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatLoss} formatTick={formatLossTick} />
         <MetricChart title="Accuracy" metric={ACCURACY} lineup={lineup} baseline={baseline} xEnd={xEnd} trainExamples={trainExamples} view={view} format={formatPercent} formatTick={formatPercentTick} />

@@ -8,6 +8,7 @@ import { baselineSeries, chartSeries, nearestPoint, type MetricPair, type Series
 import { chartToPng, describeView, pngLegend } from './chartImage';
 import { ChartTable } from './ChartTable';
 import { formatX, type MetricKind, type PlotSpec } from './plotOptions';
+import { InstructorGate } from '../instructor/InstructorGate';
 import { UplotPlot, type PlotHandle } from './UplotPlot';
 
 interface Props {
@@ -93,9 +94,11 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, ba
           <button type="button" className="small-button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)}>
             Show as table
           </button>
-          <button type="button" className="small-button chart__png" onClick={savePng} disabled={!hasData || asTable} aria-label={`Download ${title} chart as PNG`}>
-            PNG
-          </button>
+          <InstructorGate control="share" note={false}>
+            <button type="button" className="small-button chart__png" onClick={savePng} disabled={!hasData || asTable} aria-label={`Download ${title} chart as PNG`}>
+              PNG
+            </button>
+          </InstructorGate>
         </span>
       </figcaption>
       <p className="visually-hidden" id={summaryId}>

@@ -39,6 +39,8 @@ function useSingleKeys(): boolean {
       return () => singleKeyListeners.delete(listener);
     },
     () => singleKeys,
+    // The same on a server render (the unit tests render the page to HTML).
+    () => singleKeys,
   );
 }
 
@@ -113,20 +115,22 @@ export function SettingsSummary({ shown, onToggle }: { shown: boolean; onToggle(
  * P toggles the mode, Esc leaves it, Space trains or stops in it (see shortcutFor for
  * when they do not fire). On window, so React's handlers (a chart's Esc) run first.
  */
-export function usePresentationKeys(canTrain: boolean) {
+export function usePresentationKeys(canTrain: boolean, allowed: { trainStop: boolean; toggle: boolean } = { trainStop: true, toggle: true }) {
   const present = usePlayground((s) => s.view.present);
   const running = usePlayground((s) => s.run?.phase === 'running');
   const setView = usePlayground((s) => s.setView);
   const train = usePlayground((s) => s.train);
   const stop = usePlayground((s) => s.stop);
   const singleKeysOn = useSingleKeys();
-  const state = useRef({ present, running, canTrain, singleKeys: singleKeysOn, setView, train, stop });
-  state.current = { present, running, canTrain, singleKeys: singleKeysOn, setView, train, stop };
+  const state = useRef({ present, running, canTrain, singleKeys: singleKeysOn, setView, train, stop, allowed });
+  state.current = { present, running, canTrain, singleKeys: singleKeysOn, setView, train, stop, allowed };
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       const s = state.current;
       const shortcut = shortcutFor(event, describeTarget(event.target), s);
       if (!shortcut) return;
+      // An instructor's link that hides or locks the buttons takes their keys away too.
+      if (!s.allowed[shortcut === 'train' || shortcut === 'stop' ? 'trainStop' : 'toggle']) return;
       event.preventDefault();
       if (shortcut === 'toggle') s.setView({ present: !s.present });
       else if (shortcut === 'leave') s.setView({ present: false });

@@ -10,6 +10,7 @@ import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadText, exportBaseName } from '../download';
 import { formatLoss, formatPercent, formatSeconds } from '../format';
 import { usePlayground } from '../StoreContext';
+import { InstructorGate } from '../instructor/InstructorGate';
 
 const STATUS_TEXT = { queued: 'queued', training: 'training', done: 'done', stopped: 'stopped', diverged: 'diverged' } as const;
 
@@ -44,7 +45,9 @@ export function ResultsTable() {
     <section className="panel results" aria-label="Results">
       <div className="results__head">
         <h2>Results</h2>
-        <ExportButtons run={run} />
+        <InstructorGate control="share">
+          <ExportButtons run={run} />
+        </InstructorGate>
         <BaselineButtons />
       </div>
       {run.source === 'restored' && <p className="source-banner">Restored from your last visit. Press Train to start a new run.</p>}

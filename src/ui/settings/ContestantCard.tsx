@@ -9,6 +9,7 @@ import { KNOB_KEYS } from '../../experiment/knobs';
 
 const isKnob = (key: string) => (KNOB_KEYS as readonly string[]).includes(key);
 import { usePlayground } from '../StoreContext';
+import { InstructorGate, useControlAccess } from '../instructor/InstructorGate';
 import { Formula } from './Formula';
 import { NumberField } from './NumberField';
 import { RateFinderPanel } from './RateFinderPanel';
@@ -49,6 +50,7 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
   const finder = usePlayground((s) => s.rateFinder);
   const finderBlocked = usePlayground((s) => rateFinderBlocked(s));
   const checkbox = useRef<HTMLInputElement>(null);
+  const choiceAccess = useControlAccess('contestants');
   useEffect(() => {
     if (!takeFocus) return;
     checkbox.current?.focus();
@@ -76,19 +78,30 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
   return (
     <section className={`optimizer-card${contestant.selected ? '' : ' optimizer-card--off'}`} style={{ ['--series' as string]: style.color }}>
       <div className="optimizer-card__head">
-        <input ref={checkbox} id={checkboxId} type="checkbox" checked={contestant.selected} onChange={(e) => setSelected(key, e.target.checked)} />
-        <label htmlFor={checkboxId} className="optimizer-card__name">
-          {name}
-        </label>
-        <button type="button" className="link-button" onClick={() => resetContestant(key)} aria-label={`Reset ${name} to Keras defaults`}>
-          Keras defaults
-        </button>
-        {contestant.ordinal > 1 && (
-          <button type="button" className="link-button link-button--tight" onClick={() => onRemove(key)} aria-label={`Remove ${name}`}>
-            Remove
+        {choiceAccess === 'hidden' ? (
+          <h3 className="optimizer-card__name">{name}</h3>
+        ) : (
+          <InstructorGate control="contestants" note={false}>
+            <input ref={checkbox} id={checkboxId} type="checkbox" checked={contestant.selected} onChange={(e) => setSelected(key, e.target.checked)} />
+            <label htmlFor={checkboxId} className="optimizer-card__name">
+              {name}
+            </label>
+          </InstructorGate>
+        )}
+        <InstructorGate control={contestant.optimizer} note={false}>
+          <button type="button" className="link-button" onClick={() => resetContestant(key)} aria-label={`Reset ${name} to Keras defaults`}>
+            Keras defaults
           </button>
+        </InstructorGate>
+        {contestant.ordinal > 1 && (
+          <InstructorGate control="contestants" note={false}>
+            <button type="button" className="link-button link-button--tight" onClick={() => onRemove(key)} aria-label={`Remove ${name}`}>
+              Remove
+            </button>
+          </InstructorGate>
         )}
       </div>
+      <InstructorGate control={contestant.optimizer}>
       <fieldset className="optimizer-card__params">
         <legend className="visually-hidden">{name} settings</legend>
         <div className="field-grid">{ownParameters.map(renderParameter)}</div>
@@ -128,7 +141,9 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
           <code>{info.rule}</code>
         </details>
       </fieldset>
+      </InstructorGate>
       {canAddAnother !== undefined && (
+        <InstructorGate control="contestants" note={false}>
         <button
           type="button"
           className="small-button add-contestant"
@@ -138,6 +153,7 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
         >
           Add another {info.label}
         </button>
+        </InstructorGate>
       )}
     </section>
   );

@@ -4,6 +4,8 @@ import { MAX_CONTESTANTS, contestantKey, contestantName, nextOrdinal } from '../
 import type { OptimizerId } from '../../experiment/optimizers';
 import { usePlayground } from '../StoreContext';
 import { ContestantCard } from './ContestantCard';
+import { LOCKED_NOTE } from '../../experiment/instructorControls';
+import { useControlAccess } from '../instructor/InstructorGate';
 
 const CAP_HINT_ID = 'contestant-cap-hint';
 
@@ -40,9 +42,13 @@ export function ContestantList({ errors }: { errors: Resolution['errors'] }) {
     [draft.contestants, removeContestant],
   );
   const focused = useCallback(() => setFocusKey(null), []);
+  // With the checkboxes hidden, the list is the contestants that train.
+  const onlyTicked = useControlAccess('contestants') === 'hidden';
+  const locked = useControlAccess('contestants') === 'locked';
 
   let ticked = 0;
   const cards = draft.contestants.map((contestant, i) => {
+    if (onlyTicked && !contestant.selected) return null;
     const position = contestant.selected ? ticked++ : -1;
     // The button sits after the last contestant of its optimizer.
     const lastOfOptimizer = draft.contestants[i + 1]?.optimizer !== contestant.optimizer;
@@ -65,9 +71,12 @@ export function ContestantList({ errors }: { errors: Resolution['errors'] }) {
   return (
     <fieldset className="panel optimizers">
       <legend>Optimizers</legend>
-      <p className="field__hint" id={CAP_HINT_ID}>
-        Tick up to {MAX_CONTESTANTS}; add another of any optimizer to compare settings side by side.
-      </p>
+      {onlyTicked ? null : (
+        <p className="field__hint" id={CAP_HINT_ID}>
+          Tick up to {MAX_CONTESTANTS}; add another of any optimizer to compare settings side by side.
+        </p>
+      )}
+      {locked && <p className="instructor-gate__note">Which contestants train: {LOCKED_NOTE.toLowerCase()}</p>}
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>

@@ -8,8 +8,16 @@ import { usePlayground } from '../StoreContext';
 
 type CopyState = { kind: 'idle' } | { kind: 'copied' } | { kind: 'manual'; link: string };
 
-/** Copies the current link; where the Clipboard API is missing (plain http), shows it to copy by hand. */
-export function CopyLinkButton() {
+interface CopyLinkProps {
+  label?: string;
+  /** The link to copy, read at the click: by default the page's own. */
+  link?(): string;
+  /** Said once copied. */
+  copied?: string;
+}
+
+/** Copies a link (the current one by default); where the Clipboard API is missing (plain http), shows it to copy by hand. */
+export function CopyLinkButton({ label = 'Copy link', link: linkToCopy = () => window.location.href, copied = 'Link copied — anyone who opens it gets this experiment.' }: CopyLinkProps) {
   const [state, setState] = useState<CopyState>({ kind: 'idle' });
   const manualRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -20,7 +28,7 @@ export function CopyLinkButton() {
     if (state.kind === 'manual') manualRef.current?.select();
   }, [state]);
   const copy = async () => {
-    const link = window.location.href;
+    const link = linkToCopy();
     try {
       if (!navigator.clipboard) throw new Error('no clipboard');
       await navigator.clipboard.writeText(link);
@@ -32,10 +40,10 @@ export function CopyLinkButton() {
   return (
     <span className="copy-link">
       <button type="button" onClick={copy}>
-        Copy link
+        {label}
       </button>
       <span role="status" className="copy-link__status">
-        {state.kind === 'copied' && 'Link copied — anyone who opens it gets this experiment.'}
+        {state.kind === 'copied' && copied}
       </span>
       {state.kind === 'manual' && (
         <label className="copy-link__manual">
