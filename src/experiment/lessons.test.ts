@@ -70,7 +70,8 @@ describe('lessons as links', () => {
       const { config } = decodeExperimentUrl(l.link);
       expect(config.epochs * config.trainExamples, l.id).toBeLessThanOrEqual(30_000);
     }
-    expect(decodeExperimentUrl(lesson('article').link).config).toStrictEqual(decodeExperimentUrl('?v=2').config);
+    // The article's experiment over 5 seeds.
+    expect(decodeExperimentUrl(lesson('article').link).config).toStrictEqual({ ...decodeExperimentUrl('?v=2').config, seeds: 5 });
   });
 
   it('trains SGD at 0.01, 0.1, 1 and 10 as four contestants sgd … sgd4', () => {
@@ -111,7 +112,8 @@ describe('lesson answers, worded from the measured run', () => {
     const last = runOf(l, Object.fromEntries(keys.map((key, i) => [key, 0.611 + i / 10])));
     const runs = l.followUp ? [runOf(l, {}, { batchSize: 512 }), last] : [last];
     const answer = answered(l.answer(runs));
-    for (const [i] of keys.entries()) if (l.id !== 'batch-size-noise') expect(answer.explanation).toContain(`${(61.1 + i * 10).toFixed(1)} %`);
+    // Quoted to one decimal, or two where a mean over seeds is (the article's top two).
+    for (const [i] of keys.entries()) if (l.id !== 'batch-size-noise') expect(answer.explanation).toMatch(new RegExp(`${(61.1 + i * 10).toFixed(1).replace('.', '\\.')}0? %`));
     expect(answer.supported === null || l.predictions.some((p) => p.id === answer.supported)).toBe(true);
   });
 
@@ -152,11 +154,11 @@ describe('lesson answers, worded from the measured run', () => {
   });
 
   it('the article: calls the top two too close when within a point, and names who diverged', () => {
-    const close = answered(lesson('article').answer([runOf(lesson('article'), { adam: 0.975, rmsprop: 0.971, sgd: 0.93, adagrad: 0.9, adadelta: 'diverged' })]));
+    const close = answered(lesson('article').answer([runOf(lesson('article'), { adam: 0.975, rmsprop: 0.971, sgd: 0.93, adagrad: 0.9, adadelta: 'diverged' }, { seeds: 1 })]));
     expect(close.supported).toBe('close');
     expect(close.explanation).toContain('too close for one seed to separate');
     expect(close.explanation).toContain('Adadelta diverged.');
-    expect(answered(lesson('article').answer([runOf(lesson('article'), { adam: 0.98, rmsprop: 0.95 })])).supported).toBe('adam');
+    expect(answered(lesson('article').answer([runOf(lesson('article'), { adam: 0.98, rmsprop: 0.95 }, { seeds: 1 })])).supported).toBe('adam');
   });
 
   it('says what is missing instead of answering: contestants not trained, or the second batch size', () => {
@@ -171,5 +173,27 @@ describe('lesson answers, worded from the measured run', () => {
     expect(both.explanation).toContain('SGD at batch size 16 (625 steps) reached 86.0 %');
     expect(both.explanation).toContain('SGD at batch size 512 (20 steps) reached 20.0 %');
     expect(both.supported).toBe('small');
+  });
+});
+
+describe('the article lesson over its 5 seeds', () => {
+  /** Each contestant's five final accuracies, as the store records a several-seed run. */
+  function fiveSeeds(finals: Record<string, number[]>): LessonRun {
+    const run = runOf(lesson('article'), {});
+    return { ...run, contestants: run.contestants.map((c) => ({ ...c, finals: finals[c.key] ?? [0.5, 0.5, 0.5, 0.5, 0.5], seeds: 5 })) };
+  }
+
+  it("answers with the table's sentence: Adam and RMSprop inside each other's spread are too close to separate", () => {
+    const answer = answered(lesson('article').answer([fiveSeeds({ adam: [0.972, 0.974, 0.971, 0.975, 0.973], rmsprop: [0.973, 0.971, 0.976, 0.972, 0.974], sgd: [0.91, 0.909, 0.911, 0.908, 0.91] })]));
+    expect(answer.explanation).toMatch(/^Final test accuracy, mean ± sample standard deviation over seeds \(n = 5 seeds each\): RMSprop 97\.32 % ± 0\.19, Adam 97\.30 % ± 0\.16\. The intervals \(mean ± 1 sd\) overlap/);
+    expect(answer.explanation).toContain('Then, by their means, SGD 91.0 %');
+    expect(answer.supported).toBe('close');
+  });
+
+  it('names a leader clear of the runner-up\'s spread, and leaves out diverged seeds', () => {
+    const answer = answered(lesson('article').answer([fiveSeeds({ adam: [0.98, 0.981, 0.979, 0.98, 0.982], rmsprop: [0.95, 0.951, 0.949, 0.95] })]));
+    expect(answer.explanation).toContain("1 of RMSprop's 5 seeds did not finish and is left out.");
+    expect(answer.explanation).toContain('do not overlap: Adam leads');
+    expect(answer.supported).toBe('adam');
   });
 });

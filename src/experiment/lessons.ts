@@ -6,6 +6,7 @@
  * states comparisons the numbers in it show, so it holds for whatever seed was trained.
  */
 import type { ExperimentConfig } from './config';
+import { compareTopTwo, spreadOf } from './seedStats';
 import { contestantKey, contestantName, type Contestant } from './contestants';
 import type { EpochMetrics, RunStatus } from './metrics';
 
@@ -15,7 +16,11 @@ export interface LessonContestant {
   name: string;
   contestant: Contestant;
   status: RunStatus;
+  /** The first seed's epochs (the only seed's, in a one-seed run). */
   history: readonly EpochMetrics[];
+  /** Final test accuracy of every seed that finished (diverged seeds left out), and the seeds trained. */
+  finals: readonly number[];
+  seeds: number;
 }
 
 /** One run the student trained while the lesson was open. */
@@ -110,6 +115,26 @@ function versus(a: LessonContestant, b: LessonContestant, supports: Record<Winne
   return { text, supported: supports[winner] };
 }
 
+/**
+ * The article's answer over several seeds: the results table's own sentence (means ± sd,
+ * overlap, Welch's test), and the prediction it supports: the two overlapping is "too
+ * close"; a leader clear of the other's spread is that leader.
+ */
+function overSeeds(run: LessonRun): LessonAnswer | { missing: string } {
+  const finished = run.contestants.filter((c) => c.finals.length).map((c) => ({ ...c, spread: spreadOf(c.finals) }));
+  const sentence = compareTopTwo(finished);
+  if (!sentence || finished.length < 2) return { missing: 'This run has fewer than two contestants with results; train at least two to compare.' };
+  const [first, second] = [...finished].sort((a, b) => b.spread.mean - a.spread.mean);
+  const overlap = first.spread.mean - first.spread.sd <= second.spread.mean + second.spread.sd;
+  const pair = [first.key, second.key].sort().join(',');
+  const supported = overlap ? (pair === 'adam,rmsprop' ? 'close' : null) : ['adam', 'rmsprop', 'sgd'].includes(first.key) ? first.key : null;
+  const rest = [...finished]
+    .sort((a, b) => b.spread.mean - a.spread.mean)
+    .slice(2)
+    .map((c) => `${c.name} ${percent(c.spread.mean)}`);
+  return { explanation: [sentence, rest.length ? `Then, by their means, ${rest.join(', ')}.` : ''].filter(Boolean).join(' '), supported };
+}
+
 // ---------------------------------------------------------------------------
 // The lessons
 // ---------------------------------------------------------------------------
@@ -120,9 +145,8 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'article',
     title: 'The article: Keras defaults, 5 seeds',
-    // The article's experiment is the default one: five optimizers at Keras defaults, 5 epochs of full MNIST.
-    // Once the Seeds field (issue 14, point 1) is on main, this becomes '?v=2&seeds=5'.
-    link: '?v=2',
+    // The article's experiment is the default one: five optimizers at Keras defaults, 5 epochs of full MNIST, here over 5 seeds.
+    link: '?v=2&seeds=5',
     question: 'Five optimizers at their Keras defaults, five epochs of full MNIST. Which ends with the highest test accuracy?',
     predictions: [
       { id: 'adam', text: 'Adam, clearly ahead of the rest' },
@@ -132,6 +156,7 @@ export const LESSONS: readonly Lesson[] = [
     ],
     answer: (runs) => {
       const run = latest(runs);
+      if (run.config.seeds > 1) return overSeeds(run);
       const order = ranked(run);
       if (order.length < 2) return { missing: 'This run has fewer than two contestants with results; train at least two to compare.' };
       const [first, second] = order;
@@ -311,6 +336,18 @@ export function lessonById(id: string | null | undefined): Lesson | undefined {
 }
 
 /** A run's contestants as the answers read them. */
-export function lessonRun(config: ExperimentConfig, contestants: readonly { contestant: Contestant; status: RunStatus; history: readonly EpochMetrics[] }[]): LessonRun {
-  return { config, contestants: contestants.map((c) => ({ ...c, key: contestantKey(c.contestant), name: contestantName(c.contestant) })) };
+export function lessonRun(
+  config: ExperimentConfig,
+  contestants: readonly { contestant: Contestant; status: RunStatus; history: readonly EpochMetrics[]; finals?: readonly number[]; seeds?: number }[],
+): LessonRun {
+  return {
+    config,
+    contestants: contestants.map((c) => ({
+      ...c,
+      key: contestantKey(c.contestant),
+      name: contestantName(c.contestant),
+      finals: c.finals ?? (c.status !== 'diverged' && c.history.length ? [c.history[c.history.length - 1].testAccuracy] : []),
+      seeds: c.seeds ?? 1,
+    })),
+  };
 }

@@ -3,7 +3,7 @@ import { draftFromConfig } from '../experiment/draft';
 import { lessonById, lessonRun, type LessonRun } from '../experiment/lessons';
 import { decodeExperimentUrl } from '../experiment/urlState';
 import type { StoreGet, StoreSet } from './playgroundStore';
-import { runLineup } from './runState';
+import { combinedStatus, runLineup } from './runState';
 
 export interface LessonProgress {
   lesson: string;
@@ -61,7 +61,16 @@ export function createLessons(set: StoreSet, get: StoreGet): LessonActions {
       if (!progress || view.lesson !== progress.lesson || !run || run.source !== 'live' || run.id <= progress.afterRun) return;
       const lineup = runLineup(run);
       if (!lineup.some((entry) => entry.state.history.length || entry.state.status === 'diverged')) return;
-      const recorded = lessonRun(run.config, lineup.map(({ contestant, state }) => ({ contestant, status: state.status, history: state.history })));
+      const recorded = lessonRun(
+        run.config,
+        lineup.map(({ contestant, state, seeds }) => ({
+          contestant,
+          status: combinedStatus(seeds),
+          history: state.history,
+          finals: seeds.filter((s) => s.state.status !== 'diverged' && s.state.history.length).map((s) => s.state.history[s.state.history.length - 1].testAccuracy),
+          seeds: seeds.length,
+        })),
+      );
       // A new run may change the answer: it is shown again on request.
       set({ lessonProgress: { ...progress, runs: [...progress.runs, recorded].slice(-MAX_LESSON_RUNS), answerShown: false } });
     },
