@@ -44,7 +44,7 @@ test('an instructor hides and locks controls and copies the link; the student se
   await expect(student.getByRole('heading', { name: 'Nadam' })).toHaveCount(0);
   await expect(student.getByRole('heading', { name: 'Adam', exact: true })).toBeVisible();
   // Locked: shown, disabled, and said so.
-  for (const field of ['Epochs', 'Batch size', 'Training examples', 'Seed']) await expect(student.getByLabel(field)).toBeDisabled();
+  for (const field of ['Epochs', 'Batch size', 'Training examples', 'Seed', 'Seeds']) await expect(student.getByLabel(field, { exact: true })).toBeDisabled();
   await expect(student.getByRole('group', { name: /^SGD settings/ }).getByLabel('Learning rate')).toBeDisabled();
   await expect(student.getByRole('button', { name: 'Reset SGD to Keras defaults' })).toBeDisabled();
   await expect(student.getByText('Locked by the instructor.').first()).toBeVisible();
