@@ -47,7 +47,8 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
   const setFlag = usePlayground((s) => s.setFlag);
   const resetContestant = usePlayground((s) => s.resetContestant);
   const findRate = usePlayground((s) => s.findRate);
-  const finder = usePlayground((s) => s.rateFinder);
+  // Only this card's sweep: a sweep's progress re-renders its own card, not every card.
+  const finder = usePlayground((s) => (s.rateFinder?.contestant === key ? s.rateFinder : undefined));
   const finderBlocked = usePlayground((s) => rateFinderBlocked(s));
   const checkbox = useRef<HTMLInputElement>(null);
   const choiceAccess = useControlAccess('contestants');
@@ -124,7 +125,7 @@ export const ContestantCard = memo(function ContestantCard({ contestant, positio
         <button type="button" className="small-button rate-finder__open" onClick={() => findRate(key)} disabled={finderBlocked !== undefined} title={finderBlocked}>
           Find learning rate
         </button>
-        {finder?.contestant === key && <RateFinderPanel finder={finder} name={name} color={style.color} />}
+        {finder && <RateFinderPanel finder={finder} name={name} color={style.color} />}
         <details className="rule">
           <summary>Update rule (Keras)</summary>
           {/* One clause a line: MathML does not wrap, and a card is narrow. */}
