@@ -80,6 +80,8 @@ describe('the registry', () => {
       'adamax',
       'lion',
       'ftrl', 'ftrl+power',
+      // Muon's vectors take the same AdamW step either way; Nesterov changes its matrix step.
+      'muon', 'muon+nesterov',
     ]);
     // Ftrl's n^0.5 is sqrt(n) at Keras's power -0.5; any other power is the pow variant.
     expect(variantFor(OPTIMIZERS.ftrl, { ...optimizerDefaults('ftrl'), learningRatePower: -0.25 }).name).toBe('ftrl+power');
@@ -98,6 +100,8 @@ describe('the registry', () => {
     expect(slots('adamax', {})).toEqual(['m', 'u']);
     expect(slots('lion', {})).toEqual(['m']);
     expect(slots('ftrl', {})).toEqual(['accumulator', 'linear']);
+    expect(slots('muon', {})).toEqual(['m', 'v']);
+    expect(variantFor(OPTIMIZERS.muon, optimizerDefaults('muon')).matrix!.slots.map((s) => s.name)).toEqual(['m']);
   });
 
   it('classes abs, sign, min and pow for the zero-gradient analysis: abs(0) and sign(0) are 0; min and pow of the gradient are not', () => {

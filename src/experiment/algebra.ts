@@ -126,6 +126,35 @@ export interface OptimizerSource<
   /** Structural switches; each combination selects a variant of the program. */
   switches?: (p: ValuesOf<P>) => { readonly [K in W]: boolean };
   update: (x: Inputs<L, C, S>, on: { readonly [K in W]: boolean }) => Program<L>;
+  /** A matrix-wise step for 2-D variables, where `update` steps only the others (Muon). */
+  matrix?: MatrixSource<P, L, C, S, W>;
+}
+
+/** Newton–Schulz orthogonalisation settings: X ← a·X + (b·A + c·A²)·X with A = X·Xᵀ, `steps` times. */
+export interface NewtonSchulz {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly steps: number;
+}
+
+/**
+ * A matrix-wise step (Muon, keras/src/optimizers/muon.py): Keras steps every 2-D
+ * variable with it and every other variable with the elementwise `update`. The
+ * engines dispatch on its presence; its elementwise part is a program like `update`'s,
+ * the orthogonalisation a routine of each engine's own.
+ */
+export interface MatrixSource<P extends ParameterSpecs, L extends string, C extends string, S extends string, W extends string> {
+  /** The elementwise part: each slot's new value, and as `weight` the matrix u to orthogonalise. */
+  direction: (x: Inputs<L, C, S>, on: { readonly [K in W]: boolean }) => Program<L>;
+  newtonSchulz: (p: ValuesOf<P>) => NewtonSchulz;
+  /**
+   * Factors on lr·O for a rows × cols matrix, multiplied in this order in float32
+   * (Muon: √max(rows, cols), then rms_rate; [1, 1] when off, which is exact).
+   */
+  scale: (p: ValuesOf<P>, rows: number, cols: number) => readonly [number, number];
+  /** Weight decay of the variables `update` steps (Muon's adam_weight_decay); matrices decay by the shared knob. */
+  elementwiseWeightDecay: (p: ValuesOf<P>) => number;
 }
 
 /** A definition with its types erased, as the registry, the engines and the code generator see it. */
@@ -142,6 +171,12 @@ export interface OptimizerDefinition<Id extends string = string> {
   readonly scalars: (p: ParameterValues, t: number, state: Record<string, number>) => Record<string, number>;
   readonly switches: (p: ParameterValues) => Record<string, boolean>;
   readonly update: (x: Inputs<string, string, string>, on: Record<string, boolean>) => Program<string>;
+  readonly matrix?: {
+    readonly direction: (x: Inputs<string, string, string>, on: Record<string, boolean>) => Program<string>;
+    readonly newtonSchulz: (p: ParameterValues) => NewtonSchulz;
+    readonly scale: (p: ParameterValues, rows: number, cols: number) => readonly [number, number];
+    readonly elementwiseWeightDecay: (p: ParameterValues) => number;
+  };
 }
 
 export function defineOptimizer<
@@ -170,7 +205,17 @@ export function defineOptimizer<
     scalars: (p, t, state) => ({ ...(erased.scalars?.(p as never, t, state) ?? {}) }),
     switches: (p) => ({ ...(erased.switches?.(p as never) ?? {}) }),
     update: erased.update as OptimizerDefinition['update'],
+    ...(erased.matrix ? { matrix: erased.matrix as unknown as NonNullable<OptimizerDefinition['matrix']> } : {}),
   };
+}
+
+/**
+ * The weight decay a variable gets: the shared knob, except where a matrix-wise
+ * definition gives the elementwise-stepped variables their own (Muon's adam_weight_decay).
+ */
+export function weightDecayOf(definition: OptimizerDefinition, params: ParameterValues, matrix: boolean): number {
+  const knob = typeof params.weightDecay === 'number' ? params.weightDecay : 0;
+  return definition.matrix && !matrix ? definition.matrix.elementwiseWeightDecay(params) : knob;
 }
 
 // ---- compiled programs -------------------------------------------------------------
@@ -275,6 +320,8 @@ export interface Variant {
   readonly name: string;
   readonly switches: Readonly<Record<string, boolean>>;
   readonly program: CompiledProgram;
+  /** The matrix step's elementwise part (its `weight` is the direction to orthogonalise), for a definition with one. */
+  readonly matrix?: CompiledProgram;
 }
 
 /** Declared names: the key sets of slots, constants, scalars and switches (they never depend on the values). */
@@ -294,11 +341,19 @@ function inputs(names: ReturnType<typeof declaredNames>): Inputs<string, string,
   return { w: { op: 'weight' }, g: { op: 'gradient' }, slot: leaves('slot', names.slots), c: leaves('constant', names.constants), s: leaves('scalar', names.scalars) };
 }
 
-function build(definition: OptimizerDefinition, on: Record<string, boolean>, names = declaredNames(definition)): CompiledProgram {
-  return compileProgram(definition, definition.update(inputs(names), on), names);
+function build(definition: OptimizerDefinition, on: Record<string, boolean>, names = declaredNames(definition)): { program: CompiledProgram; matrix?: CompiledProgram; key: string } {
+  const program = compileProgram(definition, definition.update(inputs(names), on), names);
+  if (!definition.matrix) return { program, key: program.key };
+  const matrix = compileProgram(definition, definition.matrix.direction(inputs(names), on), names);
+  const unknown = matrix.slots.filter((s) => !program.slots.some((own) => own.name === s.name));
+  if (unknown.length) throw new Error(`${definition.id}: the matrix step keeps slots the elementwise step does not (${unknown.map((s) => s.name).join(', ')}).`);
+  return { program, matrix, key: `${program.key}|matrix ${matrix.key}` };
 }
 
 const variantCache = new WeakMap<OptimizerDefinition, Variant[]>();
+
+/** A variant's structural identity: its program's, with its matrix step's where it has one. */
+export const variantKey = (v: Variant): string => (v.matrix ? `${v.program.key}|matrix ${v.matrix.key}` : v.program.key);
 
 /**
  * Every distinct program of a definition: switch combinations in binary order
@@ -312,10 +367,10 @@ export function variantsOf(definition: OptimizerDefinition): readonly Variant[] 
     const found: Variant[] = [];
     for (let mask = 0; mask < 2 ** names.switches.length; mask++) {
       const switches = Object.fromEntries(names.switches.map((s, i) => [s, (mask & (1 << i)) !== 0]));
-      const program = build(definition, switches, names);
-      if (found.some((v) => v.program.key === program.key)) continue;
+      const built = build(definition, switches, names);
+      if (found.some((v) => variantKey(v) === built.key)) continue;
       const on = names.switches.filter((s) => switches[s]);
-      found.push({ optimizer: definition.id, name: [definition.id, ...on].join('+'), switches, program });
+      found.push({ optimizer: definition.id, name: [definition.id, ...on].join('+'), switches, program: built.program, ...(built.matrix ? { matrix: built.matrix } : {}) });
     }
     variantCache.set(definition, (variants = found));
   }
@@ -333,7 +388,7 @@ export function variantFor(definition: OptimizerDefinition, params: ParameterVal
   let variant = cache.get(combination);
   if (!variant) {
     const { key } = build(definition, switches);
-    variant = variantsOf(definition).find((v) => v.program.key === key);
+    variant = variantsOf(definition).find((v) => variantKey(v) === key);
     if (!variant) throw new Error(`${definition.id}: switches ${combination} give a program outside its variants.`);
     cache.set(combination, variant);
   }

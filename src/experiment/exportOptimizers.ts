@@ -21,7 +21,7 @@ export interface TorchRule {
 
 export interface OptimizerExport {
   /** keras.optimizers.<className>(<argument>=hp["<app key>"], …). */
-  keras: { className: string; args: Readonly<Record<string, string>> };
+  keras: { className: string; args: Readonly<Record<string, string>>; /** App keys whose 0 is Keras's None (Muon's rms_rate). */ noneWhenOff?: readonly string[] };
   /**
    * PyTorch: a torch.optim class, `className(params, <argument>=<expression>, …)`, or a Keras
    * rule of the script, which takes Keras's arguments (`lr` for `learning_rate`). `why`
@@ -34,7 +34,12 @@ export interface OptimizerExport {
 export function torchConstructor(id: OptimizerId): { className: string; args: Record<string, string> } {
   const { keras, torch } = OPTIMIZER_EXPORTS[id];
   if ('optim' in torch) return { className: torch.optim, args: { ...torch.args } };
-  return { className: torch.rule.className, args: Object.fromEntries(Object.entries(keras.args).map(([name, key]) => [name === 'learning_rate' ? 'lr' : name, hp(key)])) };
+  return { className: torch.rule.className, args: Object.fromEntries(Object.entries(keras.args).map(([name, key]) => [name === 'learning_rate' ? 'lr' : name, kerasArgument(id, key)])) };
+}
+
+/** The Python expression of an app key as a Keras argument: `hp["key"]`, or `hp["key"] or None` where 0 means None. */
+export function kerasArgument(id: OptimizerId, key: string): string {
+  return OPTIMIZER_EXPORTS[id].keras.noneWhenOff?.includes(key) ? `${hp(key)} or None` : hp(key);
 }
 
 /**
@@ -75,11 +80,13 @@ export const BASE_OPTIMIZER_SETTINGS: Readonly<Record<KnobKey, { keras: string; 
     keras: 'weight_decay',
     // AdamW refuses None; 0 decays by nothing.
     noneWhenOff: false,
-    torch: `if hp.get("weightDecay"):
-    # Decoupled, every weight (biases too): w -= w * weight_decay * lr. torch.optim's weight_decay
-    # argument adds weight_decay * w to the gradient instead (except AdamW's).
-    for w in weights:
-        w.sub_(w * hp["weightDecay"] * lr)`,
+    torch: `# Decoupled, every weight (biases too): w -= w * weight_decay * lr. torch.optim's weight_decay
+# argument adds weight_decay * w to the gradient instead (except AdamW's). A rule may give some
+# weights another decay (Muon: adam_weight_decay for those that are not matrices).
+decay_of = getattr(optimizer, "weight_decay_of", lambda w, hp: hp.get("weightDecay") or 0)
+for w in weights:
+    if decay_of(w, hp):
+        w.sub_(w * decay_of(w, hp) * lr)`,
   },
 };
 
@@ -393,6 +400,66 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
         n.copy_(n_new)`,
       ),
       why: "Keras's Ftrl, written below: torch.optim has none.",
+    },
+  },
+  muon: {
+    keras: {
+      className: 'Muon',
+      args: {
+        learning_rate: 'learningRate',
+        adam_beta_1: 'adamBeta1',
+        adam_beta_2: 'adamBeta2',
+        adam_weight_decay: 'adamWeightDecay',
+        epsilon: 'epsilon',
+        muon_a: 'muonA',
+        muon_b: 'muonB',
+        muon_c: 'muonC',
+        adam_lr_ratio: 'adamLrRatio',
+        momentum: 'momentum',
+        ns_steps: 'nsSteps',
+        nesterov: 'nesterov',
+        rms_rate: 'rmsRate',
+      },
+      noneWhenOff: ['rmsRate'],
+    },
+    torch: {
+      rule: rule(
+        'KerasMuon',
+        `    """keras.optimizers.Muon: 2-D weights take the Muon step (momentum, Newton-Schulz
+    orthogonalisation as zeropower_via_newtonschulz5, then lr * sqrt(max(rows, cols)) * rms_rate),
+    the others Keras's AdamW step at lr * adam_lr_ratio. torch.optim.Muon refuses weights that
+    are not matrices and scales its step by its own adjust_lr_fn. Keras decays the matrices by
+    weight_decay and the others by adam_weight_decay (weight_decay_of, read by the training step)."""
+
+    def weight_decay_of(self, w, hp):
+        return hp["weightDecay"] if w.ndim == 2 else hp["adamWeightDecay"]
+
+    def slots(self, w, s):
+        return {"m": torch.zeros_like(w)} if w.ndim == 2 else {"m": torch.zeros_like(w), "v": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        m = state["m"]
+        if w.ndim != 2:
+            v = state["v"]
+            m.add_((g - m) * (1 - s["adam_beta_1"]))
+            v.add_((g * g - v) * (1 - s["adam_beta_2"]))
+            alpha = s["lr"] * s["adam_lr_ratio"] * math.sqrt(1 - s["adam_beta_2"] ** t) / (1 - s["adam_beta_1"] ** t)
+            w.sub_(m * alpha / (v.sqrt() + s["epsilon"]))
+            return
+        m.add_(g + m * (s["momentum"] - 1))
+        u = g + s["momentum"] * m if s["nesterov"] else m
+        tall = u.shape[0] > u.shape[1]
+        x = u.T if tall else u
+        x = x / (x.norm() + 1e-7)
+        for _ in range(s["ns_steps"]):
+            gram = x @ x.T
+            x = s["muon_a"] * x + (s["muon_b"] * gram + s["muon_c"] * gram @ gram) @ x
+        step = s["lr"] * (x.T if tall else x)
+        if s["rms_rate"] is not None:
+            step = step * math.sqrt(max(w.shape)) * s["rms_rate"]
+        w.sub_(step)`,
+      ),
+      why: "Keras's Muon, written below: torch.optim.Muon takes only matrices and scales its step its own way.",
     },
   },
 };

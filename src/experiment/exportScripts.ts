@@ -7,7 +7,7 @@
 import { trainingContestants, type ExperimentConfig } from './config';
 import { contestantName } from './contestants';
 import { describeNetwork } from './network';
-import { BASE_OPTIMIZER_SETTINGS, hp, KERAS_RULE_BASE, OPTIMIZER_EXPORTS, SCHEDULE_EXPORTS, torchConstructor } from './exportOptimizers';
+import { BASE_OPTIMIZER_SETTINGS, hp, kerasArgument, KERAS_RULE_BASE, OPTIMIZER_EXPORTS, SCHEDULE_EXPORTS, torchConstructor } from './exportOptimizers';
 import { SCHEDULE_KINDS, SCHEDULES, type ScheduleKind } from './schedules';
 
 type ScheduledKind = Exclude<ScheduleKind, 'constant'>;
@@ -384,7 +384,7 @@ def build_model(weights):
 # Each is built from a contestant's settings hp and its learning rate lr (a number, or a schedule).
 ${optimizerTable(ids, (id) => {
   const { className, args } = OPTIMIZER_EXPORTS[id].keras;
-  const own = Object.entries(args).map(([name, key]) => `${name}=${key === 'learningRate' ? 'lr' : hp(key)}`);
+  const own = Object.entries(args).map(([name, key]) => `${name}=${key === 'learningRate' ? 'lr' : kerasArgument(id, key)}`);
   return `lambda hp, lr: keras.optimizers.${className}(${[...own, ...callArgs(baseSettingArgs(id))].join(', ')})`;
 })}
 ${

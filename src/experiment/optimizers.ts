@@ -14,6 +14,7 @@ import { adamax } from './definitions/adamax';
 import { adamw } from './definitions/adamw';
 import { ftrl } from './definitions/ftrl';
 import { lion } from './definitions/lion';
+import { muon } from './definitions/muon';
 import { nadam } from './definitions/nadam';
 import { rmsprop } from './definitions/rmsprop';
 import { sgd } from './definitions/sgd';
@@ -21,7 +22,7 @@ import type { ParameterValues } from './parameters';
 import { defaultValues } from './parameters';
 
 // New optimizers go at the end: the kernel numbers its variants in this order.
-export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam', 'adamw', 'adamax', 'lion', 'ftrl'] as const;
+export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam', 'adamw', 'adamax', 'lion', 'ftrl', 'muon'] as const;
 export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
 
 /** Every definition, in OPTIMIZER_IDS order (the kernel numbers its variants in this order). */
@@ -36,6 +37,7 @@ export const OPTIMIZERS: { readonly [K in OptimizerId]: OptimizerDefinition<K> }
   adamax,
   lion,
   ftrl,
+  muon,
 };
 
 export function optimizerDefaults(id: OptimizerId): ParameterValues {

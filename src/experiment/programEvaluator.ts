@@ -11,7 +11,7 @@
  * A new Node op in algebra.ts must be added to `apply` below (the switch has no
  * default, so TypeScript reports a missing case).
  */
-import { variantFor, stepScalars, withLearningRate, type CompiledProgram, type Node, type OptimizerDefinition } from './algebra';
+import { variantFor, stepScalars, weightDecayOf, withLearningRate, type CompiledProgram, type Node, type OptimizerDefinition } from './algebra';
 import { clipGradients64, decayWeights64, knobsOf } from './knobs';
 import { isConstantSchedule, learningRateAt, type ScheduleSettings } from './schedules';
 import type { ParameterValues } from './parameters';
@@ -78,7 +78,8 @@ export function createProgramRunner(definition: OptimizerDefinition, params: Par
       const scalars = stepScalars(definition, ownParams, t, learningRate);
       const constants = isConstantSchedule(schedule) ? baseConstants : definition.constants(withLearningRate(params, learningRate));
       const [gradient] = clipGradients64([Float64Array.from(rawGradient)], knobs);
-      decayWeights64(weights, knobs.weightDecay, learningRate);
+      // The lab's weights are one vector, never a matrix: Muon's is its AdamW step and decay.
+      decayWeights64(weights, weightDecayOf(definition, params, false), learningRate);
       for (let i = 0; i < weights.length; i++) {
         evaluateAt(program, values, (node) => {
           switch (node.op) {

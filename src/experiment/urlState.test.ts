@@ -879,6 +879,7 @@ describe('format version 1 fixture', () => {
       { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
       { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+      { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
     ],
   };
   // Version 1 drew the training curves raw: its links open unsmoothed.
@@ -911,12 +912,12 @@ describe('format version 1 fixture', () => {
     expect(decodeExperimentUrl('?v=1').config).toStrictEqual(defaultExperiment());
   });
 
-  it('never selects Nadam, AdamW, Adamax, Lion or Ftrl, which version 1 did not know, from a v1 link without opt: they are there, unticked at defaults', () => {
+  it('never selects Nadam, AdamW, Adamax, Lion, Ftrl or Muon, which version 1 did not know, from a v1 link without opt: they are there, unticked at defaults', () => {
     for (const link of ['?v=1', '?v=1&epochs=2&adam.lr=0.002']) {
       const r = decodeExperimentUrl(link);
       expect(r.notices).toEqual([]);
       expect(trained(r.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
-      for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'ftrl'] as const) expect(contestant(r.config, id)).toEqual(extra(id, 1, false));
+      for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'ftrl', 'muon'] as const) expect(contestant(r.config, id)).toEqual(extra(id, 1, false));
       expect(r.config.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
     }
   });
@@ -954,6 +955,7 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
       { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+      { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
     ],
   };
   // DO NOT EDIT. Everything at once: an unticked RMSprop 3 with an edit, settings, no hidden layer, the view.
@@ -979,6 +981,7 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
       { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
+      { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
     ],
   };
 

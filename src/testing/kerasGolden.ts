@@ -74,6 +74,20 @@ export const KERAS_GOLDEN: GoldenCase[] = [
     // assertAlmostEqual(..., decimal=6).
     tolerance: { rtol: 0, atol: 5e-7 },
   },
+  // muon_test.py test_adamw_single_step: a vector takes the AdamW step. Keras calls update_step
+  // alone there, without apply's weight decay, so adam_weight_decay is 0 here.
+  { ...singleStep('muon', [0.5, 1.5, 2.5, 3.5]), test: 'keras/src/optimizers/muon_test.py test_adamw_single_step', params: { learningRate: 0.5, adamWeightDecay: 0 } },
+  {
+    // muon_test.py test_adamw_weight_decay: Muon decays a variable that is not 2-D by
+    // adam_weight_decay (0.01 here) at lr 1; a zero gradient leaves the AdamW step at 0.
+    optimizer: 'muon',
+    test: 'keras/src/optimizers/muon_test.py test_adamw_weight_decay',
+    params: { learningRate: 1, adamWeightDecay: 0.01, weightDecay: 0 },
+    initial: [2],
+    gradients: [[0]],
+    expected: [[1.98]],
+    tolerance: { rtol: 1e-4, atol: 1e-4 },
+  },
   // SGD(nesterov=True) at momentum 0 is plain SGD in Keras (no momentum slot).
   golden('sgd', { nesterov: true }, [
     [0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999, 0.9999],
@@ -129,3 +143,41 @@ export const KERAS_GOLDEN: GoldenCase[] = [
 export function allClose(actual: ArrayLike<number>, expected: readonly number[], { rtol, atol }: { rtol: number; atol: number }): boolean {
   return expected.every((e, i) => Math.abs(actual[i] - e) <= atol + rtol * Math.abs(e));
 }
+
+/** A Keras expectation on a 2-D variable (Muon's matrix step), checked like GoldenCase. */
+export interface MatrixGoldenCase {
+  test: string;
+  params: ParameterValues;
+  initial: number[][];
+  gradients: number[][][];
+  expected: number[][];
+  tolerance: { rtol: number; atol: number };
+}
+
+export const KERAS_MATRIX_GOLDEN: MatrixGoldenCase[] = [
+  {
+    // update_step alone (no decay; weight_decay=0 there too), lr 0.5, Keras's other defaults.
+    test: 'keras/src/optimizers/muon_test.py test_muon_single_step',
+    params: { learningRate: 0.5, weightDecay: 0 },
+    initial: [[1, 2], [3, 4]],
+    gradients: [[[1, 6], [7, 2]]],
+    expected: [[0.988775, 1.887053], [2.873428, 3.97035]],
+    tolerance: { rtol: 1e-2, atol: 1e-2 },
+  },
+  {
+    // _apply_weight_decay on a 2-D variable: weight_decay 0.01 at lr 1 (a zero gradient makes no step).
+    test: 'keras/src/optimizers/muon_test.py test_muon_weight_decay',
+    params: { learningRate: 1, weightDecay: 0.01 },
+    initial: [[1, 2], [3, 4]],
+    gradients: [[[0, 0], [0, 0]]],
+    expected: [[0.99, 1.98], [2.97, 3.96]],
+    tolerance: { rtol: 1e-4, atol: 1e-4 },
+  },
+];
+
+/** muon_test.py test_Newton_Schulz: five iterations at Keras's coefficients (rtol = atol = 1e-3). */
+export const KERAS_NEWTON_SCHULZ = {
+  input: [[0.2499, 0.9105], [0.2655, 0.8824]],
+  expected: [[-0.4422, 0.6457], [0.7285, 0.2968]],
+  tolerance: { rtol: 1e-3, atol: 1e-3 },
+};

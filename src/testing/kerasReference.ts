@@ -214,6 +214,79 @@ reference.ftrl = (p) => {
   return out;
 };
 
+/**
+ * keras/src/optimizers/muon.py on a variable that is not 2-D (all of this file's vectors):
+ * Keras's AdamW step at lr·adam_lr_ratio, after Muon's own decay of such variables by
+ * adam_weight_decay at lr. The Nesterov switch only concerns matrices.
+ */
+reference.muon = (p) => {
+  const f = Math.fround;
+  const lr = p.learningRate as number, wd = p.adamWeightDecay as number;
+  const adam = { ...p, learningRate: f(f(lr) * f(p.adamLrRatio as number)), beta1: p.adamBeta1, beta2: p.adamBeta2, amsgrad: false };
+  const w = [...W0], m = W0.map(() => 0), v = W0.map(() => 0), vHat = W0.map(() => 0), out: Vec[] = [];
+  GRADIENTS.forEach((g, step) => {
+    const alpha = adamAlpha(adam, step + 1);
+    for (let i = 0; i < w.length; i++) {
+      w[i] -= w[i] * wd * lr;
+      adamElement(adam, alpha, w, m, v, vHat, g, i);
+    }
+    out.push([...w]);
+  });
+  return out;
+};
+
+export type Matrix = number[][];
+const transpose = (x: Matrix): Matrix => x[0].map((_, j) => x.map((row) => row[j]));
+const matMul = (x: Matrix, y: Matrix): Matrix => x.map((row) => y[0].map((_, j) => row.reduce((sum, value, k) => sum + value * y[k][j], 0)));
+const combine = (x: Matrix, y: Matrix, a: number, b: number): Matrix => x.map((row, i) => row.map((value, j) => a * value + b * y[i][j]));
+
+/** zeropower_via_newtonschulz5 in float64, in Keras's order (transpose a tall matrix; X = u/(‖u‖ + 1e-7); A = XXᵀ, X = aX + (bA + cA²)X). */
+export function newtonSchulz64(u: Matrix, { a, b, c, steps }: { a: number; b: number; c: number; steps: number }): Matrix {
+  const tall = u.length > u[0].length;
+  let x = tall ? transpose(u) : u;
+  const norm = Math.sqrt(x.flat().reduce((sum, value) => sum + value * value, 0));
+  x = x.map((row) => row.map((value) => value / (norm + 1e-7)));
+  for (let k = 0; k < steps; k++) {
+    const gram = matMul(x, transpose(x));
+    x = combine(x, matMul(combine(gram, matMul(gram, gram), b, c), x), a, 1);
+  }
+  return tall ? transpose(x) : x;
+}
+
+/**
+ * muon.py's Muon step on a 2-D variable in float64, over several steps: Muon's decay of
+ * matrices by weight_decay at lr, m += g + m·(momentum − 1), u = g + momentum·m (Nesterov)
+ * or m, w −= lr·NS(u)·√max(rows, cols)·rms_rate (rms_rate 0: Keras's None, no scaling).
+ */
+export function muonMatrixReference(p: ParameterValues, initial: Matrix, gradients: readonly Matrix[]): Matrix[] {
+  const lr = p.learningRate as number, wd = p.weightDecay as number, mu = p.momentum as number, rms = p.rmsRate as number;
+  const ns = { a: p.muonA as number, b: p.muonB as number, c: p.muonC as number, steps: p.nsSteps as number };
+  const scale = rms > 0 ? Math.sqrt(Math.max(initial.length, initial[0].length)) * rms : 1;
+  let w = initial.map((row) => [...row]);
+  let m = initial.map((row) => row.map(() => 0));
+  return gradients.map((g) => {
+    w = w.map((row) => row.map((value) => value - value * wd * lr));
+    m = m.map((row, i) => row.map((value, j) => value + (g[i][j] + value * (mu - 1))));
+    const u = p.nesterov ? m.map((row, i) => row.map((value, j) => g[i][j] + mu * value)) : m;
+    const o = newtonSchulz64(u, ns);
+    w = w.map((row, i) => row.map((value, j) => value - lr * o[i][j] * scale));
+    return w.map((row) => [...row]);
+  });
+}
+
+/** Seeded matrices for the matrix tests (Mulberry32, values in [-1, 1)). */
+export function seededMatrix(rows: number, cols: number, seed: number): Matrix {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => 2 * next() - 1));
+}
+
 /** Largest |a - e|/|e|; equal values count as no error (Ftrl's l1 sets weights to exactly 0). */
 export function maxRelativeError(actual: Vec[], expected: Vec[]): number {
   let worst = 0;
@@ -286,4 +359,6 @@ export const CASES: [OptimizerId, string, ParameterValues, number?][] = [
   ['ftrl', 'lr 0.5, accumulator 0.001, l1 0.05, l2 0.15, shrinkage 0.01, beta 0.3', { ...optimizerDefaults('ftrl'), learningRate: 0.5, initialAccumulator: 0.001, l1: 0.05, l2: 0.15, l2Shrinkage: 0.01, beta: 0.3 }],
   ['ftrl', 'lr 0.5, power -0.2, accumulator 0.01', { ...optimizerDefaults('ftrl'), learningRate: 0.5, learningRatePower: -0.2, initialAccumulator: 0.01 }],
   ['ftrl', 'lr 0.5, power 0 (a fixed rate), shrinkage 0.1', { ...optimizerDefaults('ftrl'), learningRate: 0.5, learningRatePower: 0, l2Shrinkage: 0.1 }],
+  ['muon', 'Keras defaults (the AdamW step of a vector)', optimizerDefaults('muon')],
+  ['muon', 'lr 0.1, Adam ratio 0.5, Adam weight decay 0.3, betas 0.8 and 0.99, no Nesterov', { ...optimizerDefaults('muon'), learningRate: 0.1, adamLrRatio: 0.5, adamWeightDecay: 0.3, adamBeta1: 0.8, adamBeta2: 0.99, nesterov: false }],
 ];

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { stepScalars, variantFor, withLearningRate, type CompiledProgram, type OptimizerDefinition } from '../../experiment/algebra';
+import { stepScalars, variantFor, weightDecayOf, withLearningRate, type CompiledProgram, type OptimizerDefinition } from '../../experiment/algebra';
 import type { ParameterValues } from '../../experiment/parameters';
 import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import { knobsOf } from '../../experiment/knobs';
 import { learningRateAt, type ScheduleSettings } from '../../experiment/schedules';
 import { evaluateProgram } from './evaluate';
+import { newtonSchulz } from './matrix';
 import { clipGradients, decayWeight } from './knobs';
 import type { Slots, UpdateRule } from './rule';
 
@@ -16,22 +17,39 @@ export { evaluateProgram } from './evaluate';
 export function tfjsRule(definition: OptimizerDefinition): UpdateRule {
   // A run's program and constants depend on its hyperparameters only: worked out once per
   // run (its params object), not for every weight of every step.
-  const prepared = new WeakMap<ParameterValues, { program: CompiledProgram; constants: Record<string, number> }>();
+  const prepared = new WeakMap<ParameterValues, { program: CompiledProgram; matrix?: CompiledProgram; constants: Record<string, number> }>();
   const prepare = (params: ParameterValues) => {
     let entry = prepared.get(params);
-    if (!entry) prepared.set(params, (entry = { program: variantFor(definition, params).program, constants: definition.constants(params) }));
+    if (!entry) {
+      const variant = variantFor(definition, params);
+      prepared.set(params, (entry = { program: variant.program, matrix: variant.matrix, constants: definition.constants(params) }));
+    }
     return entry;
   };
+  const constantsAt = (params: ParameterValues, learningRate: number | undefined) =>
+    // A scheduled rate changes the constants made from it (SGD's lr) as well as the scalars.
+    learningRate === undefined || learningRate === params.learningRate ? prepare(params).constants : definition.constants(withLearningRate(params, learningRate));
+  const { matrix } = definition;
   return {
+    weightDecay: (params, isMatrix) => weightDecayOf(definition, params, isMatrix),
+    ...(matrix && {
+      matrixUpdate(weight, gradient, slots, params, learningRate) {
+        const program = prepare(params).matrix!;
+        // The direction u and the new slots, elementwise; no per-step scalars (Muon's has none).
+        const direction = evaluateProgram(program, weight, gradient, slots, constantsAt(params, learningRate), {});
+        const orthogonal = newtonSchulz(direction.weight as tf.Tensor2D, matrix.newtonSchulz(params));
+        const [first, second] = matrix.scale(params, weight.shape[0], weight.shape[1]);
+        // Keras's lr_adjust(lr * update): ((lr·O)·√max(rows, cols))·rms_rate, in float32.
+        const step = tf.mul(tf.mul(tf.mul(orthogonal, learningRate), first), second);
+        return { weight: tf.sub(weight, step), slots: direction.slots };
+      },
+    }),
     slots(params) {
       const initial = definition.slots(params);
       return Object.fromEntries(prepare(params).program.slots.map(({ name }) => [name, initial[name]]));
     },
     update(weight, gradient, slots, step, params, learningRate) {
-      const { program, constants } = prepare(params);
-      // A scheduled rate changes the constants made from it (SGD's lr) as well as the scalars.
-      const stepConstants = learningRate === undefined || learningRate === params.learningRate ? constants : definition.constants(withLearningRate(params, learningRate));
-      return evaluateProgram(program, weight, gradient, slots, stepConstants, stepScalars(definition, params, step, learningRate));
+      return evaluateProgram(prepare(params).program, weight, gradient, slots, constantsAt(params, learningRate), stepScalars(definition, params, step, learningRate));
     },
   };
 }
@@ -58,7 +76,17 @@ export function applyStep(
     const knobs = knobsOf(params);
     const learningRate = learningRateAt(schedule, params.learningRate as number, step - 1);
     const clipped = clipGradients(gradients, knobs);
-    const results = weights.map((weight, i) => rule.update(decayWeight(weight, knobs.weightDecay, learningRate), clipped[i], slots[i], step, params, learningRate));
+    const results = weights.map((weight, i) => {
+      // Keras's Muon takes the matrix step for every 2-D variable, the elementwise one for the rest.
+      const matrix = rule.matrixUpdate !== undefined && weight.rank === 2;
+      const decayed = decayWeight(weight, rule.weightDecay(params, matrix), learningRate);
+      if (!matrix) return rule.update(decayed, clipped[i], slots[i], step, params, learningRate);
+      const next = rule.matrixUpdate!(decayed as tf.Tensor2D, clipped[i] as tf.Tensor2D, slots[i], params, learningRate);
+      // Slots the matrix step does not keep (Muon's AdamW velocity) stay as they were, as new
+      // handles on the same data, so a caller may dispose the old slots as after any step.
+      const kept = Object.entries(slots[i]).filter(([name]) => !(name in next.slots));
+      return { weight: next.weight, slots: { ...Object.fromEntries(kept.map(([name, slot]) => [name, tf.clone(slot)])), ...next.slots } };
+    });
     return { weights: results.map((r) => r.weight), slots: results.map((r) => r.slots) };
   });
 }

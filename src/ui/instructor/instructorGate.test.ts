@@ -30,6 +30,7 @@ const PROBES: Record<ControlId, string> = {
   adamax: 'aria-label="Reset Adamax to Keras defaults"',
   lion: 'aria-label="Reset Lion to Keras defaults"',
   ftrl: 'aria-label="Reset Ftrl to Keras defaults"',
+  muon: 'aria-label="Reset Muon to Keras defaults"',
   train: '>Train</button>',
   pacing: '>Step</button>',
   charts: '>Reset zoom</button>',
