@@ -8,7 +8,7 @@
  */
 import type { CompiledProgram, Node } from '../../experiment/algebra';
 import { CLIP_MODE } from '../../experiment/knobs';
-import { KNOB_FIELDS, kernelLayout, type KernelVariant } from './layout';
+import { KNOB_FIELDS, kernelLayout, MATRIX_FIELDS, type KernelVariant } from './layout';
 
 export const GENERATED_UPDATE_FILE = 'update.generated.ts';
 
@@ -39,8 +39,8 @@ function expression(node: Node, v: KernelVariant, valuesAt: number): string {
   }
 }
 
-function variantCase(v: KernelVariant, slotsAt: number, valuesAt: number): string {
-  const program: CompiledProgram = v.variant.program;
+/** One variant's loop: `program`'s new slots, and its `weight` node stored at `target` (the weight, or the matrix step's direction buffer). */
+function variantCase(v: KernelVariant, program: CompiledProgram, slotsAt: number, valuesAt: number, target = 'w'): string {
   const uniform = uniformNodes(program.nodes);
   const lines = [`    case ${v.kind}: { // ${v.variant.name}`];
   v.slots.forEach((_, j) => lines.push(`      const slot${j} = load<usize>(record, ${slotsAt + 4 * j}) + offset;`));
@@ -51,8 +51,8 @@ function variantCase(v: KernelVariant, slotsAt: number, valuesAt: number): strin
   program.nodes.forEach((node, i) => {
     if (!uniform[i]) lines.push(`        const n${i} = ${expression(node, v, valuesAt)};`);
   });
-  program.slots.forEach(({ value }, j) => lines.push(`        v128.store(slot${j} + i, n${value});`));
-  lines.push(`        v128.store(w + i, n${program.weight});`);
+  program.slots.forEach(({ name, value }) => lines.push(`        v128.store(slot${v.slots.indexOf(name)} + i, n${value});`));
+  lines.push(`        v128.store(${target} + i, n${program.weight});`);
   lines.push('      }', '      break;', '    }');
   return lines.join('\n');
 }
@@ -72,6 +72,9 @@ export const KNOBS_AT: usize = ${record.knobsAt};
 ${Object.entries(KNOB_FIELDS).map(([name, offset]) => `export const KNOB_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}: usize = ${offset};`).join('\n')}
 ${Object.entries(CLIP_MODE).map(([name, value]) => `export const CLIP_${name.toUpperCase()}: i32 = ${value};`).join('\n')}
 export const VALUES_AT: usize = ${record.valuesAt};
+/** The matrix step's settings (layout.ts MATRIX_FIELDS). */
+export const MATRIX_AT: usize = ${record.matrixAt};
+${Object.entries(MATRIX_FIELDS).map(([name, offset]) => `export const MATRIX_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}: usize = ${offset};`).join('\n')}
 
 /** Hash of the layout and programs this file was generated from (src/train/kernel/layout.ts). */
 export function layoutHash(): u32 {
@@ -94,6 +97,8 @@ ${table('slotCount', 'i32', (v) => String(v.slots.length))}
 
 ${table('skipsZeroGradient', 'bool', (v) => String(v.skipsZeroGradient))}
 
+${table('hasMatrixStep', 'bool', (v) => String(v.matrix))}
+
 /**
  * Applies the update of the run whose record is at \`record\` to \`bytes\` bytes of
  * its parameters at byte offset \`offset\` (and the same offset in each slot block),
@@ -103,7 +108,20 @@ ${table('skipsZeroGradient', 'bool', (v) => String(v.skipsZeroGradient))}
 @inline export function applyUpdate(record: usize, offset: usize, g: usize, bytes: usize): void {
   const w = load<usize>(record, ${record.paramsAt}) + offset;
   switch (load<i32>(record)) {
-${variants.map((v) => variantCase(v, record.slotsAt, record.valuesAt)).join('\n')}
+${variants.map((v) => variantCase(v, v.variant.program, record.slotsAt, record.valuesAt)).join('\n')}
+  }
+}
+
+/**
+ * The matrix step's elementwise part (variants with one): its new slots, and the
+ * direction to orthogonalise stored at \`out\` (same offsets as the parameters).
+ */
+// @ts-ignore: decorator
+@inline export function applyDirection(record: usize, offset: usize, g: usize, out: usize, bytes: usize): void {
+  const w = load<usize>(record, ${record.paramsAt}) + offset;
+  const direction = out + offset;
+  switch (load<i32>(record)) {
+${variants.filter((v) => v.variant.matrix).map((v) => variantCase(v, v.variant.matrix!, record.slotsAt, record.valuesAt, 'direction')).join('\n')}
   }
 }
 `;

@@ -61,7 +61,9 @@ describe('Keras 3\'s golden values', () => {
   it.each((['simd', 'relaxed-simd'] as const).flatMap((build) => KERAS_GOLDEN.map((c) => [build, name(c), c] as const)))('kernel, %s build: %s', async (build, _name, c) => {
     (await kernelSteps(build, c)).forEach((tensors, step) => {
       const expected = c.expected[step];
-      if (expected) tensors.forEach((w, i) => expect(allClose(w, expected, c.tolerance), `step ${step + 1}, tensor ${i}`).toBe(true));
+      // Keras's vector cases concern variables that are not 2-D: with a matrix step (Muon) only the biases take them.
+      const checked = OPTIMIZERS[c.optimizer].matrix ? tensors.filter((_, i) => i % 2 === 1) : tensors;
+      if (expected) checked.forEach((w, i) => expect(allClose(w, expected, c.tolerance), `step ${step + 1}, tensor ${i}`).toBe(true));
     });
   });
 

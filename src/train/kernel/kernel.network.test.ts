@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MnistData, SplitData } from '../../data/shardLoader';
+import { ARTICLE_OPTIMIZERS } from '../../experiment/contestants';
 import { articleNetwork, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { optimizerDefaults, OPTIMIZER_IDS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
@@ -196,7 +197,7 @@ describe('memory', () => {
   it.each(cases)('%j, batch %i: kernelMemoryBytes is the layout, to the heap base; flat over steps', async (network, batch) => {
     const runs = OPTIMIZER_IDS.map((optimizer) => variant(optimizer));
     const t = await kernels['relaxed-simd'].createTrainer({ network, maxBatch: batch, runs, initial: randomWeights(1, network.hiddenLayers) });
-    const estimate = kernelMemoryBytes(network, batch, runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).slots.length));
+    const estimate = kernelMemoryBytes(network, batch, runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).slots.length), runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).matrix));
     // The estimate starts at a 64 KiB bound on the heap base; the kernel at the real one (a few KiB: its static data).
     const slack = estimate - t.memoryInUse;
     expect(slack).toBeGreaterThan(32 * 1024);
@@ -262,6 +263,6 @@ describe('shapes past the limits are refused before any wasm runs', () => {
 
   it('accepts the largest network the settings allow, with the five optimizers at batch 4096', () => {
     const network = net([1024, 1024, 1024], 'sigmoid');
-    expect(() => checkTrainerOptions({ network, maxBatch: 4096, runs: OPTIMIZER_IDS.map((o) => variant(o)), initial: randomWeights(1, network.hiddenLayers) })).not.toThrow();
+    expect(() => checkTrainerOptions({ network, maxBatch: 4096, runs: ARTICLE_OPTIMIZERS.map((o) => variant(o)), initial: randomWeights(1, network.hiddenLayers) })).not.toThrow();
   });
 });

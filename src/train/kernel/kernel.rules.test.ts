@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
 import { CASES, GRADIENTS, W0 } from '../../testing/kerasReference';
 import { loadKernel } from '../../testing/kernelNode';
-import type { OptimizerId } from '../../experiment/optimizers';
+import { OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
+import { normRelativeError } from '../../testing/kernelFixtures';
 import type { ParameterValues } from '../../experiment/parameters';
 import { applyStep, UPDATE_RULES } from '../optimizers';
 
@@ -24,6 +25,7 @@ async function compareBits(build: 'simd' | 'relaxed-simd', id: OptimizerId, para
   const place = (values: number[]) => sizes.map((n) => Float32Array.from({ length: n }, (_, i) => values[i % values.length] * (1 + i / n)));
   const trainer = await (await loadKernel(build)).createTrainer({ network: { hiddenLayers: [hidden], activation: 'relu' }, maxBatch: 1, runs: [{ optimizer: id, hyperparameters: params }], initial: place(initial) });
   const rule = UPDATE_RULES[id];
+  const matrix = OPTIMIZERS[id].matrix !== undefined;
   const shapes = [[IMAGE_SIZE, hidden], [hidden], [hidden, NUM_CLASSES], [NUM_CLASSES]];
   // The kernel holds dense2/kernel transposed; the elementwise update does not care, so tfjs gets it as weights() gives it.
   let weights = trainer.weights(0).map((w, i) => tf.tensor(w, shapes[i]));
@@ -36,7 +38,11 @@ async function compareBits(build: 'simd' | 'relaxed-simd', id: OptimizerId, para
     tf.dispose([...tensors, ...weights, ...slots.flatMap((s) => Object.values(s))]);
     ({ weights, slots } = next);
     const kernel = trainer.weights(0);
-    weights.forEach((w, i) => expect(kernel[i], `step ${step + 1}, tensor ${i}`).toEqual(w.dataSync()));
+    weights.forEach((w, i) => {
+      // A matrix step (Muon's kernels) orthogonalises in another order in each engine: float32 rounding, not bits.
+      if (matrix && w.rank === 2) expect(normRelativeError(kernel[i], w.dataSync()), `step ${step + 1}, tensor ${i}`).toBeLessThanOrEqual(1e-6);
+      else expect(kernel[i], `step ${step + 1}, tensor ${i}`).toEqual(w.dataSync());
+    });
   });
   tf.dispose([...weights, ...slots.flatMap((s) => Object.values(s))]);
   trainer.dispose();

@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../data/manifest';
 import type { MnistData } from '../../data/shardLoader';
-import { optimizerDefaults, OPTIMIZER_IDS, type OptimizerId } from '../../experiment/optimizers';
+import { optimizerDefaults, OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
-import { CASES, GRADIENTS, maxRelativeError, reference, W0, type Vec } from '../../testing/kerasReference';
+import { CASES, GRADIENTS, maxRelativeError, muonMatrixReference, reference, seededMatrix, W0, type Vec } from '../../testing/kerasReference';
 import { normRelativeError, randomWeights, relativeError, syntheticSplit, tfjsEvaluate } from '../../testing/kernelFixtures';
 import { kernelBytes, loadKernel } from '../../testing/kernelNode';
 import { loadRealMnist } from '../../testing/realMnist';
@@ -164,7 +164,9 @@ describe('update rules match the Keras 3 formulas (float64), one step at a time'
     const t = await trainer(build, [{ optimizer: id, hyperparameters: params }], { hidden: W0.length });
     const steps = kernelSteps(t, W0.length);
     const expected = reference[id](params);
-    for (let tensor = 0; tensor < 4; tensor++) {
+    // A rule with a matrix step (Muon) steps only the biases elementwise; its kernels are checked below.
+    const tensors = OPTIMIZERS[id].matrix ? [1, 3] : [0, 1, 2, 3];
+    for (const tensor of tensors) {
       expect(maxRelativeError(steps.map((s) => s[tensor]), expected), `tensor ${tensor}`).toBeLessThanOrEqual(tolerance ?? 1e-6);
     }
     // Every other weight had a zero gradient and stays exactly where it was (0).
@@ -185,6 +187,34 @@ describe('update rules match the Keras 3 formulas (float64), one step at a time'
       checked++;
     }
     expect(checked).toBe(4);
+  });
+});
+
+describe("Muon's matrix step against the float64 reference (Keras's order), one step at a time", () => {
+  // 784-8-32-10: W1 is tall (784 x 8, Gram space 8 x 8), W2 wide (8 x 32), the output kernel wide in
+  // Keras's shape (32 x 10) but stored transposed (10 x 32, Gram space 10 padded to 12).
+  const network = { hiddenLayers: [8, 32], activation: 'relu' as const };
+  const shapes = [[IMAGE_SIZE, 8], [8], [8, 32], [32], [32, NUM_CLASSES], [NUM_CLASSES]];
+  const cases: [string, ParameterValues][] = [
+    ['Keras defaults at lr 0.05', { ...optimizerDefaults('muon'), learningRate: 0.05 }],
+    ['lr 0.05, weight decay 0.3, no Nesterov, 3 Newton-Schulz steps, rms rate off', { ...optimizerDefaults('muon'), learningRate: 0.05, weightDecay: 0.3, nesterov: false, nsSteps: 3, rmsRate: 0 }],
+  ];
+  it.each(BUILDS.flatMap((build) => cases.map(([name, params]) => [build, name, params] as const)))('%s build: %s', async (build, _name, params) => {
+    const initial = shapes.map(([rows, cols = 1], i) => Float32Array.from(seededMatrix(rows, cols, 100 + i).flat(), (x) => x * 0.1));
+    const gradients = [0, 1, 2].map((step) => shapes.map(([rows, cols = 1], i) => Float32Array.from(seededMatrix(rows, cols, 10 * step + i).flat())));
+    const t = await kernels[build].createTrainer({ network, maxBatch: 1, runs: [{ optimizer: 'muon', hyperparameters: params }], initial });
+    const steps = gradients.map((g) => {
+      t.applyGradients(0, g);
+      return t.weights(0);
+    });
+    for (const tensor of [0, 2, 4]) {
+      const [rows, cols] = shapes[tensor];
+      const matrix = (values: Float32Array) => Array.from({ length: rows }, (_, r) => Array.from(values.subarray(r * cols, (r + 1) * cols)));
+      const expected = muonMatrixReference(params, matrix(initial[tensor]), gradients.map((g) => matrix(g[tensor])));
+      steps.forEach((w, step) => expect(normRelativeError(w[tensor], Float64Array.from(expected[step].flat())), `tensor ${tensor}, step ${step + 1}`).toBeLessThanOrEqual(1e-6));
+      expect(normRelativeError(Float64Array.from(expected[2].flat()), initial[tensor]), `tensor ${tensor} moved`).toBeGreaterThan(1e-2);
+    }
+    t.dispose();
   });
 });
 
@@ -366,7 +396,7 @@ describe('evaluation and bookkeeping', () => {
     const runs = OPTIMIZER_IDS.map(defaults);
     const t = await trainer(build, runs);
     const before = t.memoryBytes;
-    const estimate = kernelMemoryBytes(oneLayer(128), 128, runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).slots.length));
+    const estimate = kernelMemoryBytes(oneLayer(128), 128, runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).slots.length), runs.map((r) => kernelVariant(r.optimizer, r.hyperparameters).matrix));
     expect(before).toBeLessThanOrEqual(Math.ceil(estimate / 65536) * 65536);
     expect(before).toBeGreaterThan(estimate - 64 * 1024 - 65536);
     for (let s = 0; s < 40; s++) {

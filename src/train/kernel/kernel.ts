@@ -12,7 +12,7 @@ import { isConstantSchedule, learningRateAt } from '../../experiment/schedules';
 import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { OPTIMIZERS } from '../../experiment/optimizers';
 import type { RunSpec } from '../engine';
-import { KNOB_FIELDS, kernelLayout, kernelVariant, type KernelVariant } from './layout';
+import { KNOB_FIELDS, kernelLayout, kernelVariant, MATRIX_FIELDS, type KernelVariant } from './layout';
 
 export type KernelBuild = 'simd' | 'relaxed-simd';
 
@@ -116,11 +116,14 @@ interface KernelExports {
   evaluate(run: number): number;
   applyGradient(run: number, offset: number, bytes: number): void;
   decayRun(run: number): void;
+  matrixGradientPointer(): number;
+  applyGradientBlock(run: number): void;
 }
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
   'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
   'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
+  'matrixGradientPointer', 'applyGradientBlock',
 ];
 
 // The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
@@ -212,7 +215,7 @@ export function parameterLayout(network: KernelNetwork): { layers: KernelLayer[]
  * addRun() buffer by buffer (an upper bound: the real heap base is lower). It
  * grows with the network, the batch size and the runs, never with the dataset.
  */
-export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[]): number {
+export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[], matrixRuns: readonly boolean[] = []): number {
   const { layers, floats } = parameterLayout(network);
   const pixels = maxBatch * IMAGE_SIZE;
   const firstRow = layers[0].biasLength * 4;
@@ -226,7 +229,12 @@ export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slot
     IMAGE_SIZE * Math.ceil(firstRow / 64) * 64, longest * 4, (floats - IMAGE_SIZE * layers[0].rowLength) * 4, 16 * 4,
     slotCounts.length * kernelLayout().record.bytes,
   ];
-  const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(floats * 4));
+  // The first run with a matrix step (Muon) also reserves its buffers: two blocks, five Gram-sized
+  // matrices of doubles and one of floats.
+  const firstMatrix = matrixRuns.indexOf(true);
+  const side = Math.max(...layers.map((l) => padded(Math.min(l.fanIn, l.fanOut))));
+  const matrixScratch = [floats * 4, floats * 4, ...new Array<number>(5).fill(side * side * 8), side * side * 4];
+  const perRun = slotCounts.flatMap((slots, run) => [...new Array<number>(1 + slots).fill(floats * 4), ...(run === firstMatrix ? matrixScratch : [])]);
   return [...shared, ...perRun].reduce((end, bytes) => align64(end) + bytes, HEAP_BASE_BOUND);
 }
 
@@ -240,6 +248,8 @@ interface RunSetup {
   stepValues: (t: number) => { learningRate: number; scalars: Record<string, number>; constants?: Record<string, number> };
   scalarOffsets: readonly (readonly [string, number])[];
   constantOffsets: readonly (readonly [string, number])[];
+  /** The matrix step's settings (a definition with one): Newton-Schulz, the biases' decay, each layer's two factors. */
+  matrix?: { a: number; b: number; c: number; steps: number; elementwiseWeightDecay: number; scales: (layers: readonly KernelLayer[]) => number[] };
 }
 
 /** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
@@ -266,6 +276,14 @@ function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpe
     },
     scalarOffsets: Object.entries(variant.scalars),
     constantOffsets: Object.entries(variant.constants),
+    ...(definition.matrix && {
+      matrix: {
+        ...definition.matrix.newtonSchulz(params),
+        elementwiseWeightDecay: definition.matrix.elementwiseWeightDecay(params),
+        // Keras's shape of each kernel, [fanIn, fanOut], whatever the kernel's storage.
+        scales: (layers) => layers.flatMap((l) => [...definition.matrix!.scale(params, l.fanIn, l.fanOut)]),
+      },
+    }),
   };
 }
 
@@ -276,7 +294,8 @@ export function checkTrainerOptions(options: KernelTrainerOptions): void {
   if (!isWhole(maxBatch, 1, KERNEL_LIMITS.maxBatch)) throw new KernelSizeError(`Batch size ${maxBatch} is outside the kernel's range 1 to ${KERNEL_LIMITS.maxBatch}.`);
   if (!isWhole(runs.length, 1, KERNEL_LIMITS.maxRuns)) throw new KernelSizeError(`${runs.length} optimizer runs is outside the kernel's range 1 to ${KERNEL_LIMITS.maxRuns}.`);
   checkWeightShapes(network, initial);
-  const bytes = kernelMemoryBytes(network, maxBatch, runs.map((run) => runSetup(run).variant.slots.length));
+  const variants = runs.map((run) => runSetup(run).variant);
+  const bytes = kernelMemoryBytes(network, maxBatch, variants.map((v) => v.slots.length), variants.map((v) => v.matrix));
   if (bytes > KERNEL_LIMITS.maxMemoryBytes) {
     const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
     throw new KernelSizeError(
@@ -363,7 +382,8 @@ export class KernelTrainer {
     this.f32 = new Float32Array(exports.memory.buffer);
     this.f32.set(PIXEL_TABLE, exports.tablePointer() / 4);
     const blockFloats = this.layout.floats;
-    this.runs.forEach(({ setup: { variant, constants, slotInit, knobs } }, run) => {
+    this.runs.forEach(({ setup }, run) => {
+      const { variant, constants, slotInit, knobs } = setup;
       this.setWeights(run, options.initial);
       variant.slots.forEach((name, slot) => {
         const at = exports.slotPointer(run, slot) / 4;
@@ -375,7 +395,20 @@ export class KernelTrainer {
       new Int32Array(exports.memory.buffer)[knobsAt + KNOB_FIELDS.clipMode / 4] = CLIP_MODE[knobs.clip];
       this.f32[knobsAt + KNOB_FIELDS.clipAmount / 4] = knobs.clipAmount;
       this.f32[knobsAt + KNOB_FIELDS.weightDecay / 4] = knobs.weightDecay;
+      if (setup.matrix) this.writeMatrixSettings(run, setup.matrix);
     });
+  }
+
+  /** A matrix run's Newton-Schulz settings, its biases' decay and each layer's factors, into its record (layout.ts MATRIX_FIELDS). */
+  private writeMatrixSettings(run: number, matrix: NonNullable<RunSetup['matrix']>): void {
+    const { record } = kernelLayout();
+    const at = (this.wasm.valuesPointer(run) - record.valuesAt + record.matrixAt) / 4;
+    this.f32[at + MATRIX_FIELDS.a / 4] = matrix.a;
+    this.f32[at + MATRIX_FIELDS.b / 4] = matrix.b;
+    this.f32[at + MATRIX_FIELDS.c / 4] = matrix.c;
+    new Int32Array(this.wasm.memory.buffer)[at + MATRIX_FIELDS.steps / 4] = matrix.steps;
+    this.f32[at + MATRIX_FIELDS.elementwiseWeightDecay / 4] = matrix.elementwiseWeightDecay;
+    this.f32.set(matrix.scales(this.layout.layers), at + MATRIX_FIELDS.scales / 4);
   }
 
   private get wasm(): KernelExports {
@@ -484,18 +517,22 @@ export class KernelTrainer {
     const wasm = this.wasm;
     this.checkRun(run);
     checkWeightShapes(this.network, weights);
+    this.writeBlock(wasm.paramsPointer(run) / 4, weights);
+  }
+
+  /** Keras-order arrays into a block in the kernel's layout (padded, the output kernel transposed) at float index `base`. */
+  private writeBlock(base: number, arrays: readonly Float32Array[]): void {
     const { f32, layout } = this;
-    const base = wasm.paramsPointer(run) / 4;
     f32.fill(0, base, base + layout.floats);
     layout.layers.forEach((l, i) => {
-      const kernel = weights[2 * i];
+      const kernel = arrays[2 * i];
       const at = base + l.kernel;
       if (l.transposed) {
         for (let j = 0; j < l.fanIn; j++) for (let c = 0; c < l.fanOut; c++) f32[at + c * l.rowLength + j] = kernel[j * l.fanOut + c];
       } else {
         for (let j = 0; j < l.fanIn; j++) f32.set(kernel.subarray(j * l.fanOut, (j + 1) * l.fanOut), at + j * l.rowLength);
       }
-      f32.set(weights[2 * i + 1], base + l.bias);
+      f32.set(arrays[2 * i + 1], base + l.bias);
     });
   }
 
@@ -529,6 +566,12 @@ export class KernelTrainer {
     state.step += 1;
     this.writeScalars(run, state);
     wasm.decayRun(run);
+    if (state.setup.matrix) {
+      // The matrix step needs whole kernels: the gradients go in as one block.
+      this.writeBlock(wasm.matrixGradientPointer() / 4, gradients);
+      wasm.applyGradientBlock(run);
+      return;
+    }
     const { f32, layout } = this;
     const stage = wasm.gradientRowPointer() / 4;
     // The staging buffer holds the longest row of any layer; each piece is padded with zeros.

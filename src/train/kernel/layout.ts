@@ -6,7 +6,8 @@
  * (kernel.ts) both read this, so neither numbers anything by hand; the generated
  * kernel exports a hash of it, which the wrapper checks against its own.
  */
-import { variantFor, variantsOf, type Variant } from '../../experiment/algebra';
+import { declaredNames, variantFor, variantsOf, type Variant } from '../../experiment/algebra';
+import { NETWORK_LIMITS } from '../../experiment/network';
 import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from '../../experiment/optimizers';
 import type { ParameterValues } from '../../experiment/parameters';
 
@@ -22,6 +23,8 @@ export interface KernelVariant {
   readonly scalars: Readonly<Record<string, number>>;
   /** With a zero gradient, weight and slots stay as they are (the kernel skips rows blank in a batch). */
   readonly skipsZeroGradient: boolean;
+  /** Whether its kernels (the 2-D weights) take a matrix step (Muon); its biases then take the program. */
+  readonly matrix: boolean;
 }
 
 /**
@@ -35,6 +38,8 @@ export interface RunRecord {
   readonly slotsAt: number;
   readonly knobsAt: number;
   readonly valuesAt: number;
+  /** The matrix step's settings (MATRIX_FIELDS), after the values. */
+  readonly matrixAt: number;
   readonly bytes: number;
   readonly maxSlots: number;
 }
@@ -59,6 +64,14 @@ function fnv1a(text: string): number {
 export const KNOB_FIELDS = { clipMode: 0, clipAmount: 4, weightDecay: 8, learningRate: 12 } as const;
 const KNOB_WORDS = Object.keys(KNOB_FIELDS).length;
 
+/**
+ * The matrix step's words (variants with one): Newton–Schulz a, b, c (float32), its
+ * iterations (i32), the elementwise-stepped weights' decay (float32), then per Dense
+ * layer (input side first) the two factors on lr·O (float32; definition.matrix.scale).
+ */
+export const MATRIX_FIELDS = { a: 0, b: 4, c: 8, steps: 12, elementwiseWeightDecay: 16, scales: 20 } as const;
+const MATRIX_WORDS = 5 + 2 * (NETWORK_LIMITS.maxHiddenLayers + 1);
+
 let layout: KernelLayout | undefined;
 
 export function kernelLayout(): KernelLayout {
@@ -66,27 +79,33 @@ export function kernelLayout(): KernelLayout {
   const variants: KernelVariant[] = [];
   for (const optimizer of OPTIMIZER_IDS) {
     for (const variant of variantsOf(OPTIMIZERS[optimizer])) {
-      const { program } = variant;
+      const { program, matrix } = variant;
       const offsets = (names: readonly string[], from: number) => Object.fromEntries(names.map((name, i) => [name, from + i]));
+      // The matrix step's elementwise part reads constants and scalars of the same record.
+      const read = (list: 'constants' | 'scalars') => declaredNames(OPTIMIZERS[optimizer])[list].filter((name) => program[list].includes(name) || matrix?.[list].includes(name));
+      const constants = read('constants');
       variants.push({
         kind: variants.length,
         optimizer,
         variant,
         slots: program.slots.map((s) => s.name),
-        constants: offsets(program.constants, 0),
-        scalars: offsets(program.scalars, program.constants.length),
+        constants: offsets(constants, 0),
+        scalars: offsets(read('scalars'), constants.length),
         skipsZeroGradient: program.zeroGradientKeepsState,
+        matrix: matrix !== undefined,
       });
     }
   }
   const maxSlots = Math.max(...variants.map((v) => v.slots.length));
-  const maxValues = Math.max(...variants.map((v) => v.variant.program.constants.length + v.variant.program.scalars.length));
+  const maxValues = Math.max(...variants.map((v) => Object.keys(v.constants).length + Object.keys(v.scalars).length));
   const knobsAt = 8 + 4 * maxSlots;
   const valuesAt = knobsAt + 4 * KNOB_WORDS;
-  const record: RunRecord = { paramsAt: 4, slotsAt: 8, knobsAt, valuesAt, bytes: Math.ceil((valuesAt + 4 * maxValues) / 16) * 16, maxSlots };
+  const matrixAt = valuesAt + 4 * maxValues;
+  const record: RunRecord = { paramsAt: 4, slotsAt: 8, knobsAt, valuesAt, matrixAt, bytes: Math.ceil((matrixAt + 4 * MATRIX_WORDS) / 16) * 16, maxSlots };
   const description = [
     JSON.stringify(record),
-    ...variants.map((v) => JSON.stringify([v.kind, v.variant.name, v.slots, v.constants, v.scalars, v.skipsZeroGradient, v.variant.program.key])),
+    JSON.stringify(MATRIX_FIELDS),
+    ...variants.map((v) => JSON.stringify([v.kind, v.variant.name, v.slots, v.constants, v.scalars, v.skipsZeroGradient, v.variant.program.key, v.variant.matrix?.key ?? null])),
   ].join('\n');
   layout = { variants, record, hash: fnv1a(description) };
   return layout;

@@ -29,7 +29,9 @@
  * run's named float32 constants and per-step scalars, which the host writes.
  */
 import {
+  applyDirection,
   applyUpdate,
+  hasMatrixStep,
   CLIP_GLOBAL,
   CLIP_NONE,
   CLIP_NORM,
@@ -39,6 +41,13 @@ import {
   KNOB_WEIGHT_DECAY,
   KNOBS_AT,
   layoutHash as generatedLayoutHash,
+  MATRIX_A,
+  MATRIX_AT,
+  MATRIX_B,
+  MATRIX_C,
+  MATRIX_ELEMENTWISE_WEIGHT_DECAY,
+  MATRIX_SCALES,
+  MATRIX_STEPS,
   PARAMS_AT,
   RUN_RECORD,
   skipsZeroGradient,
@@ -113,6 +122,16 @@ let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like t
 let logitsPtr: usize = 0; // 16 f32 scratch
 let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
+// Muon's matrix step, reserved by the first run that has one (addRun):
+let matrixDirPtr: usize = 0; // a parameter block's layout: each kernel's direction u
+let matrixOutPtr: usize = 0; // a block: the orthogonalised step, a wide matrix transposed, or applyGradientBlock's gradients
+let nsPad: i32 = 0; // the largest Gram matrix's side (the smaller side of a kernel, padded to 4)
+let nsAPtr: usize = 0; // five nsPad x nsPad double matrices for Newton-Schulz in Gram space
+let nsA2Ptr: usize = 0;
+let nsMPtr: usize = 0;
+let nsPPtr: usize = 0;
+let nsTPtr: usize = 0;
+let nsP32Ptr: usize = 0; // the polynomial P / (||u|| + 1e-7) in float32, for the final product
 
 let batchSize: i32 = 0;
 let denseBatch: bool = false;
@@ -255,7 +274,30 @@ export function addRun(run: i32, kind: i32): bool {
   store<i32>(record, kind);
   store<usize>(record, reserve(bytes), PARAMS_AT);
   for (let s = 0; s < slots; s++) store<usize>(record + (<usize>s << 2), reserve(bytes), SLOTS_AT);
+  if (hasMatrixStep(kind) && matrixDirPtr == 0) reserveMatrixScratch();
   return ensureMemory();
+}
+
+/** The matrix step's buffers, shared by every run that has one (kernel.ts's kernelMemoryBytes follows this). */
+function reserveMatrixScratch(): void {
+  const bytes = <usize>paramFloats() << 2;
+  matrixDirPtr = reserve(bytes);
+  matrixOutPtr = reserve(bytes);
+  let side = 0;
+  for (let l = 0; l <= hiddenLayers; l++) {
+    const inputs = layerInt(l, L_IN);
+    const outputs = layerInt(l, L_OUT);
+    const n = ((inputs < outputs ? inputs : outputs) + 3) & ~3;
+    if (n > side) side = n;
+  }
+  nsPad = side;
+  const square = <usize>(side * side) << 3;
+  nsAPtr = reserve(square);
+  nsA2Ptr = reserve(square);
+  nsMPtr = reserve(square);
+  nsPPtr = reserve(square);
+  nsTPtr = reserve(square);
+  nsP32Ptr = reserve(square >>> 1);
 }
 
 /** The interface version: the hash of the layout and programs update.generated.ts was generated from. */
@@ -865,10 +907,30 @@ function update(run: i32, offset: usize, g: usize, bytes: usize): void {
 
 /** Keras's decoupled weight decay on a whole parameter block: w - w * wd * lr, in float32. */
 function decayWeights(params: usize, weightDecay: f32, learningRate: f32): void {
+  decayRange(params, <usize>blockFloats << 2, weightDecay, learningRate);
+}
+
+/**
+ * Muon's decay (its _apply_weight_decay): the kernels by the shared knob's weight decay,
+ * the biases by the elementwise step's own (adam_weight_decay).
+ */
+function decayMatrixRun(params: usize, record: usize, learningRate: f32): void {
+  const matrices = load<f32>(record, KNOBS_AT + KNOB_WEIGHT_DECAY);
+  const others = load<f32>(record, MATRIX_AT + MATRIX_ELEMENTWISE_WEIGHT_DECAY);
+  for (let l = 0; l <= hiddenLayers; l++) {
+    const kernel = layerPtr(l, L_WEIGHTS);
+    const bias = layerPtr(l, L_BIAS);
+    if (matrices != 0) decayRange(params + kernel, bias - kernel, matrices, learningRate);
+    if (others != 0) decayRange(params + bias, <usize>layerInt(l, L_PAD) << 2, others, learningRate);
+  }
+}
+
+/** w - w * wd * lr over `bytes` bytes at `start`. */
+function decayRange(start: usize, bytes: usize, weightDecay: f32, learningRate: f32): void {
   const wd = f32x4.splat(weightDecay);
   const lr = f32x4.splat(learningRate);
-  const end = params + (<usize>blockFloats << 2);
-  for (let at = params; at < end; at += 16) {
+  const end = start + bytes;
+  for (let at = start; at < end; at += 16) {
     const w = v128.load(at);
     v128.store(at, f32x4.sub(w, f32x4.mul(f32x4.mul(w, wd), lr)));
   }
@@ -950,6 +1012,257 @@ function clipTail(mode: i32, amount: f32): void {
   for (let t = 1; t < tensors; t++) clipGradient(tensorStart(t), tensorBytes(t), t, mode, amount);
 }
 
+// ---- Muon's matrix step (variants with hasMatrixStep) ---------------------------------
+
+/**
+ * C = A·B over rows x cols of C: C[i][j] = sum over k < inner of A(i, k)·B[k][j], with
+ * A(i, k) at a + i·aRow + k·aCol, B's row k at b + k·bRow and C's row i at c + i·cRow
+ * (bytes); cols a multiple of 4. Two rows of C and 16 columns at a time (8 vector
+ * accumulators, as V8's 15 registers allow).
+ */
+function matmul(c: usize, cRow: usize, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, rows: i32, inner: i32, cols: i32): void {
+  for (let i = 0; i < rows; i += 2) {
+    const pair = i + 1 < rows;
+    const a0 = a + <usize>i * aRow;
+    const a1 = pair ? a0 + aRow : a0;
+    const c0 = c + <usize>i * cRow;
+    const c1 = pair ? c0 + cRow : c0;
+    let j = 0;
+    for (; j + 16 <= cols; j += 16) {
+      let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, y0 = x0, y1 = x0, y2 = x0, y3 = x0;
+      let bk = b + (<usize>j << 2);
+      let ak: usize = 0;
+      for (let k = 0; k < inner; k++) {
+        const p = f32x4.splat(load<f32>(a0 + ak));
+        const q = f32x4.splat(load<f32>(a1 + ak));
+        const v0 = v128.load(bk), v1 = v128.load(bk, 16), v2 = v128.load(bk, 32), v3 = v128.load(bk, 48);
+        x0 = madd(p, v0, x0); x1 = madd(p, v1, x1); x2 = madd(p, v2, x2); x3 = madd(p, v3, x3);
+        y0 = madd(q, v0, y0); y1 = madd(q, v1, y1); y2 = madd(q, v2, y2); y3 = madd(q, v3, y3);
+        ak += aCol;
+        bk += bRow;
+      }
+      const at = <usize>j << 2;
+      v128.store(c0 + at, x0); v128.store(c0 + at, x1, 16); v128.store(c0 + at, x2, 32); v128.store(c0 + at, x3, 48);
+      if (pair) {
+        v128.store(c1 + at, y0); v128.store(c1 + at, y1, 16); v128.store(c1 + at, y2, 32); v128.store(c1 + at, y3, 48);
+      }
+    }
+    for (; j < cols; j += 4) {
+      let x0 = f32x4.splat(0), y0 = x0;
+      let bk = b + (<usize>j << 2);
+      let ak: usize = 0;
+      for (let k = 0; k < inner; k++) {
+        const v0 = v128.load(bk);
+        x0 = madd(f32x4.splat(load<f32>(a0 + ak)), v0, x0);
+        y0 = madd(f32x4.splat(load<f32>(a1 + ak)), v0, y0);
+        ak += aCol;
+        bk += bRow;
+      }
+      v128.store(c0 + (<usize>j << 2), x0);
+      if (pair) v128.store(c1 + (<usize>j << 2), y0);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function madd64(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(f64x2.mul(a, b), c);
+}
+
+/**
+ * matmul's float64 form for Gram space, two rows of C and 8 columns at a time:
+ * `single` (A and B float32, promoted; for the Gram matrix of a kernel) or double.
+ * Rows and columns of C are doubles (8 bytes); aCol, aRow, bRow in bytes.
+ */
+function matmul64(c: usize, cRow: usize, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, rows: i32, inner: i32, cols: i32, single: bool): void {
+  for (let i = 0; i < rows; i += 2) {
+    const pair = i + 1 < rows;
+    const a0 = a + <usize>i * aRow;
+    const a1 = pair ? a0 + aRow : a0;
+    const c0 = c + <usize>i * cRow;
+    const c1 = pair ? c0 + cRow : c0;
+    // C is symmetric here: each row pair starts at its own 8-column block, the rest is mirrored.
+    for (let j = i & ~7; j < cols; j += 8) {
+      let x0 = f64x2.splat(0), x1 = x0, x2 = x0, x3 = x0, y0 = x0, y1 = x0, y2 = x0, y3 = x0;
+      let bk = b + (<usize>j << (single ? 2 : 3));
+      let ak: usize = 0;
+      for (let k = 0; k < inner; k++) {
+        let p: v128, q: v128, v0: v128, v1: v128, v2: v128, v3: v128;
+        if (single) {
+          p = f64x2.splat(<f64>load<f32>(a0 + ak));
+          q = f64x2.splat(<f64>load<f32>(a1 + ak));
+          v0 = f64x2.promote_low_f32x4(v128.load64_zero(bk));
+          v1 = f64x2.promote_low_f32x4(v128.load64_zero(bk, 8));
+          v2 = f64x2.promote_low_f32x4(v128.load64_zero(bk, 16));
+          v3 = f64x2.promote_low_f32x4(v128.load64_zero(bk, 24));
+        } else {
+          p = f64x2.splat(load<f64>(a0 + ak));
+          q = f64x2.splat(load<f64>(a1 + ak));
+          v0 = v128.load(bk);
+          v1 = v128.load(bk, 16);
+          v2 = v128.load(bk, 32);
+          v3 = v128.load(bk, 48);
+        }
+        x0 = madd64(p, v0, x0); x1 = madd64(p, v1, x1); x2 = madd64(p, v2, x2); x3 = madd64(p, v3, x3);
+        y0 = madd64(q, v0, y0); y1 = madd64(q, v1, y1); y2 = madd64(q, v2, y2); y3 = madd64(q, v3, y3);
+        ak += aCol;
+        bk += bRow;
+      }
+      // cols is a multiple of 4: the second half of a block may be past the end.
+      const at = <usize>j << 3;
+      v128.store(c0 + at, x0); v128.store(c0 + at, x1, 16);
+      if (pair) { v128.store(c1 + at, y0); v128.store(c1 + at, y1, 16); }
+      if (j + 8 <= cols) {
+        v128.store(c0 + at, x2, 32); v128.store(c0 + at, x3, 48);
+        if (pair) { v128.store(c1 + at, y2, 32); v128.store(c1 + at, y3, 48); }
+      }
+    }
+  }
+  for (let i = 0; i < rows; i++) {
+    const from = i & ~7;
+    for (let j = 0; j < from; j++) store<f64>(c + <usize>i * cRow + (<usize>j << 3), load<f64>(c + <usize>j * cRow + (<usize>i << 3)));
+  }
+}
+
+/** x = x * s + y * t over `bytes` bytes of doubles (y may be 0 to scale only). */
+function scaleAdd64(x: usize, s: f64, y: usize, t: f64, bytes: usize): void {
+  const sv = f64x2.splat(s);
+  const tv = f64x2.splat(t);
+  for (let i: usize = 0; i < bytes; i += 16) {
+    const v = f64x2.mul(v128.load(x + i), sv);
+    v128.store(x + i, y == 0 ? v : f64x2.add(v, f64x2.mul(v128.load(y + i), tv)));
+  }
+}
+
+/**
+ * Newton-Schulz in Gram space. Keras's iteration X <- a X + (b A + c A^2) X with A = X X^T
+ * keeps every iterate X_k = P_k X_0 with P_k a polynomial in G = X_0 X_0^T: so
+ * A_0 = G, M_k = a I + b A_k + c A_k^2, P_(k+1) = M_k P_k and A_(k+1) = M_k A_k M_k
+ * (they all commute, and are symmetric). That is one Gram product of the kernel,
+ * products of n x n matrices (n its smaller side) and one final P X_0, instead of
+ * three products with the whole kernel per iteration: for 784 x 128 about 37 M
+ * multiply-adds a step instead of 140 M. The Gram matrix squares the kernel's condition
+ * number, so Gram space is computed in double (in float32 the small singular values
+ * drown in A's rounding: 6e-4 of the step off Keras's result on MNIST's W1, against
+ * 3e-6 in double); the final product is float32. nsAPtr holds A_0 (n real, np padded,
+ * rows and columns past n zero); leaves P in nsPPtr.
+ */
+function gramPolynomial(n: i32, np: i32, a: f64, b: f64, c: f64, steps: i32): void {
+  const row = <usize>np << 3;
+  const bytes = <usize>np * row;
+  let A = nsAPtr, A2 = nsA2Ptr, P = nsPPtr, T = nsTPtr;
+  const M = nsMPtr;
+  if (steps == 0) {
+    memory.fill(P, 0, bytes);
+    for (let i = 0; i < n; i++) store<f64>(P + <usize>i * row + (<usize>i << 3), 1);
+  }
+  for (let k = 0; k < steps; k++) {
+    matmul64(A2, row, A, row, 8, A, row, n, n, np, false);
+    memory.copy(M, A, bytes);
+    scaleAdd64(M, b, A2, c, bytes);
+    for (let i = 0; i < n; i++) {
+      const at = M + <usize>i * row + (<usize>i << 3);
+      store<f64>(at, load<f64>(at) + a);
+    }
+    if (k == 0) {
+      memory.copy(P, M, bytes);
+    } else {
+      matmul64(T, row, M, row, 8, P, row, n, n, np, false);
+      const swap = P;
+      P = T;
+      T = swap;
+    }
+    if (k + 1 < steps) {
+      matmul64(T, row, M, row, 8, A, row, n, n, np, false);
+      matmul64(A2, row, T, row, 8, M, row, n, n, np, false);
+      const swap = A;
+      A = A2;
+      A2 = swap;
+    }
+  }
+  if (P != nsPPtr) memory.copy(nsPPtr, P, bytes);
+}
+
+/**
+ * Layer l's kernel: its direction u (in matrixDirPtr) orthogonalised as Keras's
+ * zeropower_via_newtonschulz5 computes it (u / (||u||_F + 1e-7), then the iterations
+ * on the smaller side), then w -= ((lr * O) * f1) * f2 with the layer's two factors.
+ */
+function matrixStep(params: usize, l: i32, record: usize, learningRate: f32): void {
+  const transposed = l == hiddenLayers && l > 0;
+  const rows = transposed ? CLASSES : layerInt(l, L_IN);
+  const cols = transposed ? layerInt(l, L_IN) : layerInt(l, L_OUT);
+  const stride: usize = transposed ? outRowBytes : <usize>layerInt(l, L_PAD) << 2;
+  const offset = layerPtr(l, L_WEIGHTS);
+  const u = matrixDirPtr + offset;
+  const out = matrixOutPtr;
+  const tall = rows > cols;
+  const n = tall ? cols : rows;
+  const np = (n + 3) & ~3;
+  const row = <usize>np << 3;
+  const square = <usize>np * row;
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) sum += sumOfSquares(u + <usize>r * stride, <usize>cols << 2);
+  // ||u||_F + 1e-7 as Keras's float32 norm.
+  const inverse: f64 = 1 / <f64>(<f32>Math.sqrt(sum) + <f32>1e-7);
+  memory.fill(nsAPtr, 0, square);
+  memory.fill(nsA2Ptr, 0, square);
+  memory.fill(nsTPtr, 0, square);
+  if (tall) {
+    // G = U^T U: A(i, k) = U[k][i].
+    matmul64(nsAPtr, row, u, 4, stride, u, stride, n, rows, np, true);
+  } else {
+    // G = U U^T, with U^T in `out` (cols rows of np floats, zero past n).
+    const tRow = <usize>np << 2;
+    memory.fill(out, 0, <usize>cols * tRow);
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < cols; k++) store<f32>(out + <usize>k * tRow + (<usize>r << 2), load<f32>(u + <usize>r * stride + (<usize>k << 2)));
+    }
+    matmul64(nsAPtr, row, u, stride, 4, out, tRow, n, cols, np, true);
+  }
+  scaleAdd64(nsAPtr, inverse * inverse, 0, 0, square);
+  const m = record + MATRIX_AT;
+  gramPolynomial(n, np, <f64>load<f32>(m, MATRIX_A), <f64>load<f32>(m, MATRIX_B), <f64>load<f32>(m, MATRIX_C), load<i32>(m, MATRIX_STEPS));
+  // P / (||u|| + 1e-7) in float32 for the final product.
+  const p32Row = <usize>np << 2;
+  for (let i = 0; i < np; i++) {
+    for (let j = 0; j < np; j++) store<f32>(nsP32Ptr + <usize>i * p32Row + (<usize>j << 2), <f32>(load<f64>(nsPPtr + <usize>i * row + (<usize>j << 3)) * inverse));
+  }
+  // O = U P (tall) or P U, in the kernel's layout.
+  if (tall) matmul(out, stride, u, stride, 4, nsP32Ptr, p32Row, rows, n, np);
+  else matmul(out, stride, nsP32Ptr, p32Row, 4, u, stride, rows, rows, <i32>(stride >>> 2));
+  const scales = m + MATRIX_SCALES + (<usize>l << 3);
+  const lr = f32x4.splat(learningRate);
+  const first = f32x4.splat(load<f32>(scales));
+  const second = f32x4.splat(load<f32>(scales, 4));
+  const w = params + offset;
+  const bytes = <usize>rows * stride;
+  for (let i: usize = 0; i < bytes; i += 16) {
+    v128.store(w + i, f32x4.sub(v128.load(w + i), f32x4.mul(f32x4.mul(f32x4.mul(v128.load(out + i), lr), first), second)));
+  }
+}
+
+/**
+ * A matrix run's update after W1's directions: the tail's biases take the elementwise
+ * update, its kernels their direction; then every kernel its matrix step. The gradient
+ * of the tensor at parameter offset o is at gradients + o.
+ */
+function matrixUpdate(run: i32, gradients: usize): void {
+  const record = runsPtr + <usize>run * RUN_RECORD;
+  const params = load<usize>(record, PARAMS_AT);
+  const tensors = (hiddenLayers + 1) << 1;
+  for (let t = 1; t < tensors; t++) {
+    const l = t >> 1;
+    const offset = t & 1 ? layerPtr(l, L_BIAS) : layerPtr(l, L_WEIGHTS);
+    const bytes = tensorBytes(t);
+    if (t & 1) applyUpdate(record, offset, gradients + offset, bytes);
+    else applyDirection(record, offset, gradients + offset, matrixDirPtr, bytes);
+  }
+  const learningRate = load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE);
+  for (let l = 0; l <= hiddenLayers; l++) matrixStep(params, l, record, learningRate);
+}
+
 // ---- entry points -------------------------------------------------------------------
 
 /**
@@ -976,20 +1289,24 @@ function clipTail(mode: i32, amount: f32): void {
   const clipMode = apply ? load<i32>(record, KNOBS_AT + KNOB_CLIP_MODE) : CLIP_NONE;
   const clipAmount = load<f32>(record, KNOBS_AT + KNOB_CLIP_AMOUNT);
   if (clipMode == CLIP_NORM || clipMode == CLIP_GLOBAL) clipFactors(clipMode, clipAmount);
-  const weightDecay = load<f32>(record, KNOBS_AT + KNOB_WEIGHT_DECAY);
-  if (apply && weightDecay != 0) decayWeights(params, weightDecay, load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE));
+  const kind = load<i32>(record);
+  const matrix = hasMatrixStep(kind);
+  if (apply) decayRun(run);
   // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
   // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
-  const skipBlank = skipsZeroGradient(load<i32>(record));
+  const skipBlank = skipsZeroGradient(kind);
   for (let pixel = 0; pixel < INPUTS; pixel++) {
     const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
     if (apply && skipBlank && blank) continue;
     gradientRow(pixel);
     if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
-    if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+    // A matrix run (Muon) keeps W1's direction row by row; its step needs the whole matrix.
+    if (apply && matrix) applyDirection(record, <usize>pixel * rowBytes, gradRowPtr, matrixDirPtr, rowBytes);
+    else if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
   }
   if (clipMode != CLIP_NONE) clipTail(clipMode, clipAmount);
-  if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
+  if (apply && matrix) matrixUpdate(run, gradTailPtr - tailOffset());
+  else if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
   return lossSum / <f64>n;
 }
 
@@ -1021,9 +1338,23 @@ export function applyGradient(run: i32, offset: usize, bytes: usize): void {
   update(run, offset, gradRowPtr, bytes);
 }
 
-/** Decays run's weights as its knobs say, before applyGradient's pieces of one step (single-step tests). */
+/** Decays run's weights as its knobs say (before the update; single-step tests call it before applyGradient's pieces). */
 export function decayRun(run: i32): void {
   const record = runsPtr + <usize>run * RUN_RECORD;
   const weightDecay = load<f32>(record, KNOBS_AT + KNOB_WEIGHT_DECAY);
-  if (weightDecay != 0) decayWeights(paramsPointer(run), weightDecay, load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE));
+  const learningRate = load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE);
+  if (hasMatrixStep(load<i32>(record))) decayMatrixRun(paramsPointer(run), record, learningRate);
+  else if (weightDecay != 0) decayWeights(paramsPointer(run), weightDecay, learningRate);
+}
+
+/** Where the host writes a whole gradient block (a parameter block's layout) for applyGradientBlock. */
+export function matrixGradientPointer(): usize {
+  return matrixOutPtr;
+}
+
+/** One update of a matrix run from the gradient block at matrixGradientPointer() (single-step tests; decayRun first). */
+export function applyGradientBlock(run: i32): void {
+  const record = runsPtr + <usize>run * RUN_RECORD;
+  applyDirection(record, 0, matrixOutPtr, matrixDirPtr, tailOffset());
+  matrixUpdate(run, matrixOutPtr);
 }
