@@ -7,6 +7,9 @@
  *     (chosen in the Backend menu), the app with one worker (`#workers=1`), and
  *     Adam alone;
  *   - twelve contestants (the five plus seven added with "Add another …", the cap);
+ *   - every optimizer of the catalog at Keras defaults (`all_twelve_one_epoch_s` once there
+ *     are twelve; the key follows the catalog's size), the same without Muon, and Muon's
+ *     share: the wall time it adds, its own computing time, its cost per step against Adam's;
  *   - the article with five seeds: the five optimizers × 5 seeds × 5 epochs of full MNIST
  *     (`article_five_seeds_s`, 5 epochs whatever --epochs says; goal ≤ 35 s on 2 cores);
  *   - time to the first chart point and the main thread's long tasks (> 50 ms);
@@ -21,7 +24,7 @@
 import { cpus } from 'node:os';
 import type { Browser, Page } from '@playwright/test';
 import { ARTICLE_OPTIMIZERS, contestantName, parseContestantKey } from '../src/experiment/contestants';
-import { OPTIMIZER_IDS } from '../src/experiment/optimizers';
+import { OPTIMIZER_IDS, OPTIMIZERS } from '../src/experiment/optimizers';
 import { CHART_BASELINE, CHART_CANDIDATES, chartScalingTable, chartTable, runChartBench, type ChartResult } from './chartBench';
 import {
   buildApp,
@@ -51,6 +54,10 @@ const CHART_RUN = chartCandidatesOption >= 0 ? args[chartCandidatesOption + 1].s
 /** The seven contestants the "twelve contestants" scenario adds to the five (the cap is 12 ticked). */
 const ADDED_CONTESTANTS = ['Adam', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'SGD'];
 const PORT = 4199;
+const BATCH = 128;
+/** The catalog's size in the JSON keys: `all_twelve_one_epoch_s` (issue 12) once there are twelve. */
+const COUNT_WORDS: Record<number, string> = { 10: 'ten', 11: 'eleven', 12: 'twelve', 13: 'thirteen', 14: 'fourteen' };
+const CATALOG_KEY = `all_${COUNT_WORDS[OPTIMIZER_IDS.length] ?? OPTIMIZER_IDS.length}`;
 /** The article with several seeds: its five optimizers, 5 epochs of full MNIST, 5 seeds. */
 const ARTICLE_EPOCHS = 5;
 const ARTICLE_SEEDS = 5;
@@ -134,6 +141,8 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
   const twelve = await scenario(page, baseUrl, 'twelve contestants', OPTIMIZER_LABELS, { addAnother: ADDED_CONTESTANTS });
   // Every optimizer of the catalog at its Keras defaults (issue 12's "all twelve" once Lamb and Muon are in).
   const everyOptimizer = await scenario(page, baseUrl, `all ${OPTIMIZER_IDS.length} optimizers`, [], { link: `opt=${OPTIMIZER_IDS.join(',')}` });
+  // The same without Muon, the one matrix-wise rule: its share of the wall time.
+  const withoutMuon = await scenario(page, baseUrl, 'all but Muon', [], { link: `opt=${OPTIMIZER_IDS.filter((id) => id !== 'muon').join(',')}` });
   // The article's five with the shared knobs on: clipping by global norm (the costliest: one more W1 gradient pass) and weight decay.
   const withKnobs = await scenario(page, baseUrl, 'all five, clip + decay', [], { link: `opt=${ARTICLE_OPTIMIZERS.join(',')}&${ARTICLE_OPTIMIZERS.map((id) => `${id}.gclipnorm=1&${id}.wd=0.001`).join('&')}` });
   // The article with several seeds: its five at Keras defaults (the link's default selection), 5 epochs.
@@ -151,7 +160,7 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     const head = i === 0 ? `${'baseline: bare tfjs loop'.padEnd(24)} | ${bare.totalSeconds.toFixed(1).padStart(6)} | ${'-'.padStart(13)} | ${'-'.padStart(15)}` : blank;
     row(head, label, bare.seconds[label], bare.testAccuracy[label]);
   });
-  for (const r of [tfjsWasm, baseline, oneWorker, allFive, twelve, everyOptimizer, withKnobs]) {
+  for (const r of [tfjsWasm, baseline, oneWorker, allFive, twelve, everyOptimizer, withoutMuon, withKnobs]) {
     r.optimizers.forEach((label, i) => {
       const head =
         i === 0
@@ -180,12 +189,31 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     `Twelve contestants: ${twelve.wallSeconds.toFixed(2)} s (${(twelve.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five, same run); main thread ${twelve.longTasks.count} long tasks (> 50 ms), longest ${twelve.longTasks.longestMs.toFixed(0)} ms, ${twelve.longTasks.totalMs.toFixed(0)} ms in all.`,
   );
   console.log(`Every optimizer (${OPTIMIZER_IDS.length}) at Keras defaults: ${everyOptimizer.wallSeconds.toFixed(2)} s; ${everyOptimizer.longTasks.count} long tasks.`);
+  // Muon's share: the wall time it adds, and its own computing seconds (each contestant's, from the results file) against Adam's.
+  const muon = OPTIMIZERS.muon.label;
+  const adam = OPTIMIZERS.adam.label;
+  const steps = Math.ceil(EXAMPLES / BATCH) * EPOCHS;
+  const muonStepMs = (everyOptimizer.secondsPerEpoch[muon] * EPOCHS * 1000) / steps;
+  const adamStepMs = (everyOptimizer.secondsPerEpoch[adam] * EPOCHS * 1000) / steps;
+  const ownSeconds = Object.values(everyOptimizer.secondsPerEpoch).reduce((sum, seconds) => sum + seconds, 0);
+  console.log(
+    `Muon's share of every optimizer: ${(everyOptimizer.wallSeconds - withoutMuon.wallSeconds).toFixed(2)} s of the wall time (${withoutMuon.wallSeconds.toFixed(2)} s without it, same run); ` +
+      `its own ${everyOptimizer.secondsPerEpoch[muon].toFixed(2)} s an epoch are ${((100 * everyOptimizer.secondsPerEpoch[muon]) / ownSeconds).toFixed(0)} % of all contestants' computing time; ` +
+      `per step (incl. its share of evaluation) ${muonStepMs.toFixed(2)} ms against Adam's ${adamStepMs.toFixed(2)} ms (${(muonStepMs / adamStepMs).toFixed(1)}x, same run).`,
+  );
   console.log(`All five with global clip norm and weight decay: ${withKnobs.wallSeconds.toFixed(2)} s (${(withKnobs.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five without, same run).`);
   return {
     backend: allFive.backend,
     all_optimizers_count: OPTIMIZER_IDS.length,
     all_optimizers_one_epoch_s: everyOptimizer.wallSeconds / EPOCHS,
     all_optimizers_long_tasks_over_50ms: everyOptimizer.longTasks.count,
+    [`${CATALOG_KEY}_one_epoch_s`]: everyOptimizer.wallSeconds / EPOCHS,
+    all_but_muon_one_epoch_s: withoutMuon.wallSeconds / EPOCHS,
+    muon_share_of_wall_s: (everyOptimizer.wallSeconds - withoutMuon.wallSeconds) / EPOCHS,
+    muon_own_seconds_per_epoch: everyOptimizer.secondsPerEpoch[muon],
+    muon_step_ms: muonStepMs,
+    adam_step_ms_same_run: adamStepMs,
+    muon_to_adam_step_ratio: muonStepMs / adamStepMs,
     all_five_with_knobs_one_epoch_s: withKnobs.wallSeconds / EPOCHS,
     ratio_knobs_to_all_five: withKnobs.wallSeconds / allFive.wallSeconds,
     epochs: EPOCHS,

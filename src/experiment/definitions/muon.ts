@@ -28,12 +28,19 @@ export const muon = defineOptimizer({
   id: 'muon',
   label: 'Muon',
   rule: '2-D W: m += g + (μ − 1)m;  u = g + μm (Nesterov) or m;  X = u/(‖u‖ + 1e-7), then n times X = aX + (bA + cA²)X with A = XXᵀ;  W −= lr·X·√max(rows, cols)·rms;  other w: AdamW at lr·ratio with β1, β2, ε and decay λa',
-  tex:
-    '\\text{2-D } W\\text{:}\\;\\; m \\leftarrow m + g + (\\mu - 1)\\,m,\\;\\; u = g + \\mu m \\;\\text{(Nesterov; else } u = m);\\quad ' +
-    'X \\leftarrow \\frac{u}{\\lVert u \\rVert_F + 10^{-7}},\\;\\; n_{\\mathrm{ns}} \\text{ times: } X \\leftarrow \\mathsf{a} X + (\\mathsf{b} A + \\mathsf{c} A^2)\\,X,\\;\\; A = X X^{\\top};\\quad ' +
-    'W \\leftarrow W - \\mathrm{lr}\\,X\\,\\sqrt{\\max(\\text{rows}, \\text{cols})}\\;r_{\\mathrm{rms}};\\quad ' +
-    '\\text{other } w\\text{:}\\;\\; w \\leftarrow w - \\mathrm{lr}\\,\\lambda_{\\mathrm{a}} w,\\;\\; m \\leftarrow m + (g - m)(1 - \\beta_1),\\;\\; v \\leftarrow v + (g^2 - v)(1 - \\beta_2);\\quad ' +
-    'w \\leftarrow w - \\mathrm{lr}\\,\\eta_{\\mathrm{a}}\\,\\frac{\\sqrt{1 - \\beta_2^{\\,t}}}{1 - \\beta_1^{\\,t}}\\,\\frac{m}{\\sqrt{v} + \\varepsilon}',
+  // Short clauses: each is typeset on its own line, and a phone's card is about 300 px wide.
+  tex: [
+    '\\text{2-D } W\\text{:}\\;\\; m \\leftarrow m + g + (\\mu - 1)\\,m',
+    'u = g + \\mu m \\;\\;\\text{(Nesterov; else } u = m)',
+    'X \\leftarrow u \\,/\\, (\\lVert u \\rVert_F + 10^{-7})',
+    'n_{\\mathrm{ns}} \\text{ times: } A = X X^{\\top}',
+    'X \\leftarrow \\mathsf{a} X + (\\mathsf{b} A + \\mathsf{c} A^2)\\,X',
+    'W \\leftarrow W - \\mathrm{lr}\\; r_{\\mathrm{rms}} \\sqrt{\\max(\\text{rows}, \\text{cols})}\\; X',
+    '\\text{other } w\\text{:}\\;\\; w \\leftarrow w - \\mathrm{lr}\\,\\lambda_{\\mathrm{a}} w',
+    'm \\leftarrow m + (g - m)(1 - \\beta_1)',
+    'v \\leftarrow v + (g^2 - v)(1 - \\beta_2)',
+    'w \\leftarrow w - \\mathrm{lr}\\,\\eta_{\\mathrm{a}} \\frac{\\sqrt{1 - \\beta_2^{\\,t}}}{1 - \\beta_1^{\\,t}} \\frac{m}{\\sqrt{v} + \\varepsilon}',
+  ].join(';\\quad '),
   about: {
     summary:
       'Muon treats each weight matrix as a whole: it keeps a Nesterov momentum of the gradients and replaces it by the nearest matrix whose singular values are all about 1, computed with five Newton–Schulz iterations, so every direction of the step gets a similar size however lopsided the gradient is. Keras scales that step by 0.2·√max(rows, cols), Liu and colleagues’ rule, which gives it the size of an AdamW step so that AdamW’s learning rate and weight decay carry over; biases and other weights that are not matrices get AdamW itself. In this network both Dense kernels take the Muon step, the output layer’s included, because Keras excludes only embeddings and the layers it is told to, although Jordan recommends AdamW for the output layer.',
