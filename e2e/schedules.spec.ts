@@ -1,11 +1,12 @@
 import { download, expect, selectOnly, test, trainToEnd, waitForData } from './fixtures';
 
-test('AdamW with a cosine schedule and warmup, Lion and a clipped Adam train side by side; the learning-rate chart, link and file hold them', async ({ page }) => {
+test('AdamW with a cosine schedule and warmup, Lion, Muon and a clipped Adam train side by side; the learning-rate chart, link and file hold them', async ({ page }) => {
   await page.goto('/');
   await waitForData(page);
   await selectOnly(page, ['Adam']);
   await page.getByRole('checkbox', { name: 'AdamW', exact: true }).check();
   await page.getByRole('checkbox', { name: 'Lion', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'Muon', exact: true }).check();
   await page.getByLabel('Epochs').fill('2');
   await page.getByLabel('Training examples').fill('2000');
 
@@ -34,15 +35,15 @@ test('AdamW with a cosine schedule and warmup, Lion and a clipped Adam train sid
 
   // Before training, the schedule chart shows what Train will run: 16 steps an epoch, 2 epochs.
   const rates = page.getByRole('figure', { name: 'Learning rate' });
-  await expect(rates.locator('.chart__plot')).toHaveAttribute('data-series', 'Adam:32;AdamW:32;Lion:32');
-  await expect(rates.locator('.visually-hidden')).toHaveText('Learning rate chart. Adam: constant, 0.001 at the first step throughout; AdamW: CosineDecay, 0.0001 at the first step, 0.00001014 at 2; Lion: constant, 0.001 at the first step throughout.');
+  await expect(rates.locator('.chart__plot')).toHaveAttribute('data-series', 'Adam:32;AdamW:32;Lion:32;Muon:32');
+  await expect(rates.locator('.visually-hidden')).toHaveText('Learning rate chart. Adam: constant, 0.001 at the first step throughout; AdamW: CosineDecay, 0.0001 at the first step, 0.00001014 at 2; Lion: constant, 0.001 at the first step throughout; Muon: constant, 0.001 at the first step throughout.');
 
   await expect(page).toHaveURL(/[?&]adamw\.lr=0\.0001&adamw\.sched=cosine&adamw\.sched\.steps=27&adamw\.sched\.warmup=5&adamw\.sched\.target=0\.003(&|$)/);
   await expect(page).toHaveURL(/[?&]adam\.clipnorm=0\.5(&|$)/);
 
   await trainToEnd(page);
   const table = page.getByRole('table');
-  await expect(table.getByRole('rowheader')).toHaveText([/^Adam(, best)?$/, /^AdamW(, best)?$/, /^Lion(, best)?$/]);
+  await expect(table.getByRole('rowheader')).toHaveText([/^Adam(, best)?$/, /^AdamW(, best)?$/, /^Lion(, best)?$/, /^Muon(, best)?$/]);
   const results = JSON.parse((await download(page, 'Download JSON')).bytes.toString('utf8'));
   const adamwFile = results.experiment.contestants.find((c: { optimizer: string }) => c.optimizer === 'adamw');
   expect(adamwFile.schedule).toEqual({ kind: 'cosine', values: { decaySteps: 27, alpha: 0, warmupSteps: 5, warmupTarget: 0.003 } });

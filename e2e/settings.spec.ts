@@ -50,14 +50,19 @@ test('shows the Keras defaults for every optimizer', async ({ page }) => {
       fields: { 'Learning rate': '0.001', 'Learning rate power': '-0.5', 'Initial accumulator': '0.1', 'L1 regularization': '0', 'L2 regularization': '0', 'L2 shrinkage': '0', Beta: '0' },
       rule: /clip\(z, −l1, l1\)/,
     },
+    Muon: {
+      ticked: false,
+      fields: { 'Learning rate': '0.001', Momentum: '0.95', 'Newton-Schulz steps': '5', 'RMS rate': '0.2', 'Adam beta 1': '0.9', 'Adam beta 2': '0.999', Epsilon: '1e-7', 'Adam weight decay': '0.004', 'Adam learning rate ratio': '1' },
+      rule: /^2-D W: m \+= g \+ \(μ − 1\)m/,
+    },
   };
   for (const [optimizer, { ticked, fields, rule }] of Object.entries(expected)) {
     await expect(page.getByRole('checkbox', { name: optimizer, exact: true })).toBeChecked({ checked: ticked });
     await expect(page.getByRole('button', { name: `Reset ${optimizer} to Keras defaults`, exact: true })).toHaveText('Keras defaults');
     const group = page.getByRole('group', { name: `${optimizer} settings`, exact: true });
     for (const [label, value] of Object.entries(fields)) await expect(group.getByLabel(label, { exact: true })).toHaveValue(value);
-    // The knobs every Keras optimizer shares, off but for AdamW's weight decay, and a constant learning rate.
-    const knobs = { 'Weight decay': optimizer === 'AdamW' ? '0.004' : '0', 'Clip norm': '0', 'Clip value': '0', 'Global clip norm': '0' };
+    // The knobs every Keras optimizer shares, off but for AdamW's and Muon's weight decay, and a constant learning rate.
+    const knobs = { 'Weight decay': optimizer === 'AdamW' || optimizer === 'Muon' ? '0.004' : '0', 'Clip norm': '0', 'Clip value': '0', 'Global clip norm': '0' };
     for (const [label, value] of Object.entries(knobs)) await expect(group.getByLabel(label, { exact: true })).toHaveValue(value);
     await expect(group.getByLabel('Schedule', { exact: true })).toHaveValue('constant');
     await group.getByText('Update rule (Keras)').click();
