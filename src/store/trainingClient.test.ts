@@ -4,7 +4,7 @@ import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
 import { optimizerDefaults } from '../experiment/optimizers';
 import type { MnistData } from '../data/shardLoader';
 import type { WorkerCommand, WorkerEvent } from '../train/protocol';
-import { assignContestants, dealSliceRows, defaultPoolSize, TrainingClient, WEIGHTS_LOST_IN_RESTART, WEIGHTS_REPLACED } from './trainingClient';
+import { assignContestants, dealSliceRows, MATRIX_STEP_COST, defaultPoolSize, TrainingClient, WEIGHTS_LOST_IN_RESTART, WEIGHTS_REPLACED } from './trainingClient';
 
 /** Stands in for a Web Worker: records what is posted and lets the test play the worker's side. */
 class FakeWorker {
@@ -298,6 +298,15 @@ describe('TrainingClient worker pool', () => {
     expect(assignContestants(['adam'], 4)).toEqual([['adam']]);
     expect(assignContestants([1, 2, 3, 4, 5], 2)).toEqual([[1, 3, 5], [2, 4]]);
     expect(assignContestants([], 3)).toEqual([]);
+  });
+
+  it('deals a costly training (Muon) away from the others, each share in the run order', () => {
+    // Round-robin would give Muon's worker five more (costs 8 + 5 against 5); dealt by cost, 8 + 1 against 9.
+    const ids = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam', 'adamw', 'adamax', 'lion', 'ftrl', 'muon'];
+    const groups = assignContestants(ids, 2, (id) => (id === 'muon' ? MATRIX_STEP_COST : 1));
+    expect(groups).toEqual([['lion', 'muon'], ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam', 'adamw', 'adamax', 'ftrl']]);
+    // Equal costs: round-robin, as before.
+    expect(assignContestants(ids.slice(0, 5), 2, () => 1)).toEqual([['sgd', 'adagrad', 'rmsprop'], ['adam', 'adadelta']]);
   });
 
   it('deals every seed of every contestant to the pool, and routes evaluation and drawn digits to the first seeds', () => {

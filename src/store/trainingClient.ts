@@ -17,9 +17,10 @@
  * 'predict' to every worker of the run, whose replies are merged in lineup order.
  */
 import { transferList } from '../data/datasetSharing';
-import { experimentTrainings, trainingContestants, trainingId, type ExperimentConfig } from '../experiment/config';
+import { experimentTrainings, trainingContestants, trainingId, type ExperimentConfig, type Training } from '../experiment/config';
 import { contestantKey, MAX_CONTESTANTS } from '../experiment/contestants';
 import { LINE_ALPHAS, SLICE_COORDINATES } from '../experiment/landscape';
+import { OPTIMIZERS } from '../experiment/optimizers';
 import type { BackendInfo, BackendPreference, DigitPrediction, LandscapeResult, RunPacingSettings, WorkerCommand, WorkerEvent } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
@@ -109,12 +110,30 @@ export function dealSliceRows<T>(workers: readonly T[], linesOf: (worker: T) => 
 export const WEIGHTS_REPLACED = 'A newer run has started, so the weights of this one are gone.';
 export const WEIGHTS_LOST_IN_RESTART = 'The training workers were restarted, so the weights of this run are gone. Train it again to evaluate it.';
 
-/** Deals the trainings (each contestant once per seed) to `count` workers, round-robin in the run's order. */
-export function assignContestants<T>(contestants: readonly T[], count: number): T[][] {
-  const groups: T[][] = Array.from({ length: Math.min(count, contestants.length) }, () => []);
-  contestants.forEach((contestant, i) => groups[i % groups.length].push(contestant));
-  return groups;
+/**
+ * Deals the trainings (each contestant once per seed) to `count` workers: each, costliest
+ * first, to the least loaded worker (the first of equals), each worker's share then in the
+ * run's order. With equal costs that is round-robin in the run's order.
+ */
+export function assignContestants<T>(contestants: readonly T[], count: number, cost: (contestant: T) => number = () => 1): T[][] {
+  const groups: number[][] = Array.from({ length: Math.min(count, contestants.length) }, () => []);
+  const load = groups.map(() => 0);
+  const order = contestants.map((_, i) => i).sort((a, b) => cost(contestants[b]) - cost(contestants[a]) || a - b);
+  for (const i of order) {
+    const least = load.indexOf(Math.min(...load));
+    groups[least].push(i);
+    load[least] += cost(contestants[i]);
+  }
+  return groups.map((group) => group.sort((a, b) => a - b).map((i) => contestants[i]));
 }
+
+/**
+ * A training's relative cost for dealing: a matrix step (Muon's Newton–Schulz) measured
+ * 6.6-9x an elementwise step on the kernel with the article's network (`npm run bench`,
+ * `npm run kernel-profile`); every elementwise optimizer costs about the same.
+ */
+export const MATRIX_STEP_COST = 8;
+const trainingCost = ({ contestant }: Training) => (OPTIMIZERS[contestant.optimizer].matrix ? MATRIX_STEP_COST : 1);
 
 /** Workers that die before their first message this many times in a row cannot start here. */
 export const MAX_FAILED_STARTS = 3;
@@ -164,7 +183,7 @@ export class TrainingClient {
   train(runId: number, config: ExperimentConfig, pacing?: RunPacingSettings) {
     const ready = this.pool.filter((p) => p.dataReady);
     if (!ready.length) throw new Error('The training workers are not ready.');
-    const groups = assignContestants(experimentTrainings(config), ready.length);
+    const groups = assignContestants(experimentTrainings(config), ready.length, trainingCost);
     const members = ready.slice(0, groups.length);
     this.run = { id: runId, members, finished: new Map(), progress: new Map(), failed: false };
     // Each worker drops its previous run's weights when it gets this one.
