@@ -33,15 +33,15 @@ export function tfjsRule(definition: OptimizerDefinition): UpdateRule {
   return {
     weightDecay: (params, isMatrix) => weightDecayOf(definition, params, isMatrix),
     ...(matrix && {
-      matrixUpdate(weight, gradient, slots, params, learningRate) {
+      matrixUpdate(weight, gradient, slots, step, params, learningRate) {
         const program = prepare(params).matrix!;
-        // The direction u and the new slots, elementwise; no per-step scalars (Muon's has none).
-        const direction = evaluateProgram(program, weight, gradient, slots, constantsAt(params, learningRate), {});
+        // The direction u and the new slots, elementwise.
+        const direction = evaluateProgram(program, weight, gradient, slots, constantsAt(params, learningRate), stepScalars(definition, params, step, learningRate));
         const orthogonal = newtonSchulz(direction.weight as tf.Tensor2D, matrix.newtonSchulz(params));
         const [first, second] = matrix.scale(params, weight.shape[0], weight.shape[1]);
         // Keras's lr_adjust(lr * update): ((lr·O)·√max(rows, cols))·rms_rate, in float32.
-        const step = tf.mul(tf.mul(tf.mul(orthogonal, learningRate), first), second);
-        return { weight: tf.sub(weight, step), slots: direction.slots };
+        const change = tf.mul(tf.mul(tf.mul(orthogonal, learningRate), first), second);
+        return { weight: tf.sub(weight, change), slots: direction.slots };
       },
     }),
     slots(params) {
@@ -81,7 +81,7 @@ export function applyStep(
       const matrix = rule.matrixUpdate !== undefined && weight.rank === 2;
       const decayed = decayWeight(weight, rule.weightDecay(params, matrix), learningRate);
       if (!matrix) return rule.update(decayed, clipped[i], slots[i], step, params, learningRate);
-      const next = rule.matrixUpdate!(decayed as tf.Tensor2D, clipped[i] as tf.Tensor2D, slots[i], params, learningRate);
+      const next = rule.matrixUpdate!(decayed as tf.Tensor2D, clipped[i] as tf.Tensor2D, slots[i], step, params, learningRate);
       // Slots the matrix step does not keep (Muon's AdamW velocity) stay as they were, as new
       // handles on the same data, so a caller may dispose the old slots as after any step.
       const kept = Object.entries(slots[i]).filter(([name]) => !(name in next.slots));

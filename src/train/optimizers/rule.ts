@@ -15,7 +15,7 @@ export interface UpdateRule<P extends ParameterValues = ParameterValues> {
   /** `learningRate`: the step's rate after any schedule (params.learningRate when absent). */
   update(weight: tf.Tensor, gradient: tf.Tensor, slots: Slots, step: number, params: P, learningRate?: number): { weight: tf.Tensor; slots: Slots };
   /** A matrix-wise step for 2-D weights (Muon), where `update` steps only the others; it returns only the slots it changes (applyStep keeps the others). */
-  matrixUpdate?(weight: tf.Tensor2D, gradient: tf.Tensor2D, slots: Slots, params: P, learningRate: number): { weight: tf.Tensor; slots: Slots };
+  matrixUpdate?(weight: tf.Tensor2D, gradient: tf.Tensor2D, slots: Slots, step: number, params: P, learningRate: number): { weight: tf.Tensor; slots: Slots };
   /** The weight decay of a weight (the shared knob, unless the definition gives elementwise-stepped weights their own). */
   weightDecay(params: P, matrix: boolean): number;
 }

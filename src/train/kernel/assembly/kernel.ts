@@ -1294,7 +1294,8 @@ function matrixUpdate(run: i32, gradients: usize): void {
   if (apply) decayRun(run);
   // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
   // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
-  const skipBlank = skipsZeroGradient(kind);
+  // (Never for a matrix run: its step needs every row's direction.)
+  const skipBlank = !matrix && skipsZeroGradient(kind);
   for (let pixel = 0; pixel < INPUTS; pixel++) {
     const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
     if (apply && skipBlank && blank) continue;
