@@ -116,11 +116,14 @@ interface KernelExports {
   evaluate(run: number): number;
   applyGradient(run: number, offset: number, bytes: number): void;
   decayRun(run: number): void;
+  beginSums(): void;
+  sumGradient(run: number, offset: number, bytes: number): void;
 }
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
   'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
   'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
+  'beginSums', 'sumGradient',
 ];
 
 // The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
@@ -532,19 +535,34 @@ export class KernelTrainer {
     const { f32, layout } = this;
     const stage = wasm.gradientRowPointer() / 4;
     // The staging buffer holds the longest row of any layer; each piece is padded with zeros.
-    const apply = (offsetFloats: number, values: ArrayLike<number>, floats: number) => {
+    const stageRow = (values: ArrayLike<number>, floats: number) => {
       f32.fill(0, stage, stage + floats);
       for (let i = 0; i < values.length; i++) f32[stage + i] = values[i];
-      wasm.applyGradient(run, offsetFloats * 4, floats * 4);
+    };
+    // A program with sums over a whole tensor (Lamb's norms) takes each tensor twice: a
+    // first pass adds up the sums, the second updates (as trainStep does in the kernel).
+    const sums = state.setup.variant.variant.program.reductions.length > 0;
+    const applyTensor = (pieces: { offset: number; values: ArrayLike<number>; floats: number }[]) => {
+      if (sums) {
+        wasm.beginSums();
+        for (const { offset, values, floats } of pieces) {
+          stageRow(values, floats);
+          wasm.sumGradient(run, offset * 4, floats * 4);
+        }
+      }
+      for (const { offset, values, floats } of pieces) {
+        stageRow(values, floats);
+        wasm.applyGradient(run, offset * 4, floats * 4);
+      }
     };
     layout.layers.forEach((l, i) => {
       const g = gradients[2 * i];
-      if (l.transposed) {
-        for (let c = 0; c < l.fanOut; c++) apply(l.kernel + c * l.rowLength, Array.from({ length: l.fanIn }, (_, j) => g[j * l.fanOut + c]), l.rowLength);
-      } else {
-        for (let j = 0; j < l.fanIn; j++) apply(l.kernel + j * l.rowLength, g.subarray(j * l.fanOut, (j + 1) * l.fanOut), l.rowLength);
-      }
-      apply(l.bias, gradients[2 * i + 1], l.biasLength);
+      applyTensor(
+        l.transposed
+          ? Array.from({ length: l.fanOut }, (_, c) => ({ offset: l.kernel + c * l.rowLength, values: Array.from({ length: l.fanIn }, (_, j) => g[j * l.fanOut + c]), floats: l.rowLength }))
+          : Array.from({ length: l.fanIn }, (_, j) => ({ offset: l.kernel + j * l.rowLength, values: g.subarray(j * l.fanOut, (j + 1) * l.fanOut), floats: l.rowLength })),
+      );
+      applyTensor([{ offset: l.bias, values: gradients[2 * i + 1], floats: l.biasLength }]);
     });
   }
 

@@ -29,6 +29,7 @@
  * run's named float32 constants and per-step scalars, which the host writes.
  */
 import {
+  accumulateSums,
   applyUpdate,
   CLIP_GLOBAL,
   CLIP_NONE,
@@ -39,11 +40,13 @@ import {
   KNOB_WEIGHT_DECAY,
   KNOBS_AT,
   layoutHash as generatedLayoutHash,
+  MAX_SUMS,
   PARAMS_AT,
   RUN_RECORD,
   skipsZeroGradient,
   slotCount,
   SLOTS_AT,
+  sumCount,
   VALUES_AT,
 } from './update.generated';
 
@@ -112,6 +115,7 @@ let gradRowPtr: usize = 0; // the longest row of any layer: one W1 row's gradien
 let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like the parameters
 let logitsPtr: usize = 0; // 16 f32 scratch
 let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
+let sumsPtr: usize = 0; // MAX_SUMS f64: the current tensor's sums (Lamb's norms) between the two passes
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
 let batchSize: i32 = 0;
@@ -228,6 +232,7 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   gradTailPtr = reserve(tailBytes());
   logitsPtr = reserve(16 << 2);
   clipFactorsPtr = reserve(<usize>(layers + 1) << 3);
+  sumsPtr = reserve(<usize>MAX_SUMS << 3);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
   outKernelOffset = layerPtr(layers, L_WEIGHTS);
   outBiasOffset = layerPtr(layers, L_BIAS);
@@ -858,7 +863,25 @@ function backwardLaterLayers(params: usize): void {
  * with gradients at `g`; the run's constants and this step's scalars are in its record.
  */
 function update(run: i32, offset: usize, g: usize, bytes: usize): void {
-  applyUpdate(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes);
+  applyUpdate(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes, sumsPtr);
+}
+
+// ---- sums over a whole tensor (a program's \`sum\` nodes: Lamb's norms) -----------------
+
+/** Starts a tensor's sums at zero (before its first pass). */
+function clearSums(): void {
+  memory.fill(sumsPtr, 0, <usize>MAX_SUMS << 3);
+}
+
+/** First pass over `bytes` bytes of one tensor at byte offset `offset`: adds to its sums, writes nothing else. */
+function accumulate(run: i32, offset: usize, g: usize, bytes: usize): void {
+  accumulateSums(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes, sumsPtr);
+}
+
+/** Byte offset of tensor t (tensorStart's numbering) in a parameter block. */
+// @ts-ignore: decorator
+@inline function tensorOffset(t: i32): usize {
+  return tensorStart(t) - gradTailPtr + tailOffset();
 }
 
 // ---- shared knobs (experiment/knobs.ts): clipping and weight decay -------------------
@@ -978,7 +1001,19 @@ function clipTail(mode: i32, amount: f32): void {
   if (clipMode == CLIP_NORM || clipMode == CLIP_GLOBAL) clipFactors(clipMode, clipAmount);
   const weightDecay = load<f32>(record, KNOBS_AT + KNOB_WEIGHT_DECAY);
   if (apply && weightDecay != 0) decayWeights(params, weightDecay, load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE));
-  // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
+  // A program with sums over a whole tensor (Lamb's norms) needs them before any of the
+  // tensor is updated: a first pass over W1 computes its rows once more (as clipFactors
+  // does) and adds up the sums, then the update pass below reads them.
+  const sums = apply && sumCount(load<i32>(record)) > 0;
+  if (sums) {
+    clearSums();
+    for (let pixel = 0; pixel < INPUTS; pixel++) {
+      gradientRow(pixel);
+      if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
+      accumulate(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+    }
+  }
+  // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad; never with sums):
   // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
   const skipBlank = skipsZeroGradient(load<i32>(record));
   for (let pixel = 0; pixel < INPUTS; pixel++) {
@@ -989,7 +1024,15 @@ function clipTail(mode: i32, amount: f32): void {
     if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
   }
   if (clipMode != CLIP_NONE) clipTail(clipMode, clipAmount);
-  if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
+  if (apply && sums) {
+    // The tail tensor by tensor, each summed whole before its update.
+    const tensors = (hiddenLayers + 1) << 1;
+    for (let t = 1; t < tensors; t++) {
+      clearSums();
+      accumulate(run, tensorOffset(t), tensorStart(t), tensorBytes(t));
+      update(run, tensorOffset(t), tensorStart(t), tensorBytes(t));
+    }
+  } else if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
   return lossSum / <f64>n;
 }
 
@@ -1015,10 +1058,21 @@ export function evaluate(run: i32): f64 {
 
 /**
  * Applies run's update to `bytes` bytes at byte offset `offset` of its parameters
- * with the gradient the host wrote at gradientRowPointer() (single-step tests).
+ * with the gradient the host wrote at gradientRowPointer() (single-step tests). A
+ * variant with sums (sumCount) reads the totals of the tensor's first pass.
  */
 export function applyGradient(run: i32, offset: usize, bytes: usize): void {
   update(run, offset, gradRowPtr, bytes);
+}
+
+/** Starts the sums of a tensor's first pass (single-step tests). */
+export function beginSums(): void {
+  clearSums();
+}
+
+/** First pass over one piece of a tensor, with the gradient at gradientRowPointer() (single-step tests). */
+export function sumGradient(run: i32, offset: usize, bytes: usize): void {
+  accumulate(run, offset, gradRowPtr, bytes);
 }
 
 /** Decays run's weights as its knobs say, before applyGradient's pieces of one step (single-step tests). */
