@@ -16,7 +16,8 @@ export const lamb = defineOptimizer({
   id: 'lamb',
   label: 'Lamb',
   rule: 'm += (g − m)(1 − β1);  v += (g² − v)(1 − β2);  r = (m/(1 − β1ᵗ)) / (√(v/(1 − β2ᵗ)) + ε);  w −= (‖w‖/‖r‖)·lr·r  (ratio 1 where a norm is 0; norms over the whole tensor)',
-  tex: 'm \\leftarrow m + (g - m)(1 - \\beta_1);\\quad v \\leftarrow v + (g^2 - v)(1 - \\beta_2);\\quad r = \\frac{m/(1 - \\beta_1^{\\,t})}{\\sqrt{v/(1 - \\beta_2^{\\,t})} + \\varepsilon};\\quad w \\leftarrow w - \\frac{\\lVert w \\rVert}{\\lVert r \\rVert}\\,\\mathrm{lr}\\,r \\quad (\\text{norms over the layer\'s tensor; ratio 1 if either is 0})',
+  // Narrow enough for a phone; the rule's text says where the ratio is 1 and what the norms cover.
+  tex: 'm \\leftarrow m + (g - m)(1 - \\beta_1);\\quad v \\leftarrow v + (g^2 - v)(1 - \\beta_2);\\quad r = \\frac{m/(1 - \\beta_1^{\\,t})}{\\sqrt{v/(1 - \\beta_2^{\\,t})} + \\varepsilon};\\quad w \\leftarrow w - \\frac{\\lVert w \\rVert}{\\lVert r \\rVert}\\,\\mathrm{lr}\\,r',
   about: {
     summary:
       'Lamb takes Adam’s bias-corrected step r for a whole weight tensor and rescales it by the trust ratio ‖w‖/‖r‖, so that every layer moves by the learning rate times its own norm, whatever the scale of its gradients. It was made for very large batches, where one learning rate for every layer stalls some layers and throws others off; the paper trained BERT in 76 minutes with batches of tens of thousands. At Keras’s learning rate of 0.001 a layer changes by only 0.1 % of its norm per step, so here it learns more slowly than Adam at first (about 91 % against 94 % test accuracy after one epoch), and the biases, which start at zero, take one plain Adam step (a ratio of 1) and then grow only in proportion to their small size. Keras applies weight decay before the step and outside the ratio, where the paper puts it inside.',
