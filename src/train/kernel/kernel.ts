@@ -214,8 +214,10 @@ export function parameterLayout(network: KernelNetwork): { layers: KernelLayer[]
  * The linear memory a trainer needs, following assembly/kernel.ts's init() and
  * addRun() buffer by buffer (an upper bound: the real heap base is lower). It
  * grows with the network, the batch size and the runs, never with the dataset.
+ * `wholeW1Gradient`: some run's update sums over whole tensors (Lamb), so addRun
+ * reserves a whole W1 gradient for its two passes.
  */
-export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[]): number {
+export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[], wholeW1Gradient = false): number {
   const { layers, floats } = parameterLayout(network);
   const pixels = maxBatch * IMAGE_SIZE;
   const firstRow = layers[0].biasLength * 4;
@@ -230,7 +232,9 @@ export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slot
     slotCounts.length * kernelLayout().record.bytes,
   ];
   const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(floats * 4));
-  return [...shared, ...perRun].reduce((end, bytes) => align64(end) + bytes, HEAP_BASE_BOUND);
+  // W1's size is a whole number of 64-byte blocks: where addRun reserves it does not change the end.
+  const twoPass = wholeW1Gradient ? [IMAGE_SIZE * layers[0].rowLength * 4] : [];
+  return [...shared, ...twoPass, ...perRun].reduce((end, bytes) => align64(end) + bytes, HEAP_BASE_BOUND);
 }
 
 interface RunSetup {
@@ -279,7 +283,8 @@ export function checkTrainerOptions(options: KernelTrainerOptions): void {
   if (!isWhole(maxBatch, 1, KERNEL_LIMITS.maxBatch)) throw new KernelSizeError(`Batch size ${maxBatch} is outside the kernel's range 1 to ${KERNEL_LIMITS.maxBatch}.`);
   if (!isWhole(runs.length, 1, KERNEL_LIMITS.maxRuns)) throw new KernelSizeError(`${runs.length} optimizer runs is outside the kernel's range 1 to ${KERNEL_LIMITS.maxRuns}.`);
   checkWeightShapes(network, initial);
-  const bytes = kernelMemoryBytes(network, maxBatch, runs.map((run) => runSetup(run).variant.slots.length));
+  const variants = runs.map((run) => runSetup(run).variant);
+  const bytes = kernelMemoryBytes(network, maxBatch, variants.map((v) => v.slots.length), variants.some((v) => v.variant.program.reductions.length > 0));
   if (bytes > KERNEL_LIMITS.maxMemoryBytes) {
     const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
     throw new KernelSizeError(

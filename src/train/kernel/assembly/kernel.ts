@@ -116,6 +116,7 @@ let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like t
 let logitsPtr: usize = 0; // 16 f32 scratch
 let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
 let sumsPtr: usize = 0; // MAX_SUMS f64: the current tensor's sums (Lamb's norms) between the two passes
+let w1GradientPtr: usize = 0; // the whole W1 gradient, laid out as W1, for a two-pass update (reserved by the first run with sums)
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
 let batchSize: i32 = 0;
@@ -174,6 +175,7 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   hiddenLayers = layers;
   activation = act;
   nextFree = __heap_base;
+  w1GradientPtr = 0;
   const examples = <usize>batchCapacity;
   const pixels = examples * INPUTS;
   tablePtr = reserve(256 << 2);
@@ -256,6 +258,7 @@ export function addRun(run: i32, kind: i32): bool {
   const record = runsPtr + <usize>run * RUN_RECORD;
   const bytes = <usize>paramFloats() << 2;
   const slots = slotCount(kind);
+  if (sumCount(kind) > 0 && w1GradientPtr == 0) w1GradientPtr = reserve(tailOffset());
   memory.fill(record, 0, RUN_RECORD);
   store<i32>(record, kind);
   store<usize>(record, reserve(bytes), PARAMS_AT);
@@ -594,15 +597,15 @@ function laterLayers(params: usize): void {
   if (hiddenLayers > 1) laterLayers(params);
 }
 
-/** One W1 row's gradient: the sum over examples b of x[b, pixel] * dpre[b], into gradRowPtr. */
-function gradientRow(pixel: i32): void {
+/** One W1 row's gradient: the sum over examples b of x[b, pixel] * dpre[b], into `out` (gradRowPtr but for a two-pass update). */
+function gradientRow(pixel: i32, out: usize): void {
   if (denseBatch) {
     const xs = densePtr + (<usize>pixel << 2);
-    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, gradRowPtr, 0, FINISH_RAW, 0, rowBytes);
+    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, out, 0, FINISH_RAW, 0, rowBytes);
   } else {
     const list = load<usize>(columnStartPtr + (<usize>pixel << 2));
     const listEnd = load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
-    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, gradRowPtr, 0, FINISH_RAW, 0, rowBytes);
+    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, out, 0, FINISH_RAW, 0, rowBytes);
   }
 }
 
@@ -932,7 +935,7 @@ function clipFactors(mode: i32, amount: f32): void {
   for (let pixel = 0; pixel < INPUTS; pixel++) {
     const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
     if (blank) continue;
-    gradientRow(pixel);
+    gradientRow(pixel, gradRowPtr);
     w1 += sumOfSquares(gradRowPtr, rowBytes);
   }
   let total: f64 = 0;
@@ -1002,26 +1005,29 @@ function clipTail(mode: i32, amount: f32): void {
   const weightDecay = load<f32>(record, KNOBS_AT + KNOB_WEIGHT_DECAY);
   if (apply && weightDecay != 0) decayWeights(params, weightDecay, load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE));
   // A program with sums over a whole tensor (Lamb's norms) needs them before any of the
-  // tensor is updated: a first pass over W1 computes its rows once more (as clipFactors
-  // does) and adds up the sums, then the update pass below reads them.
+  // tensor is updated: a first pass computes W1's gradient rows into a whole W1 gradient
+  // (w1GradientPtr) and adds up the sums, then the second pass updates from it.
   const sums = apply && sumCount(load<i32>(record)) > 0;
   if (sums) {
     clearSums();
     for (let pixel = 0; pixel < INPUTS; pixel++) {
-      gradientRow(pixel);
-      if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
-      accumulate(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+      const row = w1GradientPtr + <usize>pixel * rowBytes;
+      gradientRow(pixel, row);
+      if (clipMode != CLIP_NONE) clipGradient(row, rowBytes, 0, clipMode, clipAmount);
+      accumulate(run, <usize>pixel * rowBytes, row, rowBytes);
     }
-  }
-  // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad; never with sums):
-  // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
-  const skipBlank = skipsZeroGradient(load<i32>(record));
-  for (let pixel = 0; pixel < INPUTS; pixel++) {
-    const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
-    if (apply && skipBlank && blank) continue;
-    gradientRow(pixel);
-    if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
-    if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+    for (let pixel = 0; pixel < INPUTS; pixel++) update(run, <usize>pixel * rowBytes, w1GradientPtr + <usize>pixel * rowBytes, rowBytes);
+  } else {
+    // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
+    // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
+    const skipBlank = skipsZeroGradient(load<i32>(record));
+    for (let pixel = 0; pixel < INPUTS; pixel++) {
+      const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
+      if (apply && skipBlank && blank) continue;
+      gradientRow(pixel, gradRowPtr);
+      if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
+      if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+    }
   }
   if (clipMode != CLIP_NONE) clipTail(clipMode, clipAmount);
   if (apply && sums) {
