@@ -8,7 +8,8 @@
  * because their weights are float32). Scalars a definition computes with f32 stay
  * float32 values, as Keras computes them.
  *
- * A new Node op in algebra.ts must be added to `apply` below (the switch has no
+ * A sum over the weights (Lamb's norms) takes a first pass over every weight, as in the
+ * other engines. A new Node op in algebra.ts must be added to `apply` below (the switch has no
  * default, so TypeScript reports a missing case).
  */
 import { variantFor, stepScalars, withLearningRate, type CompiledProgram, type Node, type OptimizerDefinition } from './algebra';

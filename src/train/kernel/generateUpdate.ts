@@ -3,8 +3,10 @@
  * definitions: one SIMD loop per variant, four floats per iteration, each program
  * node one f32x4 operation in the program's order (the tfjs evaluator's order), so
  * given the same gradient both engines give the same bits. Constants and scalars
- * are splatted from the run record before the loop. scripts/build-kernel.ts writes
- * the result to assembly/update.generated.ts (git-ignored, like the .wasm).
+ * are splatted from the run record before the loop. A variant with sums over the
+ * whole tensor (Lamb's norms) also gets a first-pass loop that only adds them up, in
+ * double (accumulateSums). scripts/build-kernel.ts writes the result to
+ * assembly/update.generated.ts (git-ignored, like the .wasm).
  */
 import type { CompiledProgram, Node } from '../../experiment/algebra';
 import { CLIP_MODE } from '../../experiment/knobs';
