@@ -29,17 +29,23 @@ function uniformNodes(nodes: readonly Node[]): boolean[] {
   return uniform;
 }
 
-/** The nodes the sums' arguments need (the first pass computes only these). */
-function sumInputs(program: CompiledProgram): boolean[] {
+/** The nodes some roots need, a sum's argument only when `intoSums` (its total is read, not recomputed). */
+function neededBy(program: CompiledProgram, roots: readonly number[], intoSums: boolean): boolean[] {
   const needed = program.nodes.map(() => false);
   const mark = (i: number) => {
     if (needed[i]) return;
     needed[i] = true;
-    program.nodes[i].args.forEach(mark);
+    if (intoSums || program.nodes[i].op !== 'sum') program.nodes[i].args.forEach(mark);
   };
-  for (const r of program.reductions) mark(program.nodes[r].args[0]);
+  roots.forEach(mark);
   return needed;
 }
+
+/** The nodes the sums' arguments need (the first pass computes only these). */
+const sumInputs = (program: CompiledProgram) => neededBy(program, program.reductions.map((r) => program.nodes[r].args[0]), true);
+
+/** The nodes the new weight and slots need, reading each sum's total (the update pass computes only these). */
+const updateInputs = (program: CompiledProgram) => neededBy(program, [program.weight, ...program.slots.map((s) => s.value)], false);
 
 function expression(node: Node, index: number, v: KernelVariant, valuesAt: number): string {
   const [a, b, c] = node.args.map((i) => `n${i}`);
@@ -63,14 +69,15 @@ function expression(node: Node, index: number, v: KernelVariant, valuesAt: numbe
 function variantCase(v: KernelVariant, slotsAt: number, valuesAt: number): string {
   const program: CompiledProgram = v.variant.program;
   const uniform = uniformNodes(program.nodes);
+  const needed = updateInputs(program);
   const lines = [`    case ${v.kind}: { // ${v.variant.name}`];
   v.slots.forEach((_, j) => lines.push(`      const slot${j} = load<usize>(record, ${slotsAt + 4 * j}) + offset;`));
   program.nodes.forEach((node, i) => {
-    if (uniform[i]) lines.push(`      const n${i} = ${expression(node, i, v, valuesAt)};`);
+    if (needed[i] && uniform[i]) lines.push(`      const n${i} = ${expression(node, i, v, valuesAt)};`);
   });
   lines.push('      for (let i: usize = 0; i < bytes; i += 16) {');
   program.nodes.forEach((node, i) => {
-    if (!uniform[i]) lines.push(`        const n${i} = ${expression(node, i, v, valuesAt)};`);
+    if (needed[i] && !uniform[i]) lines.push(`        const n${i} = ${expression(node, i, v, valuesAt)};`);
   });
   program.slots.forEach(({ value }, j) => lines.push(`        v128.store(slot${j} + i, n${value});`));
   lines.push(`        v128.store(w + i, n${program.weight});`);
