@@ -11,6 +11,7 @@ import { CLIP_MODE, knobsOf, type Knobs } from '../../experiment/knobs';
 import { isConstantSchedule, learningRateAt } from '../../experiment/schedules';
 import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { OPTIMIZERS } from '../../experiment/optimizers';
+import { insideSlots, layerFigures, type InsideSlot, type LayerInside } from '../../experiment/optimizerInsides';
 import type { RunSpec } from '../engine';
 import { KNOB_FIELDS, kernelLayout, kernelVariant, type KernelVariant } from './layout';
 
@@ -91,6 +92,12 @@ export interface StepMetrics {
   correct: number;
 }
 
+/** A sampled step's figures (experiment/optimizerInsides.ts): the step's learning rate and each Dense layer's. */
+export interface StepInside {
+  learningRate: number;
+  layers: LayerInside[];
+}
+
 export interface EvaluationMetrics {
   lossSum: number;
   correct: number;
@@ -112,6 +119,8 @@ interface KernelExports {
   memoryEnd(): number;
   prepareBatch(count: number, mode: number, columns: number): number;
   train(run: number): number;
+  trainSampled(run: number): number;
+  gradientSquaresPointer(): number;
   gradientsOnly(run: number): number;
   evaluate(run: number): number;
   applyGradient(run: number, offset: number, bytes: number): void;
@@ -120,7 +129,7 @@ interface KernelExports {
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
   'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
-  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
+  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'trainSampled', 'gradientSquaresPointer', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
 ];
 
 // The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
@@ -224,6 +233,7 @@ export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slot
     layers.length * 32,
     ...buffered.flatMap((l) => [maxBatch * l.biasLength * 4, maxBatch * l.biasLength * 4]),
     IMAGE_SIZE * Math.ceil(firstRow / 64) * 64, longest * 4, (floats - IMAGE_SIZE * layers[0].rowLength) * 4, 16 * 4,
+    layers.length * 8, layers.length * 16,
     slotCounts.length * kernelLayout().record.bytes,
   ];
   const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(floats * 4));
@@ -240,6 +250,8 @@ interface RunSetup {
   stepValues: (t: number) => { learningRate: number; scalars: Record<string, number>; constants?: Record<string, number> };
   scalarOffsets: readonly (readonly [string, number])[];
   constantOffsets: readonly (readonly [string, number])[];
+  /** Its slots' summaries on a sampled step, in the variant's slot order. */
+  insideSlots: readonly InsideSlot[];
 }
 
 /** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
@@ -266,6 +278,7 @@ function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpe
     },
     scalarOffsets: Object.entries(variant.scalars),
     constantOffsets: Object.entries(variant.constants),
+    insideSlots: insideSlots(optimizer, params),
   };
 }
 
@@ -446,6 +459,27 @@ export class KernelTrainer {
     return { loss, correct: wasm.lastCorrect() };
   }
 
+  /**
+   * trainStep, measured from inside (the steps the panel samples): the kernel sums
+   * each tensor's squared gradients as it makes them; the weights before and after
+   * and the slots after are read here, in Keras order, into layerFigures. A plain
+   * step pays nothing for it.
+   */
+  trainSampledStep(run: number): StepMetrics & { inside: StepInside } {
+    const wasm = this.wasm;
+    const state = this.runs[this.checkRun(run)];
+    if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first (evaluate replaces the batch).');
+    const before = this.weights(run);
+    state.step += 1;
+    const learningRate = this.writeScalars(run, state);
+    const loss = wasm.trainSampled(run);
+    const correct = wasm.lastCorrect();
+    const tensors = before.length;
+    const squares = Array.from(new Float64Array(wasm.memory.buffer, wasm.gradientSquaresPointer(), tensors));
+    const slots = state.setup.insideSlots.map(({ summary }, slot) => ({ summary, values: this.blockTensors(wasm.slotPointer(run, slot) / 4) }));
+    return { loss, correct, inside: { learningRate, layers: layerFigures(before, this.weights(run), squares, slots) } };
+  }
+
   /** Loss sum and correct count of one run over examples [start, start + count) of a dataset. */
   evaluate(run: number, images: Uint8Array, labels: Uint8Array, start: number, count: number): EvaluationMetrics {
     return this.evaluateRuns([run], images, labels, start, count)[0];
@@ -501,10 +535,13 @@ export class KernelTrainer {
 
   /** Copies of a run's weights in Keras order (network.ts's layout): kernel [fanIn, fanOut] then bias, layer by layer. */
   weights(run: number): Float32Array[] {
-    const wasm = this.wasm;
     this.checkRun(run);
+    return this.blockTensors(this.wasm.paramsPointer(run) / 4);
+  }
+
+  /** A block laid out as the parameters (the weights, or a slot), copied out in Keras order, padding dropped. */
+  private blockTensors(base: number): Float32Array[] {
     const { f32, layout } = this;
-    const base = wasm.paramsPointer(run) / 4;
     return layout.layers.flatMap((l) => {
       const kernel = new Float32Array(l.fanIn * l.fanOut);
       const at = base + l.kernel;
@@ -554,13 +591,14 @@ export class KernelTrainer {
     return this.wasm.valuesPointer(run) - (record.valuesAt - record.knobsAt);
   }
 
-  /** Writes the run's learning rate and scalars for its current step (and its constants, under a schedule) into its record, by name. */
-  private writeScalars(run: number, { setup, step }: RunState): void {
+  /** Writes the run's learning rate and scalars for its current step (and its constants, under a schedule) into its record, by name; returns the rate. */
+  private writeScalars(run: number, { setup, step }: RunState): number {
     const values = this.wasm.valuesPointer(run) / 4;
     const { learningRate, scalars, constants } = setup.stepValues(step);
     this.f32[this.knobsPointer(run) / 4 + KNOB_FIELDS.learningRate / 4] = learningRate;
     for (const [name, offset] of setup.scalarOffsets) this.f32[values + offset] = scalars[name];
     if (constants) for (const [name, offset] of setup.constantOffsets) this.f32[values + offset] = constants[name];
+    return learningRate;
   }
 
   /** Profiling: the forward pass of `run` over the current batch; returns the loss sum. */

@@ -112,6 +112,7 @@ let gradRowPtr: usize = 0; // the longest row of any layer: one W1 row's gradien
 let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like the parameters
 let logitsPtr: usize = 0; // 16 f32 scratch
 let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
+let gradientSquaresPtr: usize = 0; // per tensor, f64: the sampled step's sum of squared gradients, before clipping
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
 let batchSize: i32 = 0;
@@ -228,6 +229,7 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   gradTailPtr = reserve(tailBytes());
   logitsPtr = reserve(16 << 2);
   clipFactorsPtr = reserve(<usize>(layers + 1) << 3);
+  gradientSquaresPtr = reserve(<usize>(layers + 1) << 4);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
   outKernelOffset = layerPtr(layers, L_WEIGHTS);
   outBiasOffset = layerPtr(layers, L_BIAS);
@@ -287,6 +289,10 @@ export function valuesPointer(run: i32): usize {
 }
 export function lastCorrect(): i32 {
   return lastCorrectCount;
+}
+/** Per tensor (kernel, bias, layer by layer), f64: the latest sampled step's sum of squared gradients (trainSampled). */
+export function gradientSquaresPointer(): usize {
+  return gradientSquaresPtr;
 }
 export function memoryEnd(): usize {
   return nextFree;
@@ -955,9 +961,12 @@ function clipTail(mode: i32, amount: f32): void {
 /**
  * Forward and backward over the prepared batch for one run, then (when `apply`)
  * the update. Returns the mean loss; lastCorrect() the number of correct argmaxes.
+ * When `sample`, also writes each tensor's sum of squared gradients (before any
+ * clipping) at gradientSquaresPtr: W1's rows are gone after their update, so only
+ * here can its norm be had without computing them again.
  */
 // @ts-ignore: decorator
-@inline function step(run: i32, apply: bool): f64 {
+@inline function step(run: i32, apply: bool, sample: bool): f64 {
   const params = paramsPointer(run);
   const n = batchSize;
   const inverseBatch = <f32>1 / <f32>n;
@@ -981,12 +990,20 @@ function clipTail(mode: i32, amount: f32): void {
   // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
   // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
   const skipBlank = skipsZeroGradient(load<i32>(record));
+  let w1Squares: f64 = 0;
   for (let pixel = 0; pixel < INPUTS; pixel++) {
     const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
+    // A skipped row's gradient is zero: it adds nothing to the sampled norm.
     if (apply && skipBlank && blank) continue;
     gradientRow(pixel);
+    if (sample) w1Squares += sumOfSquares(gradRowPtr, rowBytes);
     if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
     if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+  }
+  if (sample) {
+    store<f64>(gradientSquaresPtr, w1Squares);
+    const tensors = (hiddenLayers + 1) << 1;
+    for (let t = 1; t < tensors; t++) store<f64>(gradientSquaresPtr + (<usize>t << 3), sumOfSquares(tensorStart(t), tensorBytes(t)));
   }
   if (clipMode != CLIP_NONE) clipTail(clipMode, clipAmount);
   if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
@@ -995,12 +1012,17 @@ function clipTail(mode: i32, amount: f32): void {
 
 /** One training step of run on the prepared batch (prepareBatch with columns); the host has written the step's scalars. */
 export function train(run: i32): f64 {
-  return step(run, true);
+  return step(run, true, false);
+}
+
+/** train, also measuring each tensor's gradient norm (gradientSquaresPointer): the steps the panel samples. */
+export function trainSampled(run: i32): f64 {
+  return step(run, true, true);
 }
 
 /** Forward and backward without the update (profiling). */
 export function gradientsOnly(run: i32): f64 {
-  return step(run, false);
+  return step(run, false, false);
 }
 
 /** Sum of the per-example losses over the prepared batch; lastCorrect() counts the correct ones. */
