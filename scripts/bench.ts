@@ -10,6 +10,9 @@
  *   - the article with five seeds: the five optimizers × 5 seeds × 5 epochs of full MNIST
  *     (`article_five_seeds_s`, 5 epochs whatever --epochs says; goal ≤ 35 s on 2 cores);
  *   - time to the first chart point and the main thread's long tasks (> 50 ms);
+ *   - "Inside the optimizers": the kernel's instrumented run (a sampled step at the app's
+ *     most frequent cadence) against a plain one, side by side in Node (scripts/insideBench.ts;
+ *     goal ≤ 1.10), and the main thread's long tasks while training with the panel open;
  *   - chart updates: each charting candidate of bench/charts/ drawing 12 contestants'
  *     live curves of up to 2,000 points with seed bands, main-thread ms per update,
  *     against today's hand-drawn SVG in the same run (scripts/chartBench.ts).
@@ -22,6 +25,7 @@ import { cpus } from 'node:os';
 import type { Browser, Page } from '@playwright/test';
 import { ARTICLE_OPTIMIZERS, contestantName, parseContestantKey } from '../src/experiment/contestants';
 import { OPTIMIZER_IDS } from '../src/experiment/optimizers';
+import { describeInsideOverhead, measureInsideOverhead } from './insideBench';
 import { CHART_BASELINE, CHART_CANDIDATES, chartScalingTable, chartTable, runChartBench, type ChartResult } from './chartBench';
 import {
   buildApp,
@@ -244,9 +248,11 @@ async function chartsBench(browser: Browser, baseUrl: string): Promise<Record<st
 
 async function main() {
   if (!args.includes('--no-build')) buildApp({ BENCH_PAGES: '1' });
+  const inside = CHARTS_ONLY ? undefined : await measureInsideOverhead(EPOCHS);
+  if (inside) console.log(describeInsideOverhead(inside));
   const app = await startHeadlessApp(PORT);
   try {
-    const training = CHARTS_ONLY ? {} : await trainingBench(app.browser, app.baseUrl);
+    const training = CHARTS_ONLY ? {} : { ...(await trainingBench(app.browser, app.baseUrl)), inside_overhead_ratio: inside!.ratio, inside_sampled_step_ratio: inside!.sampledStepRatio };
     const charts = await chartsBench(app.browser, app.baseUrl);
     console.log(JSON.stringify({ ...training, ...charts }));
   } finally {

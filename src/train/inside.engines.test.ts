@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentConfig } from '../experiment/config';
 import type { MnistData } from '../data/shardLoader';
-import { updateRatio, type InsideSample } from '../experiment/optimizerInsides';
+import { insideSlots, layerFigures, updateRatio, type InsideSample } from '../experiment/optimizerInsides';
 import { optimizerDefaults, OPTIMIZER_IDS, type OptimizerId } from '../experiment/optimizers';
 import type { ParameterValues } from '../experiment/parameters';
 import { experimentWith, type ExperimentOverrides } from '../testing/experiments';
@@ -15,6 +15,7 @@ import { loadRealMnist } from '../testing/realMnist';
 import { useTfjsWasm } from '../testing/tfjsWasm';
 import type { EngineFactory } from './engine';
 import { kernelEngine } from './kernelEngine';
+import { initialWeights } from './network';
 import { trainExperiment, type TrainingProgress } from './trainer';
 
 let data: MnistData;
@@ -112,6 +113,38 @@ describe('both engines measure the same insides', () => {
     }
     expect(worst).toBeLessThan(TOLERANCE);
   }, 120_000);
+});
+
+describe('the kernel against the float64 definitions', () => {
+  it.each([
+    { hiddenLayers: [128], activation: 'relu' as const },
+    // Widths not a multiple of 4 (padded rows and columns, whose slots hold their initial value) and the transposed output kernel.
+    { hiddenLayers: [13, 9], activation: 'sigmoid' as const },
+  ])('$hiddenLayers: norms and slot summaries of a sampled step equal layerFigures of the weights and slots read out', async (network) => {
+    const runs = [
+      { optimizer: 'adagrad' as const, hyperparameters: optimizerDefaults('adagrad') },
+      { optimizer: 'rmsprop' as const, hyperparameters: { ...optimizerDefaults('rmsprop'), momentum: 0.9, centered: true } },
+      { optimizer: 'adam' as const, hyperparameters: { ...optimizerDefaults('adam'), amsgrad: true } },
+    ];
+    const trainer = await (await loadKernel('simd')).createTrainer({ network, maxBatch: 128, runs, initial: initialWeights(3, network) });
+    for (let step = 0; step < 3; step++) {
+      trainer.setBatch(data.train.images, data.train.labels, Array.from({ length: 128 }, (_, i) => 128 * step + i));
+      runs.forEach((spec, run) => {
+        const before = trainer.weights(run);
+        const { inside } = trainer.trainSampledStep(run);
+        const slots = insideSlots(spec.optimizer, spec.hyperparameters).map(({ summary }, s) => ({ summary, values: trainer.slotValues(run, s) }));
+        // The gradient norms are the kernel's own (checked against tfjs above); the rest from the copies, in float64.
+        const squares = inside.layers.flatMap((l) => [l.gradientNorm ** 2, 0]);
+        const expected = layerFigures(before, trainer.weights(run), squares, slots);
+        inside.layers.forEach((layer, l) => {
+          expect(relative(layer.weightNorm, expected[l].weightNorm)).toBeLessThan(1e-6);
+          expect(relative(layer.updateNorm, expected[l].updateNorm)).toBeLessThan(1e-6);
+          layer.slots.forEach((value, s) => expect(relative(value, expected[l].slots[s]), `${spec.optimizer} layer ${l} slot ${s}`).toBeLessThan(1e-6));
+        });
+      });
+    }
+    trainer.dispose();
+  });
 });
 
 describe('sampling changes nothing', () => {

@@ -11,7 +11,7 @@ import { CLIP_MODE, knobsOf, type Knobs } from '../../experiment/knobs';
 import { isConstantSchedule, learningRateAt } from '../../experiment/schedules';
 import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { OPTIMIZERS } from '../../experiment/optimizers';
-import { insideSlots, layerFigures, type InsideSlot, type LayerInside } from '../../experiment/optimizerInsides';
+import { finishSummary, insideSlots, SLOT_SUMMARY_CODES, type InsideSlot, type LayerInside } from '../../experiment/optimizerInsides';
 import type { RunSpec } from '../engine';
 import { KNOB_FIELDS, kernelLayout, kernelVariant, type KernelVariant } from './layout';
 
@@ -121,6 +121,8 @@ interface KernelExports {
   train(run: number): number;
   trainSampled(run: number): number;
   gradientSquaresPointer(): number;
+  insideSums(run: number, codes: number): void;
+  insideSumsPointer(): number;
   gradientsOnly(run: number): number;
   evaluate(run: number): number;
   applyGradient(run: number, offset: number, bytes: number): void;
@@ -129,7 +131,7 @@ interface KernelExports {
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
   'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
-  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'trainSampled', 'gradientSquaresPointer', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
+  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'trainSampled', 'gradientSquaresPointer', 'insideSums', 'insideSumsPointer', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
 ];
 
 // The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
@@ -178,6 +180,8 @@ const padded = (units: number) => Math.ceil(units / 4) * 4;
 /** assembly/kernel.ts starts its buffers at __heap_base, a few KiB in (its static data); this bounds it. */
 const HEAP_BASE_BOUND = 64 * 1024;
 const ACTIVATION_CODE: Record<Activation, number> = { relu: 0, tanh: 1, sigmoid: 2 };
+/** assembly/kernel.ts's f64 sums per tensor on a sampled step: w², (Δw)², then up to six slots'. */
+const INSIDE_SUMS = 8;
 
 /** Where one Dense layer's tensors lie in a parameter block (in floats), as assembly/kernel.ts's init() lays them out. */
 export interface KernelLayer {
@@ -233,7 +237,7 @@ export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slot
     layers.length * 32,
     ...buffered.flatMap((l) => [maxBatch * l.biasLength * 4, maxBatch * l.biasLength * 4]),
     IMAGE_SIZE * Math.ceil(firstRow / 64) * 64, longest * 4, (floats - IMAGE_SIZE * layers[0].rowLength) * 4, 16 * 4,
-    layers.length * 8, layers.length * 16,
+    layers.length * 8, layers.length * 16, floats * 4, layers.length * 2 * INSIDE_SUMS * 8,
     slotCounts.length * kernelLayout().record.bytes,
   ];
   const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(floats * 4));
@@ -264,6 +268,7 @@ function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpe
     if (!ok) throw new Error(`${optimizer}: parameter ${spec.key} must be a ${spec.kind === 'number' ? 'finite number' : 'boolean'}, got ${String(value)}.`);
   }
   const variant = kernelVariant(optimizer, params);
+  if (variant.slots.length > INSIDE_SUMS - 2) throw new Error(`${optimizer}: ${variant.slots.length} slots; insideSums in assembly/kernel.ts sums at most ${INSIDE_SUMS - 2}.`);
   const scheduled = !isConstantSchedule(schedule);
   const initialRate = params.learningRate as number;
   return {
@@ -460,24 +465,40 @@ export class KernelTrainer {
   }
 
   /**
-   * trainStep, measured from inside (the steps the panel samples): the kernel sums
-   * each tensor's squared gradients as it makes them; the weights before and after
-   * and the slots after are read here, in Keras order, into layerFigures. A plain
-   * step pays nothing for it.
+   * trainStep, measured from inside (the steps the panel samples): the kernel sums each
+   * tensor's squared gradients as it makes them, keeps the weights from before the step,
+   * and then sums w², (Δw)² and each slot's summary terms per tensor (insideSums, SIMD);
+   * here they become each layer's norms and means. A plain step pays nothing for it.
    */
   trainSampledStep(run: number): StepMetrics & { inside: StepInside } {
     const wasm = this.wasm;
     const state = this.runs[this.checkRun(run)];
     if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first (evaluate replaces the batch).');
-    const before = this.weights(run);
     state.step += 1;
     const learningRate = this.writeScalars(run, state);
     const loss = wasm.trainSampled(run);
     const correct = wasm.lastCorrect();
-    const tensors = before.length;
-    const squares = Array.from(new Float64Array(wasm.memory.buffer, wasm.gradientSquaresPointer(), tensors));
-    const slots = state.setup.insideSlots.map(({ summary }, slot) => ({ summary, values: this.blockTensors(wasm.slotPointer(run, slot) / 4) }));
-    return { loss, correct, inside: { learningRate, layers: layerFigures(before, this.weights(run), squares, slots) } };
+    const slots = state.setup.insideSlots;
+    wasm.insideSums(run, slots.reduce((codes, { summary }, s) => codes | (SLOT_SUMMARY_CODES[summary] << (2 * s)), 0));
+    const tensors = 2 * this.layout.layers.length;
+    const squares = new Float64Array(wasm.memory.buffer, wasm.gradientSquaresPointer(), tensors);
+    const sums = new Float64Array(wasm.memory.buffer, wasm.insideSumsPointer(), tensors * INSIDE_SUMS);
+    const layers = this.layout.layers.map(({ fanIn, fanOut }, l): LayerInside => {
+      const [k, b] = [2 * l * INSIDE_SUMS, (2 * l + 1) * INSIDE_SUMS];
+      return {
+        gradientNorm: Math.sqrt(squares[2 * l] + squares[2 * l + 1]),
+        updateNorm: Math.sqrt(sums[k + 1] + sums[b + 1]),
+        weightNorm: Math.sqrt(sums[k] + sums[b]),
+        slots: slots.map(({ summary }, s) => finishSummary(summary, sums[k + 2 + s] + sums[b + 2 + s], fanIn * fanOut + fanOut)),
+      };
+    });
+    return { loss, correct, inside: { learningRate, layers } };
+  }
+
+  /** A copy of one of a run's slot blocks, in Keras order like weights() (tests). */
+  slotValues(run: number, slot: number): Float32Array[] {
+    this.checkRun(run);
+    return this.blockTensors(this.wasm.slotPointer(run, slot) / 4);
   }
 
   /** Loss sum and correct count of one run over examples [start, start + count) of a dataset. */

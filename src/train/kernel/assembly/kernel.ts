@@ -69,6 +69,8 @@ const FINISH_BIAS = 2;
 
 // One record per dense layer (hidden layers, then the output layer) at layersPtr.
 const LAYER_RECORD: usize = 32;
+/** f64 sums per tensor of insideSums: w², (Δw)², then up to six slots' summary terms. */
+const INSIDE_SUMS: usize = 8;
 const L_IN = 0; // i32: real inputs
 const L_OUT = 4; // i32: real outputs
 const L_PAD = 8; // i32: outputs padded to 4 (the row length of W and of the buffers below)
@@ -113,6 +115,8 @@ let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like t
 let logitsPtr: usize = 0; // 16 f32 scratch
 let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
 let gradientSquaresPtr: usize = 0; // per tensor, f64: the sampled step's sum of squared gradients, before clipping
+let previousPtr: usize = 0; // a parameter block: the sampled step's weights before it
+let insideSumsPtr: usize = 0; // per tensor, INSIDE_SUMS f64: sum of w², of (Δw)², then each slot's summary terms
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
 let batchSize: i32 = 0;
@@ -230,6 +234,8 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   logitsPtr = reserve(16 << 2);
   clipFactorsPtr = reserve(<usize>(layers + 1) << 3);
   gradientSquaresPtr = reserve(<usize>(layers + 1) << 4);
+  previousPtr = reserve(<usize>blockFloats << 2);
+  insideSumsPtr = reserve(<usize>(layers + 1) * 2 * INSIDE_SUMS * 8);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
   outKernelOffset = layerPtr(layers, L_WEIGHTS);
   outBiasOffset = layerPtr(layers, L_BIAS);
@@ -293,6 +299,10 @@ export function lastCorrect(): i32 {
 /** Per tensor (kernel, bias, layer by layer), f64: the latest sampled step's sum of squared gradients (trainSampled). */
 export function gradientSquaresPointer(): usize {
   return gradientSquaresPtr;
+}
+/** Per tensor, INSIDE_SUMS f64 (insideSums). */
+export function insideSumsPointer(): usize {
+  return insideSumsPtr;
 }
 export function memoryEnd(): usize {
   return nextFree;
@@ -1015,9 +1025,94 @@ export function train(run: i32): f64 {
   return step(run, true, false);
 }
 
-/** train, also measuring each tensor's gradient norm (gradientSquaresPointer): the steps the panel samples. */
+/**
+ * train, also measuring each tensor's gradient norm (gradientSquaresPointer) and keeping
+ * the weights before the step for insideSums: the steps the panel samples.
+ */
 export function trainSampled(run: i32): f64 {
+  memory.copy(previousPtr, paramsPointer(run), <usize>blockFloats << 2);
   return step(run, true, true);
+}
+
+// ---- inside the optimizers: sums over a sampled step --------------------------------
+
+// @ts-ignore: decorator
+@inline function lanesSum64(v: v128): f64 {
+  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
+}
+
+/** A slot summary's term per element (optimizerInsides.ts's SLOT_SUMMARY_CODES): s, |s|, √s or s². */
+// @ts-ignore: decorator
+@inline function summaryTerm(code: i32, s: v128): v128 {
+  if (code == 0) return s;
+  if (code == 1) return f32x4.abs(s);
+  if (code == 2) return f32x4.sqrt(s);
+  return f32x4.mul(s, s);
+}
+
+/**
+ * The sum of a summary's terms over a tensor's real elements: `rows` rows of `cols`
+ * values, `stride` floats apart (padding lanes hold a slot's initial value, not zero,
+ * so they are masked out). Float32 lanes within a row, double across rows.
+ */
+function slotSum(at: usize, rows: i32, stride: i32, cols: i32, code: i32): f64 {
+  const full = cols & ~3;
+  const rest = cols - full;
+  const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = at + ((<usize>r * <usize>stride) << 2);
+    let acc = f32x4.splat(0);
+    for (let c = 0; c < full; c += 4) acc = f32x4.add(acc, summaryTerm(code, v128.load(row + (<usize>c << 2))));
+    if (rest) acc = f32x4.add(acc, v128.and(summaryTerm(code, v128.load(row + (<usize>full << 2))), mask));
+    total += lanesSum64(acc);
+  }
+  return total;
+}
+
+/**
+ * After trainSampled(run): per tensor, the sums of w² and (Δw)² over the whole block
+ * (padding is zero in both) and of each slot's summary terms (`codes`: two bits per
+ * slot), at insideSumsPtr. The host turns them into norms and means per layer.
+ */
+export function insideSums(run: i32, codes: i32): void {
+  const params = paramsPointer(run);
+  const slots = slotCount(load<i32>(runsPtr + <usize>run * RUN_RECORD));
+  const tensors = (hiddenLayers + 1) << 1;
+  for (let t = 0; t < tensors; t++) {
+    const l = t >> 1;
+    const bias = (t & 1) == 1;
+    const offset = bias ? layerPtr(l, L_BIAS) : layerPtr(l, L_WEIGHTS);
+    const bytes = tensorBytes(t);
+    const out = insideSumsPtr + <usize>t * INSIDE_SUMS * 8;
+    let weights: f64 = 0;
+    let updates: f64 = 0;
+    // Chunks of 1,024 floats summed in float32 lanes, the chunks in double.
+    for (let start: usize = 0; start < bytes; start += 4096) {
+      const end = start + 4096 < bytes ? start + 4096 : bytes;
+      let w2 = f32x4.splat(0);
+      let d2 = f32x4.splat(0);
+      for (let i = start; i < end; i += 16) {
+        const before = v128.load(previousPtr + offset + i);
+        const delta = f32x4.sub(v128.load(params + offset + i), before);
+        w2 = f32x4.add(w2, f32x4.mul(before, before));
+        d2 = f32x4.add(d2, f32x4.mul(delta, delta));
+      }
+      weights += lanesSum64(w2);
+      updates += lanesSum64(d2);
+    }
+    store<f64>(out, weights);
+    store<f64>(out + 8, updates);
+    const inputs = layerInt(l, L_IN);
+    const outputs = layerInt(l, L_OUT);
+    const transposed = !bias && l == hiddenLayers && l > 0;
+    const rows = bias ? 1 : transposed ? CLASSES : inputs;
+    const stride = transposed ? (inputs + 3) & ~3 : layerInt(l, L_PAD);
+    const cols = transposed ? inputs : outputs;
+    for (let s = 0; s < slots; s++) {
+      store<f64>(out + 16 + (<usize>s << 3), slotSum(slotPointer(run, s) + offset, rows, stride, cols, (codes >> (s << 1)) & 3));
+    }
+  }
 }
 
 /** Forward and backward without the update (profiling). */
