@@ -1,4 +1,4 @@
-import { memo, useCallback, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { layerNames } from '../../experiment/optimizerInsides';
 import { X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
 import { isTraining, runLineup, type LineupEntry } from '../../store/playgroundStore';
@@ -45,6 +45,7 @@ function InsideBody() {
   const layerId = useId();
   const sampled = lineup.some((entry) => entry.state.inside?.length);
   const seeds = run?.config.seeds ?? 1;
+  const drawn = useStaggered(INSIDE_CHARTS.length, run?.id);
   return (
     <div className="inside__body">
       <p className="inside__intro">
@@ -69,8 +70,8 @@ function InsideBody() {
           </span>
           {!sampled && <p className="inside__why">The first samples arrive with the first read-back.</p>}
           <div className="inside__charts">
-            {INSIDE_CHARTS.map(({ id, title, note }) => (
-              <InsideChartView key={id} chart={id} title={title} note={note} lineup={lineup} layer={layer} layerName={names[layer]} view={view} trainExamples={run.config.trainExamples} xEnd={plannedEnd(run, view.xAxis)} />
+            {INSIDE_CHARTS.map(({ id, title, note }, i) => (
+              <InsideChartView key={id} chart={id} title={title} note={note} lineup={lineup} layer={layer} layerName={names[layer]} view={view} trainExamples={run.config.trainExamples} xEnd={plannedEnd(run, view.xAxis)} drawn={i < drawn} />
             ))}
           </div>
           <LatestTable lineup={lineup} layer={layer} layerName={names[layer]} />
@@ -78,6 +79,22 @@ function InsideBody() {
       )}
     </div>
   );
+}
+
+/**
+ * How many of `total` charts to draw: after `key` (the run) changes, one more per task.
+ * A new run makes every chart a new uPlot instance (its lines change); four at once, with the
+ * training charts' own, took one main-thread task of 190 ms on the shared machine.
+ */
+function useStaggered(total: number, key: unknown): number {
+  const [state, setState] = useState({ key, count: 0 });
+  const count = state.key === key ? state.count : 0;
+  useEffect(() => {
+    if (count >= total) return;
+    const timer = setTimeout(() => setState({ key, count: count + 1 }), 0);
+    return () => clearTimeout(timer);
+  }, [count, key, total]);
+  return count;
 }
 
 interface ChartProps {
@@ -90,9 +107,11 @@ interface ChartProps {
   view: ViewOptions;
   trainExamples: number;
   xEnd: number;
+  /** False until its turn (useStaggered): the figure keeps its place, the plot is not made yet. */
+  drawn: boolean;
 }
 
-const InsideChartView = memo(function InsideChartView({ chart, title, note, lineup, layer, layerName, view, trainExamples, xEnd }: ChartProps) {
+const InsideChartView = memo(function InsideChartView({ chart, title, note, lineup, layer, layerName, view, trainExamples, xEnd, drawn }: ChartProps) {
   const setView = usePlayground((s) => s.setView);
   const series = useMemo(() => insideSeries(lineup, chart, layer, view.xAxis, trainExamples, view.hidden), [lineup, chart, layer, view.xAxis, trainExamples, view.hidden]);
   const presentation = view.present;
@@ -112,7 +131,7 @@ const InsideChartView = memo(function InsideChartView({ chart, title, note, line
         {insideSummary(title, layerName, series, view.xAxis)}
       </p>
       <div className="chart__plot" data-series={series.map((s) => `${s.label}:${s.points.length}`).join(';')}>
-        <UplotPlot spec={spec} zoom={view.zoom} onZoom={onZoom} onCursor={setCursorX} label={`${title} chart: arrow keys read the values, + and - zoom, 0 resets`} describedBy={`${summaryId} ${readoutId}`} />
+        {drawn && <UplotPlot spec={spec} zoom={view.zoom} onZoom={onZoom} onCursor={setCursorX} label={`${title} chart: arrow keys read the values, + and - zoom, 0 resets`} describedBy={`${summaryId} ${readoutId}`} />}
       </div>
       <CursorReadout id={readoutId} series={series} x={cursorX} xLabel={xLabel} xAxis={view.xAxis} format={formatFigure} />
     </figure>
