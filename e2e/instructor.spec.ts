@@ -1,4 +1,4 @@
-import { expect, test, waitForData } from './fixtures';
+import { expect, test, trainToEnd, waitForData } from './fixtures';
 
 /**
  * Instructor links (issue 14, point 3): the Instructor panel hides and locks controls
@@ -99,4 +99,23 @@ test('Esc closes the start overlay without training; a locked presentation toggl
   await expect(page.getByRole('button', { name: 'Presentation mode' })).toBeDisabled();
   await page.keyboard.press('p');
   await expect(page.getByRole('button', { name: 'Presentation mode' })).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('locked chart options lock zoom too: a drag across a chart changes nothing and the chart says so', async ({ page }) => {
+  await page.goto('/?v=2&opt=sgd&epochs=1&examples=2000&lock=charts');
+  await waitForData(page);
+  await trainToEnd(page, 120_000);
+  const plot = page.getByRole('group', { name: 'Loss chart: arrow keys read the values', exact: true });
+  await expect(plot).toBeVisible();
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await plot.focus();
+  await page.keyboard.press('+');
+  // The link is written shortly after a change: give a zoom the time to reach it.
+  await page.waitForTimeout(1000);
+  expect(page.url()).not.toMatch(/zoom=/);
+  await expect(page.getByRole('button', { name: 'Reset zoom' })).toBeDisabled();
 });

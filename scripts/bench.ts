@@ -9,6 +9,7 @@
  *   - twelve contestants (the five plus seven added with "Add another …", the cap);
  *   - the article with five seeds: the five optimizers × 5 seeds × 5 epochs of full MNIST
  *     (`article_five_seeds_s`, 5 epochs whatever --epochs says; goal ≤ 35 s on 2 cores);
+ *   - Show the landscape after the all-five run (its lines and default slice), as the page reports it;
  *   - time to the first chart point and the main thread's long tasks (> 50 ms);
  *   - "Inside the optimizers": the kernel's instrumented run (a sampled step at the app's
  *     most frequent cadence) against a plain one, side by side in Node (scripts/insideBench.ts;
@@ -24,6 +25,7 @@
 import { cpus } from 'node:os';
 import type { Browser, Page } from '@playwright/test';
 import { ARTICLE_OPTIMIZERS, contestantName, parseContestantKey } from '../src/experiment/contestants';
+import { LINE_ALPHAS, SLICE_COORDINATES } from '../src/experiment/landscape';
 import { OPTIMIZER_IDS } from '../src/experiment/optimizers';
 import { describeInsideOverhead, measureInsideOverhead } from './insideBench';
 import { CHART_BASELINE, CHART_CANDIDATES, chartScalingTable, chartTable, runChartBench, type ChartResult } from './chartBench';
@@ -127,6 +129,25 @@ async function scenario(
   return { name, optimizers: trained, wallSeconds, firstProgressSeconds, secondsPerEpoch, testAccuracy, backend: `${results.backend.name} (${results.backend.precision})`, longTasks };
 }
 
+/**
+ * Show the landscape after the run on the page (the five contestants' lines and the
+ * default slice): the time the panel reports and the main thread's long tasks meanwhile.
+ */
+async function landscapeBench(page: Page): Promise<{ seconds: number; examples: number; points: number; longTasks: LongTasks }> {
+  const panel = page.getByRole('region', { name: 'Landscape' });
+  const pressedAt = await pageClock(page);
+  await panel.getByRole('button', { name: 'Show the landscape' }).click();
+  const status = panel.getByRole('status').filter({ hasText: /computed in/ });
+  await status.waitFor({ timeout: 600_000 });
+  const longTasks = await longTasksSince(page, pressedAt);
+  const text = (await status.textContent()) ?? '';
+  const [, examples, seconds] = /first ([\d,]+) training examples, computed in ([\d.]+) s/.exec(text) ?? [];
+  if (!seconds) throw new Error(`landscape: unexpected status "${text}"`);
+  const lines = await panel.getByTestId('landscape-line').getAttribute('data-series');
+  const linePoints = (lines ?? '').split(';').reduce((sum, entry) => sum + Number(entry.split(':')[1] ?? 0), 0);
+  return { seconds: Number(seconds), examples: Number(examples.replaceAll(',', '')), points: linePoints + SLICE_COORDINATES.length ** 2, longTasks };
+}
+
 /** The training scenarios: prints their table and returns their figures for the JSON line. */
 async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<string, unknown>> {
   // No service worker: its 12 MB precache would compete with the training being measured.
@@ -137,6 +158,7 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
   const baseline = await scenario(page, baseUrl, 'baseline: Adam alone', ['Adam']);
   const oneWorker = await scenario(page, baseUrl, 'all five, one worker', OPTIMIZER_LABELS, { hash: '#workers=1' });
   const allFive = await scenario(page, baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
+  const landscape = await landscapeBench(page);
   const insideOpen = await scenario(page, baseUrl, 'all five, inside open', OPTIMIZER_LABELS, { insideOpen: true });
   const twelve = await scenario(page, baseUrl, 'twelve contestants', OPTIMIZER_LABELS, { addAnother: ADDED_CONTESTANTS });
   // Every optimizer of the catalog at its Keras defaults (issue 12's "all twelve" once Lamb and Muon are in).
@@ -190,12 +212,18 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     `All five with Inside the optimizers open: ${insideOpen.wallSeconds.toFixed(2)} s (${(insideOpen.wallSeconds / allFive.wallSeconds).toFixed(2)}x folded, same run); main thread ${insideOpen.longTasks.count} long tasks (> 50 ms), longest ${insideOpen.longTasks.longestMs.toFixed(0)} ms.`,
   );
   console.log(`Every optimizer (${OPTIMIZER_IDS.length}) at Keras defaults: ${everyOptimizer.wallSeconds.toFixed(2)} s; ${everyOptimizer.longTasks.count} long tasks.`);
+  console.log(
+    `Show the landscape after all five (${landscape.points} loss evaluations on ${landscape.examples.toLocaleString('en-US')} examples: ${LINE_ALPHAS.length} per line, ${SLICE_COORDINATES.length} × ${SLICE_COORDINATES.length} slice): ${landscape.seconds.toFixed(1)} s as the page reports it; ` +
+      `main thread ${landscape.longTasks.count} long tasks (> 50 ms), longest ${landscape.longTasks.longestMs.toFixed(0)} ms.`,
+  );
   console.log(`All five with global clip norm and weight decay: ${withKnobs.wallSeconds.toFixed(2)} s (${(withKnobs.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five without, same run).`);
   return {
     backend: allFive.backend,
     all_optimizers_count: OPTIMIZER_IDS.length,
     all_optimizers_one_epoch_s: everyOptimizer.wallSeconds / EPOCHS,
     all_optimizers_long_tasks_over_50ms: everyOptimizer.longTasks.count,
+    landscape_after_all_five_s: landscape.seconds,
+    landscape_long_tasks_over_50ms: landscape.longTasks.count,
     all_five_with_knobs_one_epoch_s: withKnobs.wallSeconds / EPOCHS,
     ratio_knobs_to_all_five: withKnobs.wallSeconds / allFive.wallSeconds,
     all_five_inside_open_one_epoch_s: insideOpen.wallSeconds / EPOCHS,

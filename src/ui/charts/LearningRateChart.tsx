@@ -1,14 +1,15 @@
-import { memo, useCallback, useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import { batchesPerEpoch, trainingContestants, type ExperimentConfig } from '../../experiment/config';
 import { contestantKey, contestantName, contestantStyle } from '../../experiment/contestants';
 import { SCHEDULES } from '../../experiment/schedules';
-import { X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
+import { X_AXIS_PARAMETER, type ViewOptions } from '../../experiment/view';
 import { usePlayground } from '../StoreContext';
 import { baselineLineup } from '../../store/playgroundStore';
 import { asBaseline, learningRateSeries, type Series } from './chartData';
 import { CursorReadout } from './MetricChart';
 import { formatX, type PlotSpec } from './plotOptions';
 import { UplotPlot } from './UplotPlot';
+import { useChartZoom } from './chartZoom';
 
 const formatRate = (value: number) => String(Number(value.toPrecision(4)));
 const formatRateTick = (value: number) => String(Number(value.toPrecision(2)));
@@ -19,7 +20,6 @@ const formatRateTick = (value: number) => String(Number(value.toPrecision(2)));
  * their zoom and cursor; a log axis once the rates span more than a decade.
  */
 export const LearningRateChart = memo(function LearningRateChart({ config, view, source }: { config: ExperimentConfig; view: ViewOptions; source: 'run' | 'form' }) {
-  const setView = usePlayground((s) => s.setView);
   const contestants = useMemo(
     () =>
       trainingContestants(config).map((c, index) => ({
@@ -54,7 +54,7 @@ export const LearningRateChart = memo(function LearningRateChart({ config, view,
   const [cursorX, setCursorX] = useState<number | null>(null);
   const readoutId = useId();
   const summaryId = useId();
-  const onZoom = useCallback((zoom: ZoomRange | null) => setView({ zoom }), [setView]);
+  const zoom = useChartZoom('Learning rate');
   const xLabel = X_AXIS_PARAMETER.options.find((o) => o.value === xAxis)!.label;
   return (
     <figure className="panel chart chart--small" aria-label="Learning rate">
@@ -66,7 +66,7 @@ export const LearningRateChart = memo(function LearningRateChart({ config, view,
         {scheduleSummary(config, series, xAxis)}
       </p>
       <div className="chart__plot" data-series={series.map((s) => `${s.label}:${s.points.length}`).join(';')}>
-        <UplotPlot spec={spec} zoom={view.zoom} onZoom={onZoom} onCursor={setCursorX} label="Learning rate chart: arrow keys read the values, + and - zoom, 0 resets" describedBy={`${summaryId} ${readoutId}`} />
+        <UplotPlot spec={spec} zoom={view.zoom} onZoom={zoom.onZoom} onCursor={setCursorX} label={zoom.label} describedBy={`${summaryId} ${readoutId}`} />
       </div>
       <CursorReadout id={readoutId} series={series} x={cursorX} xLabel={xLabel} xAxis={xAxis} format={formatRate} />
     </figure>

@@ -1,6 +1,6 @@
 import { memo, useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { AveragedEntry } from '../../store/playgroundStore';
-import { BAND_PARAMETER, X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
+import { BAND_PARAMETER, X_AXIS_PARAMETER, type ViewOptions } from '../../experiment/view';
 import { ContestantSwatch } from '../ContestantSwatch';
 import { downloadBlob, exportBaseName } from '../download';
 import { usePlayground } from '../StoreContext';
@@ -9,6 +9,7 @@ import { chartToPng, describeView, pngLegend } from './chartImage';
 import { ChartTable } from './ChartTable';
 import { formatX, type MetricKind, type PlotSpec } from './plotOptions';
 import { InstructorGate } from '../instructor/InstructorGate';
+import { useChartZoom } from './chartZoom';
 import { UplotPlot, type PlotHandle } from './UplotPlot';
 
 interface Props {
@@ -37,7 +38,6 @@ export interface ChartBaseline {
 
 /** A chart with its title, PNG export, `Show as table` alternative, a text summary and a cursor readout. */
 export const MetricChart = memo(function MetricChart({ title, metric, lineup, baseline, xEnd, trainExamples, view, format, formatTick }: Props) {
-  const setView = usePlayground((s) => s.setView);
   const showNotice = usePlayground((s) => s.showNotice);
   const kind: MetricKind = title === 'Loss' ? 'loss' : 'accuracy';
   const logScale = kind === 'loss' && view.logLoss;
@@ -58,7 +58,7 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, ba
   const readoutId = useId();
   const summaryId = useId();
   const hasData = series.some((s) => s.points.length);
-  const onZoom = useCallback((zoom: ZoomRange | null) => setView({ zoom }), [setView]);
+  const zoom = useChartZoom(title);
   const setHandle = useCallback((handle: PlotHandle | null) => (plotHandle.current = handle), []);
   const xLabel = X_AXIS_PARAMETER.options.find((o) => o.value === view.xAxis)!.label;
   const seeds = lineup[0]?.seeds.length ?? 1;
@@ -112,9 +112,9 @@ export const MetricChart = memo(function MetricChart({ title, metric, lineup, ba
             <UplotPlot
               spec={spec}
               zoom={view.zoom}
-              onZoom={onZoom}
+              onZoom={zoom.onZoom}
               onCursor={setCursorX}
-              label={`${title} chart: arrow keys read the values, + and - zoom, 0 resets`}
+              label={zoom.label}
               describedBy={`${summaryId} ${readoutId}`}
               handle={setHandle}
             />

@@ -1,8 +1,9 @@
-import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useState } from 'react';
 import { layerNames } from '../../experiment/optimizerInsides';
-import { X_AXIS_PARAMETER, type ViewOptions, type ZoomRange } from '../../experiment/view';
+import { X_AXIS_PARAMETER, type ViewOptions } from '../../experiment/view';
 import { isTraining, runLineup, type LineupEntry } from '../../store/playgroundStore';
 import { CHART_REFRESH_MS, plannedEnd, useThrottled } from '../charts/Charts';
+import { useChartZoom } from '../charts/chartZoom';
 import { CursorReadout } from '../charts/MetricChart';
 import type { PlotSpec } from '../charts/plotOptions';
 import { UplotPlot } from '../charts/UplotPlot';
@@ -112,12 +113,11 @@ interface ChartProps {
 }
 
 const InsideChartView = memo(function InsideChartView({ chart, title, note, lineup, layer, layerName, view, trainExamples, xEnd, drawn }: ChartProps) {
-  const setView = usePlayground((s) => s.setView);
+  const zoom = useChartZoom(title);
   const series = useMemo(() => insideSeries(lineup, chart, layer, view.xAxis, trainExamples, view.hidden), [lineup, chart, layer, view.xAxis, trainExamples, view.hidden]);
   const presentation = view.present;
   const spec = useMemo<PlotSpec>(() => ({ title, kind: 'rate', series, xAxis: view.xAxis, xEnd, logScale: true, formatTick, presentation }), [title, series, view.xAxis, xEnd, presentation]);
   const [cursorX, setCursorX] = useState<number | null>(null);
-  const onZoom = useCallback((zoom: ZoomRange | null) => setView({ zoom }), [setView]);
   const summaryId = useId();
   const readoutId = useId();
   const xLabel = X_AXIS_PARAMETER.options.find((o) => o.value === view.xAxis)!.label;
@@ -131,7 +131,7 @@ const InsideChartView = memo(function InsideChartView({ chart, title, note, line
         {insideSummary(title, layerName, series, view.xAxis)}
       </p>
       <div className="chart__plot" data-series={series.map((s) => `${s.label}:${s.points.length}`).join(';')}>
-        {drawn && <UplotPlot spec={spec} zoom={view.zoom} onZoom={onZoom} onCursor={setCursorX} label={`${title} chart: arrow keys read the values, + and - zoom, 0 resets`} describedBy={`${summaryId} ${readoutId}`} />}
+        {drawn && <UplotPlot spec={spec} zoom={view.zoom} onZoom={zoom.onZoom} onCursor={setCursorX} label={zoom.label} describedBy={`${summaryId} ${readoutId}`} />}
       </div>
       <CursorReadout id={readoutId} series={series} x={cursorX} xLabel={xLabel} xAxis={view.xAxis} format={formatFigure} />
     </figure>
