@@ -13,6 +13,7 @@
  * that (goal ≤ 1.10), the totals' ratio, and what one sampled step costs against a plain one.
  */
 import { setFlagsFromString } from 'node:v8';
+import { median } from './chartBench';
 import { ARTICLE_OPTIMIZERS } from '../src/experiment/contestants';
 import { articleNetwork } from '../src/experiment/network';
 import { optimizerDefaults } from '../src/experiment/optimizers';
@@ -98,12 +99,6 @@ export async function measureInsideOverhead(epochs = 1): Promise<InsideOverhead>
   const plainStepRatio = median(otherRatios);
   const ratio = (sampledRatios.length * sampledStepRatio + otherRatios.length * plainStepRatio) / (sampledRatios.length + otherRatios.length);
   return { ratio, totalRatio: instrumentedMs / plainMs, sampledStepRatio, plainStepRatio, plainStepUs, sampledStepUs, sampleEvery, build };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export function describeInsideOverhead(r: InsideOverhead): string {
