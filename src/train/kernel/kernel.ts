@@ -11,6 +11,7 @@ import { CLIP_MODE, knobsOf, type Knobs } from '../../experiment/knobs';
 import { isConstantSchedule, learningRateAt } from '../../experiment/schedules';
 import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { OPTIMIZERS } from '../../experiment/optimizers';
+import { finishSummary, insideSlots, SLOT_SUMMARY_CODES, type InsideSlot, type LayerInside } from '../../experiment/optimizerInsides';
 import type { RunSpec } from '../engine';
 import { KNOB_FIELDS, kernelLayout, kernelVariant, type KernelVariant } from './layout';
 
@@ -91,6 +92,12 @@ export interface StepMetrics {
   correct: number;
 }
 
+/** A sampled step's figures (experiment/optimizerInsides.ts): the step's learning rate and each Dense layer's. */
+export interface StepInside {
+  learningRate: number;
+  layers: LayerInside[];
+}
+
 export interface EvaluationMetrics {
   lossSum: number;
   correct: number;
@@ -112,6 +119,10 @@ interface KernelExports {
   memoryEnd(): number;
   prepareBatch(count: number, mode: number, columns: number): number;
   train(run: number): number;
+  trainSampled(run: number): number;
+  gradientSquaresPointer(): number;
+  insideSums(run: number, codes: number): void;
+  insideSumsPointer(): number;
   gradientsOnly(run: number): number;
   evaluate(run: number): number;
   applyGradient(run: number, offset: number, bytes: number): void;
@@ -122,7 +133,7 @@ interface KernelExports {
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
   'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
-  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
+  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'trainSampled', 'gradientSquaresPointer', 'insideSums', 'insideSumsPointer', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
   'beginSums', 'sumGradient',
 ];
 
@@ -172,6 +183,8 @@ const padded = (units: number) => Math.ceil(units / 4) * 4;
 /** assembly/kernel.ts starts its buffers at __heap_base, a few KiB in (its static data); this bounds it. */
 const HEAP_BASE_BOUND = 64 * 1024;
 const ACTIVATION_CODE: Record<Activation, number> = { relu: 0, tanh: 1, sigmoid: 2 };
+/** assembly/kernel.ts's f64 sums per tensor on a sampled step: w², (Δw)², then up to six slots'. */
+const INSIDE_SUMS = 8;
 
 /** Where one Dense layer's tensors lie in a parameter block (in floats), as assembly/kernel.ts's init() lays them out. */
 export interface KernelLayer {
@@ -217,6 +230,11 @@ export function parameterLayout(network: KernelNetwork): { layers: KernelLayer[]
  * `wholeW1Gradient`: some run's update sums over whole tensors (Lamb), so addRun
  * reserves a whole W1 gradient for its two passes.
  */
+/** The most sums (the algebra's `sum`) one variant's program has: the kernel's MAX_SUMS. */
+function maxSums(): number {
+  return Math.max(1, ...kernelLayout().variants.map((v) => v.variant.program.reductions.length));
+}
+
 export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[], wholeW1Gradient = false): number {
   const { layers, floats } = parameterLayout(network);
   const pixels = maxBatch * IMAGE_SIZE;
@@ -229,6 +247,7 @@ export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slot
     layers.length * 32,
     ...buffered.flatMap((l) => [maxBatch * l.biasLength * 4, maxBatch * l.biasLength * 4]),
     IMAGE_SIZE * Math.ceil(firstRow / 64) * 64, longest * 4, (floats - IMAGE_SIZE * layers[0].rowLength) * 4, 16 * 4,
+    layers.length * 8, maxSums() * 8, layers.length * 16, floats * 4, layers.length * 2 * INSIDE_SUMS * 8,
     slotCounts.length * kernelLayout().record.bytes,
   ];
   const perRun = slotCounts.flatMap((slots) => new Array<number>(1 + slots).fill(floats * 4));
@@ -247,6 +266,8 @@ interface RunSetup {
   stepValues: (t: number) => { learningRate: number; scalars: Record<string, number>; constants?: Record<string, number> };
   scalarOffsets: readonly (readonly [string, number])[];
   constantOffsets: readonly (readonly [string, number])[];
+  /** Its slots' summaries on a sampled step, in the variant's slot order. */
+  insideSlots: readonly InsideSlot[];
 }
 
 /** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
@@ -259,6 +280,7 @@ function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpe
     if (!ok) throw new Error(`${optimizer}: parameter ${spec.key} must be a ${spec.kind === 'number' ? 'finite number' : 'boolean'}, got ${String(value)}.`);
   }
   const variant = kernelVariant(optimizer, params);
+  if (variant.slots.length > INSIDE_SUMS - 2) throw new Error(`${optimizer}: ${variant.slots.length} slots; insideSums in assembly/kernel.ts sums at most ${INSIDE_SUMS - 2}.`);
   const scheduled = !isConstantSchedule(schedule);
   const initialRate = params.learningRate as number;
   return {
@@ -273,6 +295,7 @@ function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpe
     },
     scalarOffsets: Object.entries(variant.scalars),
     constantOffsets: Object.entries(variant.constants),
+    insideSlots: insideSlots(optimizer, params),
   };
 }
 
@@ -454,6 +477,43 @@ export class KernelTrainer {
     return { loss, correct: wasm.lastCorrect() };
   }
 
+  /**
+   * trainStep, measured from inside (the steps the panel samples): the kernel sums each
+   * tensor's squared gradients as it makes them, keeps the weights from before the step,
+   * and then sums w², (Δw)² and each slot's summary terms per tensor (insideSums, SIMD);
+   * here they become each layer's norms and means. A plain step pays nothing for it.
+   */
+  trainSampledStep(run: number): StepMetrics & { inside: StepInside } {
+    const wasm = this.wasm;
+    const state = this.runs[this.checkRun(run)];
+    if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first (evaluate replaces the batch).');
+    state.step += 1;
+    const learningRate = this.writeScalars(run, state);
+    const loss = wasm.trainSampled(run);
+    const correct = wasm.lastCorrect();
+    const slots = state.setup.insideSlots;
+    wasm.insideSums(run, slots.reduce((codes, { summary }, s) => codes | (SLOT_SUMMARY_CODES[summary] << (2 * s)), 0));
+    const tensors = 2 * this.layout.layers.length;
+    const squares = new Float64Array(wasm.memory.buffer, wasm.gradientSquaresPointer(), tensors);
+    const sums = new Float64Array(wasm.memory.buffer, wasm.insideSumsPointer(), tensors * INSIDE_SUMS);
+    const layers = this.layout.layers.map(({ fanIn, fanOut }, l): LayerInside => {
+      const [k, b] = [2 * l * INSIDE_SUMS, (2 * l + 1) * INSIDE_SUMS];
+      return {
+        gradientNorm: Math.sqrt(squares[2 * l] + squares[2 * l + 1]),
+        updateNorm: Math.sqrt(sums[k + 1] + sums[b + 1]),
+        weightNorm: Math.sqrt(sums[k] + sums[b]),
+        slots: slots.map(({ summary }, s) => finishSummary(summary, sums[k + 2 + s] + sums[b + 2 + s], fanIn * fanOut + fanOut)),
+      };
+    });
+    return { loss, correct, inside: { learningRate, layers } };
+  }
+
+  /** A copy of one of a run's slot blocks, in Keras order like weights() (tests). */
+  slotValues(run: number, slot: number): Float32Array[] {
+    this.checkRun(run);
+    return this.blockTensors(this.wasm.slotPointer(run, slot) / 4);
+  }
+
   /** Loss sum and correct count of one run over examples [start, start + count) of a dataset. */
   evaluate(run: number, images: Uint8Array, labels: Uint8Array, start: number, count: number): EvaluationMetrics {
     return this.evaluateRuns([run], images, labels, start, count)[0];
@@ -509,10 +569,13 @@ export class KernelTrainer {
 
   /** Copies of a run's weights in Keras order (network.ts's layout): kernel [fanIn, fanOut] then bias, layer by layer. */
   weights(run: number): Float32Array[] {
-    const wasm = this.wasm;
     this.checkRun(run);
+    return this.blockTensors(this.wasm.paramsPointer(run) / 4);
+  }
+
+  /** A block laid out as the parameters (the weights, or a slot), copied out in Keras order, padding dropped. */
+  private blockTensors(base: number): Float32Array[] {
     const { f32, layout } = this;
-    const base = wasm.paramsPointer(run) / 4;
     return layout.layers.flatMap((l) => {
       const kernel = new Float32Array(l.fanIn * l.fanOut);
       const at = base + l.kernel;
@@ -577,13 +640,14 @@ export class KernelTrainer {
     return this.wasm.valuesPointer(run) - (record.valuesAt - record.knobsAt);
   }
 
-  /** Writes the run's learning rate and scalars for its current step (and its constants, under a schedule) into its record, by name. */
-  private writeScalars(run: number, { setup, step }: RunState): void {
+  /** Writes the run's learning rate and scalars for its current step (and its constants, under a schedule) into its record, by name; returns the rate. */
+  private writeScalars(run: number, { setup, step }: RunState): number {
     const values = this.wasm.valuesPointer(run) / 4;
     const { learningRate, scalars, constants } = setup.stepValues(step);
     this.f32[this.knobsPointer(run) / 4 + KNOB_FIELDS.learningRate / 4] = learningRate;
     for (const [name, offset] of setup.scalarOffsets) this.f32[values + offset] = scalars[name];
     if (constants) for (const [name, offset] of setup.constantOffsets) this.f32[values + offset] = constants[name];
+    return learningRate;
   }
 
   /** Profiling: the forward pass of `run` over the current batch; returns the loss sum. */

@@ -72,6 +72,8 @@ const FINISH_BIAS = 2;
 
 // One record per dense layer (hidden layers, then the output layer) at layersPtr.
 const LAYER_RECORD: usize = 32;
+/** f64 sums per tensor of insideSums: w², (Δw)², then up to six slots' summary terms. */
+const INSIDE_SUMS: usize = 8;
 const L_IN = 0; // i32: real inputs
 const L_OUT = 4; // i32: real outputs
 const L_PAD = 8; // i32: outputs padded to 4 (the row length of W and of the buffers below)
@@ -117,6 +119,9 @@ let logitsPtr: usize = 0; // 16 f32 scratch
 let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
 let sumsPtr: usize = 0; // MAX_SUMS f64: the current tensor's sums (Lamb's norms) between the two passes
 let w1GradientPtr: usize = 0; // the whole W1 gradient, laid out as W1, for a two-pass update (reserved by the first run with sums)
+let gradientSquaresPtr: usize = 0; // per tensor, f64: the sampled step's sum of squared gradients, before clipping
+let previousPtr: usize = 0; // a parameter block: the sampled step's weights before it
+let insideSumsPtr: usize = 0; // per tensor, INSIDE_SUMS f64: sum of w², of (Δw)², then each slot's summary terms
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 
 let batchSize: i32 = 0;
@@ -235,6 +240,9 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   logitsPtr = reserve(16 << 2);
   clipFactorsPtr = reserve(<usize>(layers + 1) << 3);
   sumsPtr = reserve(<usize>MAX_SUMS << 3);
+  gradientSquaresPtr = reserve(<usize>(layers + 1) << 4);
+  previousPtr = reserve(<usize>blockFloats << 2);
+  insideSumsPtr = reserve(<usize>(layers + 1) * 2 * INSIDE_SUMS * 8);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
   outKernelOffset = layerPtr(layers, L_WEIGHTS);
   outBiasOffset = layerPtr(layers, L_BIAS);
@@ -295,6 +303,14 @@ export function valuesPointer(run: i32): usize {
 }
 export function lastCorrect(): i32 {
   return lastCorrectCount;
+}
+/** Per tensor (kernel, bias, layer by layer), f64: the latest sampled step's sum of squared gradients (trainSampled). */
+export function gradientSquaresPointer(): usize {
+  return gradientSquaresPtr;
+}
+/** Per tensor, INSIDE_SUMS f64 (insideSums). */
+export function insideSumsPointer(): usize {
+  return insideSumsPtr;
 }
 export function memoryEnd(): usize {
   return nextFree;
@@ -981,9 +997,12 @@ function clipTail(mode: i32, amount: f32): void {
 /**
  * Forward and backward over the prepared batch for one run, then (when `apply`)
  * the update. Returns the mean loss; lastCorrect() the number of correct argmaxes.
+ * When `sample`, also writes each tensor's sum of squared gradients (before any
+ * clipping) at gradientSquaresPtr: W1's rows are gone after their update, so only
+ * here can its norm be had without computing them again.
  */
 // @ts-ignore: decorator
-@inline function step(run: i32, apply: bool): f64 {
+@inline function step(run: i32, apply: bool, sample: bool): f64 {
   const params = paramsPointer(run);
   const n = batchSize;
   const inverseBatch = <f32>1 / <f32>n;
@@ -1008,11 +1027,13 @@ function clipTail(mode: i32, amount: f32): void {
   // tensor is updated: a first pass computes W1's gradient rows into a whole W1 gradient
   // (w1GradientPtr) and adds up the sums, then the second pass updates from it.
   const sums = apply && sumCount(load<i32>(record)) > 0;
+  let w1Squares: f64 = 0;
   if (sums) {
     clearSums();
     for (let pixel = 0; pixel < INPUTS; pixel++) {
       const row = w1GradientPtr + <usize>pixel * rowBytes;
       gradientRow(pixel, row);
+      if (sample) w1Squares += sumOfSquares(row, rowBytes);
       if (clipMode != CLIP_NONE) clipGradient(row, rowBytes, 0, clipMode, clipAmount);
       accumulate(run, <usize>pixel * rowBytes, row, rowBytes);
     }
@@ -1023,11 +1044,18 @@ function clipTail(mode: i32, amount: f32): void {
     const skipBlank = skipsZeroGradient(load<i32>(record));
     for (let pixel = 0; pixel < INPUTS; pixel++) {
       const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
+      // A skipped row's gradient is zero: it adds nothing to the sampled norm.
       if (apply && skipBlank && blank) continue;
       gradientRow(pixel, gradRowPtr);
+      if (sample) w1Squares += sumOfSquares(gradRowPtr, rowBytes);
       if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
       if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
     }
+  }
+  if (sample) {
+    store<f64>(gradientSquaresPtr, w1Squares);
+    const tensors = (hiddenLayers + 1) << 1;
+    for (let t = 1; t < tensors; t++) store<f64>(gradientSquaresPtr + (<usize>t << 3), sumOfSquares(tensorStart(t), tensorBytes(t)));
   }
   if (clipMode != CLIP_NONE) clipTail(clipMode, clipAmount);
   if (apply && sums) {
@@ -1044,12 +1072,102 @@ function clipTail(mode: i32, amount: f32): void {
 
 /** One training step of run on the prepared batch (prepareBatch with columns); the host has written the step's scalars. */
 export function train(run: i32): f64 {
-  return step(run, true);
+  return step(run, true, false);
+}
+
+/**
+ * train, also measuring each tensor's gradient norm (gradientSquaresPointer) and keeping
+ * the weights before the step for insideSums: the steps the panel samples.
+ */
+export function trainSampled(run: i32): f64 {
+  memory.copy(previousPtr, paramsPointer(run), <usize>blockFloats << 2);
+  return step(run, true, true);
+}
+
+// ---- inside the optimizers: sums over a sampled step --------------------------------
+
+// @ts-ignore: decorator
+@inline function lanesSum64(v: v128): f64 {
+  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
+}
+
+/** A slot summary's term per element (optimizerInsides.ts's SLOT_SUMMARY_CODES): s, |s|, √s or s². */
+// @ts-ignore: decorator
+@inline function summaryTerm(code: i32, s: v128): v128 {
+  if (code == 0) return s;
+  if (code == 1) return f32x4.abs(s);
+  if (code == 2) return f32x4.sqrt(s);
+  return f32x4.mul(s, s);
+}
+
+/**
+ * The sum of a summary's terms over a tensor's real elements: `rows` rows of `cols`
+ * values, `stride` floats apart (padding lanes hold a slot's initial value, not zero,
+ * so they are masked out). Float32 lanes within a row, double across rows.
+ */
+function slotSum(at: usize, rows: i32, stride: i32, cols: i32, code: i32): f64 {
+  const full = cols & ~3;
+  const rest = cols - full;
+  const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = at + ((<usize>r * <usize>stride) << 2);
+    let acc = f32x4.splat(0);
+    for (let c = 0; c < full; c += 4) acc = f32x4.add(acc, summaryTerm(code, v128.load(row + (<usize>c << 2))));
+    if (rest) acc = f32x4.add(acc, v128.and(summaryTerm(code, v128.load(row + (<usize>full << 2))), mask));
+    total += lanesSum64(acc);
+  }
+  return total;
+}
+
+/**
+ * After trainSampled(run): per tensor, the sums of w² and (Δw)² over the whole block
+ * (padding is zero in both) and of each slot's summary terms (`codes`: two bits per
+ * slot), at insideSumsPtr. The host turns them into norms and means per layer.
+ */
+export function insideSums(run: i32, codes: i32): void {
+  const params = paramsPointer(run);
+  const slots = slotCount(load<i32>(runsPtr + <usize>run * RUN_RECORD));
+  const tensors = (hiddenLayers + 1) << 1;
+  for (let t = 0; t < tensors; t++) {
+    const l = t >> 1;
+    const bias = (t & 1) == 1;
+    const offset = bias ? layerPtr(l, L_BIAS) : layerPtr(l, L_WEIGHTS);
+    const bytes = tensorBytes(t);
+    const out = insideSumsPtr + <usize>t * INSIDE_SUMS * 8;
+    let weights: f64 = 0;
+    let updates: f64 = 0;
+    // Chunks of 1,024 floats summed in float32 lanes, the chunks in double.
+    for (let start: usize = 0; start < bytes; start += 4096) {
+      const end = start + 4096 < bytes ? start + 4096 : bytes;
+      let w2 = f32x4.splat(0);
+      let d2 = f32x4.splat(0);
+      for (let i = start; i < end; i += 16) {
+        const before = v128.load(previousPtr + offset + i);
+        const delta = f32x4.sub(v128.load(params + offset + i), before);
+        w2 = f32x4.add(w2, f32x4.mul(before, before));
+        d2 = f32x4.add(d2, f32x4.mul(delta, delta));
+      }
+      weights += lanesSum64(w2);
+      updates += lanesSum64(d2);
+    }
+    store<f64>(out, weights);
+    store<f64>(out + 8, updates);
+    const inputs = layerInt(l, L_IN);
+    const outputs = layerInt(l, L_OUT);
+    const transposed = !bias && l == hiddenLayers && l > 0;
+    const rows = bias ? 1 : transposed ? CLASSES : inputs;
+    const stride = transposed ? (inputs + 3) & ~3 : layerInt(l, L_PAD);
+    const cols = transposed ? inputs : outputs;
+    for (let s = 0; s < slots; s++) {
+      store<f64>(out + 16 + (<usize>s << 3), slotSum(slotPointer(run, s) + offset, rows, stride, cols, (codes >> (s << 1)) & 3));
+    }
+  }
 }
 
 /** Forward and backward without the update (profiling). */
 export function gradientsOnly(run: i32): f64 {
-  return step(run, false);
+  return step(run, false, false);
 }
 
 /** Sum of the per-example losses over the prepared batch; lastCorrect() counts the correct ones. */
