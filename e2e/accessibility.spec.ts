@@ -46,6 +46,15 @@ async function openWithBaseline(page: Page, accuracyAsTable: boolean) {
   if (accuracyAsTable) await page.getByRole('figure', { name: 'Accuracy' }).getByRole('button', { name: 'Show as table' }).click();
 }
 
+/** After a quick run: Inside the optimizers opened, its charts and latest samples drawn, the output layer chosen. */
+async function showInside(page: Page) {
+  await openAfterRun(page);
+  const inside = page.getByRole('region', { name: 'Inside the optimizers' });
+  await inside.getByRole('button', { name: 'Inside the optimizers' }).click();
+  await inside.getByRole('combobox', { name: 'Layer' }).selectOption({ label: 'Output (128 → 10)' });
+  await expect(inside.getByRole('table', { name: 'Latest sample, Output (128 → 10)' })).toBeVisible();
+}
+
 /** After a quick run: the landscape's line chart and slice drawn. */
 async function showLandscape(page: Page) {
   await openAfterRun(page);
@@ -169,6 +178,13 @@ const STATES: AxeState[] = [
     },
   },
   { name: 'after a run, the landscape shown', open: (page) => showLandscape(page) },
+  { name: 'after a run, Inside the optimizers open', open: (page) => showInside(page) },
+  {
+    name: 'on a 390 px phone, after a run, Inside the optimizers open',
+    viewport: PHONE,
+    open: (page) => showInside(page),
+    after: async (page) => expect(await page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scroll').toBeLessThanOrEqual(PHONE.width),
+  },
   {
     name: 'on a 390 px phone, after a run, the landscape shown',
     viewport: PHONE,

@@ -1,4 +1,4 @@
-import { drawnLines, expect, selectOnly, test, waitForData } from './fixtures';
+import { drawnLines, expect, selectOnly, test, trainToEnd, waitForData } from './fixtures';
 
 test('refuses an invalid hyperparameter at the field and blocks Train until it is fixed', async ({ page }) => {
   await page.goto('/');
@@ -45,6 +45,7 @@ test('shows the Keras defaults for every optimizer', async ({ page }) => {
     AdamW: { ticked: false, fields: { 'Learning rate': '0.001', 'Weight decay': '0.004', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /^m \+= \(g − m\)\(1 − β1\)/ },
     Adamax: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /u = max\(β2·u, \|g\|\)/ },
     Lion: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.99' }, rule: /^w −= lr·sign\(/ },
+    Lamb: { ticked: false, fields: { 'Learning rate': '0.001', 'Beta 1': '0.9', 'Beta 2': '0.999', Epsilon: '1e-7' }, rule: /w −= \(‖w‖\/‖r‖\)·lr·r/ },
     Ftrl: {
       ticked: false,
       fields: { 'Learning rate': '0.001', 'Learning rate power': '-0.5', 'Initial accumulator': '0.1', 'L1 regularization': '0', 'L2 regularization': '0', 'L2 shrinkage': '0', Beta: '0' },
@@ -138,6 +139,32 @@ test("each update rule is typeset, with the contestant's values beside its symbo
   await expect(learningRate).toHaveText('lr=0.01');
   await adam.getByLabel('Learning rate').fill('abc');
   await expect(learningRate).toHaveText('lr=?');
+});
+
+test('Lamb, ticked beside Adam, shows its trust ratio typeset and trains to a result', async ({ page }) => {
+  await page.goto('/');
+  await waitForData(page);
+  await selectOnly(page, ['Adam']);
+  await page.getByRole('checkbox', { name: 'Lamb', exact: true }).check();
+  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Training examples').fill('2000');
+  const lamb = page.getByRole('group', { name: 'Lamb settings', exact: true });
+  await lamb.getByText('Update rule (Keras)').click();
+  // m, v, r, then w's step scaled by the ratio of the norms (‖w‖/‖r‖, a fraction of two norms).
+  const clauses = lamb.locator('.rule__formula math');
+  await expect(clauses).toHaveCount(4);
+  await expect(clauses.nth(3).locator('mfrac').first()).toContainText('∥w∥');
+  await lamb.getByText('About Lamb').click();
+  await expect(lamb.getByRole('list', { name: 'Where Lamb comes from' })).toContainText('You et al. (2020). Large Batch Optimization for Deep Learning: Training BERT in 76 minutes.');
+  // At Keras's 0.001 a layer moves by 0.1 % of its norm a step: too slow for 16 steps, so 0.01.
+  await lamb.getByLabel('Learning rate', { exact: true }).fill('0.01');
+  await expect(page).toHaveURL(/[?&]opt=adam,lamb(&|$)/);
+  await expect(page).toHaveURL(/[?&]lamb\.lr=0\.01(&|$)/);
+  await trainToEnd(page);
+  const row = page.getByRole('table').getByRole('row', { name: /^Lamb/ });
+  await expect(row.getByRole('cell').first()).toHaveText('done');
+  // 77 % when this was written (Keras's 0.001 gives 15 %).
+  expect(parseFloat((await row.getByRole('cell').nth(4).innerText()).replace('%', ''))).toBeGreaterThan(50);
 });
 
 test('each optimizer card says in plain words what it does, folded away, with the paper it comes from', async ({ page }) => {

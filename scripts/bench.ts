@@ -14,6 +14,9 @@
  *     (`article_five_seeds_s`, 5 epochs whatever --epochs says; goal ≤ 35 s on 2 cores);
  *   - Show the landscape after the all-five run (its lines and default slice), as the page reports it;
  *   - time to the first chart point and the main thread's long tasks (> 50 ms);
+ *   - "Inside the optimizers": the kernel's instrumented run (a sampled step at the app's
+ *     most frequent cadence) against a plain one, side by side in Node (scripts/insideBench.ts;
+ *     goal ≤ 1.10), and the main thread's long tasks while training with the panel open;
  *   - chart updates: each charting candidate of bench/charts/ drawing 12 contestants'
  *     live curves of up to 2,000 points with seed bands, main-thread ms per update,
  *     against today's hand-drawn SVG in the same run (scripts/chartBench.ts).
@@ -27,6 +30,7 @@ import type { Browser, Page } from '@playwright/test';
 import { ARTICLE_OPTIMIZERS, contestantName, parseContestantKey } from '../src/experiment/contestants';
 import { LINE_ALPHAS, SLICE_COORDINATES } from '../src/experiment/landscape';
 import { OPTIMIZER_IDS, OPTIMIZERS } from '../src/experiment/optimizers';
+import { describeInsideOverhead, measureInsideOverhead } from './insideBench';
 import { CHART_BASELINE, CHART_CANDIDATES, chartScalingTable, chartTable, runChartBench, type ChartResult } from './chartBench';
 import {
   buildApp,
@@ -101,7 +105,7 @@ async function scenario(
   baseUrl: string,
   name: string,
   optimizers: string[],
-  { hash = '', backend = '', addAnother = [] as string[], link = '', epochs = EPOCHS } = {},
+  { hash = '', backend = '', addAnother = [] as string[], link = '', epochs = EPOCHS, insideOpen = false } = {},
 ): Promise<ScenarioResult> {
   // `link`: the contestants (and more) as a version-2 link instead of ticking the article's five; `epochs`: a scenario of its own length.
   await openApp(page, link ? `${baseUrl}/?v=2&epochs=${epochs}&examples=${EXAMPLES}&${link}${hash}` : `${baseUrl}/?v=1&epochs=${epochs}&examples=${EXAMPLES}${hash}`);
@@ -111,6 +115,8 @@ async function scenario(
   }
   if (!link) await selectOptimizers(page, optimizers);
   for (const label of addAnother) await page.getByRole('button', { name: `Add another ${label}`, exact: true }).click();
+  // "Inside the optimizers" open while training: four more live charts.
+  if (insideOpen) await page.getByRole('button', { name: 'Inside the optimizers' }).click();
   const trainPressedAt = await pageClock(page);
   const { firstProgressSeconds, wallSeconds } = await trainToEnd(page);
   const longTasks = await longTasksSince(page, trainPressedAt);
@@ -160,6 +166,7 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
   const oneWorker = await scenario(page, baseUrl, 'all five, one worker', OPTIMIZER_LABELS, { hash: '#workers=1' });
   const allFive = await scenario(page, baseUrl, 'all five optimizers', OPTIMIZER_LABELS);
   const landscape = await landscapeBench(page);
+  const insideOpen = await scenario(page, baseUrl, 'all five, inside open', OPTIMIZER_LABELS, { insideOpen: true });
   const twelve = await scenario(page, baseUrl, 'twelve contestants', OPTIMIZER_LABELS, { addAnother: ADDED_CONTESTANTS });
   // Every optimizer of the catalog at its Keras defaults (issue 12's "all twelve" once Lamb and Muon are in).
   const everyOptimizer = await scenario(page, baseUrl, `all ${OPTIMIZER_IDS.length} optimizers`, [], { link: `opt=${OPTIMIZER_IDS.join(',')}` });
@@ -182,7 +189,7 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     const head = i === 0 ? `${'baseline: bare tfjs loop'.padEnd(24)} | ${bare.totalSeconds.toFixed(1).padStart(6)} | ${'-'.padStart(13)} | ${'-'.padStart(15)}` : blank;
     row(head, label, bare.seconds[label], bare.testAccuracy[label]);
   });
-  for (const r of [tfjsWasm, baseline, oneWorker, allFive, twelve, everyOptimizer, withoutMuon, withKnobs]) {
+  for (const r of [tfjsWasm, baseline, oneWorker, allFive, insideOpen, twelve, everyOptimizer, withoutMuon, withKnobs]) {
     r.optimizers.forEach((label, i) => {
       const head =
         i === 0
@@ -209,6 +216,9 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
   );
   console.log(
     `Twelve contestants: ${twelve.wallSeconds.toFixed(2)} s (${(twelve.wallSeconds / allFive.wallSeconds).toFixed(2)}x all five, same run); main thread ${twelve.longTasks.count} long tasks (> 50 ms), longest ${twelve.longTasks.longestMs.toFixed(0)} ms, ${twelve.longTasks.totalMs.toFixed(0)} ms in all.`,
+  );
+  console.log(
+    `All five with Inside the optimizers open: ${insideOpen.wallSeconds.toFixed(2)} s (${(insideOpen.wallSeconds / allFive.wallSeconds).toFixed(2)}x folded, same run); main thread ${insideOpen.longTasks.count} long tasks (> 50 ms), longest ${insideOpen.longTasks.longestMs.toFixed(0)} ms.`,
   );
   console.log(`Every optimizer (${OPTIMIZER_IDS.length}) at Keras defaults: ${everyOptimizer.wallSeconds.toFixed(2)} s; ${everyOptimizer.longTasks.count} long tasks.`);
   // Muon's share: the wall time it adds, and its own computing seconds (each contestant's, from the results file) against Adam's.
@@ -244,6 +254,9 @@ async function trainingBench(browser: Browser, baseUrl: string): Promise<Record<
     landscape_long_tasks_over_50ms: landscape.longTasks.count,
     all_five_with_knobs_one_epoch_s: withKnobs.wallSeconds / EPOCHS,
     ratio_knobs_to_all_five: withKnobs.wallSeconds / allFive.wallSeconds,
+    all_five_inside_open_one_epoch_s: insideOpen.wallSeconds / EPOCHS,
+    all_five_inside_open_long_tasks_over_50ms: insideOpen.longTasks.count,
+    all_five_inside_open_longest_task_ms: insideOpen.longTasks.longestMs,
     epochs: EPOCHS,
     examples: EXAMPLES,
     all_five_one_epoch_s: allFive.wallSeconds / EPOCHS,
@@ -300,9 +313,11 @@ async function chartsBench(browser: Browser, baseUrl: string): Promise<Record<st
 
 async function main() {
   if (!args.includes('--no-build')) buildApp({ BENCH_PAGES: '1' });
+  const inside = CHARTS_ONLY ? undefined : await measureInsideOverhead(EPOCHS);
+  if (inside) console.log(describeInsideOverhead(inside));
   const app = await startHeadlessApp(PORT);
   try {
-    const training = CHARTS_ONLY ? {} : await trainingBench(app.browser, app.baseUrl);
+    const training = CHARTS_ONLY ? {} : { ...(await trainingBench(app.browser, app.baseUrl)), inside_overhead_ratio: inside!.ratio, inside_overhead_total_ratio: inside!.totalRatio, inside_sampled_step_ratio: inside!.sampledStepRatio };
     const charts = await chartsBench(app.browser, app.baseUrl);
     console.log(JSON.stringify({ ...training, ...charts }));
   } finally {

@@ -3,7 +3,7 @@
  * the zero-gradient analysis, and the host scalars Keras computes in float32.
  */
 import { describe, expect, it } from 'vitest';
-import { abs, add, compileProgram, declaredNames, defineOptimizer, max, min, mul, pow, sign, sqrt, stepScalars, sub, variantFor, variantsOf, type Expr } from './algebra';
+import { abs, add, compileProgram, declaredNames, defineOptimizer, ifPositive, max, min, mul, pow, sign, sqrt, square, stepScalars, sub, sum, variantFor, variantsOf, type Expr } from './algebra';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 
 const toy = defineOptimizer({
@@ -79,6 +79,7 @@ describe('the registry', () => {
       'adamw', 'adamw+amsgrad',
       'adamax',
       'lion',
+      'lamb',
       'ftrl', 'ftrl+power',
       // Muon's vectors take the same AdamW step either way; Nesterov changes its matrix step.
       'muon', 'muon+nesterov',
@@ -99,6 +100,7 @@ describe('the registry', () => {
     expect(slots('adamw', {})).toEqual(['m', 'v']);
     expect(slots('adamax', {})).toEqual(['m', 'u']);
     expect(slots('lion', {})).toEqual(['m']);
+    expect(slots('lamb', {})).toEqual(['m', 'v']);
     expect(slots('ftrl', {})).toEqual(['accumulator', 'linear']);
     expect(slots('muon', {})).toEqual(['m', 'v']);
     expect(variantFor(OPTIMIZERS.muon, optimizerDefaults('muon')).matrix!.slots.map((s) => s.name)).toEqual(['m']);
@@ -114,6 +116,43 @@ describe('the registry', () => {
     expect(keeps((g) => min(g, lr))).toBe(false);
     expect(keeps((g) => max(g, lr))).toBe(false);
     expect(keeps((g) => pow(g, lr))).toBe(false);
+  });
+
+  it('compiles sums over the variable: listed in node order, in the key, never skipping blank rows', () => {
+    const names = declaredNames(toy);
+    const w: Expr = { op: 'weight' };
+    const g: Expr = { op: 'gradient' };
+    const lr: Expr = { op: 'constant', name: 'learningRate' };
+    // w − lr·g·(Σw² > 0 ? 1/Σw² : lr): the same as SGD where the weights are zero, yet the sum reads every weight.
+    const scaled = (e: Expr) => sub(w, mul(mul(g, lr), ifPositive(sum(square(w)), e, lr)));
+    const program = compileProgram(toy, { weight: scaled(sqrt(sum(square(w)))) }, names);
+    expect(program.reductions.map((n) => program.nodes[n].op)).toEqual(['sum']);
+    expect(program.nodes[program.reductions[0]].args.map((a) => program.nodes[a].op)).toEqual(['square']);
+    expect(program.key).toMatch(/=sum \d+/);
+    expect(program.key).toMatch(/=ifPositive \d+ \d+ \d+/);
+    expect(compileProgram(toy, { weight: scaled(lr) }, names).key).not.toBe(program.key);
+    // A zero gradient leaves this weight as it is, but a program with a sum must see every row.
+    expect(program.zeroGradientKeepsState).toBe(false);
+    expect(compileProgram(toy, { weight: sub(w, mul(g, lr)) }, names).zeroGradientKeepsState).toBe(true);
+  });
+
+  it('refuses sums the engines cannot compute in one pass before the update', () => {
+    const names = declaredNames(toy);
+    const w: Expr = { op: 'weight' };
+    const lr: Expr = { op: 'constant', name: 'learningRate' };
+    expect(() => compileProgram(toy, { weight: sub(w, sum(lr)) }, names)).toThrow(/sums a host number/);
+    expect(() => compileProgram(toy, { weight: sub(w, sum(mul(w, sum(square(w))))) }, names)).toThrow(/holding another sum/);
+  });
+
+  it('classes ifPositive for the zero-gradient analysis: zero when both branches are', () => {
+    const zeroGradient = (step: (g: Expr) => Expr) => {
+      const weight = sub({ op: 'weight' }, step({ op: 'gradient' }));
+      return compileProgram(toy, { weight }, declaredNames(toy));
+    };
+    const lr: Expr = { op: 'constant', name: 'learningRate' };
+    expect(zeroGradient((g) => mul(g, lr)).zeroGradientKeepsState).toBe(true);
+    expect(zeroGradient((g) => ifPositive(lr, g, mul(g, lr))).zeroGradientKeepsState).toBe(true);
+    expect(zeroGradient((g) => ifPositive(lr, g, lr)).zeroGradientKeepsState).toBe(false);
   });
 
   it('finds the variants a zero gradient leaves unchanged: plain SGD and Adagrad only', () => {

@@ -24,7 +24,13 @@ export type Leaf =
   | { readonly op: 'slot' | 'constant' | 'scalar'; readonly name: string };
 export type UnaryOp = 'neg' | 'sqrt' | 'square' | 'abs' | 'sign';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
-export type Expr = Leaf | { readonly op: UnaryOp; readonly a: Expr } | { readonly op: BinaryOp; readonly a: Expr; readonly b: Expr };
+/** Reductions over the whole variable the update is applied to: one number per tensor, the same for every element. */
+export type ReductionOp = 'sum';
+export type Expr =
+  | Leaf
+  | { readonly op: UnaryOp | ReductionOp; readonly a: Expr }
+  | { readonly op: BinaryOp; readonly a: Expr; readonly b: Expr }
+  | { readonly op: 'ifPositive'; readonly a: Expr; readonly b: Expr; readonly c: Expr };
 
 export const add = (a: Expr, b: Expr): Expr => ({ op: 'add', a, b });
 export const sub = (a: Expr, b: Expr): Expr => ({ op: 'sub', a, b });
@@ -46,6 +52,20 @@ export const square = (a: Expr): Expr => ({ op: 'square', a });
 export const abs = (a: Expr): Expr => ({ op: 'abs', a });
 /** 1 where a > 0, -1 where a < 0, +0 otherwise: zeros of either sign and NaN give +0 (tfjs's sign; TensorFlow's gives NaN for NaN). */
 export const sign = (a: Expr): Expr => ({ op: 'sign', a });
+
+/**
+ * The sum of a over every element of the variable being updated (a whole tensor,
+ * never a piece of it): one number, broadcast to every element. Summed in double and
+ * rounded to float32 once, as tfjs's cpu backend sums; the kernel sums in double too,
+ * in its own order, so two engines may differ in the last bit of the sum (not bit for
+ * bit, unlike every elementwise operation). Its argument must read the weight, the
+ * gradient or a slot, and may not hold another sum (the kernel makes one pass over the
+ * tensor for all sums, then one for the update). A program with a sum never lets the
+ * kernel skip blank rows: every element counts.
+ */
+export const sum = (a: Expr): Expr => ({ op: 'sum', a });
+/** then where x > 0, otherwise otherwise (NaN takes otherwise, as TensorFlow's where(greater(x, 0), ...)). */
+export const ifPositive = (x: Expr, then: Expr, otherwise: Expr): Expr => ({ op: 'ifPositive', a: x, b: then, c: otherwise });
 
 /** Float32 rounding, for host scalars that Keras computes in float32 (one call per operation). */
 export const f32 = Math.fround;
@@ -237,7 +257,9 @@ export interface CompiledProgram {
   /** Constants and scalars the program reads, in declared order. */
   readonly constants: readonly string[];
   readonly scalars: readonly string[];
-  /** Whether a zero gradient leaves the weight and every slot exactly as they are (the kernel then skips blank pixels). */
+  /** Node indices of the sums over the whole variable (`sum`), in node order: the kernel computes them in a first pass. */
+  readonly reductions: readonly number[];
+  /** Whether a zero gradient leaves the weight and every slot exactly as they are (the kernel then skips blank pixels); never with a sum. */
   readonly zeroGradientKeepsState: boolean;
   /** Structural identity, e.g. to tell which switch combinations give the same program. */
   readonly key: string;
@@ -260,7 +282,7 @@ export function compileProgram(definition: OptimizerDefinition, program: Program
       if (e.op === 'scalar' && !declared.scalars.includes(name!)) throw new Error(`${definition.id}: the update reads undeclared scalar ${name}.`);
       node = name === undefined ? { op: e.op, args: [] } : { op: e.op, name, args: [] };
     } else {
-      node = { op: e.op, args: 'b' in e ? [visit(e.a), visit(e.b)] : [visit(e.a)] };
+      node = { op: e.op, args: 'c' in e ? [visit(e.a), visit(e.b), visit(e.c)] : 'b' in e ? [visit(e.a), visit(e.b)] : [visit(e.a)] };
     }
     const key = `${node.op}${node.name === undefined ? '' : ` ${node.name}`}${node.args.map((a) => ` ${a}`).join('')}`;
     let index = byKey.get(key);
@@ -280,8 +302,25 @@ export function compileProgram(definition: OptimizerDefinition, program: Program
   }
   const constants = declared.constants.filter((name) => read('constant').has(name));
   const scalars = declared.scalars.filter((name) => read('scalar').has(name));
+  const reductions = checkedReductions(definition, nodes);
   const key = [...nodes.map((n, i) => `${i}=${n.op}${n.name ? ` ${n.name}` : ''}${n.args.map((a) => ` ${a}`).join('')}`), `w=${weight}`, ...slots.map((s) => `${s.name}=${s.value}`)].join(';');
-  return { nodes, weight, slots, constants, scalars, zeroGradientKeepsState: keepsStateAtZeroGradient(nodes, weight, slots), key };
+  // A sum reads every element, blank rows too: skipping them would change it.
+  const zeroGradientKeepsState = reductions.length === 0 && keepsStateAtZeroGradient(nodes, weight, slots);
+  return { nodes, weight, slots, constants, scalars, reductions, zeroGradientKeepsState, key };
+}
+
+/** The sum nodes, in node order, after checking each can be computed in one pass over the tensor before the update. */
+function checkedReductions(definition: OptimizerDefinition, nodes: readonly Node[]): number[] {
+  const perElement: boolean[] = [];
+  const holdsSum: boolean[] = [];
+  nodes.forEach((node, i) => {
+    perElement.push(['weight', 'gradient', 'slot'].includes(node.op) || (node.op !== 'sum' && node.args.some((a) => perElement[a])));
+    holdsSum.push(node.op === 'sum' || node.args.some((a) => holdsSum[a]));
+    if (node.op !== 'sum') return;
+    if (!perElement[node.args[0]]) throw new Error(`${definition.id}: node ${i} sums a host number; a sum must read the weight, the gradient or a slot.`);
+    if (holdsSum[node.args[0]]) throw new Error(`${definition.id}: node ${i} sums an expression holding another sum; the engines compute every sum in one pass before the update.`);
+  });
+  return nodes.flatMap((node, i) => (node.op === 'sum' ? [i] : []));
 }
 
 /**
@@ -308,6 +347,9 @@ function keepsStateAtZeroGradient(nodes: readonly Node[], weight: number, slots:
       case 'sub': c = b === 'zero' ? a : a === 'host' && b === 'host' ? 'host' : 'other'; break;
       // pow(0, b) is 0 only for b > 0: never classed as zero.
       case 'max': case 'min': case 'pow': c = a === 'host' && b === 'host' ? 'host' : 'other'; break;
+      // A sum stays 'other': a program with one never skips rows anyway (compileProgram).
+      // Whichever branch is taken, two branches of one class give that class.
+      case 'ifPositive': c = b === classes[node.args[2]] ? b : 'other'; break;
     }
     classes.push(c);
   }

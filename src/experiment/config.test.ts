@@ -326,9 +326,10 @@ describe('several seeds', () => {
     expect(trainingStateBytes(config)).toBe(4 * 101_770 * (5 + slots));
     config.seeds = 10;
     for (const c of config.contestants) c.selected = c.ordinal === 1;
-    // Every optimizer once, and more Adams up to twelve.
-    const adams = Array.from({ length: 12 - OPTIMIZER_IDS.length }, (_, i) => i + 2);
-    config.contestants.push(...adams.map((ordinal) => ({ optimizer: 'adam' as const, ordinal, selected: true, hyperparameters: optimizerDefaults('adam') })));
+    // Every optimizer's first contestant, and more Adams up to 12.
+    config.contestants.push(
+      ...Array.from({ length: MAX_CONTESTANTS - OPTIMIZER_IDS.length }, (_, i) => ({ optimizer: 'adam' as const, ordinal: i + 2, selected: true, hyperparameters: optimizerDefaults('adam') })),
+    );
     expect(trainingContestants(config)).toHaveLength(12);
     expect(validateExperiment(config)).toEqual([]);
     config.network = { hiddenLayers: [1024, 1024, 1024], activation: 'relu' };

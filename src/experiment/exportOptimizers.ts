@@ -366,6 +366,29 @@ export const OPTIMIZER_EXPORTS: { readonly [K in OptimizerId]: OptimizerExport }
       why: 'Keras\'s Lion, written below: torch.optim has none.',
     },
   },
+  lamb: {
+    keras: { className: 'Lamb', args: { learning_rate: 'learningRate', beta_1: 'beta1', beta_2: 'beta2', epsilon: 'epsilon' } },
+    torch: {
+      rule: rule(
+        'KerasLamb',
+        `    """keras.optimizers.Lamb (You et al., 2020); torch.optim has no Lamb. Adam's step r, scaled
+    by the trust ratio ||w|| / ||r|| over the whole tensor (1 where either norm is 0)."""
+
+    def slots(self, w, s):
+        return {"m": torch.zeros_like(w), "v": torch.zeros_like(w)}
+
+    def update(self, w, g, state, s, t):
+        m, v = state["m"], state["v"]
+        m.add_((g - m) * (1 - s["beta_1"]))
+        v.add_((g * g - v) * (1 - s["beta_2"]))
+        r = (m / (1 - s["beta_1"] ** t)) / ((v / (1 - s["beta_2"] ** t)).sqrt() + s["epsilon"])
+        w_norm, r_norm = w.norm(), r.norm()
+        ratio = torch.where((w_norm > 0) & (r_norm > 0), w_norm / r_norm, torch.ones_like(w_norm))
+        w.sub_(ratio * s["lr"] * r)`,
+      ),
+      why: "Keras's Lamb, written below: torch.optim has none.",
+    },
+  },
   ftrl: {
     keras: {
       className: 'Ftrl',

@@ -13,6 +13,7 @@ import { adam } from './definitions/adam';
 import { adamax } from './definitions/adamax';
 import { adamw } from './definitions/adamw';
 import { ftrl } from './definitions/ftrl';
+import { lamb } from './definitions/lamb';
 import { lion } from './definitions/lion';
 import { muon } from './definitions/muon';
 import { nadam } from './definitions/nadam';
@@ -21,8 +22,9 @@ import { sgd } from './definitions/sgd';
 import type { ParameterValues } from './parameters';
 import { defaultValues } from './parameters';
 
-// New optimizers go at the end: the kernel numbers its variants in this order.
-export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam', 'adamw', 'adamax', 'lion', 'ftrl', 'muon'] as const;
+// The form's order (the for the Keras family). The kernel numbers its variants in this
+// order at build time; nothing keeps a kind beyond one build (the layout hash checks the pair).
+export const OPTIMIZER_IDS = ['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop', 'nadam', 'adamw', 'adamax', 'lion', 'lamb', 'ftrl', 'muon'] as const;
 export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
 
 /** Every definition, in OPTIMIZER_IDS order (the kernel numbers its variants in this order). */
@@ -36,6 +38,7 @@ export const OPTIMIZERS: { readonly [K in OptimizerId]: OptimizerDefinition<K> }
   adamw,
   adamax,
   lion,
+  lamb,
   ftrl,
   muon,
 };

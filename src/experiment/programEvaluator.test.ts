@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CASES, GRADIENTS, maxRelativeError, reference, W0, type Vec } from '../testing/kerasReference';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 import type { ParameterValues } from './parameters';
+import { defineOptimizer, div, ifPositive, mul, sqrt, square, sub, sum } from './algebra';
 import { createProgramRunner } from './programEvaluator';
 import { SURFACES } from './surfaces';
 
@@ -24,6 +25,30 @@ describe('the float64 evaluator of the definitions', () => {
   // (w·(1 − √(n₀/n₁))), which magnifies the difference to ~3e-8: the issue's 1e-6 bound.
   it.each(CASES)('%s (%s) reproduces the hand-written Keras reference over six steps (1e-9; Ftrl 1e-6)', (id, _name, params) => {
     expect(maxRelativeError(run(id, params), reference[id](params))).toBeLessThan(id === 'ftrl' ? 1e-6 : 1e-9);
+  });
+
+  it('sums over every weight before the update, and takes ifPositive\'s branches (hand-computed)', () => {
+    // w −= lr·g/‖g‖, with 1 for ‖g‖ where the sum is 0.
+    const normalized = defineOptimizer({
+      id: 'normalized',
+      label: 'Normalized',
+      rule: 'w −= lr·g/‖g‖',
+      tex: 'w \\leftarrow w - \\mathrm{lr}\\,g/\\lVert g \\rVert',
+      about: { summary: 'A test rule. It normalises.', sources: [{ authors: 'Nobody', year: 2026, title: 'Tests', published: 'Here' }] },
+      parameters: { learningRate: { kind: 'number', label: 'Learning rate', defaultValue: 0.5, min: 0, max: 1, help: 'Step size.' } },
+      constants: (p) => ({ learningRate: p.learningRate, one: 1 }),
+      update: ({ w, g, c }) => {
+        const squares = sum(square(g));
+        return { weight: sub(w, mul(c.learningRate, div(g, ifPositive(squares, sqrt(squares), c.one)))) };
+      },
+    });
+    const runner = createProgramRunner(normalized, { learningRate: 0.5 }, [1, 1, 1]);
+    runner.step([3, 0, 4]); // ‖g‖ = 5: w − 0.5·(0.6, 0, 0.8)
+    expect([...runner.weights]).toEqual([0.7, 1, 0.6]);
+    runner.step([0, 0, 0]); // the sum is 0: divided by 1, so no step
+    expect([...runner.weights]).toEqual([0.7, 1, 0.6]);
+    runner.step([-0.25, 0, 0]); // ‖g‖ = 0.25: w + 0.5
+    expect([...runner.weights]).toEqual([1.2, 1, 0.6]);
   });
 
   it('keeps its own host state: two runners with the same params object step independently', () => {

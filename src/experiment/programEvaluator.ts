@@ -8,7 +8,8 @@
  * because their weights are float32). Scalars a definition computes with f32 stay
  * float32 values, as Keras computes them.
  *
- * A new Node op in algebra.ts must be added to `apply` below (the switch has no
+ * A sum over the weights (Lamb's norms) takes a first pass over every weight, as in the
+ * other engines. A new Node op in algebra.ts must be added to `apply` below (the switch has no
  * default, so TypeScript reports a missing case).
  */
 import { variantFor, stepScalars, weightDecayOf, withLearningRate, type CompiledProgram, type Node, type OptimizerDefinition } from './algebra';
@@ -16,13 +17,14 @@ import { clipGradients64, decayWeights64, knobsOf } from './knobs';
 import { isConstantSchedule, learningRateAt, type ScheduleSettings } from './schedules';
 import type { ParameterValues } from './parameters';
 
-function apply(node: Node, a: number, b: number, leaf: (node: Node) => number): number {
+function apply(node: Node, a: number, b: number, c: number, leaf: (node: Node) => number): number {
   switch (node.op) {
     case 'weight':
     case 'gradient':
     case 'slot':
     case 'constant':
     case 'scalar':
+    case 'sum': // its total comes from the first pass over the weights (NaN during it: nothing it feeds is used then)
       return leaf(node);
     case 'add': return a + b;
     case 'sub': return a - b;
@@ -38,6 +40,7 @@ function apply(node: Node, a: number, b: number, leaf: (node: Node) => number): 
     case 'abs': return Math.abs(a);
     // +0 for a zero and for NaN, as tf.sign and the kernel's sign do.
     case 'sign': return a > 0 ? 1 : a < 0 ? -1 : 0;
+    case 'ifPositive': return a > 0 ? b : c;
   }
 }
 
@@ -80,16 +83,29 @@ export function createProgramRunner(definition: OptimizerDefinition, params: Par
       const [gradient] = clipGradients64([Float64Array.from(rawGradient)], knobs);
       // The lab's weights are one vector, never a matrix: Muon's is its AdamW step and decay.
       decayWeights64(weights, weightDecayOf(definition, params, false), learningRate);
+      // Sums over the whole variable (Lamb's norms): a first pass over every weight adds up their
+      // arguments, which never read a sum (compileProgram), then the update pass reads the totals.
+      const sums = new Map<Node, number>();
+      const at = (i: number) => (node: Node) => {
+        switch (node.op) {
+          case 'weight': return weights[i];
+          case 'gradient': return gradient[i];
+          case 'slot': return slots.get(node.name!)![i];
+          case 'constant': return constants[node.name!];
+          case 'sum': return sums.get(node) ?? NaN;
+          default: return scalars[node.name!];
+        }
+      };
+      if (program.reductions.length > 0) {
+        const totals = program.reductions.map(() => 0);
+        for (let i = 0; i < weights.length; i++) {
+          evaluateAt(program, values, at(i));
+          program.reductions.forEach((n, r) => (totals[r] += values[program.nodes[n].args[0]]));
+        }
+        program.reductions.forEach((n, r) => sums.set(program.nodes[n], totals[r]));
+      }
       for (let i = 0; i < weights.length; i++) {
-        evaluateAt(program, values, (node) => {
-          switch (node.op) {
-            case 'weight': return weights[i];
-            case 'gradient': return gradient[i];
-            case 'slot': return slots.get(node.name!)![i];
-            case 'constant': return constants[node.name!];
-            default: return scalars[node.name!];
-          }
-        });
+        evaluateAt(program, values, at(i));
         // Every node is computed before any output is written: no node reads a half-updated slot.
         for (const { name, value } of program.slots) slots.get(name)![i] = values[value];
         weights[i] = values[program.weight];
@@ -103,6 +119,6 @@ function evaluateAt(program: CompiledProgram, values: Float64Array, leaf: (node:
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
     const args = node.args;
-    values[n] = apply(node, args.length > 0 ? values[args[0]] : 0, args.length > 1 ? values[args[1]] : 0, leaf);
+    values[n] = apply(node, args.length > 0 ? values[args[0]] : 0, args.length > 1 ? values[args[1]] : 0, args.length > 2 ? values[args[2]] : 0, leaf);
   }
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { defaultExperiment, trainingContestants, validateExperiment, type ExperimentConfig } from './config';
-import { contestantKey, MAX_PER_OPTIMIZER, type Contestant } from './contestants';
+import { contestantKey, MAX_CONTESTANTS, MAX_PER_OPTIMIZER, type Contestant } from './contestants';
 import type { EpochMetrics } from './metrics';
 import { OPTIMIZER_IDS, OPTIMIZERS, optimizerDefaults } from './optimizers';
 import {
@@ -812,6 +812,7 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
         { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
         { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
         { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+        { optimizer: 'lamb', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
         { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
         { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
       ],
@@ -828,7 +829,7 @@ describe('results file: version 1 fixture (docs/results/article.json)', () => {
   it('opens with Nadam, AdamW, Adamax, Lion, Ftrl and Muon, which version 1 did not know, present as unticked first contestants at Keras defaults', () => {
     const results = opened(parseResultsFile(FIXTURE_V1, 'article.json'));
     expect(results.experiment.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
-    for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'ftrl', 'muon'] as const) {
+    for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'lamb', 'ftrl', 'muon'] as const) {
       expect(contestant(results.experiment, id)).toEqual({ optimizer: id, ordinal: 1, selected: false, hyperparameters: optimizerDefaults(id) });
       expect(results.runs.map((r) => r.contestant)).not.toContain(id);
     }
@@ -915,6 +916,7 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
         { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
         { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
         { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+        { optimizer: 'lamb', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
         { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
         { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
       ],
@@ -944,7 +946,7 @@ describe('results file: version 2 fixture (Adam beside Adam 2)', () => {
     // The fixture predates Nadam, AdamW, Adamax, Lion, Ftrl and Muon: written again, it lists them unticked at defaults, and is otherwise the same file.
     const fixture = JSON.parse(FIXTURE_V2);
     const written = JSON.parse(again);
-    const gained = ['nadam', 'adamw', 'adamax', 'lion', 'ftrl', 'muon'] as const;
+    const gained = ['nadam', 'adamw', 'adamax', 'lion', 'lamb', 'ftrl', 'muon'] as const;
     const isGained = (c: Contestant) => (gained as readonly string[]).includes(c.optimizer);
     expect(fixture.experiment.contestants.some(isGained)).toBe(false);
     expect(written.experiment.contestants.filter(isGained)).toEqual(gained.map((optimizer) => ({ optimizer, ordinal: 1, selected: false, hyperparameters: optimizerDefaults(optimizer) })));
@@ -1059,8 +1061,8 @@ describe('results file: several seeds (version 3)', () => {
     config.epochs = 100;
     config.seeds = 10;
     for (const c of config.contestants) c.selected = c.ordinal === 1;
-    // Every optimizer once, and more Adams up to twelve.
-    for (let ordinal = 2; ordinal <= 13 - OPTIMIZER_IDS.length; ordinal++) config.contestants.push({ optimizer: 'adam', ordinal, selected: true, hyperparameters: optimizerDefaults('adam') });
+    // Every optimizer's first contestant, and more Adams up to 12.
+    for (let ordinal = 2; ordinal <= 1 + MAX_CONTESTANTS - OPTIMIZER_IDS.length; ordinal++) config.contestants.push({ optimizer: 'adam', ordinal, selected: true, hyperparameters: optimizerDefaults('adam') });
     config.contestants.sort((a, b) => OPTIMIZER_IDS.indexOf(a.optimizer) - OPTIMIZER_IDS.indexOf(b.optimizer) || a.ordinal - b.ordinal);
     expect(trainingContestants(config)).toHaveLength(12);
     const history = Array.from({ length: 100 }, (_, i) => metrics(i + 1, { trainLoss: Math.PI / (i + 1), trainAccuracy: 1 - 1 / Math.PI / (i + 1), testLoss: Math.E / (i + 1), testAccuracy: 1 - 1 / Math.E / (i + 1), seconds: 1.2345678901234 }));

@@ -878,6 +878,7 @@ describe('format version 1 fixture', () => {
       { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
       { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'lamb', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
       { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
     ],
@@ -917,7 +918,7 @@ describe('format version 1 fixture', () => {
       const r = decodeExperimentUrl(link);
       expect(r.notices).toEqual([]);
       expect(trained(r.config)).toEqual(['sgd', 'adam', 'adagrad', 'adadelta', 'rmsprop']);
-      for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'ftrl', 'muon'] as const) expect(contestant(r.config, id)).toEqual(extra(id, 1, false));
+      for (const id of ['nadam', 'adamw', 'adamax', 'lion', 'lamb', 'ftrl', 'muon'] as const) expect(contestant(r.config, id)).toEqual(extra(id, 1, false));
       expect(r.config.contestants.map(contestantKey)).toEqual([...OPTIMIZER_IDS]);
     }
   });
@@ -954,6 +955,7 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
       { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'lamb', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
       { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
     ],
@@ -980,6 +982,7 @@ describe('format version 2 fixtures', () => {
       { optimizer: 'adamw', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } },
       { optimizer: 'adamax', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'lion', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.99 } },
+      { optimizer: 'lamb', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       { optimizer: 'ftrl', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, learningRatePower: -0.5, initialAccumulator: 0.1, l1: 0, l2: 0, l2Shrinkage: 0, beta: 0 } },
       { optimizer: 'muon', ordinal: 1, selected: false, hyperparameters: { ...KNOBS_OFF, learningRate: 0.001, momentum: 0.95, nesterov: true, nsSteps: 5, rmsRate: 0.2, muonA: 3.4445, muonB: -4.775, muonC: 2.0315, adamBeta1: 0.9, adamBeta2: 0.999, epsilon: 1e-7, adamWeightDecay: 0.004, adamLrRatio: 1, weightDecay: 0.004 } },
     ],

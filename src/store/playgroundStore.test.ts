@@ -469,12 +469,19 @@ describe('playground store: run events', () => {
     send({ type: 'progress', runId, progress });
     // Live training points grow the trace of the optimizers they name, at the fractional epoch.
     expect(state().run!.contestants.sgd!.trace).toEqual([{ position: 1 + 10 / 469, trainLoss: 0.5, trainAccuracy: 0.8, seconds: 1.5 }]);
+    // Inside samples grow their own list, apart from the trace; unknown keys change nothing.
+    const sample = (position: number) => ({ position, seconds: 1, learningRate: 0.01, layers: [{ gradientNorm: 1, updateNorm: 0.01, weightNorm: 5, slots: [] }] });
+    send({ type: 'progress', runId, progress: { ...progress, inside: { sgd: sample(1.1), nobody: sample(9) } } });
+    send({ type: 'progress', runId, progress: { ...progress, inside: { sgd: sample(1.2) } } });
+    expect(state().run!.contestants.sgd!.inside).toEqual([sample(1.1), sample(1.2)]);
+    expect(state().run!.contestants.sgd!.trace).toHaveLength(3);
+    expect(state().run!.contestants.adam!.inside).toBeUndefined();
 
     const run = state().run!;
     expect(run.contestants.sgd!.status).toBe('training');
     expect(run.contestants.sgd!.history).toEqual([metrics(1), metrics(2)]);
     expect(run.contestants.adam).toEqual({ status: 'queued', history: [] });
-    expect(run.progress).toEqual(progress);
+    expect(run.progress).toEqual({ ...progress, inside: { sgd: sample(1.2) } });
   });
 
   it('does not mutate earlier snapshots of the run', () => {

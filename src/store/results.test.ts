@@ -7,6 +7,7 @@ import { OPTIMIZER_IDS, optimizerDefaults } from '../experiment/optimizers';
 import { buildResults, type ExperimentResults } from '../experiment/resultsFile';
 import type { BackendInfo, WorkerEvent } from '../train/protocol';
 import { appendTrace, createPlaygroundStore, MAX_TRACE_POINTS, runToResults, type ResultsStore, type TrainingPort } from './playgroundStore';
+import type { TracePoint } from './runState';
 
 class FakePort implements TrainingPort {
   loads = 0;
@@ -343,7 +344,7 @@ describe('playground store: showResults and showNotice', () => {
 
 describe('live training trace', () => {
   it('thins old points beyond the cap and always keeps the newest', () => {
-    let trace: ReturnType<typeof appendTrace> = [];
+    let trace: TracePoint[] = [];
     for (let i = 1; i <= MAX_TRACE_POINTS + 1; i++) trace = appendTrace(trace, { position: i, trainLoss: 1 / i, trainAccuracy: 0.5, seconds: i });
     expect(trace.length).toBeLessThanOrEqual(MAX_TRACE_POINTS);
     expect(trace.length).toBeGreaterThan(MAX_TRACE_POINTS / 3);

@@ -8,6 +8,7 @@ import type { DivergenceInfo, EpochMetrics, RunStatus } from '../experiment/metr
 import { buildResults, type ExperimentResults } from '../experiment/resultsFile';
 import { aggregateHistories, meanTrace, type EpochSpread } from '../experiment/seedStats';
 import type { LoadProgress } from '../data/shardLoader';
+import type { InsideSample } from '../experiment/optimizerInsides';
 import type { BackendInfo } from '../train/protocol';
 import type { TrainingOutcome, TrainingProgress } from '../train/trainer';
 
@@ -26,12 +27,15 @@ export interface ContestantRunState {
   divergence?: DivergenceInfo;
   /** Training loss and accuracy as they arrive during the run (live runs only). */
   trace?: TracePoint[];
+  /** "Inside the optimizers": a sampled step's figures per read-back (live runs only; bounded as the trace). */
+  inside?: InsideSample[];
 }
 
 /** A point per few pixels of a wide chart over a long run; older points are thinned, never the newest. */
 export const MAX_TRACE_POINTS = 2000;
 
-export function appendTrace(trace: readonly TracePoint[] | undefined, point: TracePoint): TracePoint[] {
+/** Appends a live point (a trace point, an inside sample), thinning the older ones past MAX_TRACE_POINTS. */
+export function appendTrace<T>(trace: readonly T[] | undefined, point: T): T[] {
   const next = [...(trace ?? []), point];
   return next.length > MAX_TRACE_POINTS ? next.filter((_, i) => i % 2 === 1 || i === next.length - 1) : next;
 }

@@ -77,6 +77,11 @@ export function createWorkerEvents(set: StoreSet, get: StoreGet, resultsStore: R
               const state = contestants[key];
               contestants[key] = { ...state, trace: appendTrace(state.trace, { position: event.progress.position, ...live }) };
             }
+            for (const [key, sample] of Object.entries(event.progress.inside ?? {})) {
+              if (!Object.hasOwn(contestants, key)) continue;
+              const state = contestants[key];
+              contestants[key] = { ...state, inside: appendTrace(state.inside, sample) };
+            }
             return { ...run, progress: event.progress, contestants };
           });
           break;

@@ -23,6 +23,8 @@ export interface FakeStep {
   size: number;
   loss: number;
   correct: number;
+  /** Sampled for "Inside the optimizers". */
+  sampled: boolean;
 }
 
 export interface FakeEngineLog {
@@ -71,7 +73,7 @@ export function fakeCurve(spec: RunSpec, steps: number): { loss: number; accurac
 
 export function fakeEngine(options: FakeEngineOptions = {}): { factory: EngineFactory; log: FakeEngineLog } {
   const log: FakeEngineLog = { built: 0, batches: [], steps: [], evaluations: [], released: [], weightsRead: [], disposed: 0 };
-  const pending = (values: readonly [number, number]): PendingValues => (options.onDevice ? tf.tensor1d([...values]) : Float64Array.from(values));
+  const pending = (values: readonly number[]): PendingValues => (options.onDevice ? tf.tensor1d([...values]) : Float64Array.from(values));
 
   const factory: EngineFactory = async (data: MnistData, plan: EnginePlan, initial: readonly Float32Array[]): Promise<TrainingEngine> => {
     log.built += 1;
@@ -94,7 +96,7 @@ export function fakeEngine(options: FakeEngineOptions = {}): { factory: EngineFa
         batch = indices;
         log.batches.push(Array.from(indices));
       },
-      step(run) {
+      step(run, sample = false) {
         live(run);
         if (!batch) throw new Error('fake engine: step before loadBatch');
         const spec = plan.runs[run];
@@ -106,9 +108,12 @@ export function fakeEngine(options: FakeEngineOptions = {}): { factory: EngineFa
         for (const i of batch) labelSum += data.train.labels[i];
         const loss = options.loss?.(spec, step, run) ?? curve.loss + (labelSum % 7) / 100;
         const correct = Math.round(curve.accuracy * batch.length);
-        log.steps.push({ run, step, batch: log.batches.length, size: batch.length, loss, correct });
+        log.steps.push({ run, step, batch: log.batches.length, size: batch.length, loss, correct, sampled: sample });
         options.onStep?.(run);
-        return pending([loss, correct]);
+        if (!sample) return pending([loss, correct]);
+        // Figures that name the step: its number as the learning rate, and per layer ‖g‖ = step, ‖Δw‖ = 1, ‖w‖ = 2, no slots.
+        const layers = plan.network.hiddenLayers.length + 1;
+        return pending([loss, correct, step, ...Array.from({ length: layers }, () => [step, 1, 2]).flat()]);
       },
       evaluate(runs) {
         runs.forEach(live);

@@ -61,6 +61,8 @@ export const KERAS_GOLDEN: GoldenCase[] = [
   singleStep('adamw', [0.498, 1.496, 2.494, 3.492]),
   singleStep('adamax', [0.5, 1.5, 2.5, 3.5]),
   singleStep('lion', [0.5, 1.5, 2.5, 3.5]),
+  // Lamb's trust ratio ‖w‖/‖r‖ = √30/2 on the whole variable: every weight moves by 0.5·2.74.
+  singleStep('lamb', [-0.3693, 0.6306, 1.6306, 2.6306]),
   singleStep('ftrl', [0.2218, 1.3954, 2.3651, 2.8814]),
   {
     // Three optimizers each stepping var1 once with a zero gradient: only the decay moves it,
@@ -87,6 +89,16 @@ export const KERAS_GOLDEN: GoldenCase[] = [
     gradients: [[0]],
     expected: [[1.98]],
     tolerance: { rtol: 1e-4, atol: 1e-4 },
+  },
+  {
+    // As AdamW's: with a zero gradient Lamb's r is 0 (its norm 0, so the ratio 1), only the decay moves var1.
+    optimizer: 'lamb',
+    test: 'keras/src/optimizers/lamb_test.py test_weight_decay',
+    params: { learningRate: 1, weightDecay: 0.004 },
+    initial: [2],
+    gradients: [[0], [0], [0]],
+    expected: [null, null, [1.9760959]],
+    tolerance: { rtol: 0, atol: 5e-7 },
   },
   // SGD(nesterov=True) at momentum 0 is plain SGD in Keras (no momentum slot).
   golden('sgd', { nesterov: true }, [
@@ -129,6 +141,8 @@ export const KERAS_GOLDEN: GoldenCase[] = [
   ]),
   // Lion() at its defaults: every weight moves by exactly lr = 0.001 per step.
   golden('lion', {}, tile([0.999, 0.998, 0.997, 0.996, 0.995])),
+  // Lamb() at its defaults: every weight equal, so r is the same everywhere and the ratio ‖w‖/‖r‖ makes each step lr·|w|.
+  golden('lamb', {}, tile([0.999, 0.9982, 0.9974, 0.9965, 0.9955])),
   // The pow variant (learning_rate_power -0.2), with every regulariser on; the first step sets x to 0.
   golden('ftrl', { learningRate: 0.05, learningRatePower: -0.2, initialAccumulator: 0.4, l1: 0.05, l2: 0.15, l2Shrinkage: 0.01, beta: 0.3 }, [
     [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],

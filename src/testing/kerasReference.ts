@@ -196,6 +196,32 @@ reference.lion = (p) => {
   return out;
 };
 
+/**
+ * keras/src/optimizers/lamb.py: Adam's moments, r = m̂/(√v̂ + ε), and the trust ratio
+ * ‖w‖/‖r‖ over the whole vector (one variable), 1 where either norm is 0.
+ */
+reference.lamb = (p) => {
+  const lr = p.learningRate as number, b1 = p.beta1 as number, b2 = p.beta2 as number, eps = p.epsilon as number;
+  const w = [...W0], m = W0.map(() => 0), v = W0.map(() => 0), out: Vec[] = [];
+  const norm = (x: Vec) => Math.sqrt(x.reduce((total, e) => total + e * e, 0));
+  GRADIENTS.forEach((g, step) => {
+    const t = step + 1;
+    // lamb.py casts beta_1 and beta_2 to float32 before the powers; 1 - power is float32 too.
+    const f = Math.fround;
+    const [c1, c2] = [f(1 - f(f(b1) ** t)), f(1 - f(f(b2) ** t))];
+    const r = w.map((_, i) => {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+      return m[i] / c1 / (Math.sqrt(v[i] / c2) + eps);
+    });
+    const [wNorm, rNorm] = [norm(w), norm(r)];
+    const ratio = wNorm > 0 && rNorm > 0 ? wNorm / rNorm : 1;
+    for (let i = 0; i < w.length; i++) w[i] -= ratio * lr * r[i];
+    out.push([...w]);
+  });
+  return out;
+};
+
 /** keras/src/optimizers/ftrl.py (the weight recomputed from the linear accumulator z each step). */
 reference.ftrl = (p) => {
   const lr = p.learningRate as number, power = -(p.learningRatePower as number);
@@ -350,6 +376,8 @@ export const CASES: [OptimizerId, string, ParameterValues, number?][] = [
   ['adamax', 'lr 0.1, beta1 0.85, beta2 0.95, epsilon 1e-6 (Keras\'s test settings)', { ...optimizerDefaults('adamax'), learningRate: 0.1, beta1: 0.85, beta2: 0.95, epsilon: 1e-6 }],
   ['lion', 'Keras defaults', optimizerDefaults('lion')],
   ['lion', 'lr 0.1, beta1 0.5, beta2 0.67', { ...optimizerDefaults('lion'), learningRate: 0.1, beta1: 0.5, beta2: 0.67 }],
+  ['lamb', 'Keras defaults', optimizerDefaults('lamb')],
+  ['lamb', 'lr 0.1, beta1 0.5, beta2 0.67, epsilon 1e-5 (Keras\'s test_config settings)', { ...optimizerDefaults('lamb'), learningRate: 0.1, beta1: 0.5, beta2: 0.67, epsilon: 1e-5 }],
   // Ftrl recomputes each weight from z, and its first step keeps only w·(1 − √(n₀/n₁)) of the initial
   // weight: float32 rounding of w₀ (Keras's too) is amplified by |w₀/w₁|, up to ~560 here (W0[4] at
   // g = −0.02 keeps 0.2 %), so at Keras's defaults float32 is 2.6e-5 from float64. These settings keep

@@ -35,8 +35,13 @@ export type PendingValues = tf.Tensor1D | Float64Array;
 export interface TrainingEngine {
   /** Makes the examples at `indices` the current batch of every run. */
   loadBatch(indices: Uint32Array): void;
-  /** One optimizer step of `run` on the current batch: [mean loss, correct count] before the update. */
-  step(run: number): PendingValues;
+  /**
+   * One optimizer step of `run` on the current batch: [mean loss, correct count] before the update.
+   * A sampled step (`sample`, the panel's "Inside the optimizers") appends its figures,
+   * flattenInside's (experiment/optimizerInsides.ts): the learning rate, then per Dense layer
+   * ‖g‖, ‖Δw‖, ‖w‖ and each slot's summary; a plain step computes none of them.
+   */
+  step(run: number, sample?: boolean): PendingValues;
   /** [loss sum, correct count] over the whole test set, for each of `runs` (together, so shared work is done once). */
   evaluate(runs: readonly number[]): PendingValues[];
   /**

@@ -2,6 +2,7 @@
  * The fused WebAssembly kernel behind the trainer's engine interface: one wasm call
  * per optimizer step (forward, backward and update), results already on the host.
  */
+import { flattenInside } from '../experiment/optimizerInsides';
 import type { Kernel } from './kernel/kernel';
 import type { EngineFactory, TrainingEngine } from './engine';
 
@@ -18,9 +19,13 @@ export function kernelEngine(kernel: Kernel): EngineFactory {
     });
     return {
       loadBatch: (indices) => trainer.setBatch(data.train.images, data.train.labels, indices),
-      step(run) {
-        const { loss, correct } = trainer.trainStep(run);
-        return Float64Array.of(loss, correct);
+      step(run, sample) {
+        if (!sample) {
+          const { loss, correct } = trainer.trainStep(run);
+          return Float64Array.of(loss, correct);
+        }
+        const { loss, correct, inside } = trainer.trainSampledStep(run);
+        return Float64Array.of(loss, correct, ...flattenInside(inside.learningRate, inside.layers));
       },
       evaluate: (runs) =>
         trainer.evaluateRuns(runs, data.test.images, data.test.labels, 0, data.test.count).map(({ lossSum, correct }) => Float64Array.of(lossSum, correct)),

@@ -12,12 +12,43 @@ import type { EnginePlan, RunSpec, TrainingEngine } from './engine';
 import type { Activation } from '../experiment/network';
 import { countCorrect, crossEntropySum, parameterShapes, predict, type LayerShape } from './network';
 import type { ScheduleSettings } from '../experiment/schedules';
-import { applyStep, UPDATE_RULES, type UpdateRule } from './optimizers';
+import { learningRateAt } from '../experiment/schedules';
+import { insideSlots, type InsideSlot, type SlotSummary } from '../experiment/optimizerInsides';
+import { applyStep, UPDATE_RULES, type Slots, type UpdateRule } from './optimizers';
 
 /** 'dense': the hand-written backward pass (fast); 'autodiff': tf.variableGrads (the reference). */
 export type GradientMethod = 'dense' | 'autodiff';
 
 const EVAL_CHUNK = 1000;
+
+/** A slot summary's per-element terms, summed; finished per layer (mean, or root for the norm). */
+const SUMMARY_TERMS: Record<SlotSummary, (s: tf.Tensor) => tf.Tensor> = {
+  mean: (s) => tf.sum(s),
+  meanAbs: (s) => tf.sum(tf.abs(s)),
+  meanSqrt: (s) => tf.sum(tf.sqrt(s)),
+  norm: (s) => tf.sum(tf.square(s)),
+};
+
+/**
+ * A sampled step's figures as one tensor, flattenInside's order (experiment/optimizerInsides.ts):
+ * per Dense layer (kernel and bias together) ‖g‖, ‖Δw‖, ‖w‖ and each slot's summary. Stays on
+ * the device, read back with the losses.
+ */
+function insideFigures(learningRate: number, before: readonly tf.Tensor[], after: readonly tf.Tensor[], gradients: readonly tf.Tensor[], slots: readonly Slots[], described: readonly InsideSlot[]): tf.Tensor1D {
+  const squares = (t: tf.Tensor) => tf.sum(tf.square(t));
+  const figures: tf.Tensor[] = [tf.scalar(learningRate)];
+  for (let k = 0; k < before.length; k += 2) {
+    const layer = [k, k + 1];
+    const both = (term: (i: number) => tf.Tensor) => tf.add(term(k), term(k + 1));
+    const count = layer.reduce((n, i) => n + before[i].size, 0);
+    figures.push(tf.sqrt(both((i) => squares(gradients[i]))), tf.sqrt(both((i) => squares(tf.sub(after[i], before[i])))), tf.sqrt(both((i) => squares(before[i]))));
+    for (const { name, summary } of described) {
+      const sum = both((i) => SUMMARY_TERMS[summary](slots[i][name]));
+      figures.push(summary === 'norm' ? tf.sqrt(sum) : tf.div(sum, count));
+    }
+  }
+  return tf.stack(figures) as tf.Tensor1D;
+}
 
 /** One optimizer's weights and slots as tfjs variables. */
 class TfjsRun {
@@ -26,6 +57,7 @@ class TfjsRun {
   private readonly rule: UpdateRule;
   private readonly params: ParameterValues;
   private readonly schedule: ScheduleSettings | undefined;
+  private readonly insideSlots: InsideSlot[];
   private stepCount = 0;
 
   constructor(
@@ -37,6 +69,7 @@ class TfjsRun {
     this.params = hyperparameters;
     this.schedule = schedule;
     this.rule = UPDATE_RULES[optimizer];
+    this.insideSlots = insideSlots(optimizer, hyperparameters);
     // From a copy of the shared initial values: no run can disturb another's start.
     // tf.variable shares its initial tensor's data; the tidy releases that tensor's handle.
     this.weights = initial.map((values, i) => tf.tidy(() => tf.variable(tf.tensor(values, shapes[i].shape), true)));
@@ -48,7 +81,8 @@ class TfjsRun {
     );
   }
 
-  train(batch: BatchTensors, method: GradientMethod): tf.Tensor1D {
+  /** [loss, correct], and on a sampled step the inside figures after them. */
+  train(batch: BatchTensors, method: GradientMethod, sample = false): tf.Tensor1D {
     this.stepCount += 1;
     return tf.tidy(() => {
       const { images, oneHot, labels } = batch;
@@ -57,11 +91,15 @@ class TfjsRun {
           ? autodiffLossAndGradients(this.weights, images, oneHot, labels, (params, x) => predict(params, x, this.activation))
           : denseLossAndGradients(this.weights, images, oneHot, labels, this.activation);
       const next = applyStep(this.rule, this.weights, gradients, this.slots, this.stepCount, this.params, this.schedule);
+      const inside = sample
+        ? insideFigures(learningRateAt(this.schedule, this.params.learningRate as number, this.stepCount - 1), this.weights, next.weights, gradients, next.slots, this.insideSlots)
+        : undefined;
       this.weights.forEach((weight, i) => {
         weight.assign(next.weights[i]);
         for (const [name, slot] of Object.entries(next.slots[i])) this.slots[i][name].assign(slot);
       });
-      return tf.stack([loss, correct]) as tf.Tensor1D;
+      const values = tf.stack([loss, correct]) as tf.Tensor1D;
+      return inside ? tf.concat([values, inside]) : values;
     });
   }
 
@@ -102,7 +140,7 @@ export function createTfjsEngine(data: MnistData, plan: EnginePlan, initial: rea
       disposeBatch(batch);
       batch = toTensors(gatherBatch(data.train, indices));
     },
-    step: (run) => runs[run]!.train(batch!, method),
+    step: (run, sample) => runs[run]!.train(batch!, method, sample),
     evaluate: (indices) => indices.map(evaluateRun),
     async weights(run) {
       const live = runs[run];

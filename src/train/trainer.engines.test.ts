@@ -199,6 +199,18 @@ describe('trainExperiment on real MNIST with the tfjs engine (tfjs-wasm)', () =>
     expectSameNumbers(fused, tfjs, ARTICLE_OPTIMIZERS, 1e-4);
   });
 
+  it('trains Lamb (sums over whole tensors: tf.sum and tf.where on the wasm backend) to the kernel\'s numbers, and frees every tensor', async () => {
+    const cfg = config({ epochs: 2, batchSize: 250, optimizers: ['lamb', 'adam'] });
+    const before = tf.memory().numTensors;
+    const tfjs = await run(cfg, 'tfjs');
+    expect(tf.memory().numTensors).toBe(before);
+    const fused = await run(cfg, 'kernel');
+    expect(tfjs.statuses.get('lamb')).toEqual(['training', 'done']);
+    // tfjs-wasm sums in its own order too: the same tolerance as the other optimizers.
+    expectSameNumbers(fused, tfjs, ['lamb', 'adam'], 1e-4);
+    expect(tfjs.epochs.get('lamb')![1].trainLoss).toBeLessThan(tfjs.epochs.get('lamb')![0].trainLoss);
+  });
+
   it('trains to the same numbers with hand-written gradients as with autodiff', async () => {
     const cfg = config({ epochs: 1, batchSize: 250, optimizers: ['sgd', 'adam'] });
     const dense = await run(cfg, 'tfjs', { gradients: 'dense' });

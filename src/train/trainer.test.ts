@@ -294,6 +294,39 @@ describe('read-back cadence and timing', () => {
     expect(data).toHaveBeenCalledTimes(8 + 2);
   });
 
+  it('samples the first step after every read-back for "Inside the optimizers", and carries its figures with the next one', async () => {
+    const clock = fakeClock();
+    for (const onDevice of [false, true]) {
+      const result = await run(config({ optimizers: ['sgd', 'adam'] }), { readbackIntervalMs: 50, engine: { onDevice, onStep: () => (clock.now += 7) } });
+      // Read-backs after batches 4, 8 and 10 of each epoch (above): sampled are batches 1, 5 and 9 of each.
+      for (const r of [0, 1]) {
+        const sampled = result.log.steps.filter((s) => s.run === r && s.sampled).map((s) => s.step);
+        expect(sampled).toEqual([1, 5, 9, 11, 15, 19]);
+      }
+      expect(result.progress).toHaveLength(6);
+      result.progress.forEach((p, i) => {
+        const step = [1, 5, 9, 11, 15, 19][i];
+        for (const id of ['sgd', 'adam']) {
+          // The fake's figures name the sampled step; the sample says where it was taken.
+          expect(p.inside![id]).toEqual({
+            position: Math.floor((step - 1) / 10) + (((step - 1) % 10) + 1) / 10,
+            seconds: expect.any(Number),
+            learningRate: step,
+            layers: [{ gradientNorm: step, updateNorm: 1, weightNorm: 2, slots: [] }, { gradientNorm: step, updateNorm: 1, weightNorm: 2, slots: [] }],
+          });
+        }
+      });
+    }
+  });
+
+  it('samples nothing when told not to', async () => {
+    const { factory, log } = fakeEngine();
+    const progress: TrainingProgress[] = [];
+    await trainExperiment(data, config({ optimizers: ['adam'] }), { runStatus: () => {}, epochEnd: () => {}, progress: (p) => progress.push(p) }, neverStop, { engine: factory, inside: false });
+    expect(log.steps.some((s) => s.sampled)).toBe(false);
+    expect(progress.some((p) => p.inside)).toBe(false);
+  });
+
   it('yields to the event loop at every read-back and after every epoch', async () => {
     let yields = 0;
     const result = await run(config({ epochs: 2, optimizers: ['sgd'] }), { control: { stopRequested: () => false, yieldToEventLoop: async () => void (yields += 1) } });

@@ -28,6 +28,7 @@ import type { Pacing } from './pacing';
 import { initialWeights, KERAS_EPSILON } from './network';
 import { createRandom, RandomStream, shuffledIndices } from './random';
 import { createTfjsEngine, type GradientMethod } from './tfjsEngine';
+import { unflattenInside, type InsideSample } from '../experiment/optimizerInsides';
 
 export interface TrainingProgress {
   epoch: number;
@@ -45,6 +46,11 @@ export interface TrainingProgress {
    * the contestant's own seconds of computing so far (its steps, read-backs and evaluations).
    */
   live: Record<string, { trainLoss: number; trainAccuracy: number; seconds: number }>;
+  /**
+   * "Inside the optimizers": each training's figures at the step sampled since the previous
+   * progress event (the first step after it), where it has one.
+   */
+  inside?: Record<string, InsideSample>;
 }
 
 /** Events name each run by its training's id: the contestant's key ("adam", "adam2"), "adam+1" for seed + 1 (trainingId). */
@@ -91,6 +97,8 @@ export interface TrainerOptions {
   observer?: TrainerObserver;
   /** The trainings to run (a worker's share of the pool's); default: every contestant that trains, once per seed. */
   trainings?: readonly Training[];
+  /** Sample the first step after every read-back for "Inside the optimizers" (default true). */
+  inside?: boolean;
 }
 
 /**
@@ -116,8 +124,11 @@ export function hasCollapsed(recentLosses: readonly number[]): boolean {
   return recentLosses.length >= COLLAPSE_WINDOW && recentLosses.reduce((a, b) => a + b, 0) / recentLosses.length > COLLAPSE_LOSS;
 }
 
-/** Pulls many pending values to the host in one transfer (at most one per read-back). */
-async function readValues(pending: readonly PendingValues[], read: (tensor: tf.Tensor) => Promise<ArrayLike<number>>): Promise<Float64Array> {
+/**
+ * Pulls many pending values to the host in one transfer (at most one per read-back):
+ * each [loss, correct] (or [loss sum, correct]), a sampled step's figures after them.
+ */
+async function readValues(pending: readonly PendingValues[], read: (tensor: tf.Tensor) => Promise<ArrayLike<number>>): Promise<Float64Array[]> {
   const onDevice = pending.filter((p): p is tf.Tensor1D => p instanceof tf.Tensor);
   let deviceValues: ArrayLike<number> = [];
   if (onDevice.length) {
@@ -128,15 +139,13 @@ async function readValues(pending: readonly PendingValues[], read: (tensor: tf.T
       stacked.dispose();
     }
   }
-  const values = new Float64Array(pending.length * 2);
   let fromDevice = 0;
-  pending.forEach((p, i) => {
-    if (p instanceof tf.Tensor) {
-      values[2 * i] = deviceValues[fromDevice++];
-      values[2 * i + 1] = deviceValues[fromDevice++];
-    } else values.set(p, 2 * i);
+  return pending.map((p) => {
+    if (!(p instanceof tf.Tensor)) return p;
+    const values = Float64Array.from({ length: p.size }, (_, i) => deviceValues[fromDevice + i]);
+    fromDevice += p.size;
+    return values;
   });
-  return values;
 }
 
 const disposePending = (pending: readonly PendingValues[]) => tf.dispose(pending.filter((p): p is tf.Tensor1D => p instanceof tf.Tensor));
@@ -144,8 +153,10 @@ const disposePending = (pending: readonly PendingValues[]) => tf.dispose(pending
 /** The trainer's bookkeeping for one optimizer, whichever engine computes it. */
 class OptimizerRun {
   status: RunStatus = 'training';
-  /** One [loss, correct] per batch since the last read-back. */
-  pending: { batch: number; size: number; values: PendingValues }[] = [];
+  /** One [loss, correct] per batch since the last read-back; a sampled step's carries its figures and where it was. */
+  pending: { batch: number; size: number; values: PendingValues; sampled?: Pick<InsideSample, 'position' | 'seconds'> }[] = [];
+  /** The next step is sampled (the first after each read-back). */
+  sampleNext = true;
   epochLossSum = 0;
   epochCorrect = 0;
   epochSamples = 0;
@@ -235,6 +246,7 @@ export async function trainExperiment(
     throw error;
   }
   const runs = groups.flatMap((group) => group.runs);
+  for (const run of runs) run.sampleNext = options.inside !== false;
   const retire = (run: OptimizerRun) => {
     run.dropPending();
     run.engine.release(run.index);
@@ -248,10 +260,13 @@ export async function trainExperiment(
    * Pulls every pending per-batch loss from the device in one transfer; marks diverged
    * runs. Returns each healthy run's mean loss and accuracy over the batches read.
    */
-  const readBack = async (epoch: number): Promise<TrainingProgress['live']> => {
+  const layerCount = config.network.hiddenLayers.length + 1;
+  const readBack = async (epoch: number): Promise<Pick<TrainingProgress, 'live' | 'inside'>> => {
     const live: TrainingProgress['live'] = {};
+    const inside: NonNullable<TrainingProgress['inside']> = {};
+    for (const run of runs) run.sampleNext = options.inside !== false;
     const withPending = runs.filter((r) => r.pending.length);
-    if (!withPending.length) return live;
+    if (!withPending.length) return { live };
     const started = performance.now();
     const values = await readValues(withPending.flatMap((r) => r.pending.map((p) => p.values)), read);
     const share = (performance.now() - started) / 1000 / withPending.length;
@@ -262,9 +277,9 @@ export async function trainExperiment(
       let windowCorrect = 0;
       let windowSamples = 0;
       for (const p of run.pending) {
-        const loss = values[offset];
-        const correct = values[offset + 1];
-        offset += 2;
+        const read = values[offset++];
+        const loss = read[0];
+        const correct = read[1];
         if (run.status !== 'training') continue;
         run.recentLosses.push(loss);
         if (run.recentLosses.length > COLLAPSE_WINDOW) run.recentLosses.shift();
@@ -279,6 +294,7 @@ export async function trainExperiment(
         windowLoss += loss * p.size;
         windowCorrect += correct;
         windowSamples += p.size;
+        if (p.sampled && read.length > 2) inside[run.id] = { ...p.sampled, ...unflattenInside(read.subarray(2), layerCount) };
       }
       if (run.status === 'diverged') {
         retire(run);
@@ -287,7 +303,7 @@ export async function trainExperiment(
       run.dropPending();
       if (windowSamples) live[run.id] = { trainLoss: windowLoss / windowSamples, trainAccuracy: windowCorrect / windowSamples, seconds: run.secondsBefore + run.epochSeconds };
     }
-    return live;
+    return Object.keys(inside).length ? { live, inside } : { live };
   };
 
   let outcome: TrainingOutcome = 'done';
@@ -304,7 +320,7 @@ export async function trainExperiment(
       let windowSamples = 0;
       /** Reads back what is pending and reports it (the live points, the progress line). */
       const report = async (at: number) => {
-        const live = await readBack(epoch);
+        const { live, inside } = await readBack(epoch);
         const after = performance.now();
         events.progress({
           epoch,
@@ -315,6 +331,7 @@ export async function trainExperiment(
           activeRuns: active().length,
           position: epoch - 1 + at / totalBatches,
           live,
+          ...(inside ? { inside } : {}),
         });
         windowStart = after;
         windowSamples = 0;
@@ -342,8 +359,12 @@ export async function trainExperiment(
           group.engine.loadBatch(indices);
           for (const run of stepping) {
             const started = performance.now();
-            run.pending.push({ batch, size: indices.length, values: group.engine.step(run.index) });
+            const sample = run.sampleNext;
+            run.sampleNext = false;
+            const values = group.engine.step(run.index, sample);
             run.epochSeconds += (performance.now() - started) / 1000;
+            const sampled = sample ? { position: epoch - 1 + batch / totalBatches, seconds: run.secondsBefore + run.epochSeconds } : undefined;
+            run.pending.push({ batch, size: indices.length, values, ...(sampled ? { sampled } : {}) });
             options.observer?.step?.(run.id, epoch, batch, indices);
           }
           windowSamples += indices.length * stepping.length;
@@ -372,7 +393,7 @@ export async function trainExperiment(
       });
       const evalShare = (performance.now() - evalStarted) / 1000 / finishing.length;
       const readStarted = performance.now();
-      let values: Float64Array;
+      let values: Float64Array[];
       try {
         values = await readValues(evaluations, read);
       } finally {
@@ -382,7 +403,7 @@ export async function trainExperiment(
       finishing.forEach((run, i) => {
         const seconds = run.epochSeconds + evalShare + readShare;
         run.secondsBefore += seconds;
-        const testLoss = values[2 * i] / data.test.count;
+        const testLoss = values[i][0] / data.test.count;
         if (!Number.isFinite(testLoss)) {
           run.status = 'diverged';
           events.runStatus(run.id, 'diverged', { epoch, batch: totalBatches });
@@ -394,7 +415,7 @@ export async function trainExperiment(
           trainLoss: run.epochLossSum / run.epochSamples,
           trainAccuracy: run.epochCorrect / run.epochSamples,
           testLoss,
-          testAccuracy: values[2 * i + 1] / data.test.count,
+          testAccuracy: values[i][1] / data.test.count,
           seconds,
           samplesPerSecond: run.epochSamples / Math.max(run.epochSeconds, 1e-6),
         });

@@ -3,6 +3,7 @@ import { Charts } from './charts/Charts';
 import type { ExperimentConfig } from '../experiment/config';
 import { resolveDraft } from '../experiment/draft';
 import { EvaluationPanel } from './evaluation/EvaluationPanel';
+import { InsidePanel } from './inside/InsidePanel';
 import { LandscapePanel } from './landscape/LandscapePanel';
 import { PresentationHint, PresentationToggle, SettingsSummary, ShortcutSettings, usePresentationKeys, usePresentationLayout } from './presentation/Presentation';
 import { ResultsTable } from './results/ResultsTable';
@@ -135,6 +136,7 @@ export function App() {
           </div>
           <Charts />
           <ResultsTable />
+          <InsidePanel />
           <InstructorGate control="evaluation">
             <EvaluationPanel />
             <LandscapePanel />

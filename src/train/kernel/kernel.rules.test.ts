@@ -71,3 +71,23 @@ describe('abs, sign, min, max and pow agree at the edges', () => {
     await compareBits(build, id, params, initial, gradients);
   });
 });
+
+describe('Lamb\'s sums and trust ratio agree at the edges', () => {
+  // Weights all zero (‖w‖ = 0: ratio 1, a plain Adam step), then a zero gradient after nonzero
+  // ones (r still nonzero from the momentum), then weights of very different sizes. Each tensor
+  // is summed whole in both engines (in double: tfjs's cpu backend and the kernel's f64 lanes),
+  // so the ratio, and with it every weight, has the same bits.
+  const zeros = [0, 0, 0, 0, 0, 0, 0, 0];
+  const gradients = [
+    [0.5, -0.25, 1e-3, -4, 0, 2, -1e-6, 0.125],
+    [0, 0, 0, 0, 0, 0, 0, 0],
+    [3, -0.5, 0.25, 1e-4, -2, 0.75, 1, -1],
+  ];
+  const cases = CASES.filter(([id]) => id === 'lamb');
+  it.each(BUILDS.flatMap((build) => cases.map(([id, name, params]) => [build, id, name, params] as const)))('%s build: %s (%s), from zero weights', async (build, id, _name, params) => {
+    await compareBits(build, id, params, zeros, gradients);
+  });
+  it.each(BUILDS)('%s build: lamb, weights from 1e-6 to 1e3', async (build) => {
+    await compareBits(build, 'lamb', { ...CASES.find(([id]) => id === 'lamb')![2], learningRate: 0.1 }, [1e-6, -1e3, 0.5, 2, -7, 1e-3, 40, -0.01], gradients);
+  });
+});

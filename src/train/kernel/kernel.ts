@@ -11,6 +11,7 @@ import { CLIP_MODE, knobsOf, type Knobs } from '../../experiment/knobs';
 import { isConstantSchedule, learningRateAt } from '../../experiment/schedules';
 import { ACTIVATIONS, NETWORK_LIMITS, type Activation, type NetworkSettings } from '../../experiment/network';
 import { OPTIMIZERS } from '../../experiment/optimizers';
+import { finishSummary, insideSlots, SLOT_SUMMARY_CODES, type InsideSlot, type LayerInside } from '../../experiment/optimizerInsides';
 import type { RunSpec } from '../engine';
 import { KNOB_FIELDS, kernelLayout, kernelVariant, MATRIX_FIELDS, type KernelVariant } from './layout';
 
@@ -91,6 +92,12 @@ export interface StepMetrics {
   correct: number;
 }
 
+/** A sampled step's figures (experiment/optimizerInsides.ts): the step's learning rate and each Dense layer's. */
+export interface StepInside {
+  learningRate: number;
+  layers: LayerInside[];
+}
+
 export interface EvaluationMetrics {
   lossSum: number;
   correct: number;
@@ -112,18 +119,24 @@ interface KernelExports {
   memoryEnd(): number;
   prepareBatch(count: number, mode: number, columns: number): number;
   train(run: number): number;
+  trainSampled(run: number): number;
+  gradientSquaresPointer(): number;
+  insideSums(run: number, codes: number): void;
+  insideSumsPointer(): number;
   gradientsOnly(run: number): number;
   evaluate(run: number): number;
   applyGradient(run: number, offset: number, bytes: number): void;
   decayRun(run: number): void;
   matrixGradientPointer(): number;
   applyGradientBlock(run: number): void;
+  beginSums(): void;
+  sumGradient(run: number, offset: number, bytes: number): void;
 }
 
 const EXPORTED_FUNCTIONS: readonly (keyof KernelExports)[] = [
   'init', 'addRun', 'layoutHash', 'tablePointer', 'stagingPointer', 'labelsPointer', 'gradientRowPointer', 'paramsPointer',
-  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
-  'matrixGradientPointer', 'applyGradientBlock',
+  'slotPointer', 'valuesPointer', 'lastCorrect', 'memoryEnd', 'prepareBatch', 'train', 'trainSampled', 'gradientSquaresPointer', 'insideSums', 'insideSumsPointer', 'gradientsOnly', 'evaluate', 'applyGradient', 'decayRun',
+  'beginSums', 'sumGradient', 'matrixGradientPointer', 'applyGradientBlock',
 ];
 
 // The kernel has no imports; AssemblyScript's abort is provided in case a build adds one.
@@ -172,6 +185,8 @@ const padded = (units: number) => Math.ceil(units / 4) * 4;
 /** assembly/kernel.ts starts its buffers at __heap_base, a few KiB in (its static data); this bounds it. */
 const HEAP_BASE_BOUND = 64 * 1024;
 const ACTIVATION_CODE: Record<Activation, number> = { relu: 0, tanh: 1, sigmoid: 2 };
+/** assembly/kernel.ts's f64 sums per tensor on a sampled step: w², (Δw)², then up to six slots'. */
+const INSIDE_SUMS = 8;
 
 /** Where one Dense layer's tensors lie in a parameter block (in floats), as assembly/kernel.ts's init() lays them out. */
 export interface KernelLayer {
@@ -210,12 +225,20 @@ export function parameterLayout(network: KernelNetwork): { layers: KernelLayer[]
   return { layers, floats: offset };
 }
 
+/** The most sums (the algebra's `sum`) one variant's program has: the kernel's MAX_SUMS. */
+function maxSums(): number {
+  return Math.max(1, ...kernelLayout().variants.map((v) => v.variant.program.reductions.length));
+}
+
 /**
  * The linear memory a trainer needs, following assembly/kernel.ts's init() and
  * addRun() buffer by buffer (an upper bound: the real heap base is lower). It
  * grows with the network, the batch size and the runs, never with the dataset.
+ * `wholeW1Gradient`: some run's update sums over whole tensors (Lamb), so addRun
+ * reserves a whole W1 gradient for its two passes. `matrixRuns`: which runs take a matrix
+ * step (Muon); the first of them reserves the matrix step's buffers.
  */
-export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[], matrixRuns: readonly boolean[] = []): number {
+export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slotCounts: readonly number[], wholeW1Gradient = false, matrixRuns: readonly boolean[] = []): number {
   const { layers, floats } = parameterLayout(network);
   const pixels = maxBatch * IMAGE_SIZE;
   const firstRow = layers[0].biasLength * 4;
@@ -227,6 +250,7 @@ export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slot
     layers.length * 32,
     ...buffered.flatMap((l) => [maxBatch * l.biasLength * 4, maxBatch * l.biasLength * 4]),
     IMAGE_SIZE * Math.ceil(firstRow / 64) * 64, longest * 4, (floats - IMAGE_SIZE * layers[0].rowLength) * 4, 16 * 4,
+    layers.length * 8, maxSums() * 8, layers.length * 16, floats * 4, layers.length * 2 * INSIDE_SUMS * 8,
     slotCounts.length * kernelLayout().record.bytes,
   ];
   // The first run with a matrix step (Muon) also reserves its buffers: two blocks, five Gram-sized
@@ -235,7 +259,9 @@ export function kernelMemoryBytes(network: KernelNetwork, maxBatch: number, slot
   const side = Math.max(...layers.map((l) => padded(Math.min(l.fanIn, l.fanOut))));
   const matrixScratch = [floats * 4, floats * 4, ...new Array<number>(5).fill(side * side * 8), side * side * 4];
   const perRun = slotCounts.flatMap((slots, run) => [...new Array<number>(1 + slots).fill(floats * 4), ...(run === firstMatrix ? matrixScratch : [])]);
-  return [...shared, ...perRun].reduce((end, bytes) => align64(end) + bytes, HEAP_BASE_BOUND);
+  // W1's size is a whole number of 64-byte blocks: where addRun reserves it does not change the end.
+  const twoPass = wholeW1Gradient ? [IMAGE_SIZE * layers[0].rowLength * 4] : [];
+  return [...shared, ...twoPass, ...perRun].reduce((end, bytes) => align64(end) + bytes, HEAP_BASE_BOUND);
 }
 
 interface RunSetup {
@@ -250,6 +276,8 @@ interface RunSetup {
   constantOffsets: readonly (readonly [string, number])[];
   /** The matrix step's settings (a definition with one): Newton-Schulz, the biases' decay, each layer's two factors. */
   matrix?: { a: number; b: number; c: number; steps: number; elementwiseWeightDecay: number; scales: (layers: readonly KernelLayer[]) => number[] };
+  /** Its slots' summaries on a sampled step, in the variant's slot order. */
+  insideSlots: readonly InsideSlot[];
 }
 
 /** The run's variant and values, all from the optimizer's definition (experiment/definitions/). */
@@ -262,6 +290,7 @@ function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpe
     if (!ok) throw new Error(`${optimizer}: parameter ${spec.key} must be a ${spec.kind === 'number' ? 'finite number' : 'boolean'}, got ${String(value)}.`);
   }
   const variant = kernelVariant(optimizer, params);
+  if (variant.slots.length > INSIDE_SUMS - 2) throw new Error(`${optimizer}: ${variant.slots.length} slots; insideSums in assembly/kernel.ts sums at most ${INSIDE_SUMS - 2}.`);
   const scheduled = !isConstantSchedule(schedule);
   const initialRate = params.learningRate as number;
   return {
@@ -276,6 +305,7 @@ function runSetup({ optimizer, hyperparameters: params, schedule }: KernelRunSpe
     },
     scalarOffsets: Object.entries(variant.scalars),
     constantOffsets: Object.entries(variant.constants),
+    insideSlots: insideSlots(optimizer, params),
     ...(definition.matrix && {
       matrix: {
         ...definition.matrix.newtonSchulz(params),
@@ -295,7 +325,7 @@ export function checkTrainerOptions(options: KernelTrainerOptions): void {
   if (!isWhole(runs.length, 1, KERNEL_LIMITS.maxRuns)) throw new KernelSizeError(`${runs.length} optimizer runs is outside the kernel's range 1 to ${KERNEL_LIMITS.maxRuns}.`);
   checkWeightShapes(network, initial);
   const variants = runs.map((run) => runSetup(run).variant);
-  const bytes = kernelMemoryBytes(network, maxBatch, variants.map((v) => v.slots.length), variants.map((v) => v.matrix));
+  const bytes = kernelMemoryBytes(network, maxBatch, variants.map((v) => v.slots.length), variants.some((v) => v.variant.program.reductions.length > 0), variants.map((v) => v.matrix));
   if (bytes > KERNEL_LIMITS.maxMemoryBytes) {
     const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
     throw new KernelSizeError(
@@ -479,6 +509,43 @@ export class KernelTrainer {
     return { loss, correct: wasm.lastCorrect() };
   }
 
+  /**
+   * trainStep, measured from inside (the steps the panel samples): the kernel sums each
+   * tensor's squared gradients as it makes them, keeps the weights from before the step,
+   * and then sums w², (Δw)² and each slot's summary terms per tensor (insideSums, SIMD);
+   * here they become each layer's norms and means. A plain step pays nothing for it.
+   */
+  trainSampledStep(run: number): StepMetrics & { inside: StepInside } {
+    const wasm = this.wasm;
+    const state = this.runs[this.checkRun(run)];
+    if (!this.batchSize) throw new Error('No batch is prepared: call setBatch first (evaluate replaces the batch).');
+    state.step += 1;
+    const learningRate = this.writeScalars(run, state);
+    const loss = wasm.trainSampled(run);
+    const correct = wasm.lastCorrect();
+    const slots = state.setup.insideSlots;
+    wasm.insideSums(run, slots.reduce((codes, { summary }, s) => codes | (SLOT_SUMMARY_CODES[summary] << (2 * s)), 0));
+    const tensors = 2 * this.layout.layers.length;
+    const squares = new Float64Array(wasm.memory.buffer, wasm.gradientSquaresPointer(), tensors);
+    const sums = new Float64Array(wasm.memory.buffer, wasm.insideSumsPointer(), tensors * INSIDE_SUMS);
+    const layers = this.layout.layers.map(({ fanIn, fanOut }, l): LayerInside => {
+      const [k, b] = [2 * l * INSIDE_SUMS, (2 * l + 1) * INSIDE_SUMS];
+      return {
+        gradientNorm: Math.sqrt(squares[2 * l] + squares[2 * l + 1]),
+        updateNorm: Math.sqrt(sums[k + 1] + sums[b + 1]),
+        weightNorm: Math.sqrt(sums[k] + sums[b]),
+        slots: slots.map(({ summary }, s) => finishSummary(summary, sums[k + 2 + s] + sums[b + 2 + s], fanIn * fanOut + fanOut)),
+      };
+    });
+    return { loss, correct, inside: { learningRate, layers } };
+  }
+
+  /** A copy of one of a run's slot blocks, in Keras order like weights() (tests). */
+  slotValues(run: number, slot: number): Float32Array[] {
+    this.checkRun(run);
+    return this.blockTensors(this.wasm.slotPointer(run, slot) / 4);
+  }
+
   /** Loss sum and correct count of one run over examples [start, start + count) of a dataset. */
   evaluate(run: number, images: Uint8Array, labels: Uint8Array, start: number, count: number): EvaluationMetrics {
     return this.evaluateRuns([run], images, labels, start, count)[0];
@@ -538,10 +605,13 @@ export class KernelTrainer {
 
   /** Copies of a run's weights in Keras order (network.ts's layout): kernel [fanIn, fanOut] then bias, layer by layer. */
   weights(run: number): Float32Array[] {
-    const wasm = this.wasm;
     this.checkRun(run);
+    return this.blockTensors(this.wasm.paramsPointer(run) / 4);
+  }
+
+  /** A block laid out as the parameters (the weights, or a slot), copied out in Keras order, padding dropped. */
+  private blockTensors(base: number): Float32Array[] {
     const { f32, layout } = this;
-    const base = wasm.paramsPointer(run) / 4;
     return layout.layers.flatMap((l) => {
       const kernel = new Float32Array(l.fanIn * l.fanOut);
       const at = base + l.kernel;
@@ -575,19 +645,34 @@ export class KernelTrainer {
     const { f32, layout } = this;
     const stage = wasm.gradientRowPointer() / 4;
     // The staging buffer holds the longest row of any layer; each piece is padded with zeros.
-    const apply = (offsetFloats: number, values: ArrayLike<number>, floats: number) => {
+    const stageRow = (values: ArrayLike<number>, floats: number) => {
       f32.fill(0, stage, stage + floats);
       for (let i = 0; i < values.length; i++) f32[stage + i] = values[i];
-      wasm.applyGradient(run, offsetFloats * 4, floats * 4);
+    };
+    // A program with sums over a whole tensor (Lamb's norms) takes each tensor twice: a
+    // first pass adds up the sums, the second updates (as trainStep does in the kernel).
+    const sums = state.setup.variant.variant.program.reductions.length > 0;
+    const applyTensor = (pieces: { offset: number; values: ArrayLike<number>; floats: number }[]) => {
+      if (sums) {
+        wasm.beginSums();
+        for (const { offset, values, floats } of pieces) {
+          stageRow(values, floats);
+          wasm.sumGradient(run, offset * 4, floats * 4);
+        }
+      }
+      for (const { offset, values, floats } of pieces) {
+        stageRow(values, floats);
+        wasm.applyGradient(run, offset * 4, floats * 4);
+      }
     };
     layout.layers.forEach((l, i) => {
       const g = gradients[2 * i];
-      if (l.transposed) {
-        for (let c = 0; c < l.fanOut; c++) apply(l.kernel + c * l.rowLength, Array.from({ length: l.fanIn }, (_, j) => g[j * l.fanOut + c]), l.rowLength);
-      } else {
-        for (let j = 0; j < l.fanIn; j++) apply(l.kernel + j * l.rowLength, g.subarray(j * l.fanOut, (j + 1) * l.fanOut), l.rowLength);
-      }
-      apply(l.bias, gradients[2 * i + 1], l.biasLength);
+      applyTensor(
+        l.transposed
+          ? Array.from({ length: l.fanOut }, (_, c) => ({ offset: l.kernel + c * l.rowLength, values: Array.from({ length: l.fanIn }, (_, j) => g[j * l.fanOut + c]), floats: l.rowLength }))
+          : Array.from({ length: l.fanIn }, (_, j) => ({ offset: l.kernel + j * l.rowLength, values: g.subarray(j * l.fanOut, (j + 1) * l.fanOut), floats: l.rowLength })),
+      );
+      applyTensor([{ offset: l.bias, values: gradients[2 * i + 1], floats: l.biasLength }]);
     });
   }
 
@@ -597,13 +682,14 @@ export class KernelTrainer {
     return this.wasm.valuesPointer(run) - (record.valuesAt - record.knobsAt);
   }
 
-  /** Writes the run's learning rate and scalars for its current step (and its constants, under a schedule) into its record, by name. */
-  private writeScalars(run: number, { setup, step }: RunState): void {
+  /** Writes the run's learning rate and scalars for its current step (and its constants, under a schedule) into its record, by name; returns the rate. */
+  private writeScalars(run: number, { setup, step }: RunState): number {
     const values = this.wasm.valuesPointer(run) / 4;
     const { learningRate, scalars, constants } = setup.stepValues(step);
     this.f32[this.knobsPointer(run) / 4 + KNOB_FIELDS.learningRate / 4] = learningRate;
     for (const [name, offset] of setup.scalarOffsets) this.f32[values + offset] = scalars[name];
     if (constants) for (const [name, offset] of setup.constantOffsets) this.f32[values + offset] = constants[name];
+    return learningRate;
   }
 
   /** Profiling: the forward pass of `run` over the current batch; returns the loss sum. */

@@ -6,7 +6,8 @@ import type { Slots } from './rule';
  * Runs a compiled update program with tfjs ops: one op per node, in the program's
  * order, so every elementwise operation is the same float32 operation the wasm
  * kernel's generated loop performs. Constants and scalars enter as numbers (tfjs
- * makes float32 scalars of them, as the kernel stores them).
+ * makes float32 scalars of them, as the kernel stores them). `weight` is a whole
+ * variable, so a sum is over the whole tensor, as Keras's update_step sees it.
  */
 export function evaluateProgram(
   program: CompiledProgram,
@@ -18,7 +19,7 @@ export function evaluateProgram(
 ): { weight: tf.Tensor; slots: Slots } {
   const values: (tf.Tensor | number)[] = [];
   for (const node of program.nodes) {
-    const [a, b] = node.args.map((i) => values[i]);
+    const [a, b, c] = node.args.map((i) => values[i]);
     let value: tf.Tensor | number;
     switch (node.op) {
       case 'weight': value = weight; break;
@@ -38,6 +39,9 @@ export function evaluateProgram(
       case 'square': value = tf.square(a); break;
       case 'abs': value = tf.abs(a); break;
       case 'sign': value = tf.sign(a); break;
+      // A scalar tensor, kept on the device (compileProgram makes sure a sums a tensor).
+      case 'sum': value = tf.sum(a); break;
+      case 'ifPositive': value = tf.where(tf.greater(a, 0), b, c); break;
     }
     values.push(value);
   }

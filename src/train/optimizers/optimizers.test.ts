@@ -70,7 +70,7 @@ describe('the evaluator\'s abs, sign, min, max and pow', () => {
     const nodes: Node[] = [{ op: 'gradient', args: [] }];
     if (c !== undefined) nodes.push({ op: 'constant', name: 'c', args: [] });
     nodes.push({ op, args: c === undefined ? [0] : [0, 1] });
-    const program: CompiledProgram = { nodes, weight: nodes.length - 1, slots: [], constants: c === undefined ? [] : ['c'], scalars: [], zeroGradientKeepsState: false, key: op };
+    const program: CompiledProgram = { nodes, weight: nodes.length - 1, slots: [], constants: c === undefined ? [] : ['c'], scalars: [], reductions: [], zeroGradientKeepsState: false, key: op };
     const [weight, gradient] = [tf.zeros([values.length]), tf.tensor1d(values)];
     const out = evaluateProgram(program, weight, gradient, {}, { c: c ?? 0 }, {});
     const data = out.weight.dataSync() as Float32Array;
@@ -101,6 +101,33 @@ describe('the evaluator\'s abs, sign, min, max and pow', () => {
     expect(Array.from(apply('pow', [0, 0.1, 2, 1e6], f(0.3)))).toEqual([0, 0.1, 2, 1e6].map((x) => f(f(x) ** f(0.3))));
     expect(Array.from(apply('pow', [0, 0.1], 0))).toEqual([1, 1]);
   });
+
+  it('ifPositive takes the first branch where x > 0: zeros of either sign and NaN take the second', () => {
+    // x = g, branches the constants 10 and -10 (nodes 1 and 2).
+    const nodes: Node[] = [{ op: 'gradient', args: [] }, { op: 'constant', name: 'a', args: [] }, { op: 'constant', name: 'b', args: [] }, { op: 'ifPositive', args: [0, 1, 2] }];
+    const program: CompiledProgram = { nodes, weight: 3, slots: [], constants: ['a', 'b'], scalars: [], reductions: [], zeroGradientKeepsState: false, key: 'ifPositive' };
+    const [weight, gradient] = [tf.zeros([G.length]), tf.tensor1d(G)];
+    const out = evaluateProgram(program, weight, gradient, {}, { a: 10, b: -10 }, {});
+    expect(Array.from(out.weight.dataSync())).toEqual([-10, -10, -10, 10, -10, 10]);
+    tf.dispose([weight, gradient, out.weight]);
+  });
+
+  it('sum adds up the whole tensor, in double rounded once (1 + 4·2⁻²⁴ is 1 + 2⁻²² where float32 steps would give 1)', () => {
+    // w − Σg², broadcast to every element.
+    const nodes: Node[] = [{ op: 'weight', args: [] }, { op: 'gradient', args: [] }, { op: 'square', args: [1] }, { op: 'sum', args: [2] }, { op: 'sub', args: [0, 3] }];
+    const program: CompiledProgram = { nodes, weight: 4, slots: [], constants: [], scalars: [], reductions: [3], zeroGradientKeepsState: false, key: 'sum' };
+    const run = (w: number[], g: number[]) => {
+      const [weight, gradient] = [tf.tensor2d(w, [w.length / 2, 2]), tf.tensor2d(g, [g.length / 2, 2])];
+      const out = evaluateProgram(program, weight, gradient, {}, {}, {});
+      const data = Array.from(out.weight.dataSync());
+      tf.dispose([weight, gradient, out.weight]);
+      return data;
+    };
+    // Σ(1, 4, 0.25, 0) = 5.25 over a 2 x 2 tensor.
+    expect(run([1, 2, 3, 4], [1, -2, 0.5, 0])).toEqual([-4.25, -3.25, -2.25, -1.25]);
+    const tiny = 2 ** -12;
+    expect(run([0, 0, 0, 0, 0, 0], [-1, tiny, tiny, tiny, tiny, 0])).toEqual(new Array(6).fill(-(1 + 2 ** -22)));
+  });
 });
 
 describe("the shared knobs and schedules around a rule, as Keras's apply takes them", () => {
@@ -113,6 +140,8 @@ describe("the shared knobs and schedules around a rule, as Keras's apply takes t
     ['SGD momentum, weight decay 0.5', 'sgd', { ...optimizerDefaults('sgd'), learningRate: 0.1, momentum: 0.9, weightDecay: 0.5 }, undefined],
     ['Lion, weight decay 0.3, exponential decay', 'lion', { ...optimizerDefaults('lion'), learningRate: 0.1, weightDecay: 0.3 }, { kind: 'exponential', values: { decaySteps: 2, decayRate: 0.5, staircase: false } }],
     ['AdamW, cosine with warmup', 'adamw', { ...optimizerDefaults('adamw'), learningRate: 0, weightDecay: 0.1 }, { kind: 'cosine', values: { decaySteps: 3, alpha: 0.1, warmupSteps: 2, warmupTarget: 0.2 } }],
+    // Lamb's norms see the clipped gradient and the decayed weight.
+    ['Lamb, lr 0.02, clip norm 0.5, weight decay 0.2', 'lamb', { ...optimizerDefaults('lamb'), learningRate: 0.02, clipNorm: 0.5, weightDecay: 0.2 }, undefined],
     ['Adagrad, piecewise', 'adagrad', { ...optimizerDefaults('adagrad'), learningRate: 0.1 }, { kind: 'piecewise', values: { boundaries: [1, 3], values: [0.3, 0.1, 0.02] } }],
   ];
   it.each(cases)('%s', (_name, id, params, schedule) => {

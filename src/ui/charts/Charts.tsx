@@ -12,7 +12,7 @@ import { InstructorGate } from '../instructor/InstructorGate';
 import { bestEffortConfig } from '../../experiment/draft';
 
 /** While training, charts redraw at most this often: drawing is the main thread's heaviest work. */
-const CHART_REFRESH_MS = 500;
+export const CHART_REFRESH_MS = 500;
 
 // Module-level, so the memoised charts keep their props when the page re-renders.
 const formatLossTick = (value: number) => String(Number(value.toPrecision(3)));
@@ -56,7 +56,7 @@ export function Charts() {
 }
 
 /** Where the unzoomed X axis ends: the run's planned epochs, or its examples; seconds are not known ahead. */
-function plannedEnd(run: RunState | undefined, xAxis: XAxis): number {
+export function plannedEnd(run: RunState | undefined, xAxis: XAxis): number {
   const epochs = run?.config.epochs ?? 5;
   const planned = Math.max(epochs, 2);
   if (xAxis === 'epochs') return planned;
@@ -158,7 +158,7 @@ function ChartLegend({ lineup, baseline }: { lineup: readonly AveragedEntry[]; b
 }
 
 /** The latest value, but at most one change per `intervalMs`; the last change always arrives. */
-function useThrottled<T>(value: T, intervalMs: number): T {
+export function useThrottled<T>(value: T, intervalMs: number): T {
   const [shown, setShown] = useState(value);
   const lastShown = useRef(0);
   useEffect(() => {

@@ -29,6 +29,7 @@ const PROBES: Record<ControlId, string> = {
   adamw: 'aria-label="Reset AdamW to Keras defaults"',
   adamax: 'aria-label="Reset Adamax to Keras defaults"',
   lion: 'aria-label="Reset Lion to Keras defaults"',
+  lamb: 'aria-label="Reset Lamb to Keras defaults"',
   ftrl: 'aria-label="Reset Ftrl to Keras defaults"',
   muon: 'aria-label="Reset Muon to Keras defaults"',
   train: '>Train</button>',

@@ -29,6 +29,7 @@
  * run's named float32 constants and per-step scalars, which the host writes.
  */
 import {
+  accumulateSums,
   applyDirection,
   applyUpdate,
   hasMatrixStep,
@@ -48,11 +49,13 @@ import {
   MATRIX_ELEMENTWISE_WEIGHT_DECAY,
   MATRIX_SCALES,
   MATRIX_STEPS,
+  MAX_SUMS,
   PARAMS_AT,
   RUN_RECORD,
   skipsZeroGradient,
   slotCount,
   SLOTS_AT,
+  sumCount,
   VALUES_AT,
 } from './update.generated';
 
@@ -78,6 +81,8 @@ const FINISH_BIAS = 2;
 
 // One record per dense layer (hidden layers, then the output layer) at layersPtr.
 const LAYER_RECORD: usize = 32;
+/** f64 sums per tensor of insideSums: w², (Δw)², then up to six slots' summary terms. */
+const INSIDE_SUMS: usize = 8;
 const L_IN = 0; // i32: real inputs
 const L_OUT = 4; // i32: real outputs
 const L_PAD = 8; // i32: outputs padded to 4 (the row length of W and of the buffers below)
@@ -121,6 +126,11 @@ let gradRowPtr: usize = 0; // the longest row of any layer: one W1 row's gradien
 let gradTailPtr: usize = 0; // gradients of everything after W1, laid out like the parameters
 let logitsPtr: usize = 0; // 16 f32 scratch
 let clipFactorsPtr: usize = 0; // per tensor (kernel, bias, layer by layer): clip-by-norm divisor or global scale
+let sumsPtr: usize = 0; // MAX_SUMS f64: the current tensor's sums (Lamb's norms) between the two passes
+let w1GradientPtr: usize = 0; // the whole W1 gradient, laid out as W1, for a two-pass update (reserved by the first run with sums)
+let gradientSquaresPtr: usize = 0; // per tensor, f64: the sampled step's sum of squared gradients, before clipping
+let previousPtr: usize = 0; // a parameter block: the sampled step's weights before it
+let insideSumsPtr: usize = 0; // per tensor, INSIDE_SUMS f64: sum of w², of (Δw)², then each slot's summary terms
 let runsPtr: usize = 0; // RUN_RECORD bytes per run
 // Muon's matrix step, reserved by the first run that has one (addRun):
 let matrixDirPtr: usize = 0; // a parameter block's layout: each kernel's direction u
@@ -189,6 +199,7 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   hiddenLayers = layers;
   activation = act;
   nextFree = __heap_base;
+  w1GradientPtr = 0;
   const examples = <usize>batchCapacity;
   const pixels = examples * INPUTS;
   tablePtr = reserve(256 << 2);
@@ -247,6 +258,10 @@ export function init(layers: i32, width0: i32, width1: i32, width2: i32, act: i3
   gradTailPtr = reserve(tailBytes());
   logitsPtr = reserve(16 << 2);
   clipFactorsPtr = reserve(<usize>(layers + 1) << 3);
+  sumsPtr = reserve(<usize>MAX_SUMS << 3);
+  gradientSquaresPtr = reserve(<usize>(layers + 1) << 4);
+  previousPtr = reserve(<usize>blockFloats << 2);
+  insideSumsPtr = reserve(<usize>(layers + 1) * 2 * INSIDE_SUMS * 8);
   runsPtr = reserve(<usize>runs * RUN_RECORD);
   outKernelOffset = layerPtr(layers, L_WEIGHTS);
   outBiasOffset = layerPtr(layers, L_BIAS);
@@ -270,6 +285,7 @@ export function addRun(run: i32, kind: i32): bool {
   const record = runsPtr + <usize>run * RUN_RECORD;
   const bytes = <usize>paramFloats() << 2;
   const slots = slotCount(kind);
+  if (sumCount(kind) > 0 && w1GradientPtr == 0) w1GradientPtr = reserve(tailOffset());
   memory.fill(record, 0, RUN_RECORD);
   store<i32>(record, kind);
   store<usize>(record, reserve(bytes), PARAMS_AT);
@@ -329,6 +345,14 @@ export function valuesPointer(run: i32): usize {
 }
 export function lastCorrect(): i32 {
   return lastCorrectCount;
+}
+/** Per tensor (kernel, bias, layer by layer), f64: the latest sampled step's sum of squared gradients (trainSampled). */
+export function gradientSquaresPointer(): usize {
+  return gradientSquaresPtr;
+}
+/** Per tensor, INSIDE_SUMS f64 (insideSums). */
+export function insideSumsPointer(): usize {
+  return insideSumsPtr;
 }
 export function memoryEnd(): usize {
   return nextFree;
@@ -631,15 +655,15 @@ function laterLayers(params: usize): void {
   if (hiddenLayers > 1) laterLayers(params);
 }
 
-/** One W1 row's gradient: the sum over examples b of x[b, pixel] * dpre[b], into gradRowPtr. */
-function gradientRow(pixel: i32): void {
+/** One W1 row's gradient: the sum over examples b of x[b, pixel] * dpre[b], into `out` (gradRowPtr but for a two-pass update). */
+function gradientRow(pixel: i32, out: usize): void {
   if (denseBatch) {
     const xs = densePtr + (<usize>pixel << 2);
-    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, gradRowPtr, 0, FINISH_RAW, 0, rowBytes);
+    sumRows(false, 0, 0, batchSize, dprePtr, xs, <usize>INPUTS << 2, rowBytes, out, 0, FINISH_RAW, 0, rowBytes);
   } else {
     const list = load<usize>(columnStartPtr + (<usize>pixel << 2));
     const listEnd = load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
-    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, gradRowPtr, 0, FINISH_RAW, 0, rowBytes);
+    sumRows(true, list, listEnd, 0, dprePtr, 0, 0, 0, out, 0, FINISH_RAW, 0, rowBytes);
   }
 }
 
@@ -900,7 +924,25 @@ function backwardLaterLayers(params: usize): void {
  * with gradients at `g`; the run's constants and this step's scalars are in its record.
  */
 function update(run: i32, offset: usize, g: usize, bytes: usize): void {
-  applyUpdate(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes);
+  applyUpdate(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes, sumsPtr);
+}
+
+// ---- sums over a whole tensor (a program's \`sum\` nodes: Lamb's norms) -----------------
+
+/** Starts a tensor's sums at zero (before its first pass). */
+function clearSums(): void {
+  memory.fill(sumsPtr, 0, <usize>MAX_SUMS << 3);
+}
+
+/** First pass over `bytes` bytes of one tensor at byte offset `offset`: adds to its sums, writes nothing else. */
+function accumulate(run: i32, offset: usize, g: usize, bytes: usize): void {
+  accumulateSums(runsPtr + <usize>run * RUN_RECORD, offset, g, bytes, sumsPtr);
+}
+
+/** Byte offset of tensor t (tensorStart's numbering) in a parameter block. */
+// @ts-ignore: decorator
+@inline function tensorOffset(t: i32): usize {
+  return tensorStart(t) - gradTailPtr + tailOffset();
 }
 
 // ---- shared knobs (experiment/knobs.ts): clipping and weight decay -------------------
@@ -971,7 +1013,7 @@ function clipFactors(mode: i32, amount: f32): void {
   for (let pixel = 0; pixel < INPUTS; pixel++) {
     const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
     if (blank) continue;
-    gradientRow(pixel);
+    gradientRow(pixel, gradRowPtr);
     w1 += sumOfSquares(gradRowPtr, rowBytes);
   }
   let total: f64 = 0;
@@ -1256,7 +1298,7 @@ function matrixUpdate(run: i32, gradients: usize): void {
     const l = t >> 1;
     const offset = t & 1 ? layerPtr(l, L_BIAS) : layerPtr(l, L_WEIGHTS);
     const bytes = tensorBytes(t);
-    if (t & 1) applyUpdate(record, offset, gradients + offset, bytes);
+    if (t & 1) update(run, offset, gradients + offset, bytes);
     else applyDirection(record, offset, gradients + offset, matrixDirPtr, bytes);
   }
   const learningRate = load<f32>(record, KNOBS_AT + KNOB_LEARNING_RATE);
@@ -1268,9 +1310,12 @@ function matrixUpdate(run: i32, gradients: usize): void {
 /**
  * Forward and backward over the prepared batch for one run, then (when `apply`)
  * the update. Returns the mean loss; lastCorrect() the number of correct argmaxes.
+ * When `sample`, also writes each tensor's sum of squared gradients (before any
+ * clipping) at gradientSquaresPtr: W1's rows are gone after their update, so only
+ * here can its norm be had without computing them again.
  */
 // @ts-ignore: decorator
-@inline function step(run: i32, apply: bool): f64 {
+@inline function step(run: i32, apply: bool, sample: bool): f64 {
   const params = paramsPointer(run);
   const n = batchSize;
   const inverseBatch = <f32>1 / <f32>n;
@@ -1292,33 +1337,155 @@ function matrixUpdate(run: i32, gradients: usize): void {
   const kind = load<i32>(record);
   const matrix = hasMatrixStep(kind);
   if (apply) decayRun(run);
-  // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
-  // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
-  // (Never for a matrix run: its step needs every row's direction.)
-  const skipBlank = !matrix && skipsZeroGradient(kind);
-  for (let pixel = 0; pixel < INPUTS; pixel++) {
-    const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
-    if (apply && skipBlank && blank) continue;
-    gradientRow(pixel);
-    if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
-    // A matrix run (Muon) keeps W1's direction row by row; its step needs the whole matrix.
-    if (apply && matrix) applyDirection(record, <usize>pixel * rowBytes, gradRowPtr, matrixDirPtr, rowBytes);
-    else if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+  // A program with sums over a whole tensor (Lamb's norms) needs them before any of the
+  // tensor is updated: a first pass computes W1's gradient rows into a whole W1 gradient
+  // (w1GradientPtr) and adds up the sums, then the second pass updates from it.
+  const sums = apply && sumCount(kind) > 0;
+  let w1Squares: f64 = 0;
+  if (sums) {
+    clearSums();
+    for (let pixel = 0; pixel < INPUTS; pixel++) {
+      const row = w1GradientPtr + <usize>pixel * rowBytes;
+      gradientRow(pixel, row);
+      if (sample) w1Squares += sumOfSquares(row, rowBytes);
+      if (clipMode != CLIP_NONE) clipGradient(row, rowBytes, 0, clipMode, clipAmount);
+      accumulate(run, <usize>pixel * rowBytes, row, rowBytes);
+    }
+    for (let pixel = 0; pixel < INPUTS; pixel++) update(run, <usize>pixel * rowBytes, w1GradientPtr + <usize>pixel * rowBytes, rowBytes);
+  } else {
+    // Where a zero gradient leaves a row exactly as it is (plain SGD, Adagrad):
+    // skip pixels that are blank in the whole batch (clipping keeps a zero gradient zero).
+    // Never for a matrix run: its step needs every row's direction.
+    const skipBlank = !matrix && skipsZeroGradient(kind);
+    for (let pixel = 0; pixel < INPUTS; pixel++) {
+      const blank = !denseBatch && load<usize>(columnStartPtr + (<usize>pixel << 2)) == load<usize>(columnStartPtr + (<usize>(pixel + 1) << 2));
+      // A skipped row's gradient is zero: it adds nothing to the sampled norm.
+      if (apply && skipBlank && blank) continue;
+      gradientRow(pixel, gradRowPtr);
+      if (sample) w1Squares += sumOfSquares(gradRowPtr, rowBytes);
+      if (clipMode != CLIP_NONE) clipGradient(gradRowPtr, rowBytes, 0, clipMode, clipAmount);
+      // A matrix run (Muon) keeps W1's direction row by row; its step needs the whole matrix.
+      if (apply && matrix) applyDirection(record, <usize>pixel * rowBytes, gradRowPtr, matrixDirPtr, rowBytes);
+      else if (apply) update(run, <usize>pixel * rowBytes, gradRowPtr, rowBytes);
+    }
+  }
+  if (sample) {
+    store<f64>(gradientSquaresPtr, w1Squares);
+    const tensors = (hiddenLayers + 1) << 1;
+    for (let t = 1; t < tensors; t++) store<f64>(gradientSquaresPtr + (<usize>t << 3), sumOfSquares(tensorStart(t), tensorBytes(t)));
   }
   if (clipMode != CLIP_NONE) clipTail(clipMode, clipAmount);
-  if (apply && matrix) matrixUpdate(run, gradTailPtr - tailOffset());
+  if (apply && sums) {
+    // The tail tensor by tensor, each summed whole before its update.
+    const tensors = (hiddenLayers + 1) << 1;
+    for (let t = 1; t < tensors; t++) {
+      clearSums();
+      accumulate(run, tensorOffset(t), tensorStart(t), tensorBytes(t));
+      update(run, tensorOffset(t), tensorStart(t), tensorBytes(t));
+    }
+  } else if (apply && matrix) matrixUpdate(run, gradTailPtr - tailOffset());
   else if (apply) update(run, tailOffset(), gradTailPtr, tailBytes());
   return lossSum / <f64>n;
 }
 
 /** One training step of run on the prepared batch (prepareBatch with columns); the host has written the step's scalars. */
 export function train(run: i32): f64 {
-  return step(run, true);
+  return step(run, true, false);
+}
+
+/**
+ * train, also measuring each tensor's gradient norm (gradientSquaresPointer) and keeping
+ * the weights before the step for insideSums: the steps the panel samples.
+ */
+export function trainSampled(run: i32): f64 {
+  memory.copy(previousPtr, paramsPointer(run), <usize>blockFloats << 2);
+  return step(run, true, true);
+}
+
+// ---- inside the optimizers: sums over a sampled step --------------------------------
+
+// @ts-ignore: decorator
+@inline function lanesSum64(v: v128): f64 {
+  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
+}
+
+/** A slot summary's term per element (optimizerInsides.ts's SLOT_SUMMARY_CODES): s, |s|, √s or s². */
+// @ts-ignore: decorator
+@inline function summaryTerm(code: i32, s: v128): v128 {
+  if (code == 0) return s;
+  if (code == 1) return f32x4.abs(s);
+  if (code == 2) return f32x4.sqrt(s);
+  return f32x4.mul(s, s);
+}
+
+/**
+ * The sum of a summary's terms over a tensor's real elements: `rows` rows of `cols`
+ * values, `stride` floats apart (padding lanes hold a slot's initial value, not zero,
+ * so they are masked out). Float32 lanes within a row, double across rows.
+ */
+function slotSum(at: usize, rows: i32, stride: i32, cols: i32, code: i32): f64 {
+  const full = cols & ~3;
+  const rest = cols - full;
+  const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = at + ((<usize>r * <usize>stride) << 2);
+    let acc = f32x4.splat(0);
+    for (let c = 0; c < full; c += 4) acc = f32x4.add(acc, summaryTerm(code, v128.load(row + (<usize>c << 2))));
+    if (rest) acc = f32x4.add(acc, v128.and(summaryTerm(code, v128.load(row + (<usize>full << 2))), mask));
+    total += lanesSum64(acc);
+  }
+  return total;
+}
+
+/**
+ * After trainSampled(run): per tensor, the sums of w² and (Δw)² over the whole block
+ * (padding is zero in both) and of each slot's summary terms (`codes`: two bits per
+ * slot), at insideSumsPtr. The host turns them into norms and means per layer.
+ */
+export function insideSums(run: i32, codes: i32): void {
+  const params = paramsPointer(run);
+  const slots = slotCount(load<i32>(runsPtr + <usize>run * RUN_RECORD));
+  const tensors = (hiddenLayers + 1) << 1;
+  for (let t = 0; t < tensors; t++) {
+    const l = t >> 1;
+    const bias = (t & 1) == 1;
+    const offset = bias ? layerPtr(l, L_BIAS) : layerPtr(l, L_WEIGHTS);
+    const bytes = tensorBytes(t);
+    const out = insideSumsPtr + <usize>t * INSIDE_SUMS * 8;
+    let weights: f64 = 0;
+    let updates: f64 = 0;
+    // Chunks of 1,024 floats summed in float32 lanes, the chunks in double.
+    for (let start: usize = 0; start < bytes; start += 4096) {
+      const end = start + 4096 < bytes ? start + 4096 : bytes;
+      let w2 = f32x4.splat(0);
+      let d2 = f32x4.splat(0);
+      for (let i = start; i < end; i += 16) {
+        const before = v128.load(previousPtr + offset + i);
+        const delta = f32x4.sub(v128.load(params + offset + i), before);
+        w2 = f32x4.add(w2, f32x4.mul(before, before));
+        d2 = f32x4.add(d2, f32x4.mul(delta, delta));
+      }
+      weights += lanesSum64(w2);
+      updates += lanesSum64(d2);
+    }
+    store<f64>(out, weights);
+    store<f64>(out + 8, updates);
+    const inputs = layerInt(l, L_IN);
+    const outputs = layerInt(l, L_OUT);
+    const transposed = !bias && l == hiddenLayers && l > 0;
+    const rows = bias ? 1 : transposed ? CLASSES : inputs;
+    const stride = transposed ? (inputs + 3) & ~3 : layerInt(l, L_PAD);
+    const cols = transposed ? inputs : outputs;
+    for (let s = 0; s < slots; s++) {
+      store<f64>(out + 16 + (<usize>s << 3), slotSum(slotPointer(run, s) + offset, rows, stride, cols, (codes >> (s << 1)) & 3));
+    }
+  }
 }
 
 /** Forward and backward without the update (profiling). */
 export function gradientsOnly(run: i32): f64 {
-  return step(run, false);
+  return step(run, false, false);
 }
 
 /** Sum of the per-example losses over the prepared batch; lastCorrect() counts the correct ones. */
@@ -1333,10 +1500,21 @@ export function evaluate(run: i32): f64 {
 
 /**
  * Applies run's update to `bytes` bytes at byte offset `offset` of its parameters
- * with the gradient the host wrote at gradientRowPointer() (single-step tests).
+ * with the gradient the host wrote at gradientRowPointer() (single-step tests). A
+ * variant with sums (sumCount) reads the totals of the tensor's first pass.
  */
 export function applyGradient(run: i32, offset: usize, bytes: usize): void {
   update(run, offset, gradRowPtr, bytes);
+}
+
+/** Starts the sums of a tensor's first pass (single-step tests). */
+export function beginSums(): void {
+  clearSums();
+}
+
+/** First pass over one piece of a tensor, with the gradient at gradientRowPointer() (single-step tests). */
+export function sumGradient(run: i32, offset: usize, bytes: usize): void {
+  accumulate(run, offset, gradRowPtr, bytes);
 }
 
 /** Decays run's weights as its knobs say (before the update; single-step tests call it before applyGradient's pieces). */
