@@ -29,6 +29,7 @@ export const INSTRUCTOR_CONTROLS = [
   { id: 'train', name: 'Train and Stop', covers: 'The Train and Stop buttons (and Space in presentation mode).' },
   { id: 'pacing', name: 'Pause, Step and Speed', covers: 'Pause, Resume, Step and the Speed control.' },
   { id: 'charts', name: 'Chart options', covers: 'X axis, training curves, log axis, smoothing, Reset zoom, and the legend’s toggles.' },
+  { id: 'inside', name: 'Inside the optimizers', covers: 'The Inside the optimizers panel: opening it, its layer choice and its charts.' },
   { id: 'evaluation', name: 'Evaluation panel', covers: 'The confusion matrix, the mistakes and the digit pad.' },
   { id: 'lab', name: 'Loss-surface lab tab', covers: 'The tabs between Training and the loss-surface lab.' },
   { id: 'share', name: 'Links and files', covers: 'Copy link, Open results…, dropping a results file, and the exports.' },

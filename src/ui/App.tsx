@@ -136,7 +136,9 @@ export function App() {
           </div>
           <Charts />
           <ResultsTable />
-          <InsidePanel />
+          <InstructorGate control="inside">
+            <InsidePanel />
+          </InstructorGate>
           <InstructorGate control="evaluation">
             <EvaluationPanel />
             <LandscapePanel />

@@ -35,6 +35,7 @@ const PROBES: Record<ControlId, string> = {
   train: '>Train</button>',
   pacing: '>Step</button>',
   charts: '>Reset zoom</button>',
+  inside: 'aria-label="Inside the optimizers"',
   evaluation: 'aria-label="Evaluation"',
   lab: 'role="tablist"',
   share: '>Copy link</button>',
