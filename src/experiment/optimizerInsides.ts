@@ -28,6 +28,8 @@ export const SLOT_SUMMARIES: { readonly [K in OptimizerId]: Readonly<Record<stri
   lion: { m: ['meanAbs', 'm'] },
   lamb: { m: ['meanAbs', 'm'], v: ['meanSqrt', 'v'] },
   ftrl: { accumulator: ['mean', 'accumulator'], linear: ['meanAbs', 'linear'] },
+  // m is the kernels' momentum and the biases' Adam m; v only the biases' (the kernels' stays 0).
+  muon: { m: ['meanAbs', 'm'], v: ['meanSqrt', 'v'] },
 };
 
 export interface InsideSlot {
