@@ -12,12 +12,11 @@
  * sampled batches' median ratio and the others', weighted by how many there are. Reports
  * that (goal ≤ 1.10), the totals' ratio, and what one sampled step costs against a plain one.
  */
-import { setFlagsFromString } from 'node:v8';
 import { median } from './chartBench';
 import { ARTICLE_OPTIMIZERS } from '../src/experiment/contestants';
 import { articleNetwork } from '../src/experiment/network';
 import { optimizerDefaults } from '../src/experiment/optimizers';
-import { loadKernel } from '../src/testing/kernelNode';
+import { enableRelaxedSimdInNode, loadKernel } from '../src/testing/kernelNode';
 import { loadRealMnist } from '../src/testing/realMnist';
 import { batchRanges } from '../src/train/batches';
 import { supportsRelaxedSimd, type KernelTrainer } from '../src/train/kernel/kernel';
@@ -45,8 +44,7 @@ const BATCH = 128;
 const TRAIN = 60_000;
 
 export async function measureInsideOverhead(epochs = 1): Promise<InsideOverhead> {
-  // Node 20 runs relaxed SIMD only behind this V8 flag; it must be set before any wasm compiles.
-  if (!supportsRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  enableRelaxedSimdInNode();
   const build = supportsRelaxedSimd() ? 'relaxed-simd' : 'simd';
   const kernel = await loadKernel(build);
   const data = loadRealMnist(TRAIN, 1);

@@ -16,16 +16,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { articleNetwork } from '../src/experiment/network';
 import { OPTIMIZER_IDS, optimizerDefaults } from '../src/experiment/optimizers';
-import { kernelBytes } from '../src/testing/kernelNode';
+import { enableRelaxedSimdInNode, kernelBytes } from '../src/testing/kernelNode';
 import { loadRealMnist } from '../src/testing/realMnist';
-import { instantiateKernel, supportsRelaxedSimd, type KernelBuild, type KernelTrainer } from '../src/train/kernel/kernel';
+import { instantiateKernel, type KernelBuild, type KernelTrainer } from '../src/train/kernel/kernel';
 import { initialWeights } from '../src/train/network';
 import { createRandom, RandomStream, shuffledIndices } from '../src/train/random';
 
-if (!supportsRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+enableRelaxedSimdInNode();
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {

@@ -20,24 +20,22 @@
  * article's 128:relu; e.g. 256,256:tanh, or none:relu for no hidden layer; the tfjs
  * baseline trains the same network).
  */
-import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpus } from 'node:os';
 import type { MnistData } from '../src/data/shardLoader';
 import { isActivation, type NetworkSettings } from '../src/experiment/network';
 import { isOptimizerId, OPTIMIZER_IDS as ALL_OPTIMIZERS, optimizerDefaults, OPTIMIZERS } from '../src/experiment/optimizers';
-import { loadKernel } from '../src/testing/kernelNode';
+import { enableRelaxedSimdInNode, loadKernel } from '../src/testing/kernelNode';
 import { loadRealMnist } from '../src/testing/realMnist';
 import { gatherBatch, toTensors } from '../src/train/batches';
 import { denseLossAndGradients } from '../src/train/denseGradients';
 import { countCorrect, crossEntropySum, initialWeights, parameterShapes, predict } from '../src/train/network';
 import { applyStep, UPDATE_RULES } from '../src/train/optimizers';
 import { createRandom, RandomStream, shuffledIndices } from '../src/train/random';
-import { supportsRelaxedSimd, type KernelBuild, type KernelTrainer } from '../src/train/kernel/kernel';
+import type { KernelBuild, KernelTrainer } from '../src/train/kernel/kernel';
 
-// Node 20 runs relaxed SIMD only behind this V8 flag; it must be set before any wasm compiles.
-if (!supportsRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+enableRelaxedSimdInNode();
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
